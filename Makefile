@@ -1,0 +1,118 @@
+# heapscope — one build for everything. See README.md and docs/internals.md.
+#
+#   make            bin/heapscope and the libraries (release mode: -O2 -g)
+#   make test       installs missing packages, builds, runs every test; ends "N passed, N failed"
+#   make check      the suite under ASan+UBSan, then the runtime tests again under GC stress
+#   make bench      benchmarks as JSON (ratios against OTP when erl is installed)
+#   make demo       installs, builds, runs the main demo
+#   make clean
+#
+# MODE selects the flavour (release, asan, tsan); objects go to build/$(MODE)/.
+
+MODE ?= release
+BUILD ?= build/$(MODE)
+
+CC ?= cc
+ifeq ($(origin CC),default)
+CC := cc
+endif
+PKGS := gmp libunwind libcjson ncursesw
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+WARN := -std=c11 -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wstrict-prototypes
+BASE_CFLAGS := $(WARN) -D_GNU_SOURCE -g -pthread -Iruntime -Iagent -Iviewer -Itests $(PKG_CFLAGS)
+ifeq ($(MODE),release)
+MODE_CFLAGS := -O2 -DHS_TEST_HOOKS
+else ifeq ($(MODE),asan)
+MODE_CFLAGS := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined -DHS_TEST_HOOKS -DHS_DEBUG
+MODE_LDFLAGS := -fsanitize=address,undefined
+else ifeq ($(MODE),tsan)
+MODE_CFLAGS := -O1 -fsanitize=thread -DHS_TEST_HOOKS
+MODE_LDFLAGS := -fsanitize=thread
+else ifeq ($(MODE),debug)
+MODE_CFLAGS := -O0 -DHS_TEST_HOOKS -DHS_DEBUG
+else
+$(error unknown MODE $(MODE))
+endif
+CFLAGS_ALL := $(BASE_CFLAGS) $(MODE_CFLAGS) $(CFLAGS)
+LDLIBS_ALL := $(MODE_LDFLAGS) -pthread $(PKG_LIBS) -lm $(LDLIBS)
+
+RT_SRC := $(wildcard runtime/*.c runtime/*/*.c)
+AGENT_SRC := $(wildcard agent/*.c)
+VIEWER_SRC := $(wildcard viewer/*.c)
+CLI_SRC := cli/heapscope.c
+TEST_SRC := $(wildcard tests/unit/*/test_*.c tests/agent/test_*.c tests/viewer/test_*.c)
+BENCH_SRC := $(wildcard bench/*.c)
+
+obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
+RT_OBJ := $(call obj,$(RT_SRC))
+AGENT_OBJ := $(call obj,$(AGENT_SRC))
+VIEWER_OBJ := $(call obj,$(VIEWER_SRC))
+LIBHSRT := $(BUILD)/libhsrt.a
+LIBHSAGENT := $(BUILD)/libhsagent.a
+LIBHSVIEW := $(BUILD)/libhsviewer.a
+LIBS := $(LIBHSVIEW) $(LIBHSAGENT) $(LIBHSRT)
+BIN := $(BUILD)/bin/heapscope
+TEST_BINS := $(patsubst %.c,$(BUILD)/%,$(TEST_SRC))
+BENCH_BINS := $(patsubst %.c,$(BUILD)/%,$(BENCH_SRC))
+
+.PHONY: all deps test check bench demo clean tests
+all: $(BIN) bin/heapscope
+
+# bin/heapscope is the release binary; other modes keep theirs under build/<mode>/bin.
+bin/heapscope: $(BIN)
+	@mkdir -p bin
+	@if [ "$(MODE)" = release ]; then ln -sf ../$(BIN) bin/heapscope; fi
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
+
+$(LIBHSRT): $(RT_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+$(LIBHSAGENT): $(AGENT_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^ $(if $(AGENT_OBJ),,)
+$(LIBHSVIEW): $(VIEWER_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(BIN): $(call obj,$(CLI_SRC)) $(LIBS)
+	@mkdir -p $(dir $@)
+	$(CC) -o $@ $< $(LIBS) $(LDLIBS_ALL)
+
+$(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(LIBS)
+	@mkdir -p $(dir $@)
+	$(CC) -o $@ $< $(LIBS) $(LDLIBS_ALL)
+$(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(LIBS)
+	@mkdir -p $(dir $@)
+	$(CC) -o $@ $< $(LIBS) $(LDLIBS_ALL)
+
+tests: $(TEST_BINS) $(BIN)
+
+deps:
+	@scripts/deps.sh
+
+test: deps
+	@$(MAKE) --no-print-directory all tests
+	@MODE=$(MODE) scripts/run-tests.sh
+
+check: deps
+	@$(MAKE) --no-print-directory MODE=asan all tests
+	@MODE=asan scripts/run-tests.sh
+	@MODE=asan HEAPSCOPE_GC_STRESS=1 scripts/run-tests.sh --runtime-only
+
+bench: deps
+	@$(MAKE) --no-print-directory all $(BENCH_BINS)
+	@MODE=$(MODE) scripts/bench.sh
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/demo.sh
+
+clean:
+	rm -rf build bin
+
+-include $(shell find build -name '*.d' 2>/dev/null)

@@ -1,0 +1,21 @@
+#include "hs.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "atom.h"
+#include "heap.h"
+#include "literal.h"
+
+_Atomic uint64_t term_ref_counter;
+
+void hs_init(void)
+{
+    static int done;
+    if (done) return;
+    done = 1;
+    const char *stress = getenv("HEAPSCOPE_GC_STRESS");
+    heap_gc_stress = stress && strcmp(stress, "0") != 0 && *stress;
+    atom_init();
+    literal_init();
+}
