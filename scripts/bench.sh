@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# Runs the benchmarks and prints one JSON document on stdout (docs/bench.md):
+#   {"benchmarks": [{"name": N, "heapscope": {...}, "otp": {...}, "ratio": R}, ...], ...}
+# Every executable in $BUILD/bench (default build/${MODE:-release}/bench) prints one JSON object
+# {name: {"words_per_sec": .., ...}, ...}; so does every bench/otp/*.erl, compiled into a
+# temporary directory and run on the local OTP when erl and erlc are installed. Entries of the
+# same name are paired; ratio = heapscope words_per_sec / otp words_per_sec (> 1: we are faster),
+# null when either side is missing. A benchmark that fails is listed under "errors". Exits 0.
+# BENCH_NO_OTP=1 skips OTP even when it is installed; BENCH_TIMEOUT (seconds) bounds each run.
+set -u
+cd "$(dirname "$0")/.."
+MODE=${MODE:-release}
+BUILD=${BUILD:-build/$MODE}
+TIMEOUT=${BENCH_TIMEOUT:-600}
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+mkdir -p "$tmp/ours" "$tmp/otp" "$tmp/beam" "$tmp/err"
+
+# run_one KIND NAME CMD... : stdout to $tmp/KIND/NAME.json, a failure to $tmp/err/KIND-NAME.
+run_one() {
+    local kind=$1 name=$2
+    shift 2
+    echo "bench: $kind $name" >&2
+    timeout "$TIMEOUT" "$@" >"$tmp/$kind/$name.json" 2>"$tmp/$kind/$name.stderr"
+    local st=$?
+    if [ $st -ne 0 ]; then
+        { echo "exit status $st"; tail -n 20 "$tmp/$kind/$name.stderr"; } >"$tmp/err/$kind-$name"
+    fi
+}
+
+for b in "$BUILD"/bench/*; do
+    [ -f "$b" ] && [ -x "$b" ] || continue
+    run_one ours "$(basename "$b")" "$b"
+done
+
+otp_release=
+if [ -z "${BENCH_NO_OTP:-}" ] && command -v erl >/dev/null 2>&1 && command -v erlc >/dev/null 2>&1; then
+    otp_release=$(erl -noshell -eval 'io:format("~s", [erlang:system_info(otp_release)]), halt().' 2>/dev/null)
+    for src in bench/otp/*.erl; do
+        [ -f "$src" ] || continue
+        mod=$(basename "$src" .erl)
+        if erlc -o "$tmp/beam" "$src" 2>"$tmp/err/otp-$mod.compile"; then
+            rm -f "$tmp/err/otp-$mod.compile"
+            run_one otp "$mod" erl -noshell -pa "$tmp/beam" -eval "$mod:main(), halt()."
+        else
+            mv "$tmp/err/otp-$mod.compile" "$tmp/err/otp-$mod"
+        fi
+    done
+fi
+
+if ! command -v python3 >/dev/null 2>&1; then
+    echo '{"benchmarks": [], "errors": [{"side": "script", "source": "bench.sh", "error": "python3 not found"}]}'
+    exit 0
+fi
+python3 - "$tmp" "$otp_release" <<'EOF'
+import json, os, sys
+
+tmp, otp_release = sys.argv[1], sys.argv[2]
+errors = []
+
+def load(kind):
+    """name -> result over every output of one side; a malformed output becomes an error."""
+    results = {}
+    d = os.path.join(tmp, kind)
+    for f in sorted(os.listdir(d)):
+        if not f.endswith(".json"):
+            continue
+        source = f[:-5]
+        if os.path.exists(os.path.join(tmp, "err", kind + "-" + source)):
+            continue
+        obj = None
+        with open(os.path.join(d, f), errors="replace") as fh:
+            # erl may print other lines first: take the last line that parses as an object
+            for line in reversed(fh.read().splitlines()):
+                try:
+                    cand = json.loads(line)
+                except ValueError:
+                    continue
+                if isinstance(cand, dict):
+                    obj = cand
+                    break
+        if obj is None:
+            errors.append({"side": kind, "source": source, "error": "no JSON object in the output"})
+            continue
+        for name, res in obj.items():
+            results[name] = dict(res, source=source) if isinstance(res, dict) else res
+    return results
+
+ours, otp = load("ours"), load("otp")
+for f in sorted(os.listdir(os.path.join(tmp, "err"))):
+    side, _, source = f.partition("-")
+    with open(os.path.join(tmp, "err", f), errors="replace") as fh:
+        errors.append({"side": "heapscope" if side == "ours" else side, "source": source,
+                       "error": fh.read().strip()})
+
+def rate(r):
+    v = r.get("words_per_sec") if isinstance(r, dict) else None
+    return v if isinstance(v, (int, float)) and v > 0 else None
+
+names = list(ours) + [n for n in otp if n not in ours]
+benchmarks = []
+for n in names:
+    a, b = ours.get(n), otp.get(n)
+    ra, rb = rate(a), rate(b)
+    benchmarks.append({"name": n, "heapscope": a, "otp": b,
+                       "ratio": round(ra / rb, 4) if ra and rb else None})
+
+doc = {"benchmarks": benchmarks, "otp_release": otp_release or None}
+if errors:
+    doc["errors"] = errors
+print(json.dumps(doc, indent=2))
+EOF
+exit 0
