@@ -327,9 +327,16 @@ static void twos_complement_bytes(Term t, unsigned char *le, Uint nbytes)
     }
 }
 
+static void put_uint64(uint64_t v, Uint bits, unsigned flags, unsigned char *dst, Uint doffs);
+
 void bin_put_integer(Term t, Uint bits, unsigned flags, unsigned char *dst, Uint doffs)
 {
     if (bits == 0) return;
+    if (bits <= 64 && term_is_small(t)) {
+        /* The common case: the low bits of a machine word. */
+        put_uint64((uint64_t)small_val(t), bits, flags, dst, doffs);
+        return;
+    }
     Uint nbytes = (bits + 7) / 8;
     Scratch a, b;
     unsigned char *le = scratch_get(&a, nbytes);
