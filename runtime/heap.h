@@ -42,6 +42,9 @@
 
 /* CP_SIZE + S_REDZONE on OTP 25's x86_64 JIT: words kept free above a new stack. */
 #define S_RESERVED 4
+/* The JIT's red zone below the stack: an allocation check fails unless need + S_REDZONE words
+ * are free (reference §3.1; measured: a 2-word cons collects when 3 words are free). */
+#define S_REDZONE 3
 #define H_DEFAULT_SIZE 233     /* min_heap_size */
 #define H_MIN_SIZE 233
 #define VH_DEFAULT_SIZE 46422  /* min_bin_vheap_size after rounding 32768 through the table */
@@ -115,8 +118,9 @@ static inline Uint heap_old_used_words(const Heap *h) { return (Uint)(h->old_hto
 static inline Uint heap_old_block_words(const Heap *h) { return (Uint)(h->old_hend - h->old_heap); }
 
 /*
- * Makes sure `need` words are free between htop and stop; collects (with these roots) when they
- * are not, when a GC is forced, when the binary vheap is over its limit, or in GC stress mode.
+ * Makes sure `need` words are free between htop and stop; collects (with these roots) when
+ * fewer than need + S_REDZONE are, when a GC is forced, when the binary vheap is over its
+ * limit, when the fragments outgrow the free space, or in GC stress mode.
  * Every raw term the caller holds that is not in `roots` is invalid afterwards. [may GC]
  */
 void heap_reserve_maybe_gc(Heap *h, Uint need, GcRoots *roots);

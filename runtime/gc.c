@@ -1,0 +1,569 @@
+/*
+ * gc.c — the generational copying collector (see gc.h for the invariants; OTP 25's erl_gc.c).
+ *
+ * A Cheney copy: roots are evacuated first, then the copied area is scanned word by word and
+ * every pointer into from-space is replaced by its copy's address, copying the object when it
+ * has not moved yet. A minor has two to-spaces: the new young block, and the old heap for
+ * mature data; a major has one. The scan loops are written out per mode so that the inner
+ * loop makes no calls and no decisions it could make once.
+ */
+#include "gc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "bin.h"
+#include "literal.h"
+
+void (*gc_event_hook)(const Heap *h, const GcEvent *ev);
+bool gc_verify_after_gc = true;
+
+/* ---- the copying core ------------------------------------------------------------------ */
+
+/* Where one collection copies to and what it leaves alone. In a major old_lo == old_hi ==
+ * mat_lo == mat_hi == NULL, so only the literal test remains. */
+typedef struct Gc {
+    const Term *lit_lo, *lit_hi; /* the literal area: never copied */
+    const Term *old_lo, *old_hi; /* minor: the old heap block, not collected */
+    const Term *mat_lo, *mat_hi; /* minor: [heap, high_water), promoted to the old heap */
+    Term *ytop;                  /* allocation pointer in the new young block */
+    Term *otop;                  /* minor: allocation pointer in the old heap */
+} Gc;
+
+static inline bool in_range(const Term *p, const Term *lo, const Term *hi)
+{
+    return p >= lo && p < hi;
+}
+
+/* Copies the cons cell at p to *top unless it moved already; leaves the forwarding marker. */
+static inline Term move_cons(Term *p, Term **top)
+{
+    Term car = p[0];
+    if (car == NONVALUE) return p[1];
+    Term *to = *top;
+    *top = to + 2;
+    to[0] = car;
+    to[1] = p[1];
+    Term moved = make_list(to);
+    p[0] = NONVALUE;
+    p[1] = moved;
+    return moved;
+}
+
+/* Copies the boxed object at p to *top unless it moved already; its header becomes a boxed
+ * pointer to the copy. */
+static inline Term move_boxed(Term *p, Term **top)
+{
+    Term hdr = p[0];
+    if (term_is_boxed(hdr)) return hdr;
+    Uint n = hdr_size(hdr);
+    Term *to = *top;
+    *top = to + n;
+    to[0] = hdr;
+    for (Uint i = 1; i < n; i++) to[i] = p[i];
+    Term moved = make_boxed(to);
+    p[0] = moved;
+    return moved;
+}
+
+static inline Term move_to(Term t, Term **top)
+{
+    return (t & TAG_PRIMARY_LIST) ? move_cons(list_ptr(t), top) : move_boxed(boxed_ptr(t), top);
+}
+
+/* A pointer term seen by a major: everything but literals is copied into the new block. */
+static inline Term evac_major(Gc *gc, Term t)
+{
+    const Term *p = term_ptr(t);
+    if (in_range(p, gc->lit_lo, gc->lit_hi)) return t;
+    return move_to(t, &gc->ytop);
+}
+
+/* A pointer term seen by a minor: old and literal data stay, mature data is promoted, other
+ * young data (block above high_water, fragments) goes to the new block. */
+static inline Term evac_minor(Gc *gc, Term t)
+{
+    const Term *p = term_ptr(t);
+    if (in_range(p, gc->old_lo, gc->old_hi) || in_range(p, gc->lit_lo, gc->lit_hi)) return t;
+    return move_to(t, in_range(p, gc->mat_lo, gc->mat_hi) ? &gc->otop : &gc->ytop);
+}
+
+/* A pointer term inside promoted data: whatever young data it reaches is promoted too, so that
+ * old data never points into the young generation (gc.h sentence 5). */
+static inline Term evac_promote(Gc *gc, Term t)
+{
+    const Term *p = term_ptr(t);
+    if (in_range(p, gc->old_lo, gc->old_hi) || in_range(p, gc->lit_lo, gc->lit_hi)) return t;
+    return move_to(t, &gc->otop);
+}
+
+/* The three Cheney scans. A header skips itself and its raw words; its term words are then
+ * scanned like any other word. Each scan runs until it catches up with its own to-space top. */
+static void scan_major(Gc *gc, Term *scan)
+{
+    while (scan < gc->ytop) {
+        Term w = *scan;
+        switch (w & TAG_PRIMARY_MASK) {
+        case TAG_PRIMARY_HEADER: scan += 1 + hdr_raw_words(w); break;
+        case TAG_PRIMARY_LIST:
+        case TAG_PRIMARY_BOXED: *scan++ = evac_major(gc, w); break;
+        default: scan++; break;
+        }
+    }
+}
+
+static void scan_minor(Gc *gc, Term *scan)
+{
+    while (scan < gc->ytop) {
+        Term w = *scan;
+        switch (w & TAG_PRIMARY_MASK) {
+        case TAG_PRIMARY_HEADER: scan += 1 + hdr_raw_words(w); break;
+        case TAG_PRIMARY_LIST:
+        case TAG_PRIMARY_BOXED: *scan++ = evac_minor(gc, w); break;
+        default: scan++; break;
+        }
+    }
+}
+
+static void scan_promoted(Gc *gc, Term *scan)
+{
+    while (scan < gc->otop) {
+        Term w = *scan;
+        switch (w & TAG_PRIMARY_MASK) {
+        case TAG_PRIMARY_HEADER: scan += 1 + hdr_raw_words(w); break;
+        case TAG_PRIMARY_LIST:
+        case TAG_PRIMARY_BOXED: *scan++ = evac_promote(gc, w); break;
+        default: scan++; break;
+        }
+    }
+}
+
+/* ---- roots ----------------------------------------------------------------------------- */
+
+static void visit_major(Term *slot, void *arg)
+{
+    if (term_is_ptr(*slot)) *slot = evac_major(arg, *slot);
+}
+
+static void visit_minor(Term *slot, void *arg)
+{
+    if (term_is_ptr(*slot)) *slot = evac_minor(arg, *slot);
+}
+
+/* X registers, extra slots and the stack. Stack words with primary tag 00 are return
+ * addresses and immediates are not pointers: term_is_ptr skips both. */
+static void evacuate_roots(Heap *h, GcRoots *roots, Gc *gc, GcVisitFn visit)
+{
+    for (Term *s = h->stop; s < h->hend; s++) visit(s, gc);
+    if (!roots) return;
+    for (unsigned i = 0; i < roots->live; i++) visit(&roots->xregs[i], gc);
+    if (roots->each_extra) roots->each_extra(roots->ctx, visit, gc);
+}
+
+/* ---- off-heap sweep -------------------------------------------------------------------- */
+
+static inline Uint vheap_words(const OffHeapHeader *e)
+{
+    return hdr_subtag(e->thing_word) == SUB_REFC_BIN ? e->size / sizeof(Term) : 0;
+}
+
+static void release_entry(OffHeapHeader *e)
+{
+    if (hdr_subtag(e->thing_word) == SUB_REFC_BIN) binary_decref(((ProcBin *)e)->val);
+}
+
+/* A list under construction: first entry and the slot the next one goes into. */
+typedef struct OhList {
+    OffHeapHeader *first, **tail;
+    Uint words;
+} OhList;
+
+static void ohlist_init(OhList *l)
+{
+    l->first = NULL;
+    l->tail = &l->first;
+    l->words = 0;
+}
+
+static void ohlist_append(OhList *l, OffHeapHeader *e)
+{
+    *l->tail = e;
+    l->tail = &e->next;
+    l->words += vheap_words(e);
+}
+
+/* Sorts the young part of one list (it stops at the first old-heap entry, which it returns):
+ * survivors by where their copy went, the rest released. */
+static OffHeapHeader *sweep_young_part(OffHeapHeader *e, const Term *old_lo, const Term *old_hi,
+                                       OhList *young, OhList *promoted)
+{
+    while (e) {
+        if (in_range((const Term *)e, old_lo, old_hi)) return e;
+        OffHeapHeader *next = e->next; /* from-space keeps its link: only the header moved */
+        if (term_is_boxed(e->thing_word)) {
+            OffHeapHeader *copy = (OffHeapHeader *)boxed_ptr(e->thing_word);
+            ohlist_append(in_range((const Term *)copy, old_lo, old_hi) ? promoted : young, copy);
+        } else {
+            release_entry(e);
+        }
+        e = next;
+    }
+    return NULL;
+}
+
+static inline Uint fragments_overhead(const Heap *h)
+{
+    Uint n = 0;
+    for (const HeapFrag *f = h->mbuf; f; f = f->next) n += f->off_heap.overhead;
+    return n;
+}
+
+static Uint next_vheap(const Heap *h, Uint vheap, Uint vheap_sz)
+{
+    Uint s = gc_next_vheap_size(vheap, vheap_sz);
+    return s < h->min_vheap_size ? h->min_vheap_size : s;
+}
+
+/*
+ * After copying, before from-space is freed: rebuilds h's off-heap list as young survivors,
+ * then promoted ones, then the untouched old tail (minor only), merging the fragments' lists,
+ * and recomputes the vheap counters and limits (OTP's sweep_off_heap). In a major old_lo ==
+ * old_hi == NULL: nothing is old.
+ */
+static void sweep_offheap(Heap *h, bool major, const Term *old_lo, const Term *old_hi)
+{
+    bool any = h->off_heap.first != NULL;
+    Uint pre_overhead = h->off_heap.overhead + fragments_overhead(h);
+    OhList young, promoted;
+    ohlist_init(&young);
+    ohlist_init(&promoted);
+    OffHeapHeader *old_tail = sweep_young_part(h->off_heap.first, old_lo, old_hi, &young, &promoted);
+    for (HeapFrag *f = h->mbuf; f; f = f->next) {
+        any |= f->off_heap.first != NULL;
+        sweep_young_part(f->off_heap.first, NULL, NULL, &young, &promoted);
+        f->off_heap.first = NULL;
+        f->off_heap.overhead = 0;
+    }
+    Uint old_words = promoted.words;
+    for (const OffHeapHeader *o = old_tail; o; o = o->next) old_words += vheap_words(o);
+    *promoted.tail = old_tail;
+    *young.tail = promoted.first ? promoted.first : old_tail;
+    h->off_heap.first = young.first;
+    h->off_heap.overhead = young.words;
+    h->bin_old_vheap = old_words;
+    if (!any) return; /* OTP skips sweep_off_heap, and its limit updates, on an empty list */
+    if (major) h->bin_old_vheap_sz = next_vheap(h, old_words + pre_overhead, h->bin_old_vheap_sz);
+    h->bin_vheap_sz = next_vheap(h, young.words, h->bin_vheap_sz);
+}
+
+Uint gc_next_vheap_size(Uint vheap, Uint vheap_sz)
+{
+    /* Above 75 %: grow by the golden ratio until under; below 25 %: halve; else keep. */
+    if (vheap / 3 > vheap_sz / 4) {
+        while (vheap / 3 > vheap_sz / 4) {
+            Uint next = (Uint)((double)vheap_sz * 1.618);
+            if (next <= vheap_sz) return vheap_sz;
+            vheap_sz = next;
+        }
+        return vheap_sz;
+    }
+    if (vheap < vheap_sz / 4) return vheap_sz >> 1;
+    return vheap_sz;
+}
+
+/* ---- blocks ---------------------------------------------------------------------------- */
+
+static Term *alloc_words(Uint n)
+{
+    Term *p = malloc((n ? n : 1) * sizeof(Term));
+    if (!p) {
+        fprintf(stderr, "heapscope: out of memory for a %llu-word heap\n", (unsigned long long)n);
+        abort();
+    }
+    return p;
+}
+
+/* OTP's static next_heap_size: the table, never below the process's min_heap_size. */
+static Uint next_size(const Heap *h, Uint size, unsigned offset)
+{
+    Uint s = heap_next_size(size, offset);
+    return s < h->min_heap_size ? h->min_heap_size : s;
+}
+
+/* Frees the young generation's from-space: the block and every fragment. */
+static void free_young(Heap *h)
+{
+    for (HeapFrag *f = h->mbuf, *next; f; f = next) {
+        next = f->next;
+        free(f);
+    }
+    h->mbuf = NULL;
+    h->mbuf_sz = 0;
+    free(h->heap);
+}
+
+/* Installs the new block whose data ends at htop; the stack moves to its end unchanged. */
+static void install_block(Heap *h, Term *block, Uint sz, Term *htop)
+{
+    Uint stack = heap_stack_words(h);
+    memcpy(block + sz - stack, h->stop, stack * sizeof(Term));
+    free_young(h);
+    h->heap = block;
+    h->htop = htop;
+    h->hend = block + sz;
+    h->stop = h->hend - stack;
+    h->heap_sz = sz;
+}
+
+/* Relocation of pointers into a block that realloc moved. */
+typedef struct Offset {
+    uintptr_t lo, hi; /* the data part of the block before it moved */
+    Term delta;       /* bytes to add, modulo 2^64 */
+} Offset;
+
+static inline void offset_slot(Term *slot, const Offset *o)
+{
+    Term t = *slot;
+    if (term_is_ptr(t) && (uintptr_t)term_ptr(t) >= o->lo && (uintptr_t)term_ptr(t) < o->hi)
+        *slot = t + o->delta;
+}
+
+static void visit_offset(Term *slot, void *arg) { offset_slot(slot, arg); }
+
+/* Grows or shrinks the block in place when the allocator allows, else moves it and relocates
+ * every pointer into it: the block's own data, the stack, the roots, the off-heap links. */
+static void resize_block(Heap *h, Uint new_sz, GcRoots *roots)
+{
+    Uint used = heap_used_words(h), stack = heap_stack_words(h), old_sz = h->heap_sz;
+    Term *old = h->heap;
+    Offset o = {(uintptr_t)old, (uintptr_t)(old + used), 0};
+    Uint hw = (Uint)(h->high_water - old);
+    if (new_sz < old_sz) memmove(old + new_sz - stack, h->stop, stack * sizeof(Term));
+    Term *nb = realloc(old, new_sz * sizeof(Term));
+    if (!nb) {
+        fprintf(stderr, "heapscope: out of memory for a %llu-word heap\n",
+                (unsigned long long)new_sz);
+        abort();
+    }
+    if (new_sz > old_sz) memmove(nb + new_sz - stack, nb + old_sz - stack, stack * sizeof(Term));
+    h->heap = nb;
+    h->htop = nb + used;
+    h->hend = nb + new_sz;
+    h->stop = h->hend - stack;
+    h->heap_sz = new_sz;
+    h->high_water = nb + hw;
+    if ((uintptr_t)nb == o.lo) return;
+    o.delta = (Term)((uintptr_t)nb - o.lo);
+    for (Term *p = nb; p < h->htop;) {
+        Term w = *p;
+        if (term_is_header(w)) p += 1 + hdr_raw_words(w);
+        else offset_slot(p++, &o);
+    }
+    for (Term *s = h->stop; s < h->hend; s++) offset_slot(s, &o);
+    if (roots) {
+        for (unsigned i = 0; i < roots->live; i++) offset_slot(&roots->xregs[i], &o);
+        if (roots->each_extra) roots->each_extra(roots->ctx, visit_offset, &o);
+    }
+    for (OffHeapHeader **pp = &h->off_heap.first; *pp; pp = &(*pp)->next)
+        if ((uintptr_t)*pp >= o.lo && (uintptr_t)*pp < o.hi)
+            *pp = (OffHeapHeader *)((uintptr_t)*pp + (uintptr_t)o.delta);
+}
+
+/* ---- minor and major ------------------------------------------------------------------- */
+
+static void init_gc(Gc *gc)
+{
+    memset(gc, 0, sizeof *gc);
+    gc->lit_lo = literal_base;
+    gc->lit_hi = literal_end;
+}
+
+/* OTP's minor_collection. Returns false, having changed nothing but possibly created the old
+ * heap, when a minor is impossible (gc.h sentence 5). */
+static bool collect_minor(Heap *h, Uint need, GcRoots *roots, Uint *reclaimed)
+{
+    Uint mature_size = (Uint)(h->high_water - h->heap);
+    Uint size_before = heap_used_words(h) + h->mbuf_sz;
+    if (!h->old_heap && mature_size) {
+        /* One size larger than needed: OTP found this saves fullsweeps. */
+        Uint sz = heap_next_size(size_before, 1);
+        h->old_heap = h->old_htop = alloc_words(sz);
+        h->old_hend = h->old_heap + sz;
+    }
+    if (!h->old_heap || mature_size > (Uint)(h->old_hend - h->old_htop) ||
+        h->bin_old_vheap >= h->bin_old_vheap_sz)
+        return false;
+
+    Uint stack = heap_stack_words(h);
+    Uint new_sz = next_size(h, stack + size_before, 0);
+    Term *block = alloc_words(new_sz);
+    Term *prev_old_htop = h->old_htop;
+    Gc gc;
+    init_gc(&gc);
+    gc.old_lo = h->old_heap;
+    gc.old_hi = h->old_hend;
+    gc.mat_lo = h->heap;
+    gc.mat_hi = h->high_water;
+    gc.ytop = block;
+    gc.otop = h->old_htop;
+
+    evacuate_roots(h, roots, &gc, visit_minor);
+    scan_minor(&gc, block);
+    scan_promoted(&gc, prev_old_htop);
+    h->old_htop = gc.otop;
+    sweep_offheap(h, false, h->old_heap, h->old_hend);
+    install_block(h, block, new_sz, gc.ytop);
+    h->high_water = h->htop;
+    h->gen_gcs++;
+
+    Uint size_after = (Uint)(h->old_htop - prev_old_htop) + heap_used_words(h);
+    *reclaimed += size_before - size_after;
+
+    /* Shrink an excessively large young block; don't bother with small ones, which a minor
+     * often leaves nearly empty after tenuring. */
+    Uint need_after = heap_used_words(h) + need + stack + S_RESERVED;
+    Uint old_sz = heap_old_block_words(h);
+    if (h->heap_sz > 3000 && 4 * need_after < h->heap_sz &&
+        (h->heap_sz > 8000 || h->heap_sz > old_sz)) {
+        Uint wanted = 3 * need_after;
+        if (wanted * 9 < old_sz && old_sz / 8 > wanted) wanted = old_sz / 8;
+        wanted = wanted < h->min_heap_size ? h->min_heap_size : next_size(h, wanted, 0);
+        if (wanted < h->heap_sz) resize_block(h, wanted, roots);
+    } else if (need_after > h->heap_sz) {
+        resize_block(h, next_size(h, need_after, 0), roots);
+    }
+    return true;
+}
+
+/* OTP's adjust_after_fullsweep. */
+static void adjust_after_major(Heap *h, Uint need, GcRoots *roots)
+{
+    Uint need_after = heap_used_words(h) + need + heap_stack_words(h) + S_RESERVED;
+    if (h->heap_sz < need_after) {
+        resize_block(h, next_size(h, need_after, 0), roots);
+    } else if (3 * h->heap_sz < 4 * need_after) {
+        h->flags |= HEAP_GROW; /* over 75 % used: grow at the next major */
+    } else if (4 * need_after < h->heap_sz && h->heap_sz > H_MIN_SIZE) {
+        Uint wanted = 2 * need_after;
+        Uint sz = wanted < h->min_heap_size ? h->min_heap_size : next_size(h, wanted, 0);
+        if (sz < h->heap_sz) resize_block(h, sz, roots);
+    }
+}
+
+/* OTP's major_collection: young and old into one new block. */
+static void collect_major(Heap *h, Uint need, GcRoots *roots, Uint *reclaimed)
+{
+    Uint old_used = h->old_heap ? heap_old_used_words(h) : 0;
+    Uint size_before = heap_used_words(h) + h->mbuf_sz + old_used;
+    Uint new_sz = next_size(h, heap_stack_words(h) + size_before + S_RESERVED, 0);
+    if (new_sz == h->heap_sz && (h->flags & HEAP_GROW)) new_sz = next_size(h, h->heap_sz, 1);
+    h->flags &= ~(unsigned)(HEAP_GROW | HEAP_NEED_FULLSWEEP);
+
+    Term *block = alloc_words(new_sz);
+    Gc gc;
+    init_gc(&gc);
+    gc.ytop = block;
+    evacuate_roots(h, roots, &gc, visit_major);
+    scan_major(&gc, block);
+    sweep_offheap(h, true, NULL, NULL);
+    free(h->old_heap);
+    h->old_heap = h->old_htop = h->old_hend = NULL;
+    install_block(h, block, new_sz, gc.ytop);
+    h->gen_gcs = 0;
+    h->high_water = h->htop;
+
+    *reclaimed += size_before - heap_used_words(h);
+    adjust_after_major(h, need, roots);
+}
+
+/* ---- entry points ---------------------------------------------------------------------- */
+
+void gc_info(const Heap *h, GcInfo *out)
+{
+    out->old_heap_block_size = h->old_heap ? heap_old_block_words(h) : 0;
+    out->heap_block_size = h->heap_sz;
+    out->mbuf_size = h->mbuf_sz;
+    out->recent_size = (Uint)(h->high_water - h->heap);
+    out->stack_size = heap_stack_words(h);
+    out->old_heap_size = h->old_heap ? heap_old_used_words(h) : 0;
+    out->heap_size = heap_used_words(h);
+    out->bin_vheap_size = h->off_heap.overhead + fragments_overhead(h);
+    out->bin_vheap_block_size = h->bin_vheap_sz;
+    out->bin_old_vheap_size = h->bin_old_vheap;
+    out->bin_old_vheap_block_size = h->bin_old_vheap_sz;
+}
+
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+#ifdef HS_TEST_HOOKS
+static void verify_or_abort(const Heap *h, const GcRoots *roots, const GcEvent *ev)
+{
+    if (!gc_verify_after_gc) return;
+    const char *err = gc_verify(h, roots);
+    if (!err) return;
+    fprintf(stderr, "heapscope: heap unsound after %s GC: %s\n",
+            ev->type == GC_MAJOR ? "major" : "minor", err);
+    abort();
+}
+#endif
+
+void gc_collect(Heap *h, Uint need, GcRoots *roots, bool major, GcReason reason, GcEvent *ev)
+{
+    GcEvent local;
+    if (!ev) ev = &local;
+    uint64_t start = now_ns();
+    ev->need = need;
+    ev->reason = reason;
+    ev->failed_minor = false;
+    gc_info(h, &ev->before);
+
+    Uint reclaimed = 0;
+    if (major) h->flags |= HEAP_NEED_FULLSWEEP;
+    if (h->gen_gcs >= h->max_gen_gcs && !(h->flags & HEAP_NEED_FULLSWEEP)) {
+        ev->reason = GC_REASON_FULLSWEEP_AFTER;
+        major = true;
+    }
+    if (!major && !(h->flags & HEAP_NEED_FULLSWEEP) && collect_minor(h, need, roots, &reclaimed)) {
+        ev->type = GC_MINOR;
+        h->num_minor++;
+    } else {
+        ev->failed_minor = !major && !(h->flags & HEAP_NEED_FULLSWEEP);
+        collect_major(h, need, roots, &reclaimed);
+        ev->type = GC_MAJOR;
+        h->num_major++;
+    }
+    h->flags &= ~(unsigned)HEAP_FORCE_GC;
+
+    /* The sizing rules leave need + S_RESERVED free; this only guards their corner cases. */
+    if (heap_free_words(h) < need + S_REDZONE)
+        resize_block(h, next_size(h, heap_used_words(h) + heap_stack_words(h) + need + S_RESERVED, 0),
+                     roots);
+
+    h->words_reclaimed += reclaimed;
+    ev->reclaimed = reclaimed;
+    gc_info(h, &ev->after);
+    ev->duration_ns = now_ns() - start;
+#ifdef HS_TEST_HOOKS
+    verify_or_abort(h, roots, ev);
+#endif
+    if (gc_event_hook) gc_event_hook(h, ev);
+}
+
+void heap_reserve_maybe_gc(Heap *h, Uint need, GcRoots *roots)
+{
+    Uint free_words = heap_free_words(h);
+    GcReason reason;
+    if (free_words < need + S_REDZONE) reason = GC_REASON_HEAP_FULL;
+    else if (h->flags & HEAP_FORCE_GC) reason = GC_REASON_EXPLICIT;
+    else if (h->off_heap.overhead + fragments_overhead(h) > h->bin_vheap_sz) reason = GC_REASON_BIN_VHEAP;
+    else if (h->mbuf_sz > free_words) reason = GC_REASON_FRAGMENTS;
+    else if (heap_gc_stress) reason = GC_REASON_STRESS;
+    else return;
+    gc_collect(h, need, roots, false, reason, NULL);
+}
