@@ -7,6 +7,7 @@
  * as <<B/bitstring, 0:Pad>> prints them.
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 
 #include "bignum.h"
@@ -161,6 +162,37 @@ TEST(refcount_frees_exactly_at_last_reference)
     CHECK_EQ(atomic_load(&b->refc), 3);
     binary_decref(b);
     binary_decref(b);
+    CHECK_EQ(atomic_load(&bin_stats.frees), frees);
+    binary_decref(b);
+    CHECK_EQ(atomic_load(&bin_stats.frees), frees + 1);
+}
+
+/* Several threads take and drop references to one Binary, as processes and ETS do. */
+static void *ref_churn(void *arg)
+{
+    Binary *b = arg;
+    for (int i = 0; i < 20000; i++) {
+        binary_incref(b);
+        /* Touch the data between taking and dropping the reference. */
+        if (b->data[i % 64] != 0x5A) abort();
+        binary_decref(b);
+    }
+    binary_decref(b); /* the reference main took for this thread */
+    return NULL;
+}
+
+TEST(refcount_across_threads)
+{
+    Uint frees = atomic_load(&bin_stats.frees);
+    Binary *b = binary_alloc(64);
+    memset(b->data, 0x5A, 64);
+    pthread_t th[4];
+    for (int i = 0; i < 4; i++) {
+        binary_incref(b);
+        pthread_create(&th[i], NULL, ref_churn, b);
+    }
+    for (int i = 0; i < 4; i++) pthread_join(th[i], NULL);
+    CHECK_EQ(atomic_load(&b->refc), 1);
     CHECK_EQ(atomic_load(&bin_stats.frees), frees);
     binary_decref(b);
     CHECK_EQ(atomic_load(&bin_stats.frees), frees + 1);
@@ -601,6 +633,7 @@ int main(void)
     TH_RUN(binary_contents_and_view);
     TH_RUN(procbin_in_a_fragment_is_on_the_process_list);
     TH_RUN(refcount_frees_exactly_at_last_reference);
+    TH_RUN(refcount_across_threads);
     TH_RUN(procbin_takes_its_own_reference);
     TH_RUN(extract_follows_otp);
     TH_RUN(extract_unaligned);
