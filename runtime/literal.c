@@ -8,7 +8,10 @@
  * without synchronisation everywhere else.
  *
  * ProcBins copied into the area hold a reference on their Binary for the life of the program:
- * they are put on literal_offheap, a list no process sweeps, so no GC ever releases them.
+ * they are put on literal_offheap, a list no process sweeps, so no GC ever releases them. The
+ * Binaries are also listed in literal_bins, an ordinary malloc'd array: the only other pointers
+ * to them are in the mmap'd area, which LeakSanitizer does not scan, and without the array every
+ * sanitizer run would report each literal refc binary as leaked.
  */
 #include "literal.h"
 
@@ -17,11 +20,16 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 
+#include "bin.h"
+#include "copy.h"
 
 Term *literal_base, *literal_end;
 
 static pthread_mutex_t literal_lock = PTHREAD_MUTEX_INITIALIZER;
 static Term *literal_top;          /* [lock: literal_lock] */
+static OffHeap literal_offheap;    /* [lock: literal_lock] ProcBins in the area; never swept */
+static Binary **literal_bins;      /* [lock: literal_lock] their Binaries (see above) */
+static size_t literal_nbins, literal_bins_cap;
 static Term empty_tuple, empty_map;
 
 void literal_init(void)
@@ -60,6 +68,42 @@ Term *literal_alloc(Uint words)
     }
     pthread_mutex_unlock(&literal_lock);
     return p;
+}
+
+/* Keeps b listed in literal_bins. [lock: literal_lock] */
+static void remember_binary(Binary *b)
+{
+    if (literal_nbins == literal_bins_cap) {
+        size_t cap = literal_bins_cap ? 2 * literal_bins_cap : 64;
+        Binary **bins = realloc(literal_bins, cap * sizeof *bins);
+        if (!bins) {
+            fprintf(stderr, "heapscope: out of memory for the literal binary list\n");
+            abort();
+        }
+        literal_bins = bins;
+        literal_bins_cap = cap;
+    }
+    literal_bins[literal_nbins++] = b;
+}
+
+Term literal_copy(Term t)
+{
+    if (!term_is_ptr(t) || term_is_literal(t)) return t;
+    /* size_object / copy_struct, not the _litopt pair: literal subterms are copied again, so the
+     * result is one flat block whatever t points at (the empty tuple stays the global one). */
+    Uint sz = size_object(t);
+    Term *hp = literal_alloc(sz);
+    if (!hp) return NONVALUE;
+    /* copy_struct gives each copied ProcBin a reference of its own and links it on the list it
+     * is handed. That list is literal_offheap, shared by every literal copy (hence the lock)
+     * and swept by no GC, so the references are never dropped: literals live forever. */
+    pthread_mutex_lock(&literal_lock);
+    OffHeapHeader *before = literal_offheap.first;
+    Term r = copy_struct(t, sz, &hp, &literal_offheap);
+    for (OffHeapHeader *e = literal_offheap.first; e != before; e = e->next)
+        if (hdr_subtag(e->thing_word) == SUB_REFC_BIN) remember_binary(((ProcBin *)e)->val);
+    pthread_mutex_unlock(&literal_lock);
+    return r;
 }
 
 Term literal_empty_tuple(void) { return empty_tuple; }
