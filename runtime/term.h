@@ -340,6 +340,8 @@ static inline bool term_eq_exact(Term a, Term b) { return a == b || term_compare
 static inline bool term_eq(Term a, Term b) { return a == b || term_compare(a, b, false) == 0; }
 /* A hash consistent with =:= (equal terms hash alike), stable across runs: for ETS and maps. */
 uint32_t term_hash(Term t, uint32_t salt);
+/* erlang:phash2/1 exactly as OTP 25: make_hash2 (utils.c) masked to 27 bits. */
+uint32_t term_phash2(Term t);
 
 /* Length of a proper list, or -1 when improper. */
 Sint list_length(Term t);
