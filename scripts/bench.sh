@@ -42,7 +42,9 @@ if [ -z "${BENCH_NO_OTP:-}" ] && command -v erl >/dev/null 2>&1 && command -v er
         mod=$(basename "$src" .erl)
         if erlc -o "$tmp/beam" "$src" 2>"$tmp/err/otp-$mod.compile"; then
             rm -f "$tmp/err/otp-$mod.compile"
-            run_one otp "$mod" erl -noshell -pa "$tmp/beam" -eval "$mod:main(), halt()."
+            # A crash exits 1 (init terminating in do_boot); its dump goes to $tmp, not the repo.
+            ERL_CRASH_DUMP="$tmp/erl_crash.dump" \
+                run_one otp "$mod" erl -noshell -pa "$tmp/beam" -eval "$mod:main(), halt()."
         else
             mv "$tmp/err/otp-$mod.compile" "$tmp/err/otp-$mod"
         fi
