@@ -40,7 +40,7 @@ if [ -z "${BENCH_NO_OTP:-}" ] && command -v erl >/dev/null 2>&1 && command -v er
     for src in bench/otp/*.erl; do
         [ -f "$src" ] || continue
         mod=$(basename "$src" .erl)
-        if erlc -o "$tmp/beam" "$src" 2>"$tmp/err/otp-$mod.compile"; then
+        if erlc -o "$tmp/beam" "$src" >"$tmp/err/otp-$mod.compile" 2>&1; then
             rm -f "$tmp/err/otp-$mod.compile"
             # A crash exits 1 (init terminating in do_boot); its dump goes to $tmp, not the repo.
             ERL_CRASH_DUMP="$tmp/erl_crash.dump" \
