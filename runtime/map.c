@@ -356,7 +356,8 @@ uint32_t map_hash(Term key, unsigned level)
 
 /* ---- node layout ------------------------------------------------------------------------ */
 
-/* Nibbles of deeper levels are reached through the salted hash of the key's round. */
+/* Deeper paths need keys whose 32-bit hashes collide in 8 salt rounds in a row: we stop there
+ * rather than grow the path arrays. */
 #define MAP_MAX_LEVELS 64
 
 static inline bool hdr_is_head(Term hdr)
@@ -392,6 +393,16 @@ static inline Term *flat_vals(Term map) { return boxed_ptr(map) + 3; }
 
 /* A hole of n >= 1 words that an area walker reads as one object (OTP writes the same). */
 static inline void write_filler(Term *hp, Uint n) { hp[0] = make_header(SUB_POS_BIG, 0, n - 1); }
+
+/* The builders size their nodes first and fill them after: a mismatch would corrupt the heap. */
+static void check_filled(const Term *hp, const Term *start, Uint words)
+{
+    if (hp != start + words) {
+        fprintf(stderr, "heapscope: map builder wrote %lld words of %llu\n",
+                (long long)(hp - start), (unsigned long long)words);
+        abort();
+    }
+}
 
 static void too_deep(void)
 {
@@ -485,7 +496,8 @@ static Term flat_replace(Heap *h, Term map, Uint index, Term value)
     return make_boxed(mp);
 }
 
-static Term hashmap_from_pairs(Heap *h, const Term *ks, const Term *vs, Uint n, Term key, Term value);
+static Term hashmap_from_pairs(Heap *h, const Term *ks, const Term *vs, Uint n, Term key,
+                               Term value);
 
 static Term flat_put_new(Heap *h, Term map, Term key, Term value)
 {
@@ -618,8 +630,10 @@ static Uint entries_dedupe(Entry *e, Uint n)
     qsort(e, n, sizeof *e, entry_order);
     Uint m = 0;
     for (Uint i = 0; i < n; i++) {
-        if (m > 0 && e[m - 1].h0 == e[i].h0 && key_eq(list_head(e[m - 1].leaf), list_head(e[i].leaf)))
-            m--; /* sorted by position within equal keys: this one is later */
+        /* sorted by position within equal keys: e[i] is the later one */
+        if (m > 0 && e[m - 1].h0 == e[i].h0
+            && key_eq(list_head(e[m - 1].leaf), list_head(e[i].leaf)))
+            m--;
         e[m++] = e[i];
     }
     return m;
@@ -682,8 +696,9 @@ static Term hashmap_from_entries(Heap *h, Entry *e, Uint n)
     Uint m = entries_dedupe(e, n);
     Builder b = {NULL, 0, m};
     build_node(&b, e, m, 0, true);
-    b.hp = heap_halloc(h, b.words);
+    Term *start = b.hp = heap_halloc(h, b.words);
     Term map = build_node(&b, e, m, 0, true);
+    check_filled(b.hp, start, b.words);
     if (m <= MAP_SMALL_MAP_LIMIT) return hashmap_to_flat(h, map, NONVALUE);
     return map;
 }
@@ -708,7 +723,8 @@ static void entry_set(Entry *e, Uint pos, Term *leaf_hp, Term k, Term v)
 }
 
 /* n pairs plus, when key is a value, one more (a flatmap growing past 32 keys). */
-static Term hashmap_from_pairs(Heap *h, const Term *ks, const Term *vs, Uint n, Term key, Term value)
+static Term hashmap_from_pairs(Heap *h, const Term *ks, const Term *vs, Uint n, Term key,
+                               Term value)
 {
     Uint total = n + (key != NONVALUE);
     Entry *e = entries_alloc(total);
@@ -742,7 +758,8 @@ static bool walk_forward(Term node, bool (*fn)(Term leaf, void *arg), void *arg)
     unsigned n = popcount(hdr_bitmap(boxed_header(node)));
     const Term *kids = node_kids(node);
     for (unsigned i = 0; i < n; i++) {
-        if (term_is_list(kids[i]) ? !fn(kids[i], arg) : !walk_forward(kids[i], fn, arg)) return false;
+        bool go = term_is_list(kids[i]) ? fn(kids[i], arg) : walk_forward(kids[i], fn, arg);
+        if (!go) return false;
     }
     return true;
 }
@@ -753,7 +770,8 @@ static bool walk_reverse(Term node, bool (*fn)(Term leaf, void *arg), void *arg)
     unsigned n = popcount(hdr_bitmap(boxed_header(node)));
     const Term *kids = node_kids(node);
     for (unsigned i = n; i-- > 0;) {
-        if (term_is_list(kids[i]) ? !fn(kids[i], arg) : !walk_reverse(kids[i], fn, arg)) return false;
+        bool go = term_is_list(kids[i]) ? fn(kids[i], arg) : walk_reverse(kids[i], fn, arg);
+        if (!go) return false;
     }
     return true;
 }
@@ -880,7 +898,7 @@ static Term hashmap_insert(Heap *h, Term map, Term key, Term value, bool update)
         }
         words += 3 + 2 * chain;
     }
-    Term *hp = heap_halloc(h, words);
+    Term *start = heap_halloc(h, words), *hp = start;
     Term res = cons_at(hp, key, value);
     hp += 2;
     if (old_leaf != NONVALUE) {
@@ -897,6 +915,7 @@ static Term hashmap_insert(Heap *h, Term map, Term key, Term value, bool update)
         }
     }
     while (depth-- > 0) res = copy_with_kid(&hp, path[depth].node, path[depth].bit, res, grow);
+    check_filled(hp, start, words);
     return res;
 }
 
@@ -978,8 +997,10 @@ static Term hashmap_remove(Heap *h, Term map, Term key)
     Term *hp = NULL;
     Uint words = 0;
     remove_up(path, depth, &hp, &words);
-    hp = heap_halloc(h, words);
-    return remove_up(path, depth, &hp, &words);
+    Term *start = hp = heap_halloc(h, words);
+    Term res = remove_up(path, depth, &hp, &words);
+    check_filled(hp, start, words);
+    return res;
 }
 
 /* ---- the API ----------------------------------------------------------------------------- */

@@ -41,7 +41,12 @@ static Term list_of(unsigned n, const Term *e)
     while (n-- > 0) l = cons(e[n], l);
     return l;
 }
-static Term str(const char *s) { Term l = NIL; for (size_t i = strlen(s); i-- > 0;) l = cons(sm((unsigned char)s[i]), l); return l; }
+static Term str(const char *s)
+{
+    Term l = NIL;
+    for (size_t i = strlen(s); i-- > 0;) l = cons(sm((unsigned char)s[i]), l);
+    return l;
+}
 static Term flt(double d) { return float_at(heap_halloc(&H, FLOAT_SIZE), d); }
 static Term big(bool neg, unsigned n, const Uint *limbs)
 {
@@ -170,7 +175,8 @@ TEST(hash_matches_otp_internal_hash)
         {bin_extract(&H, bin(&b160, 1), 0, 3), 1285585474u}, /* <<5:3>> */
         {literal_empty_map(), 4050418618u},
         {map_from_list(&H, list_of(1, (Term[]){t2(sm(1), sm(2))})), 3344407571u},
-        {map_from_list(&H, list_of(2, (Term[]){t2(sm(1), sm(2)), t2(sm(3), t1(sm(4)))})), 1730088942u},
+        {map_from_list(&H, list_of(2, (Term[]){t2(sm(1), sm(2)), t2(sm(3), t1(sm(4)))})),
+         1730088942u},
         {int_map(1, 40), 2742925189u},
         {tup(4, (Term[]){sm(1), flt(2.5), list_of(2, (Term[]){sm(3), bin_str("x")}), sm(-7)}),
          3281787802u}, /* {1, 2.5, [3, <<"x">>], -7} */
@@ -495,7 +501,8 @@ TEST(put_sequence)
     CHECK_EQ(map_size(m), 46);
     CHECK_EQ(words(m), 174);
     Term l = map_to_list(&H, m);
-    for (int i = 0; i < 46; i++, l = list_tail(l)) CHECK(tuple_elem(list_head(l), 1) == seq[rm3[i]]);
+    for (int i = 0; i < 46; i++, l = list_tail(l))
+        CHECK(tuple_elem(list_head(l), 1) == seq[rm3[i]]);
 }
 
 TEST(update_and_identity)
@@ -705,13 +712,15 @@ TEST(randomized_against_model)
     for (int i = 110; i < 120; i++) uni[i] = str(i % 2 ? "x" : "yz");
     Model md = {.n = 0};
     Term m = map_new();
-    int mismatches = 0;
+    int mismatches = 0, crossings = 0;
+    bool was_flat = true;
     for (int step = 0; step < 4000; step++) {
         Term key = uni[rng() % 120], val = sm((Sint)(rng() % 1000));
         int at = model_find(&md, key);
-        switch (rng() % 4) {
+        /* phases of 500 steps that grow and shrink the map across the 32-key limit */
+        unsigned r = (unsigned)(rng() % 20), grow = (step / 500) % 2 == 0;
+        switch (r < (grow ? 12u : 5u) ? 0 : r < (grow ? 15u : 8u) ? 2 : 3) {
         case 0:
-        case 1:
             m = map_put(&H, m, key, val);
             if (at < 0) { md.k[md.n] = key; md.v[md.n] = val; md.n++; } else md.v[at] = val;
             break;
@@ -728,6 +737,8 @@ TEST(randomized_against_model)
         }
         mismatches += map_size(m) != (Uint)md.n;
         mismatches += map_is_flat(m) != (md.n <= MAP_SMALL_MAP_LIMIT);
+        crossings += map_is_flat(m) != was_flat;
+        was_flat = map_is_flat(m);
         if (step % 50 == 0) {
             for (int i = 0; i < 120; i++) {
                 Term v;
@@ -753,6 +764,7 @@ TEST(randomized_against_model)
             break;
         }
     }
+    CHECK(crossings >= 4);
 }
 
 int main(void)
