@@ -9,6 +9,7 @@
  */
 #include "gc.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -21,15 +22,26 @@ bool gc_verify_after_gc = true;
 
 /* ---- the copying core ------------------------------------------------------------------ */
 
-/* Where one collection copies to and what it leaves alone. In a major old_lo == old_hi ==
- * mat_lo == mat_hi == NULL, so only the literal test remains. */
+/* What one collection leaves alone and what it promotes. Areas are kept as (start, size) in
+ * bytes so that each membership test is one subtraction and one unsigned compare. In a major
+ * only the literal area is set. */
+typedef struct Bounds {
+    uintptr_t lit_lo, lit_sz; /* the literal area: never copied */
+    uintptr_t old_lo, old_sz; /* minor: the old heap block, not collected */
+    uintptr_t blk_lo, blk_sz; /* minor: the young block's data [heap, htop) */
+    uintptr_t mature_end;     /* minor: high_water; block data below it is promoted */
+} Bounds;
+
 typedef struct Gc {
-    const Term *lit_lo, *lit_hi; /* the literal area: never copied */
-    const Term *old_lo, *old_hi; /* minor: the old heap block, not collected */
-    const Term *mat_lo, *mat_hi; /* minor: [heap, high_water), promoted to the old heap */
-    Term *ytop;                  /* allocation pointer in the new young block */
-    Term *otop;                  /* minor: allocation pointer in the old heap */
+    Bounds b;
+    Term *ytop; /* allocation pointer in the new young block */
+    Term *otop; /* minor: allocation pointer in the old heap */
 } Gc;
+
+static inline bool in_area(const Term *p, uintptr_t lo, uintptr_t sz)
+{
+    return (uintptr_t)p - lo < sz;
+}
 
 static inline bool in_range(const Term *p, const Term *lo, const Term *hi)
 {
@@ -72,83 +84,114 @@ static inline Term move_to(Term t, Term **top)
     return (t & TAG_PRIMARY_LIST) ? move_cons(list_ptr(t), top) : move_boxed(boxed_ptr(t), top);
 }
 
-/* A pointer term seen by a major: everything but literals is copied into the new block. */
-static inline Term evac_major(Gc *gc, Term t)
+/*
+ * The evacuation rules. Each takes the bounds and the to-space tops by pointer to the caller's
+ * locals: the scan loops below copy them out of the Gc first, because heap words are stored as
+ * uint64_t, the same type as the bounds, and the compiler would otherwise reload every bound
+ * after every store.
+ */
+
+/* A major: everything but literals is copied into the new block. */
+static inline Term evac_major(const Bounds *b, Term t, Term **ytop)
 {
-    const Term *p = term_ptr(t);
-    if (in_range(p, gc->lit_lo, gc->lit_hi)) return t;
-    return move_to(t, &gc->ytop);
+    if (in_area(term_ptr(t), b->lit_lo, b->lit_sz)) return t;
+    return move_to(t, ytop);
 }
 
-/* A pointer term seen by a minor: old and literal data stay, mature data is promoted, other
- * young data (block above high_water, fragments) goes to the new block. */
-static inline Term evac_minor(Gc *gc, Term t)
+/* A minor: old and literal data stay, mature data is promoted, other young data (block above
+ * high_water, fragments) goes to the new block. The block is tested first: most pointers a
+ * minor meets point there. */
+static inline Term evac_minor(const Bounds *b, Term t, Term **ytop, Term **otop)
 {
     const Term *p = term_ptr(t);
-    if (in_range(p, gc->old_lo, gc->old_hi) || in_range(p, gc->lit_lo, gc->lit_hi)) return t;
-    return move_to(t, in_range(p, gc->mat_lo, gc->mat_hi) ? &gc->otop : &gc->ytop);
+    if (in_area(p, b->blk_lo, b->blk_sz)) {
+        /* Two calls, not one with a chosen pointer: choosing between the addresses of the
+         * tops would keep both in memory instead of registers. */
+        if ((uintptr_t)p < b->mature_end) return move_to(t, otop);
+        return move_to(t, ytop);
+    }
+    if (in_area(p, b->old_lo, b->old_sz) || in_area(p, b->lit_lo, b->lit_sz)) return t;
+    return move_to(t, ytop); /* a fragment */
 }
 
-/* A pointer term inside promoted data: whatever young data it reaches is promoted too, so that
- * old data never points into the young generation (gc.h sentence 5). */
-static inline Term evac_promote(Gc *gc, Term t)
+/* Inside promoted data: whatever young data it reaches is promoted too, so that old data never
+ * points into the young generation (gc.h sentence 5). */
+static inline Term evac_promote(const Bounds *b, Term t, Term **otop)
 {
     const Term *p = term_ptr(t);
-    if (in_range(p, gc->old_lo, gc->old_hi) || in_range(p, gc->lit_lo, gc->lit_hi)) return t;
-    return move_to(t, &gc->otop);
+    if (in_area(p, b->old_lo, b->old_sz) || in_area(p, b->lit_lo, b->lit_sz)) return t;
+    return move_to(t, otop);
 }
 
-/* The three Cheney scans. A header skips itself and its raw words; its term words are then
- * scanned like any other word. Each scan runs until it catches up with its own to-space top. */
+/* Words to step over at a header: itself and its raw words; its term words are then scanned
+ * like any other word. Tuples, the commonest boxed objects, skip the subtag switch. */
+static inline Uint header_skip(Term w)
+{
+    return hdr_subtag(w) == SUB_TUPLE ? 1 : 1 + hdr_raw_words(w);
+}
+
+/* The three Cheney scans; each runs until it catches up with its own to-space top. */
 static void scan_major(Gc *gc, Term *scan)
 {
-    while (scan < gc->ytop) {
+    const Bounds b = gc->b;
+    Term *ytop = gc->ytop;
+    while (scan < ytop) {
         Term w = *scan;
         switch (w & TAG_PRIMARY_MASK) {
-        case TAG_PRIMARY_HEADER: scan += 1 + hdr_raw_words(w); break;
+        case TAG_PRIMARY_HEADER: scan += header_skip(w); break;
         case TAG_PRIMARY_LIST:
-        case TAG_PRIMARY_BOXED: *scan++ = evac_major(gc, w); break;
+        case TAG_PRIMARY_BOXED: *scan++ = evac_major(&b, w, &ytop); break;
         default: scan++; break;
         }
     }
+    gc->ytop = ytop;
 }
 
 static void scan_minor(Gc *gc, Term *scan)
 {
-    while (scan < gc->ytop) {
+    const Bounds b = gc->b;
+    Term *ytop = gc->ytop, *otop = gc->otop;
+    while (scan < ytop) {
         Term w = *scan;
         switch (w & TAG_PRIMARY_MASK) {
-        case TAG_PRIMARY_HEADER: scan += 1 + hdr_raw_words(w); break;
+        case TAG_PRIMARY_HEADER: scan += header_skip(w); break;
         case TAG_PRIMARY_LIST:
-        case TAG_PRIMARY_BOXED: *scan++ = evac_minor(gc, w); break;
+        case TAG_PRIMARY_BOXED: *scan++ = evac_minor(&b, w, &ytop, &otop); break;
         default: scan++; break;
         }
     }
+    gc->ytop = ytop;
+    gc->otop = otop;
 }
 
 static void scan_promoted(Gc *gc, Term *scan)
 {
-    while (scan < gc->otop) {
+    const Bounds b = gc->b;
+    Term *otop = gc->otop;
+    while (scan < otop) {
         Term w = *scan;
         switch (w & TAG_PRIMARY_MASK) {
-        case TAG_PRIMARY_HEADER: scan += 1 + hdr_raw_words(w); break;
+        case TAG_PRIMARY_HEADER: scan += header_skip(w); break;
         case TAG_PRIMARY_LIST:
-        case TAG_PRIMARY_BOXED: *scan++ = evac_promote(gc, w); break;
+        case TAG_PRIMARY_BOXED: *scan++ = evac_promote(&b, w, &otop); break;
         default: scan++; break;
         }
     }
+    gc->otop = otop;
 }
 
 /* ---- roots ----------------------------------------------------------------------------- */
 
 static void visit_major(Term *slot, void *arg)
 {
-    if (term_is_ptr(*slot)) *slot = evac_major(arg, *slot);
+    Gc *gc = arg;
+    if (term_is_ptr(*slot)) *slot = evac_major(&gc->b, *slot, &gc->ytop);
 }
 
 static void visit_minor(Term *slot, void *arg)
 {
-    if (term_is_ptr(*slot)) *slot = evac_minor(arg, *slot);
+    Gc *gc = arg;
+    if (term_is_ptr(*slot)) *slot = evac_minor(&gc->b, *slot, &gc->ytop, &gc->otop);
 }
 
 /* X registers, extra slots and the stack. Stack words with primary tag 00 are return
@@ -274,14 +317,59 @@ Uint gc_next_vheap_size(Uint vheap, Uint vheap_sz)
 
 /* ---- blocks ---------------------------------------------------------------------------- */
 
+/*
+ * Blocks. A collection allocates a to-space as large as the heap and frees the from-space; for
+ * big heaps the C allocator maps fresh pages every time, and touching them (page faults) costs
+ * more than the copy itself. So the last two large blocks freed are kept and handed out again
+ * when a block of the same size is asked for: heap sizes come from the table, so a heap that
+ * keeps its size swaps between two blocks as OTP's allocator carriers let it. Small blocks go
+ * straight to malloc, which recycles them itself. [any thread: lock block_cache_lock]
+ */
+#define BLOCK_CACHE_MIN_WORDS 32768
+#define BLOCK_CACHE_SLOTS 2
+
+static pthread_mutex_t block_cache_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+    Term *p;
+    Uint words;
+} block_cache[BLOCK_CACHE_SLOTS];
+static unsigned block_cache_next; /* round-robin victim */
+
 static Term *alloc_words(Uint n)
 {
+    if (n >= BLOCK_CACHE_MIN_WORDS) {
+        Term *hit = NULL;
+        pthread_mutex_lock(&block_cache_lock);
+        for (unsigned i = 0; i < BLOCK_CACHE_SLOTS && !hit; i++)
+            if (block_cache[i].p && block_cache[i].words == n) {
+                hit = block_cache[i].p;
+                block_cache[i].p = NULL;
+            }
+        pthread_mutex_unlock(&block_cache_lock);
+        if (hit) return hit;
+    }
     Term *p = malloc((n ? n : 1) * sizeof(Term));
     if (!p) {
         fprintf(stderr, "heapscope: out of memory for a %llu-word heap\n", (unsigned long long)n);
         abort();
     }
     return p;
+}
+
+static void free_words(Term *p, Uint n)
+{
+    if (p && n >= BLOCK_CACHE_MIN_WORDS) {
+        pthread_mutex_lock(&block_cache_lock);
+        unsigned i = 0;
+        while (i < BLOCK_CACHE_SLOTS && block_cache[i].p) i++;
+        if (i == BLOCK_CACHE_SLOTS) i = block_cache_next++ % BLOCK_CACHE_SLOTS;
+        Term *evicted = block_cache[i].p;
+        block_cache[i].p = p;
+        block_cache[i].words = n;
+        pthread_mutex_unlock(&block_cache_lock);
+        p = evicted;
+    }
+    free(p);
 }
 
 /* OTP's static next_heap_size: the table, never below the process's min_heap_size. */
@@ -300,7 +388,7 @@ static void free_young(Heap *h)
     }
     h->mbuf = NULL;
     h->mbuf_sz = 0;
-    free(h->heap);
+    free_words(h->heap, h->heap_sz);
 }
 
 /* Installs the new block whose data ends at htop; the stack moves to its end unchanged. */
@@ -375,8 +463,8 @@ static void resize_block(Heap *h, Uint new_sz, GcRoots *roots)
 static void init_gc(Gc *gc)
 {
     memset(gc, 0, sizeof *gc);
-    gc->lit_lo = literal_base;
-    gc->lit_hi = literal_end;
+    gc->b.lit_lo = (uintptr_t)literal_base;
+    gc->b.lit_sz = (uintptr_t)literal_end - (uintptr_t)literal_base;
 }
 
 /* OTP's minor_collection. Returns false, having changed nothing but possibly created the old
@@ -401,10 +489,11 @@ static bool collect_minor(Heap *h, Uint need, GcRoots *roots, Uint *reclaimed)
     Term *prev_old_htop = h->old_htop;
     Gc gc;
     init_gc(&gc);
-    gc.old_lo = h->old_heap;
-    gc.old_hi = h->old_hend;
-    gc.mat_lo = h->heap;
-    gc.mat_hi = h->high_water;
+    gc.b.old_lo = (uintptr_t)h->old_heap;
+    gc.b.old_sz = (uintptr_t)h->old_hend - (uintptr_t)h->old_heap;
+    gc.b.blk_lo = (uintptr_t)h->heap;
+    gc.b.blk_sz = (uintptr_t)h->htop - (uintptr_t)h->heap;
+    gc.b.mature_end = (uintptr_t)h->high_water;
     gc.ytop = block;
     gc.otop = h->old_htop;
 
@@ -467,7 +556,7 @@ static void collect_major(Heap *h, Uint need, GcRoots *roots, Uint *reclaimed)
     evacuate_roots(h, roots, &gc, visit_major);
     scan_major(&gc, block);
     sweep_offheap(h, true, NULL, NULL);
-    free(h->old_heap);
+    if (h->old_heap) free_words(h->old_heap, heap_old_block_words(h));
     h->old_heap = h->old_htop = h->old_hend = NULL;
     install_block(h, block, new_sz, gc.ytop);
     h->gen_gcs = 0;
