@@ -29,13 +29,21 @@ void sb_puts(StrBuf *sb, const char *s) { sb_putn(sb, s, strlen(s)); }
 
 void sb_vprintf(StrBuf *sb, const char *fmt, va_list ap)
 {
+    /* Format into the free space first; grow and format again only when it did not fit. */
     va_list ap2;
     va_copy(ap2, ap);
-    int n = vsnprintf(NULL, 0, fmt, ap2);
+    grow(sb, 64);
+    size_t room = sb->cap - sb->len;
+    int n = vsnprintf(sb->data + sb->len, room, fmt, ap2);
     va_end(ap2);
-    if (n < 0) return;
-    grow(sb, (size_t)n);
-    vsnprintf(sb->data + sb->len, (size_t)n + 1, fmt, ap);
+    if (n < 0) {
+        sb->data[sb->len] = '\0';
+        return;
+    }
+    if ((size_t)n >= room) {
+        grow(sb, (size_t)n);
+        vsnprintf(sb->data + sb->len, (size_t)n + 1, fmt, ap);
+    }
     sb->len += (size_t)n;
 }
 
