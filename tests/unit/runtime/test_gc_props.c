@@ -2,7 +2,8 @@
  * test_gc_props.c — randomised property tests of the collector.
  *
  * A random program builds term graphs with sharing (tuples, lists, floats, bignum-shaped raw
- * objects, heap binaries, refc binaries, sub binaries, funs, refs, flatmaps, literals) held by
+ * objects, heap binaries, refc binaries, sub binaries, funs, refs, flatmaps built by hand and
+ * maps (flat and HAMT) built by map_put, literals) held by
  * X registers, extra root slots and the stack, makes garbage, allocates into heap fragments, and
  * collects — explicitly (minor or major) and whenever heap_reserve_maybe_gc decides to. Around
  * every explicit collection it checks:
@@ -23,6 +24,7 @@
 #include "heap.h"
 #include "hs.h"
 #include "literal.h"
+#include "map.h"
 #include "testhelp.h"
 
 /* ---- random numbers --------------------------------------------------------------------- */
@@ -274,6 +276,8 @@ static void measure_sizes(Sizes *s)
 
 /* ---- building random terms -------------------------------------------------------------- */
 
+static unsigned hamts_built;
+
 static bool use_reserve(void) { return rnd_below(8) != 0; } /* else heap_halloc: fragments */
 
 /* Words for n terms of fresh data: reserve (may GC) or not (heap_halloc will use fragments). */
@@ -335,7 +339,7 @@ static void make_leaf(Term *dst)
  * a collection in between cannot leave stale copies. */
 static void make_compound(unsigned d)
 {
-    switch (rnd_below(7)) {
+    switch (rnd_below(8)) {
     case 0: { /* cons */
         Term *hp = take(2);
         *slot(d) = cons_at(hp, *slot(any_slot()), *slot(any_slot()));
@@ -393,6 +397,15 @@ static void make_compound(unsigned d)
         Uint size = bin_byte_size(orig);
         Uint offs = rnd_below((unsigned)(size - 1));
         *slot(d) = sub_bin_at(hp, orig, offs, 1 + rnd_below((unsigned)(size - offs - 1)), 0, 0);
+        break;
+    }
+    case 6: { /* maps:put/3 repeatedly: flatmaps, and HAMT nodes past 32 keys */
+        Term m = *slot(d);
+        if (!term_is_map(m) || rnd_below(6) == 0) m = literal_empty_map();
+        for (unsigned k = 1 + rnd_below(40); k > 0; k--)
+            m = map_put(&heap, m, make_small((Sint)rnd_below(120)), *slot(any_slot()));
+        *slot(d) = m; /* map_put never collects: m stayed valid */
+        if (map_size(m) > MAP_SMALL_MAP_LIMIT) hamts_built++;
         break;
     }
     default: *slot(d) = *slot(any_slot()); break; /* sharing */
@@ -545,6 +558,7 @@ TEST(random_graphs)
     printf("  random_graphs: %u minor and %u major checked collections\n", st.minors, st.majors);
     CHECK(st.minors >= 200);
     CHECK(st.majors >= 200);
+    CHECK(hamts_built > 0);
     CHECK_EQ(st.checks_failed, 0);
     heap_gc_stress = stress;
 }
