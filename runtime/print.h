@@ -6,6 +6,16 @@
  *       line breaking and indentation as io_lib_pretty does.
  * Floats print in OTP's shortest round-trip form (float_to_list(F, [short])).
  * Pids print as <0.N.0>, refs as #Ref<0.A.B.C>, funs as #Fun<M.I.U> / fun M:F/A.
+ *
+ * The output is UTF-8 text: OTP's printers return lists of characters (code points), and each
+ * of those characters is appended UTF-8 encoded. A caller that needs Erlang's character list
+ * decodes it back; an output device in latin1 mode (erl -noshell's stdout) writes characters
+ * below 256 as single bytes. fun_to_list/1 quirk kept: it yields an atom's UTF-8 bytes as
+ * separate characters (#Fun<caf\xc3\xa9...> shows as two characters), so those bytes appear
+ * here re-encoded one character each.
+ *
+ * ~w printing walks the term with an explicit stack (no C recursion). ~p recurses once per
+ * level of nesting (never per list element), as io_lib_pretty does.
  */
 #ifndef HS_PRINT_H
 #define HS_PRINT_H
@@ -14,11 +24,18 @@
 #include "term.h"
 
 typedef struct PrintOpts {
-    int depth;        /* ~P / ~W depth; -1 for unlimited */
-    int line_length;  /* ~p: 80 */
-    int indent;       /* ~p: the column the term starts at */
-    bool unicode;     /* ~tp / ~ts: printable range is Unicode, else Latin-1 */
+    int depth;        /* ~P / ~W depth; -1 for unlimited; 0 prints "..." */
+    int line_length;  /* ~p: 80; 0 prints on one line */
+    int indent;       /* ~p: characters already on the line before the term (io_lib_format's
+                       * indentation; the term starts at column indent + 1) */
+    bool unicode;     /* ~tp: atoms and strings written as Unicode (else ~p: Latin-1, with
+                       * \x{...} for characters above 255 in atoms) */
+    bool printable_unicode; /* erl +pc unicode: lists and binaries of any printable Unicode
+                             * character show as strings. Only with unicode (~tp); OTP's
+                             * default printable range, latin1, is false. */
 } PrintOpts;
+
+#define PRINT_OPTS_DEFAULT {-1, 80, 0, false, false}
 
 void print_w(StrBuf *sb, Term t, int depth);
 void print_p(StrBuf *sb, Term t, const PrintOpts *opts);
