@@ -873,6 +873,8 @@ TEST(random_graphs_copy_and_measure_consistently)
 int main(void)
 {
     hs_init();
+    test_fe.module = atom_put("test_copy", 9);
+    test_fe.name = atom_put("-main/0-fun-0-", 14);
     TH_RUN(sharing_expected_sender_receiver_ets);
     TH_RUN(pair_loses_sharing_in_copy_struct_keeps_it_in_copy_shared);
     TH_RUN(immediates_and_empty_tuple_cost_nothing);

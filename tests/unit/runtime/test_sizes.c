@@ -510,6 +510,8 @@ TEST(literal_area_rows)
 int main(void)
 {
     hs_init();
+    local_fe.module = atom("sizes");
+    local_fe.name = atom("-main/0-fun-0-");
     TH_RUN(sizes_expected_every_line);
     TH_RUN(reference_measured_rows);
     TH_RUN(literal_area_rows);
