@@ -16,6 +16,7 @@
 #include "heap.h"
 #include "hs.h"
 #include "literal.h"
+#include "map.h"
 
 /* ---- building terms ------------------------------------------------------------------------ */
 
@@ -617,6 +618,18 @@ TEST(funs_and_maps_round_trip)
     CHECK(boxed_ptr(tuple_elem(sp, 1))[2] == boxed_ptr(tuple_elem(sp, 2))[2]);
     CHECK(term_compare(sp, pair, true) == 0);
 
+    /* 33 integer keys: a hashmap of 127 words (reference §1.4). OTP's size_shared/1 says 188
+     * because it counts HAMT nodes twice (§9.2); size_shared_litopt does not copy that bug. */
+    Term kv = NIL;
+    for (Sint k = 33; k >= 1; k--) kv = cons(&h, tuple(&h, 2, make_small(k), make_small(k)), kv);
+    Term m33 = map_from_list(&h, kv);
+    CHECK_EQ(size_object(m33), 127);
+    CHECK_EQ(size_shared(m33), 127);
+    CHECK_EQ(size_shared_litopt(m33), 127);
+    Term g33 = send_to(&to, m33);
+    CHECK_EQ(size_object(g33), 127);
+    CHECK(term_compare(g33, m33, true) == 0);
+
     /* A small hashmap laid out by hand: head (2 children) -> leaf [1|a] and an inner node
      * with leaves [2|b], [3|c]. Words: head 4 + leaf 2 + node 3 + leaves 4 = 13. */
     Term *node = heap_halloc(&h, 3);
@@ -768,7 +781,7 @@ static Term random_term(Heap *h, bool literals)
         Term t;
         Term a = n ? pool[rnd_below(n)] : make_small(1);
         Term b = n ? pool[rnd_below(n)] : NIL;
-        switch (rnd_below(12)) {
+        switch (rnd_below(13)) {
         case 0: t = make_small((Sint)rnd_below(1000)); break;
         case 1: t = float_at(heap_halloc(h, FLOAT_SIZE), (double)rnd_below(100) / 4); break;
         case 2: t = cons(h, a, b); break;
@@ -797,6 +810,19 @@ static Term random_term(Heap *h, bool literals)
         }
         case 9: t = flatmap(h, 1 + rnd_below(4), a); break;
         case 10: t = literals && term_is_ptr(a) ? literal_copy(a) : ref_at(heap_halloc(h, REF_SIZE)); break;
+        case 11: {
+            /* a map across the 32-key limit; every version shares its untouched HAMT nodes with
+             * the one before, and one of the versions goes in the pool */
+            Term m = literal_empty_map();
+            unsigned keys = 1 + rnd_below(50), keep = rnd_below(keys);
+            t = m;
+            for (unsigned k = 0; k < keys; k++) {
+                m = map_put(h, m, make_small((Sint)rnd_below(60)), n ? pool[rnd_below(n)] : a);
+                if (k == keep) t = m;
+            }
+            if (n < POOL) pool[n++] = m;
+            break;
+        }
         default: t = tuple(h, 3, a, b, a); break;
         }
         if (n < POOL) pool[n++] = t;
