@@ -105,7 +105,7 @@ check: deps
 	@MODE=asan HEAPSCOPE_GC_STRESS=1 scripts/run-tests.sh --runtime-only
 
 bench: deps
-	@$(MAKE) --no-print-directory all $(BENCH_BINS)
+	@$(MAKE) --no-print-directory all $(BENCH_BINS) >&2
 	@MODE=$(MODE) scripts/bench.sh
 
 demo: deps
