@@ -504,6 +504,30 @@ TEST(long_and_deep)
     print_w(&sb, flat, -1);
     CHECK_EQ(sb.len, 2 * n + 1);
     sb_free(&sb);
+    /* ~p nested 100000 deep (lists:foldl(fun(_, A) -> [A] end, 1, lists:seq(1, 100000))):
+     * 200001 characters, no line break; and {x, {x, ...}} 3000 deep: 4516501 characters on
+     * 3001 lines. Deep terms print on a helper thread with a stack sized for them. */
+    Term nest = I(1);
+    for (size_t i = 0; i < 100000; i++) nest = cons_at(cells + 2 * i, nest, NIL);
+    PrintOpts po = PRINT_OPTS_DEFAULT;
+    print_p(&sb, nest, &po);
+    CHECK_EQ(sb.len, 200001);
+    CHECK(memchr(sb.data, '\n', sb.len) == NULL);
+    sb_free(&sb);
+    Term tup = I(1);
+    for (size_t i = 0; i < 3000; i++) {
+        Term *tp = cells + 3 * i;
+        tp[0] = make_tuple_header(2);
+        tp[1] = A("x");
+        tp[2] = tup;
+        tup = make_boxed(tp);
+    }
+    print_p(&sb, tup, &po);
+    CHECK_EQ(sb.len, 4516501);
+    size_t nls = 0;
+    for (size_t i = 0; i < sb.len; i++) nls += sb.data[i] == '\n';
+    CHECK_EQ(nls, 3000);
+    sb_free(&sb);
     /* ~p of lists:duplicate(100000, 1): OTP's output has 2632 lines */
     Term l = NIL;
     for (size_t i = 0; i < 100000; i++) l = cons_at(cells + 2 * i, I(1), l);
