@@ -15,7 +15,9 @@
  * here re-encoded one character each.
  *
  * ~w printing walks the term with an explicit stack (no C recursion). ~p recurses once per
- * level of nesting (never per list element), as io_lib_pretty does.
+ * level of nesting (never per list element), as io_lib_pretty does; a term nested more than
+ * 1000 levels deep is printed on a helper thread whose stack is sized for it, while the caller
+ * waits. Nothing here allocates on a process heap or collects.
  */
 #ifndef HS_PRINT_H
 #define HS_PRINT_H
