@@ -43,7 +43,8 @@ void print_w(StrBuf *sb, Term t, int depth);
 void print_p(StrBuf *sb, Term t, const PrintOpts *opts);
 /* float_to_list(D, [short]). */
 void print_float_short(StrBuf *sb, double d);
-/* io_lib:write_atom: quoted when needed. */
+/* The atom as ~w and ~p print it (io_lib:write_atom_as_latin1): quoted when needed,
+ * characters above 255 as \x{...}. */
 void print_atom(StrBuf *sb, Term atom);
 
 #endif
