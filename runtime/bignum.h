@@ -28,10 +28,13 @@ static inline const Uint *big_limbs(Term t) { return boxed_ptr(t) + 1; }
 /* Integer constructors: small when it fits, else a bignum. */
 Term int_from_sint(Heap *h, Sint v);
 Term int_from_uint(Heap *h, Uint v);
-Term int_from_limbs(Heap *h, bool neg, const Uint *limbs, Uint n); /* normalises */
+/* Normalises (drops zero top limbs, gives a small when it fits); NONVALUE when more than
+ * BIG_MAX_DIGITS limbs remain (raise system_limit). */
+Term int_from_limbs(Heap *h, bool neg, const Uint *limbs, Uint n);
 /* trunc(d) as an integer; NONVALUE when d is not finite. */
 Term int_from_double(Heap *h, double d);
-/* Parses digits in base 2..36 (optional sign); NONVALUE when malformed. */
+/* Parses digits in base 2..36, either case (optional sign); NONVALUE when malformed or when the
+ * value would pass BIG_MAX_DIGITS. */
 Term int_from_string(Heap *h, const char *s, size_t len, unsigned base);
 
 /* Arithmetic on any integers (small or big). NONVALUE + *err on failure. */
@@ -54,8 +57,9 @@ int int_compare(Term a, Term b);
 bool int_to_double(Term t, double *out);
 /* Compare an integer with a float exactly as OTP orders mixed numbers. */
 int int_compare_double(Term i, double d);
-/* Appends the digits in base 2..36 (upper-case letters, '-' sign) to buf. Returns the length
- * written; call with buf NULL to get the length. */
+/* Writes the digits in base 2..36 (upper-case letters, '-' sign) to buf, as snprintf does: at
+ * most cap bytes, then a NUL if there is room. Returns the full length (without NUL); call with
+ * buf NULL to get the length. */
 size_t int_to_string(Term t, unsigned base, char *buf, size_t cap);
 /* Number of significant bits of |t| (for bit syntax and size checks). */
 Uint int_bit_length(Term t);
