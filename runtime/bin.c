@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bignum.h"
+
 
 BinStats bin_stats;
 
@@ -224,20 +226,6 @@ void bin_copy_bits(const unsigned char *src, Uint soffs, unsigned char *dst, Uin
 
 /* ---- integers --------------------------------------------------------------------------- */
 
-/* INTERIM until bignum.c lands: the integer with these magnitude digits, normalised as
- * int_from_limbs (bignum.h) does it; small when it fits. Replace by int_from_limbs. */
-static Term make_integer(Heap *h, bool neg, const Uint *limbs, Uint n)
-{
-    while (n > 0 && limbs[n - 1] == 0) n--;
-    if (n == 0) return make_small(0);
-    if (n == 1 && limbs[0] <= (Uint)MAX_SMALL) return make_small(neg ? -(Sint)limbs[0] : (Sint)limbs[0]);
-    if (n == 1 && neg && limbs[0] == (Uint)MAX_SMALL + 1) return make_small(MIN_SMALL);
-    Term *p = heap_halloc(h, 1 + n);
-    p[0] = make_header(neg ? SUB_NEG_BIG : SUB_POS_BIG, 0, n);
-    memcpy(p + 1, limbs, n * sizeof(Uint));
-    return make_boxed(p);
-}
-
 /* Scratch bytes: on the stack for the sizes the bit syntax usually sees, else malloc'd. */
 typedef struct Scratch {
     unsigned char *p;
@@ -377,11 +365,9 @@ static Term get_integer_word(Heap *h, const unsigned char *src, Uint soffs, Uint
         unsigned pad = (unsigned)(64 - bits);
         /* Sign-extend through the top bit: shift it to bit 63, then back arithmetically. */
         Sint s = (Sint)(u << pad) >> pad;
-        if (small_fits(s)) return make_small(s);
-        Uint mag = s < 0 ? (Uint)0 - (Uint)s : (Uint)s;
-        return make_integer(h, s < 0, &mag, 1);
+        return small_fits(s) ? make_small(s) : int_from_sint(h, s);
     }
-    return u <= (uint64_t)MAX_SMALL ? make_small((Sint)u) : make_integer(h, false, &u, 1);
+    return u <= (uint64_t)MAX_SMALL ? make_small((Sint)u) : int_from_uint(h, u);
 }
 
 Term bin_get_integer(Heap *h, const unsigned char *src, Uint soffs, Uint bits, unsigned flags)
@@ -408,7 +394,7 @@ Term bin_get_integer(Heap *h, const unsigned char *src, Uint soffs, Uint bits, u
         unsigned top = (unsigned)(bits % 64);
         if (top) limbs[nlimbs - 1] &= ((Uint)1 << top) - 1;
     }
-    Term r = make_integer(h, neg, limbs, nlimbs);
+    Term r = int_from_limbs(h, neg, limbs, nlimbs);
     scratch_free(&c);
     scratch_free(&b);
     scratch_free(&a);

@@ -130,7 +130,8 @@ void bin_copy_bits(const unsigned char *src, Uint soffs, unsigned char *dst, Uin
 enum { BIN_LITTLE = 1u << 0, BIN_SIGNED = 1u << 1 };
 /* Writes the low `bits` bits of integer t (small or big) at dst bit offset doffs. */
 void bin_put_integer(Term t, Uint bits, unsigned flags, unsigned char *dst, Uint doffs);
-/* Reads an integer of `bits` bits; allocates a bignum on h when needed. */
+/* Reads an integer of `bits` bits; allocates a bignum on h (heap_halloc: never collects) when
+ * needed. NONVALUE when it would have more than BIG_MAX_DIGITS digits (system_limit). */
 Term bin_get_integer(Heap *h, const unsigned char *src, Uint soffs, Uint bits, unsigned flags);
 /* Floats of 16, 32 or 64 bits (any other size is a bug in the caller: the VM checks). Put
  * rounds to nearest even and, as OTP 25, gives infinity when the value is out of range for 16
