@@ -12,6 +12,7 @@
 
 #include "bignum.h"
 #include "bin.h"
+#include "gc.h"
 #include "heap.h"
 #include "hs.h"
 #include "testhelp.h"
@@ -216,6 +217,37 @@ TEST(procbin_takes_its_own_reference)
     CHECK_EQ(atomic_load(&bin_stats.frees), frees);
     heap_destroy(&heap); /* the ProcBin's */
     CHECK_EQ(atomic_load(&bin_stats.frees), frees + 1);
+}
+
+/* With gc.c: ProcBins in the block and in fragments live and die with their handles. */
+TEST(binaries_live_and_die_with_the_gc)
+{
+    fresh_heap();
+    unsigned char data[300];
+    for (int i = 0; i < 300; i++) data[i] = (unsigned char)(i ^ 0x33);
+    Uint frees = atomic_load(&bin_stats.frees);
+    Term x = bin_new(&heap, data, 200);              /* kept only through a sub binary */
+    Term sub = bin_extract(&heap, x, 8 * 50, 8 * 100);
+    bin_new(&heap, data, 150);                       /* garbage */
+    heap_halloc(&heap, heap_free_words(&heap));      /* the block is full: fragments next */
+    Term z = bin_new(&heap, data + 10, 290);         /* in a fragment, kept */
+    bin_new(&heap, data, 100);                       /* in a fragment, garbage */
+    CHECK(heap.mbuf != NULL);
+    CHECK_EQ(heap.off_heap.overhead, 200 / 8 + 150 / 8 + 290 / 8 + 100 / 8);
+    Term xregs[2] = {sub, z};
+    GcRoots roots = {xregs, 2, NULL, NULL};
+    GcEvent ev;
+    gc_collect(&heap, 0, &roots, true, GC_REASON_EXPLICIT, &ev);
+    CHECK_EQ(atomic_load(&bin_stats.frees), frees + 2);
+    CHECK(heap.mbuf == NULL);
+    CHECK_EQ(heap.off_heap.overhead, 200 / 8 + 290 / 8);
+    BinView v;
+    CHECK(term_is_sub_bin(xregs[0]) && bin_view(xregs[0], &v));
+    CHECK(v.bit_size == 800 && memcmp(v.base + v.bit_offset / 8, data + 50, 100) == 0);
+    CHECK(term_is_refc_bin(xregs[1]) && bin_view(xregs[1], &v));
+    CHECK(v.bit_size == 290 * 8 && memcmp(v.base, data + 10, 290) == 0);
+    heap_destroy(&heap);
+    CHECK_EQ(atomic_load(&bin_stats.frees), frees + 4);
 }
 
 /* ---- extraction ------------------------------------------------------------------------- */
@@ -635,6 +667,7 @@ int main(void)
     TH_RUN(refcount_frees_exactly_at_last_reference);
     TH_RUN(refcount_across_threads);
     TH_RUN(procbin_takes_its_own_reference);
+    TH_RUN(binaries_live_and_die_with_the_gc);
     TH_RUN(extract_follows_otp);
     TH_RUN(extract_unaligned);
     TH_RUN(copy_bits_all_offsets_against_naive);
