@@ -58,6 +58,7 @@ TEST_BINS := $(patsubst %.c,$(BUILD)/%,$(TEST_SRC))
 BENCH_BINS := $(patsubst %.c,$(BUILD)/%,$(BENCH_SRC))
 
 .PHONY: all deps test check bench demo clean tests
+.SECONDARY:
 all: $(BIN) bin/heapscope
 
 # bin/heapscope is the release binary; other modes keep theirs under build/<mode>/bin.

@@ -5,7 +5,7 @@
 set -u
 cd "$(dirname "$0")/.."
 MODE=${MODE:-release}
-BUILD=build/$MODE
+BUILD=${BUILD:-build/$MODE}
 only_runtime=0
 [ "${1:-}" = --runtime-only ] && only_runtime=1
 
