@@ -98,7 +98,7 @@ deps:
 
 test: deps
 	@$(MAKE) --no-print-directory all tests
-	@MODE=$(MODE) scripts/run-tests.sh
+	@BUILD=$(BUILD) MODE=$(MODE) scripts/run-tests.sh
 
 check: deps
 	@$(MAKE) --no-print-directory MODE=asan all tests
@@ -107,7 +107,7 @@ check: deps
 
 bench: deps
 	@$(MAKE) --no-print-directory all $(BENCH_BINS) >&2
-	@MODE=$(MODE) scripts/bench.sh
+	@BUILD=$(BUILD) MODE=$(MODE) scripts/bench.sh
 
 demo: deps
 	@$(MAKE) --no-print-directory all
