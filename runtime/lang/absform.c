@@ -1,0 +1,522 @@
+#include "lang/absform.h"
+
+#include <string.h>
+
+#include "lang/lex.h"
+
+static void anno(StrBuf *sb, const Ast *n)
+{
+    if (n->col > 0)
+        sb_printf(sb, "{%d,%d}", n->line, n->col);
+    else
+        sb_printf(sb, "%d", n->line);
+}
+
+static void atom(StrBuf *sb, const char *name, size_t len) { lex_write_atom(sb, name, len); }
+static void catom(StrBuf *sb, const char *name) { atom(sb, name, strlen(name)); }
+
+static void integer(StrBuf *sb, const Ast *n)
+{
+    if (n->big)
+        sb_puts(sb, n->big);
+    else
+        sb_printf(sb, "%lld", (long long)n->ival);
+}
+
+static void codepoints(StrBuf *sb, const uint32_t *s, size_t n)
+{
+    sb_putc(sb, '[');
+    for (size_t i = 0; i < n; i++) sb_printf(sb, i ? ",%u" : "%u", s[i]);
+    sb_putc(sb, ']');
+}
+
+static void list(StrBuf *sb, const AstList *l)
+{
+    sb_putc(sb, '[');
+    for (int i = 0; i < l->n; i++) {
+        if (i) sb_putc(sb, ',');
+        absform_print(sb, l->v[i]);
+    }
+    sb_putc(sb, ']');
+}
+
+/* {Tag,Anno, */
+static void head(StrBuf *sb, const char *tag, const Ast *n)
+{
+    sb_putc(sb, '{');
+    catom(sb, tag);
+    sb_putc(sb, ',');
+    anno(sb, n);
+}
+
+static void guards(StrBuf *sb, const AstList *gs)
+{
+    sb_putc(sb, '[');
+    for (int i = 0; i < gs->n; i++) {
+        if (i) sb_putc(sb, ',');
+        list(sb, &gs->v[i]->l1);
+    }
+    sb_putc(sb, ']');
+}
+
+static void bit_types(StrBuf *sb, const Ast *el)
+{
+    if (!(el->flags & AF_HAS_TSL)) {
+        sb_puts(sb, "default");
+        return;
+    }
+    sb_putc(sb, '[');
+    for (int i = 0; i < el->l1.n; i++) {
+        const Ast *t = el->l1.v[i];
+        if (i) sb_putc(sb, ',');
+        if (t->flags & AF_HAS_VALUE) {
+            sb_putc(sb, '{');
+            atom(sb, t->name, t->name_len);
+            sb_putc(sb, ',');
+            integer(sb, t);
+            sb_putc(sb, '}');
+        } else {
+            atom(sb, t->name, t->name_len);
+        }
+    }
+    sb_putc(sb, ']');
+}
+
+void absform_print(StrBuf *sb, const Ast *n)
+{
+    /* cons chains iteratively: list literals may be long */
+    int open = 0;
+    while (n->kind == A_CONS) {
+        head(sb, "cons", n);
+        sb_putc(sb, ',');
+        absform_print(sb, n->a);
+        sb_putc(sb, ',');
+        open++;
+        n = n->b;
+    }
+    switch (n->kind) {
+    case A_INTEGER:
+        head(sb, "integer", n);
+        sb_putc(sb, ',');
+        integer(sb, n);
+        break;
+    case A_CHAR:
+        head(sb, "char", n);
+        sb_printf(sb, ",%lld", (long long)n->ival);
+        break;
+    case A_FLOAT:
+        head(sb, "float", n);
+        sb_putc(sb, ',');
+        lex_write_float(sb, n->fval);
+        break;
+    case A_ATOM: case A_VAR:
+        head(sb, n->kind == A_ATOM ? "atom" : "var", n);
+        sb_putc(sb, ',');
+        atom(sb, n->name, n->name_len);
+        break;
+    case A_STRING:
+        head(sb, "string", n);
+        sb_putc(sb, ',');
+        codepoints(sb, n->str, n->slen);
+        break;
+    case A_NIL:
+        head(sb, "nil", n);
+        break;
+    case A_TUPLE: case A_BIN: case A_BLOCK: case A_IF:
+        head(sb, n->kind == A_TUPLE ? "tuple" : n->kind == A_BIN ? "bin"
+                 : n->kind == A_BLOCK ? "block" : "if", n);
+        sb_putc(sb, ',');
+        list(sb, &n->l1);
+        break;
+    case A_BIN_ELEMENT:
+        head(sb, "bin_element", n);
+        sb_putc(sb, ',');
+        absform_print(sb, n->a);
+        sb_putc(sb, ',');
+        if (n->b)
+            absform_print(sb, n->b);
+        else
+            sb_puts(sb, "default");
+        sb_putc(sb, ',');
+        bit_types(sb, n);
+        break;
+    case A_OP:
+        head(sb, "op", n);
+        sb_putc(sb, ',');
+        atom(sb, n->name, n->name_len);
+        sb_putc(sb, ',');
+        absform_print(sb, n->a);
+        if (n->b) {
+            sb_putc(sb, ',');
+            absform_print(sb, n->b);
+        }
+        break;
+    case A_MATCH: case A_REMOTE: case A_GENERATE: case A_B_GENERATE: case A_MAP_ASSOC:
+    case A_MAP_EXACT: case A_RECORD_FIELD: {
+        static const char *const tags[] = {
+            [A_MATCH] = "match", [A_REMOTE] = "remote", [A_GENERATE] = "generate",
+            [A_B_GENERATE] = "b_generate", [A_MAP_ASSOC] = "map_field_assoc",
+            [A_MAP_EXACT] = "map_field_exact", [A_RECORD_FIELD] = "record_field",
+        };
+        head(sb, tags[n->kind], n);
+        sb_putc(sb, ',');
+        absform_print(sb, n->a);
+        if (n->b) {
+            sb_putc(sb, ',');
+            absform_print(sb, n->b);
+        }
+        break;
+    }
+    case A_RECORD:
+        head(sb, "record", n);
+        sb_putc(sb, ',');
+        if (n->a) {
+            absform_print(sb, n->a);
+            sb_putc(sb, ',');
+        }
+        atom(sb, n->name, n->name_len);
+        sb_putc(sb, ',');
+        list(sb, &n->l1);
+        break;
+    case A_RECORD_INDEX:
+        head(sb, "record_index", n);
+        sb_putc(sb, ',');
+        atom(sb, n->name, n->name_len);
+        sb_putc(sb, ',');
+        absform_print(sb, n->a);
+        break;
+    case A_RECORD_ACCESS:
+        head(sb, "record_field", n);
+        sb_putc(sb, ',');
+        absform_print(sb, n->a);
+        sb_putc(sb, ',');
+        atom(sb, n->name, n->name_len);
+        sb_putc(sb, ',');
+        absform_print(sb, n->b);
+        break;
+    case A_MAP:
+        head(sb, "map", n);
+        sb_putc(sb, ',');
+        if (n->a) {
+            absform_print(sb, n->a);
+            sb_putc(sb, ',');
+        }
+        list(sb, &n->l1);
+        break;
+    case A_CATCH:
+        head(sb, "catch", n);
+        sb_putc(sb, ',');
+        absform_print(sb, n->a);
+        break;
+    case A_CALL: case A_LC: case A_BC: case A_CASE:
+        head(sb, n->kind == A_CALL ? "call" : n->kind == A_LC ? "lc" : n->kind == A_BC ? "bc"
+                 : "case", n);
+        sb_putc(sb, ',');
+        absform_print(sb, n->a);
+        sb_putc(sb, ',');
+        list(sb, &n->l1);
+        break;
+    case A_RECEIVE:
+        head(sb, "receive", n);
+        sb_putc(sb, ',');
+        list(sb, &n->l1);
+        if (n->flags & AF_AFTER) {
+            sb_putc(sb, ',');
+            absform_print(sb, n->a);
+            sb_putc(sb, ',');
+            list(sb, &n->l2);
+        }
+        break;
+    case A_TRY:
+        head(sb, "try", n);
+        sb_putc(sb, ',');
+        list(sb, &n->l1);
+        sb_putc(sb, ',');
+        list(sb, &n->l2);
+        sb_putc(sb, ',');
+        list(sb, &n->l3);
+        sb_putc(sb, ',');
+        list(sb, &n->l4);
+        break;
+    case A_FUN_LOCAL:
+        head(sb, "fun", n);
+        sb_puts(sb, ",{function,");
+        atom(sb, n->name, n->name_len);
+        sb_putc(sb, ',');
+        integer(sb, n);
+        sb_putc(sb, '}');
+        break;
+    case A_FUN_REMOTE:
+        head(sb, "fun", n);
+        sb_puts(sb, ",{function,");
+        absform_print(sb, n->a);
+        sb_putc(sb, ',');
+        absform_print(sb, n->b);
+        sb_putc(sb, ',');
+        absform_print(sb, n->c);
+        sb_putc(sb, '}');
+        break;
+    case A_FUN:
+        head(sb, "fun", n);
+        sb_puts(sb, ",{clauses,");
+        list(sb, &n->l1);
+        sb_putc(sb, '}');
+        break;
+    case A_NAMED_FUN:
+        head(sb, "named_fun", n);
+        sb_putc(sb, ',');
+        atom(sb, n->name, n->name_len);
+        sb_putc(sb, ',');
+        list(sb, &n->l1);
+        break;
+    case A_CLAUSE:
+        head(sb, "clause", n);
+        sb_putc(sb, ',');
+        list(sb, &n->l1);
+        sb_putc(sb, ',');
+        guards(sb, &n->l2);
+        sb_putc(sb, ',');
+        list(sb, &n->l3);
+        break;
+    case A_GUARD: case A_LIST:
+        list(sb, &n->l1);
+        break;
+    case A_TYPE:
+        head(sb, "type", n);
+        sb_putc(sb, ',');
+        atom(sb, n->name, n->name_len);
+        if (n->flags & AF_ARGS_ANY) {
+            sb_puts(sb, ",any");
+        } else if (!(n->flags & AF_NO_ARGS)) {
+            sb_putc(sb, ',');
+            list(sb, &n->l1);
+        }
+        break;
+    case A_USER_TYPE:
+        head(sb, "user_type", n);
+        sb_putc(sb, ',');
+        atom(sb, n->name, n->name_len);
+        sb_putc(sb, ',');
+        list(sb, &n->l1);
+        break;
+    case A_REMOTE_TYPE:
+        head(sb, "remote_type", n);
+        sb_puts(sb, ",[");
+        absform_print(sb, n->a);
+        sb_putc(sb, ',');
+        absform_print(sb, n->b);
+        sb_putc(sb, ',');
+        list(sb, &n->l1);
+        sb_putc(sb, ']');
+        break;
+    case A_ANN_TYPE:
+        head(sb, "ann_type", n);
+        sb_puts(sb, ",[");
+        absform_print(sb, n->a);
+        sb_putc(sb, ',');
+        absform_print(sb, n->b);
+        sb_putc(sb, ']');
+        break;
+    case A_BIT_TYPE:
+        atom(sb, n->name, n->name_len);
+        break;
+    default:
+        absform_print_form(sb, n);
+        break;
+    }
+    if (n->kind != A_GUARD && n->kind != A_LIST && n->kind != A_BIT_TYPE &&
+        n->kind != A_FUNCTION && n->kind != A_ATTRIBUTE && n->kind != A_EOF)
+        sb_putc(sb, '}');
+    while (open--) sb_putc(sb, '}');
+}
+
+/* The value of a wild attribute as the term erl_parse:normalise/1 builds (~w). */
+static void term(StrBuf *sb, const Ast *n)
+{
+    switch (n->kind) {
+    case A_INTEGER: integer(sb, n); return;
+    case A_CHAR: sb_printf(sb, "%lld", (long long)n->ival); return;
+    case A_FLOAT: lex_write_float(sb, n->fval); return;
+    case A_ATOM: atom(sb, n->name, n->name_len); return;
+    case A_STRING: codepoints(sb, n->str, n->slen); return;
+    case A_NIL: sb_puts(sb, "[]"); return;
+    case A_CONS: {
+        sb_putc(sb, '[');
+        int first = 1;
+        while (n->kind == A_CONS) {
+            if (!first) sb_putc(sb, ',');
+            term(sb, n->a);
+            first = 0;
+            n = n->b;
+        }
+        if (n->kind == A_STRING && n->slen) {
+            for (size_t i = 0; i < n->slen; i++) sb_printf(sb, ",%u", n->str[i]);
+        } else if (n->kind != A_NIL && !(n->kind == A_STRING)) {
+            sb_putc(sb, '|');
+            term(sb, n);
+        }
+        sb_putc(sb, ']');
+        return;
+    }
+    case A_TUPLE:
+        sb_putc(sb, '{');
+        for (int i = 0; i < n->l1.n; i++) {
+            if (i) sb_putc(sb, ',');
+            term(sb, n->l1.v[i]);
+        }
+        sb_putc(sb, '}');
+        return;
+    case A_MAP:
+        sb_puts(sb, "#{");
+        for (int i = 0; i < n->l1.n; i++) {
+            if (i) sb_putc(sb, ',');
+            term(sb, n->l1.v[i]->a);
+            sb_puts(sb, " => ");
+            term(sb, n->l1.v[i]->b);
+        }
+        sb_putc(sb, '}');
+        return;
+    case A_OP:
+        if (n->b) { /* Name/Arity */
+            sb_putc(sb, '{');
+            term(sb, n->a);
+            sb_putc(sb, ',');
+            term(sb, n->b);
+            sb_putc(sb, '}');
+            return;
+        }
+        if (ast_name_is(n, "-")) {
+            if (n->a->kind == A_FLOAT) {
+                lex_write_float(sb, -n->a->fval);
+                return;
+            }
+            if (n->a->kind == A_INTEGER && n->a->big) {
+                sb_printf(sb, "-%s", n->a->big);
+                return;
+            }
+            if (!(n->a->kind == A_INTEGER && n->a->ival == 0) &&
+                !(n->a->kind == A_CHAR && n->a->ival == 0))
+                sb_putc(sb, '-');
+        }
+        term(sb, n->a);
+        return;
+    case A_FUN_REMOTE:
+        sb_puts(sb, "fun ");
+        term(sb, n->a);
+        sb_putc(sb, ':');
+        term(sb, n->b);
+        sb_putc(sb, '/');
+        term(sb, n->c);
+        return;
+    default:
+        sb_puts(sb, "?");
+        return;
+    }
+}
+
+static void fa_list(StrBuf *sb, const AstList *l)
+{
+    sb_putc(sb, '[');
+    for (int i = 0; i < l->n; i++) {
+        if (i) sb_putc(sb, ',');
+        sb_putc(sb, '{');
+        atom(sb, l->v[i]->name, l->v[i]->name_len);
+        sb_printf(sb, ",%lld}", (long long)l->v[i]->ival);
+    }
+    sb_putc(sb, ']');
+}
+
+static void record_decl_field(StrBuf *sb, const Ast *f)
+{
+    if (f->c) sb_puts(sb, "{typed_record_field,");
+    head(sb, "record_field", f);
+    sb_putc(sb, ',');
+    absform_print(sb, f->a);
+    if (f->b) {
+        sb_putc(sb, ',');
+        absform_print(sb, f->b);
+    }
+    sb_putc(sb, '}');
+    if (f->c) {
+        sb_putc(sb, ',');
+        absform_print(sb, f->c);
+        sb_putc(sb, '}');
+    }
+}
+
+static void attribute(StrBuf *sb, const Ast *a)
+{
+    head(sb, "attribute", a);
+    sb_putc(sb, ',');
+    atom(sb, a->name, a->name_len);
+    sb_putc(sb, ',');
+    switch (a->attr) {
+    case ATTR_MODULE: atom(sb, a->a->name, a->a->name_len); break;
+    case ATTR_EXPORT: case ATTR_EXPORT_TYPE: fa_list(sb, &a->l1); break;
+    case ATTR_IMPORT:
+        sb_putc(sb, '{');
+        atom(sb, a->name2, a->name2_len);
+        sb_putc(sb, ',');
+        fa_list(sb, &a->l1);
+        sb_putc(sb, '}');
+        break;
+    case ATTR_RECORD:
+        sb_putc(sb, '{');
+        atom(sb, a->name2, a->name2_len);
+        sb_puts(sb, ",[");
+        for (int i = 0; i < a->l1.n; i++) {
+            if (i) sb_putc(sb, ',');
+            record_decl_field(sb, a->l1.v[i]);
+        }
+        sb_puts(sb, "]}");
+        break;
+    case ATTR_FILE:
+        sb_putc(sb, '{');
+        codepoints(sb, a->str, a->slen);
+        sb_printf(sb, ",%lld}", (long long)a->ival);
+        break;
+    case ATTR_TYPE: case ATTR_OPAQUE:
+        sb_putc(sb, '{');
+        atom(sb, a->name2, a->name2_len);
+        sb_putc(sb, ',');
+        absform_print(sb, a->a);
+        sb_putc(sb, ',');
+        list(sb, &a->l1);
+        sb_putc(sb, '}');
+        break;
+    case ATTR_SPEC: case ATTR_CALLBACK:
+        sb_puts(sb, "{{");
+        if (a->a) {
+            atom(sb, a->a->name, a->a->name_len);
+            sb_putc(sb, ',');
+        }
+        atom(sb, a->name2, a->name2_len);
+        sb_printf(sb, ",%d},", a->arity);
+        list(sb, &a->l1);
+        sb_putc(sb, '}');
+        break;
+    case ATTR_TERM: term(sb, a->a); break;
+    case ATTR_NONE: break;
+    }
+    sb_putc(sb, '}');
+}
+
+void absform_print_form(StrBuf *sb, const Ast *f)
+{
+    switch (f->kind) {
+    case A_FUNCTION:
+        head(sb, "function", f);
+        sb_putc(sb, ',');
+        atom(sb, f->name, f->name_len);
+        sb_printf(sb, ",%d,", f->arity);
+        list(sb, &f->l1);
+        sb_putc(sb, '}');
+        break;
+    case A_ATTRIBUTE: attribute(sb, f); break;
+    case A_EOF:
+        head(sb, "eof", f);
+        sb_putc(sb, '}');
+        break;
+    default: absform_print(sb, f); break;
+    }
+}

@@ -1,0 +1,16 @@
+/*
+ * check.h — the checks erl_lint makes that belong to the front end, with erl_lint's wording
+ * and locations: unbound and unsafe variables, illegal patterns and guards, undefined and
+ * redefined functions, records and their fields, exports of undefined functions.
+ */
+#ifndef HS_LANG_CHECK_H
+#define HS_LANG_CHECK_H
+
+#include "lang/ast.h"
+#include "lang/diag.h"
+
+/* Checks the forms of one module (as lang_parse_file produced them), adding errors (and the
+ * warnings that are implemented) to diags. file is the main file's name. */
+void check_module(const char *file, const AstList *forms, Arena *ar, Diags *diags);
+
+#endif
