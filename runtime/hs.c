@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "atom.h"
+#include "bif/bif.h"
 #include "heap.h"
 #include "literal.h"
 
@@ -18,4 +19,5 @@ void hs_init(void)
     heap_gc_stress = stress && strcmp(stress, "0") != 0 && *stress;
     atom_init();
     literal_init();
+    bif_init();
 }

@@ -1,0 +1,8 @@
+/*
+ * math.c — BIFs of the math module.
+ */
+#include "bif/bif.h"
+
+const BifDef bif_table_math[] = {
+    {0},
+};
