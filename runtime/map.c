@@ -35,51 +35,18 @@
 #include <stdlib.h>
 
 #include "bin.h"
+#include "jenkins.h"
 #include "literal.h"
 
 /* ---- hashing: OTP's make_internal_hash -------------------------------------------------- */
 
-#define HCONST 0x9e3779b9u
-#define HCONST_4 0x78dde6e4u
-#define HCONST_7 0x5384540fu
-#define HCONST_8 0xf1bbcdc8u
-#define HCONST_9 0x8ff34781u
-#define HCONST_10 0x2e2ac13au
-#define HCONST_11 0xcc623af3u
-#define HCONST_12 0x6a99b4acu
-#define HCONST_13 0x08d12e65u
-#define HCONST_14 0xa708a81eu
-#define HCONST_15 0x454021d7u
-#define HCONST_16 0xe3779b90u
-#define HCONST_17 0x81af1549u
-#define HCONST_18 0x1fe68f02u
-#define HCONST_20 0x5c558274u
-#define HCONST_21 0xfa8cfc2du
-#define HCONST_22 0x98c475e6u
 /* OTP starts every internal hash from this prime so that it differs from phash2. */
 #define INTERNAL_HASH_SALT 3432918353u
-
-/* Bob Jenkins' mix, as OTP's MIX macro. */
-static inline void jenkins_mix(uint32_t *pa, uint32_t *pb, uint32_t *pc)
-{
-    uint32_t a = *pa, b = *pb, c = *pc;
-    a -= b; a -= c; a ^= c >> 13;
-    b -= c; b -= a; b ^= a << 8;
-    c -= a; c -= b; c ^= b >> 13;
-    a -= b; a -= c; a ^= c >> 12;
-    b -= c; b -= a; b ^= a << 16;
-    c -= a; c -= b; c ^= b >> 5;
-    a -= b; a -= c; a ^= c >> 3;
-    b -= c; b -= a; b ^= a << 10;
-    c -= a; c -= b; c ^= b >> 15;
-    *pa = a; *pb = b; *pc = c;
-}
 
 /* OTP's UINT32_HASH_2 and UINT32_HASH. */
 static inline void hash_u32x2(uint32_t *hash, uint32_t x, uint32_t y, uint32_t k)
 {
-    uint32_t a = k + x, b = k + y;
-    jenkins_mix(&a, &b, hash);
+    *hash = jenkins_u32x2(*hash, x, y, k);
 }
 static inline void hash_u32(uint32_t *hash, uint32_t x, uint32_t k) { hash_u32x2(hash, x, 0, k); }
 /* OTP's CONST_HASH: light mixing of a type marker. */
@@ -92,38 +59,6 @@ static inline void hash_pointer(uint32_t *hash, const void *p, uint32_t k)
 {
     uintptr_t u = (uintptr_t)p;
     hash_u32x2(hash, (uint32_t)u, (uint32_t)((uint64_t)u >> 32), k);
-}
-
-/* OTP's block_hash over bytes (binaries). */
-static uint32_t block_hash(const unsigned char *k, Uint len, uint32_t initval)
-{
-    uint32_t a = HCONST, b = HCONST, c = initval;
-    Uint left = len;
-    while (left >= 12) {
-        a += k[0] + ((uint32_t)k[1] << 8) + ((uint32_t)k[2] << 16) + ((uint32_t)k[3] << 24);
-        b += k[4] + ((uint32_t)k[5] << 8) + ((uint32_t)k[6] << 16) + ((uint32_t)k[7] << 24);
-        c += k[8] + ((uint32_t)k[9] << 8) + ((uint32_t)k[10] << 16) + ((uint32_t)k[11] << 24);
-        jenkins_mix(&a, &b, &c);
-        k += 12;
-        left -= 12;
-    }
-    c += (uint32_t)len;
-    switch (left) { /* every case falls through; the first byte of c is the length's */
-    case 11: c += (uint32_t)k[10] << 24; /* fallthrough */
-    case 10: c += (uint32_t)k[9] << 16; /* fallthrough */
-    case 9: c += (uint32_t)k[8] << 8; /* fallthrough */
-    case 8: b += (uint32_t)k[7] << 24; /* fallthrough */
-    case 7: b += (uint32_t)k[6] << 16; /* fallthrough */
-    case 6: b += (uint32_t)k[5] << 8; /* fallthrough */
-    case 5: b += k[4]; /* fallthrough */
-    case 4: a += (uint32_t)k[3] << 24; /* fallthrough */
-    case 3: a += (uint32_t)k[2] << 16; /* fallthrough */
-    case 2: a += (uint32_t)k[1] << 8; /* fallthrough */
-    case 1: a += k[0]; /* fallthrough */
-    default: break;
-    }
-    jenkins_mix(&a, &b, &c);
-    return c;
 }
 
 /* The explicit stack of the hash walk: terms still to hash, and a marker word. A header word
@@ -177,7 +112,7 @@ static void hash_binary(uint32_t *hash, Term t)
         bin_copy_bits(v.base, v.bit_offset, buf, 0, v.bit_size);
         bytes = buf;
     }
-    *hash = block_hash(bytes, sz, con);
+    *hash = jenkins_block_hash(bytes, sz, con);
     if (bits > 0) hash_u32x2(hash, (uint32_t)bits, (uint32_t)(bytes[sz] >> (8 - bits)), HCONST_15);
     if (buf && buf != local) free(buf);
 }

@@ -20,6 +20,7 @@
 #include "atom.h"
 #include "bignum.h"
 #include "bin.h"
+#include "jenkins.h"
 
 _Static_assert(((Sint)-16 >> 4) == -1, "small_val needs an arithmetic right shift");
 
@@ -444,45 +445,12 @@ int term_compare(Term a, Term b, bool exact)
 
 /* ---- make_hash2 ------------------------------------------------------------------------- */
 
-/* Bob Jenkins' mix, as utils.c. */
-#define MIX(a, b, c)                                                                           \
-    do {                                                                                       \
-        a -= b; a -= c; a ^= (c >> 13);                                                        \
-        b -= c; b -= a; b ^= (a << 8);                                                         \
-        c -= a; c -= b; c ^= (b >> 13);                                                        \
-        a -= b; a -= c; a ^= (c >> 12);                                                        \
-        b -= c; b -= a; b ^= (a << 16);                                                        \
-        c -= a; c -= b; c ^= (b >> 5);                                                         \
-        a -= b; a -= c; a ^= (c >> 3);                                                         \
-        b -= c; b -= a; b ^= (a << 10);                                                        \
-        c -= a; c -= b; c ^= (b >> 15);                                                        \
-    } while (0)
-
-#define HCONST 0x9e3779b9u /* the golden ratio; (HCONST * n) mod 2^32 below */
-#define HCONST_2 0x3c6ef372u
-#define HCONST_3 0xdaa66d2bu
-#define HCONST_4 0x78dde6e4u
-#define HCONST_5 0x1715609du
-#define HCONST_6 0xb54cda56u
-#define HCONST_7 0x5384540fu
-#define HCONST_9 0x8ff34781u
-#define HCONST_10 0x2e2ac13au
-#define HCONST_11 0xcc623af3u
-#define HCONST_12 0x6a99b4acu
-#define HCONST_13 0x08d12e65u
-#define HCONST_14 0xa708a81eu
-#define HCONST_15 0x454021d7u
-#define HCONST_16 0xe3779b90u
-#define HCONST_19 0xbe1e08bbu
-
 /* OTP's tag_val_def of [] (NIL_DEF), hashed when [] is not the first thing hashed. */
 #define NIL_DEF 0x2u
 
 static uint32_t uint32_hash2(uint32_t hash, uint32_t x, uint32_t y, uint32_t k)
 {
-    uint32_t a = k + x, b = k + y;
-    MIX(a, b, hash);
-    return hash;
+    return jenkins_u32x2(hash, x, y, k);
 }
 
 static uint32_t uint32_hash(uint32_t hash, uint32_t x, uint32_t k) { return uint32_hash2(hash, x, 0, k); }
@@ -510,37 +478,6 @@ static uint32_t atom_hvalue(Term atom)
     return h;
 }
 
-/* Jenkins' lookup2 block hash over bytes (utils.c block_hash). */
-static uint32_t block_hash(const unsigned char *k, Uint length, uint32_t initval)
-{
-    uint32_t a = HCONST, b = HCONST, c = initval;
-    Uint len = length;
-    while (len >= 12) {
-        a += k[0] + ((uint32_t)k[1] << 8) + ((uint32_t)k[2] << 16) + ((uint32_t)k[3] << 24);
-        b += k[4] + ((uint32_t)k[5] << 8) + ((uint32_t)k[6] << 16) + ((uint32_t)k[7] << 24);
-        c += k[8] + ((uint32_t)k[9] << 8) + ((uint32_t)k[10] << 16) + ((uint32_t)k[11] << 24);
-        MIX(a, b, c);
-        k += 12;
-        len -= 12;
-    }
-    c += (uint32_t)length;
-    switch (len) {
-    case 11: c += ((uint32_t)k[10] << 24); /* fall through */
-    case 10: c += ((uint32_t)k[9] << 16); /* fall through */
-    case 9: c += ((uint32_t)k[8] << 8); /* fall through */
-    case 8: b += ((uint32_t)k[7] << 24); /* fall through */
-    case 7: b += ((uint32_t)k[6] << 16); /* fall through */
-    case 6: b += ((uint32_t)k[5] << 8); /* fall through */
-    case 5: b += k[4]; /* fall through */
-    case 4: a += ((uint32_t)k[3] << 24); /* fall through */
-    case 3: a += ((uint32_t)k[2] << 16); /* fall through */
-    case 2: a += ((uint32_t)k[1] << 8); /* fall through */
-    case 1: a += k[0];
-    }
-    MIX(a, b, c);
-    return c;
-}
-
 static uint32_t hash_bitstring(Term t, uint32_t hash)
 {
     BinView v;
@@ -557,7 +494,7 @@ static uint32_t hash_bitstring(Term t, uint32_t hash)
         bin_copy_bits(v.base, v.bit_offset, buf, 0, v.bit_size);
         bytes = buf;
     }
-    hash = block_hash(bytes, sz, con);
+    hash = jenkins_block_hash(bytes, sz, con);
     if (bitsize) hash = uint32_hash2(hash, bitsize, (uint32_t)bytes[sz] >> (8 - bitsize), HCONST_15);
     free(buf);
     return hash;
