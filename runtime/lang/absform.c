@@ -6,13 +6,18 @@
 
 static void anno(StrBuf *sb, const Ast *n)
 {
+    if (n->text) {
+        sb_puts(sb, n->text == ANNO_TEXT_MAYBE ? "[{text,[39,109,97,121,98,101,39]},{location,"
+                                               : "[{text,[39,101,108,115,101,39]},{location,");
+    }
     if (n->col > 0)
         sb_printf(sb, "{%d,%d}", n->line, n->col);
     else
         sb_printf(sb, "%d", n->line);
+    if (n->text) sb_puts(sb, "}]");
 }
 
-static void atom(StrBuf *sb, const char *name, size_t len) { lex_write_atom(sb, name, len); }
+static void atom(StrBuf *sb, const char *name, size_t len) { lex_write_atom_latin1(sb, name, len); }
 static void catom(StrBuf *sb, const char *name) { atom(sb, name, strlen(name)); }
 
 static void integer(StrBuf *sb, const Ast *n)

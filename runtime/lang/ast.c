@@ -58,13 +58,13 @@ int ast_fold_loc(const Ast *n, AstLocFn fn, void *ctx)
 {
     /* cons tails are walked in a loop: list literals may be long */
     while (n && n->kind == A_CONS) {
-        if (!fn(ctx, n->line, n->col)) return 0;
+        if (!fn(ctx, n)) return 0;
         F(n->a);
         n = n->b;
     }
     if (!n) return 1;
     if (n->kind != A_LIST && n->kind != A_GUARD && n->kind != A_BIT_TYPE)
-        if (!fn(ctx, n->line, n->col)) return 0;
+        if (!fn(ctx, n)) return 0;
     switch (n->kind) {
     case A_MATCH: case A_REMOTE: case A_GENERATE: case A_B_GENERATE:
     case A_MAP_ASSOC: case A_MAP_EXACT: case A_RECORD_FIELD: case A_ANN_TYPE:
@@ -124,7 +124,7 @@ int ast_fold_loc(const Ast *n, AstLocFn fn, void *ctx)
 #undef FL
 
 typedef struct LocAcc {
-    int line, col;
+    AstAnno a;
     int started;
 } LocAcc;
 
@@ -136,43 +136,54 @@ static int loc_lte(int l1, int c1, int l2, int c2)
     return l1 < l2 || (l1 == l2 && c1 <= c2);
 }
 
-static int first_step(void *ctx, int line, int col)
+void ast_anno_of(const Ast *n, AstAnno *a)
+{
+    a->line = n->line;
+    a->col = n->col;
+    a->text = n->text;
+}
+
+Ast *ast_new_at(Arena *ar, AstKind kind, const AstAnno *a)
+{
+    Ast *n = ast_new(ar, kind, a->line, a->col);
+    n->text = a->text;
+    return n;
+}
+
+static int first_step(void *ctx, const Ast *n)
 {
     LocAcc *acc = ctx;
-    if (!acc->started || loc_lte(line, col, acc->line, acc->col)) {
-        acc->line = line;
-        acc->col = col;
-        acc->started = 1;
+    if (loc_lte(n->line, n->col, acc->a.line, acc->a.col)) {
+        ast_anno_of(n, &acc->a);
         return 1;
     }
     return 0;
 }
 
-void ast_first_loc(const Ast *n, int *line, int *col)
+void ast_first_anno(const Ast *n, AstAnno *a)
 {
-    LocAcc acc = {n->line, n->col, 1};
+    LocAcc acc;
+    ast_anno_of(n, &acc.a);
+    acc.started = 1;
     ast_fold_loc(n, first_step, &acc);
-    *line = acc.line;
-    *col = acc.col;
+    *a = acc.a;
 }
 
-static int last_step(void *ctx, int line, int col)
+static int last_step(void *ctx, const Ast *n)
 {
     LocAcc *acc = ctx;
-    if (!acc->started || !loc_lte(line, col, acc->line, acc->col)) {
-        acc->line = line;
-        acc->col = col;
+    if (!acc->started || !loc_lte(n->line, n->col, acc->a.line, acc->a.col)) {
+        ast_anno_of(n, &acc->a);
         acc->started = 1;
     }
     return 1;
 }
 
-void ast_last_loc(const Ast *n, int *line, int *col)
+void ast_last_anno(const Ast *n, AstAnno *a)
 {
-    LocAcc acc = {0, 0, 0};
+    LocAcc acc = {{0, 0, 0}, 0};
     ast_fold_loc(n, last_step, &acc);
-    *line = acc.line;
-    *col = acc.col;
+    *a = acc.a;
 }
 
 static const char *const kind_names[A_KIND_COUNT] = {

@@ -116,9 +116,18 @@ typedef struct AstList {
     int n, cap;
 } AstList;
 
+/* The anno of a node: its location, and erl_scan's text for the two tokens epp keeps it for
+ * (the quoted atoms 'maybe' and 'else', OTP 25's feature keywords). */
+enum { ANNO_TEXT_NONE, ANNO_TEXT_MAYBE, ANNO_TEXT_ELSE };
+
+typedef struct AstAnno {
+    int line, col, text;
+} AstAnno;
+
 struct Ast {
     AstKind kind;
     int line, col;
+    int text;                   /* ANNO_TEXT_* */
     int flags;
     AttrKind attr;
     const char *name;           /* UTF-8, NUL-terminated */
@@ -140,14 +149,16 @@ void ast_push(Arena *ar, AstList *l, Ast *n);
 Ast *ast_atom(Arena *ar, int line, int col, const char *name, size_t len);
 Ast *ast_var(Arena *ar, int line, int col, const char *name, size_t len);
 
-/* Calls fn with each location of the subtree in the order erl_parse:fold_anno/3 visits the
+/* Calls fn with each node that carries an anno, in the order erl_parse:fold_anno/3 visits the
  * abstract format (the node's own first, then its elements left to right); stops when fn
  * returns 0. Returns 0 when stopped. */
-typedef int (*AstLocFn)(void *ctx, int line, int col);
+typedef int (*AstLocFn)(void *ctx, const Ast *n);
 int ast_fold_loc(const Ast *n, AstLocFn fn, void *ctx);
 /* erl_parse:first_anno/1 and last_anno/1. */
-void ast_first_loc(const Ast *n, int *line, int *col);
-void ast_last_loc(const Ast *n, int *line, int *col);
+void ast_first_anno(const Ast *n, AstAnno *a);
+void ast_last_anno(const Ast *n, AstAnno *a);
+Ast *ast_new_at(Arena *ar, AstKind kind, const AstAnno *a);
+void ast_anno_of(const Ast *n, AstAnno *a);
 
 /* Is the name of this A_ATOM/A_VAR equal to s? */
 int ast_name_is(const Ast *n, const char *s);

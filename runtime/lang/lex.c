@@ -88,14 +88,19 @@ static uint32_t utf8_next(const unsigned char **p, const unsigned char *end)
     return c;
 }
 
-/* io_lib:string_char/4 for unicode_as_unicode */
-static void string_char(StrBuf *sb, uint32_t c, uint32_t q)
+/* io_lib:string_char/4: unicode_as_unicode (UTF-8 out), or with latin1 set, the
+ * unicode_as_latin1 of ~w (a byte for 160..255, \x{H} above) */
+static void string_char_enc(StrBuf *sb, uint32_t c, uint32_t q, int latin1)
 {
     if (c == q || c == '\\') {
         sb_putc(sb, '\\');
         lex_put_utf8(sb, c);
     } else if (c >= ' ' && c <= '~') {
         sb_putc(sb, (char)c);
+    } else if (latin1 && c >= 0xA0 && c <= 0xFF) {
+        sb_putc(sb, (char)c);
+    } else if (latin1 && c > 0xFF) {
+        sb_printf(sb, "\\x{%X}", c);
     } else if (c >= 0xA0) {
         lex_put_utf8(sb, c);
     } else {
@@ -118,6 +123,8 @@ static void string_char(StrBuf *sb, uint32_t c, uint32_t q)
                       (char)('0' + (c & 7)));
     }
 }
+
+static void string_char(StrBuf *sb, uint32_t c, uint32_t q) { string_char_enc(sb, c, q, 0); }
 
 void lex_write_string(StrBuf *sb, const uint32_t *s, size_t n, uint32_t q)
 {
@@ -145,7 +152,15 @@ static int name_char(uint32_t c)
            c == '_' || c == '@' || latin1_lower(c) || latin1_upper(c);
 }
 
-void lex_write_atom(StrBuf *sb, const char *name, size_t len)
+static void write_atom_enc(StrBuf *sb, const char *name, size_t len, int latin1);
+
+void lex_write_atom(StrBuf *sb, const char *name, size_t len) { write_atom_enc(sb, name, len, 0); }
+void lex_write_atom_latin1(StrBuf *sb, const char *name, size_t len)
+{
+    write_atom_enc(sb, name, len, 1);
+}
+
+static void write_atom_enc(StrBuf *sb, const char *name, size_t len, int latin1)
 {
     const unsigned char *p = (const unsigned char *)name, *end = p + len;
     int quote = lex_reserved_word(name, len) || len == 0;
@@ -155,14 +170,22 @@ void lex_write_atom(StrBuf *sb, const char *name, size_t len)
         while (!quote && p < end)
             if (!name_char(utf8_next(&p, end))) quote = 1;
     }
-    if (!quote) {
+    if (!quote && !latin1) {
         sb_putn(sb, name, len);
         return;
     }
-    sb_putc(sb, '\'');
+    if (quote) sb_putc(sb, '\'');
     p = (const unsigned char *)name;
-    while (p < end) string_char(sb, utf8_next(&p, end), '\'');
-    sb_putc(sb, '\'');
+    while (p < end) {
+        uint32_t c = utf8_next(&p, end);
+        if (quote)
+            string_char_enc(sb, c, '\'', latin1);
+        else if (c <= 0xFF)
+            sb_putc(sb, (char)c);
+        else
+            lex_put_utf8(sb, c);
+    }
+    if (quote) sb_putc(sb, '\'');
 }
 
 /* Shortest digits that read back as f (the digits float_to_list(F, [short]) prints), and the
@@ -663,6 +686,11 @@ static LexStatus scan_quoted(Scan *s, uint32_t q)
                 t->slen = wn;
             } else {
                 t->name = utf8_of(s, w, wn, &t->len);
+                /* epp keeps the text of the quoted feature keywords (keep_ftr_keywords) */
+                if (p - lx->pos == 7 && t->len == 5 && memcmp(t->name, "maybe", 5) == 0)
+                    t->text = 1;
+                else if (p - lx->pos == 6 && t->len == 4 && memcmp(t->name, "else", 4) == 0)
+                    t->text = 2;
             }
             lx->pos = p;
             lx->line = line;

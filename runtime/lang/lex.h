@@ -50,6 +50,7 @@ typedef enum TokKind {
 typedef struct Token {
     TokKind kind;
     int line, col;          /* col 0: a location with a line only (epp's predefined macros) */
+    int text;               /* ANNO_TEXT_* of ast.h: the quoted atoms 'maybe' and 'else' */
     /* TK_ATOM, TK_VAR: the name as UTF-8 (NUL-terminated; len excludes the NUL).
      * TK_SYMBOL: the character. */
     const char *name;
@@ -103,6 +104,8 @@ int lex_is_keyword(TokKind k);
 /* io_lib:write_atom/1 of an atom name (UTF-8), io_lib:write_string/2 of code points with a
  * quote character, io_lib:write_char/1, and the float format of io_lib:write/1 (~w). */
 void lex_write_atom(StrBuf *out, const char *name, size_t len);
+/* write_atom as ~w prints it: Latin-1 characters as single bytes, others as \x{H} */
+void lex_write_atom_latin1(StrBuf *out, const char *name, size_t len);
 void lex_write_string(StrBuf *out, const uint32_t *s, size_t n, uint32_t quote);
 void lex_write_char(StrBuf *out, uint32_t c);
 void lex_write_float(StrBuf *out, double f);

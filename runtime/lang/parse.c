@@ -68,14 +68,26 @@ int parse_enter(Parser *p, int cost)
 
 void parse_leave(Parser *p, int cost) { p->depth -= cost; }
 
+/* A node at a token's anno */
+static Ast *tok_node(Parser *p, AstKind k, const Token *t)
+{
+    Ast *n = ast_new(p->ar, k, t->line, t->col);
+    n->text = t->text;
+    return n;
+}
+
 Ast *parse_tok_atom(Parser *p, const Token *t)
 {
-    return ast_atom(p->ar, t->line, t->col, t->name, t->len);
+    Ast *n = ast_atom(p->ar, t->line, t->col, t->name, t->len);
+    n->text = t->text;
+    return n;
 }
 
 Ast *parse_tok_var(Parser *p, const Token *t)
 {
-    return ast_var(p->ar, t->line, t->col, t->name, t->len);
+    Ast *n = ast_var(p->ar, t->line, t->col, t->name, t->len);
+    n->text = t->text;
+    return n;
 }
 
 Ast *parse_tok_literal(Parser *p, const Token *t)
@@ -85,16 +97,16 @@ Ast *parse_tok_literal(Parser *p, const Token *t)
     case TK_ATOM: return parse_tok_atom(p, t);
     case TK_VAR: return parse_tok_var(p, t);
     case TK_INTEGER:
-        n = ast_new(p->ar, A_INTEGER, t->line, t->col);
+        n = tok_node(p, A_INTEGER, t);
         n->ival = t->ival;
         n->big = t->big;
         return n;
     case TK_CHAR:
-        n = ast_new(p->ar, A_CHAR, t->line, t->col);
+        n = tok_node(p, A_CHAR, t);
         n->ival = t->ival;
         return n;
     case TK_FLOAT:
-        n = ast_new(p->ar, A_FLOAT, t->line, t->col);
+        n = tok_node(p, A_FLOAT, t);
         n->fval = t->fval;
         return n;
     default:
@@ -104,9 +116,9 @@ Ast *parse_tok_literal(Parser *p, const Token *t)
 
 static Ast *first_loc_node(Parser *p, AstKind k, const Ast *of)
 {
-    int l, c;
-    ast_first_loc(of, &l, &c);
-    return ast_new(p->ar, k, l, c);
+    AstAnno a;
+    ast_first_anno(of, &a);
+    return ast_new_at(p->ar, k, &a);
 }
 
 /* ================================================================ operators */
@@ -145,7 +157,7 @@ static int is_prefix_op(TokKind k)
 
 static Ast *mkop(Parser *p, const Token *op, Ast *l, Ast *r)
 {
-    Ast *n = ast_new(p->ar, A_OP, op->line, op->col);
+    Ast *n = tok_node(p, A_OP, op);
     n->name = lex_kind_name(op->kind);
     n->name_len = strlen(n->name);
     n->a = l;
@@ -213,7 +225,7 @@ static int parse_record_tuple(Parser *p, AstList *out)
         if (!parse_expect(p, TK_MATCH)) return 0;
         Ast *v = parse_expr(p);
         if (!v) return 0;
-        Ast *rf = ast_new(p->ar, A_RECORD_FIELD, f->line, f->col);
+        Ast *rf = tok_node(p, A_RECORD_FIELD, f);
         rf->a = f->kind == TK_ATOM ? parse_tok_atom(p, f) : parse_tok_var(p, f);
         rf->b = v;
         ast_push(p->ar, out, rf);
@@ -268,7 +280,7 @@ static Ast *parse_record_rest(Parser *p, const Token *hash, const Token *name, A
         if (on) n->b = parse_tok_atom(p, f);
         return n;
     }
-    Ast *n = ast_new(p->ar, A_RECORD, hash->line, hash->col);
+    Ast *n = tok_node(p, A_RECORD, hash);
     n->name = name->name;
     n->name_len = name->len;
     n->a = on;
@@ -306,13 +318,13 @@ static Ast *parse_list(Parser *p, const Token *open)
 {
     if (parse_kind(p, 0) == TK_RBRACKET) {
         parse_next(p);
-        return ast_new(p->ar, A_NIL, open->line, open->col);
+        return tok_node(p, A_NIL, open);
     }
     Ast *first = parse_expr(p);
     if (!first) return NULL;
     if (parse_kind(p, 0) == TK_OROR) {
         parse_next(p);
-        Ast *lc = ast_new(p->ar, A_LC, open->line, open->col);
+        Ast *lc = tok_node(p, A_LC, open);
         lc->a = first;
         if (!parse_qualifiers(p, &lc->l1)) return NULL;
         if (!parse_expect(p, TK_RBRACKET)) return NULL;
@@ -325,7 +337,7 @@ static Ast *parse_list(Parser *p, const Token *open)
         TokKind k = parse_kind(p, 0);
         if (k == TK_RBRACKET) {
             const Token *c = parse_next(p);
-            tail = ast_new(p->ar, A_NIL, c->line, c->col);
+            tail = tok_node(p, A_NIL, c);
             break;
         }
         if (k == TK_BAR) {
@@ -344,7 +356,7 @@ static Ast *parse_list(Parser *p, const Token *open)
     for (int i = elems.n - 1; i >= 0; i--) {
         Ast *c;
         if (i == 0)
-            c = ast_new(p->ar, A_CONS, open->line, open->col);
+            c = tok_node(p, A_CONS, open);
         else
             c = first_loc_node(p, A_CONS, elems.v[i]);
         c->a = elems.v[i];
@@ -382,9 +394,9 @@ static Ast *parse_binary(Parser *p, const Token *open)
 {
     if (parse_kind(p, 0) == TK_GTGT) {
         parse_next(p);
-        return ast_new(p->ar, A_BIN, open->line, open->col);
+        return tok_node(p, A_BIN, open);
     }
-    Ast *bin = ast_new(p->ar, A_BIN, open->line, open->col);
+    Ast *bin = tok_node(p, A_BIN, open);
     for (int first = 1;; first = 0) {
         Ast *val;
         Cat cat;
@@ -399,7 +411,7 @@ static Ast *parse_binary(Parser *p, const Token *open)
             if (!val) return NULL;
             if (first && parse_kind(p, 0) == TK_OROR) {
                 parse_next(p);
-                Ast *bc = ast_new(p->ar, A_BC, open->line, open->col);
+                Ast *bc = tok_node(p, A_BC, open);
                 bc->a = val;
                 if (!parse_qualifiers(p, &bc->l1)) return NULL;
                 if (!parse_expect(p, TK_GTGT)) return NULL;
@@ -429,7 +441,7 @@ static Ast *parse_binary(Parser *p, const Token *open)
 /* '{' already seen */
 static Ast *parse_tuple(Parser *p, const Token *open)
 {
-    Ast *t = ast_new(p->ar, A_TUPLE, open->line, open->col);
+    Ast *t = tok_node(p, A_TUPLE, open);
     if (parse_kind(p, 0) == TK_RBRACE) {
         parse_next(p);
         return t;
@@ -477,7 +489,7 @@ static int parse_cr_clauses(Parser *p, AstList *out)
 
 static Ast *parse_if(Parser *p, const Token *kw)
 {
-    Ast *n = ast_new(p->ar, A_IF, kw->line, kw->col);
+    Ast *n = tok_node(p, A_IF, kw);
     for (;;) {
         AstList guards = {0};
         for (;;) {
@@ -500,7 +512,7 @@ static Ast *parse_if(Parser *p, const Token *kw)
 
 static Ast *parse_case(Parser *p, const Token *kw)
 {
-    Ast *n = ast_new(p->ar, A_CASE, kw->line, kw->col);
+    Ast *n = tok_node(p, A_CASE, kw);
     n->a = parse_expr(p);
     if (!n->a || !parse_expect(p, TK_OF)) return NULL;
     if (!parse_cr_clauses(p, &n->l1)) return NULL;
@@ -510,7 +522,7 @@ static Ast *parse_case(Parser *p, const Token *kw)
 
 static Ast *parse_receive(Parser *p, const Token *kw)
 {
-    Ast *n = ast_new(p->ar, A_RECEIVE, kw->line, kw->col);
+    Ast *n = tok_node(p, A_RECEIVE, kw);
     if (parse_kind(p, 0) != TK_AFTER && !parse_cr_clauses(p, &n->l1)) return NULL;
     if (parse_kind(p, 0) == TK_AFTER) {
         parse_next(p);
@@ -536,7 +548,7 @@ static Ast *parse_fun_clauses(Parser *p, const Token *kw)
         const Token *nt = NULL;
         if (parse_kind(p, 0) == TK_VAR) nt = parse_next(p);
         const Token *lp = parse_peek(p, 0);
-        Ast *c = ast_new(p->ar, A_CLAUSE, nt ? nt->line : lp->line, nt ? nt->col : lp->col);
+        Ast *c = tok_node(p, A_CLAUSE, nt ? nt : lp);
         if (!parse_args(p, &c->l1, 1)) return NULL;
         if (!parse_guard(p, &c->l2) || !parse_clause_body(p, &c->l3)) return NULL;
         const char *nm = nt ? nt->name : "fun";
@@ -556,9 +568,9 @@ static Ast *parse_fun_clauses(Parser *p, const Token *kw)
     if (mismatch) return parse_error_at(p, mismatch->line, mismatch->col, "head mismatch");
     Ast *n;
     if (len0 == 3 && memcmp(name0, "fun", 3) == 0) {
-        n = ast_new(p->ar, A_FUN, kw->line, kw->col);
+        n = tok_node(p, A_FUN, kw);
     } else {
-        n = ast_new(p->ar, A_NAMED_FUN, kw->line, kw->col);
+        n = tok_node(p, A_NAMED_FUN, kw);
         n->name = name0;
         n->name_len = len0;
     }
@@ -583,7 +595,7 @@ static Ast *parse_fun(Parser *p, const Token *kw)
         parse_next(p);
         const Token *ar = parse_expect(p, TK_INTEGER);
         if (!ar) return NULL;
-        Ast *n = ast_new(p->ar, A_FUN_LOCAL, kw->line, kw->col);
+        Ast *n = tok_node(p, A_FUN_LOCAL, kw);
         n->name = t->name;
         n->name_len = t->len;
         n->ival = ar->ival;
@@ -591,7 +603,7 @@ static Ast *parse_fun(Parser *p, const Token *kw)
         return n;
     }
     if ((t->kind == TK_ATOM || t->kind == TK_VAR) && k1 == TK_COLON) {
-        Ast *n = ast_new(p->ar, A_FUN_REMOTE, kw->line, kw->col);
+        Ast *n = tok_node(p, A_FUN_REMOTE, kw);
         n->a = atom_or_var(p);
         parse_next(p);
         if (!(n->b = atom_or_var(p))) return NULL;
@@ -633,24 +645,34 @@ static int parse_try_clauses(Parser *p, AstList *out)
                 if (!v) return 0;
                 stack = parse_tok_var(p, v);
             } else {
-                int l, cc;
-                ast_last_loc(reason, &l, &cc);
-                stack = ast_var(p->ar, l, cc, "_", 1);
+                AstAnno z;
+                ast_last_anno(reason, &z);
+                stack = ast_new_at(p->ar, A_VAR, &z);
+                stack->name = "_";
+                stack->name_len = 1;
             }
-            c = ast_new(p->ar, A_CLAUSE, pat->line, pat->col);
-            tuple = ast_new(p->ar, A_TUPLE, pat->line, pat->col);
+            AstAnno a;
+            ast_anno_of(pat, &a);
+            c = ast_new_at(p->ar, A_CLAUSE, &a);
+            tuple = ast_new_at(p->ar, A_TUPLE, &a);
             ast_push(p->ar, &tuple->l1, pat);
             ast_push(p->ar, &tuple->l1, reason);
             ast_push(p->ar, &tuple->l1, stack);
         } else {
-            int l, cc, zl, zc;
-            ast_first_loc(pat, &l, &cc);
-            ast_last_loc(pat, &zl, &zc);
-            c = ast_new(p->ar, A_CLAUSE, l, cc);
-            tuple = ast_new(p->ar, A_TUPLE, l, cc);
-            ast_push(p->ar, &tuple->l1, ast_atom(p->ar, l, cc, "throw", 5));
+            AstAnno a, z;
+            ast_first_anno(pat, &a);
+            ast_last_anno(pat, &z);
+            c = ast_new_at(p->ar, A_CLAUSE, &a);
+            tuple = ast_new_at(p->ar, A_TUPLE, &a);
+            Ast *thr = ast_new_at(p->ar, A_ATOM, &a);
+            thr->name = "throw";
+            thr->name_len = 5;
+            Ast *us = ast_new_at(p->ar, A_VAR, &z);
+            us->name = "_";
+            us->name_len = 1;
+            ast_push(p->ar, &tuple->l1, thr);
             ast_push(p->ar, &tuple->l1, pat);
-            ast_push(p->ar, &tuple->l1, ast_var(p->ar, zl, zc, "_", 1));
+            ast_push(p->ar, &tuple->l1, us);
         }
         ast_push(p->ar, &c->l1, tuple);
         if (!parse_guard(p, &c->l2) || !parse_clause_body(p, &c->l3)) return 0;
@@ -662,7 +684,7 @@ static int parse_try_clauses(Parser *p, AstList *out)
 
 static Ast *parse_try(Parser *p, const Token *kw)
 {
-    Ast *n = ast_new(p->ar, A_TRY, kw->line, kw->col);
+    Ast *n = tok_node(p, A_TRY, kw);
     if (!parse_exprs(p, &n->l1)) return NULL;
     if (parse_kind(p, 0) == TK_OF) {
         parse_next(p);
@@ -699,7 +721,7 @@ static Ast *parse_primary(Parser *p, int pat, int max_only, Cat *cat)
     case TK_STRING: {
         /* strings -> string | string strings: adjacent strings are one */
         parse_next(p);
-        Ast *s = ast_new(p->ar, A_STRING, t->line, t->col);
+        Ast *s = tok_node(p, A_STRING, t);
         if (parse_kind(p, 0) != TK_STRING) {
             s->str = t->str;
             s->slen = t->slen;
@@ -735,7 +757,7 @@ static Ast *parse_primary(Parser *p, int pat, int max_only, Cat *cat)
         parse_next(p);
         const Token *t1 = parse_peek(p, 0);
         if (t1->kind == TK_LBRACE) {
-            Ast *m = ast_new(p->ar, A_MAP, t->line, t->col);
+            Ast *m = tok_node(p, A_MAP, t);
             if (!parse_map_tuple(p, &m->l1)) return NULL;
             *cat = CAT_MAP;
             return m;
@@ -753,7 +775,7 @@ static Ast *parse_primary(Parser *p, int pat, int max_only, Cat *cat)
         switch (t->kind) {
         case TK_BEGIN: {
             parse_next(p);
-            Ast *b = ast_new(p->ar, A_BLOCK, t->line, t->col);
+            Ast *b = tok_node(p, A_BLOCK, t);
             if (!parse_exprs(p, &b->l1) || !parse_expect(p, TK_END)) return NULL;
             return b;
         }
@@ -781,7 +803,7 @@ static Ast *parse_postfix(Parser *p, Ast *e, Cat cat)
             Cat c2;
             Ast *f = parse_primary(p, 0, 1, &c2);
             if (!f) goto out;
-            Ast *r = ast_new(p->ar, A_REMOTE, colon->line, colon->col);
+            Ast *r = tok_node(p, A_REMOTE, colon);
             r->a = e;
             r->b = f;
             e = r;
@@ -802,7 +824,7 @@ static Ast *parse_postfix(Parser *p, Ast *e, Cat cat)
             const Token *hash = parse_next(p);
             const Token *t1 = parse_peek(p, 0);
             if (t1->kind == TK_LBRACE && cat != CAT_RECORD) {
-                Ast *m = ast_new(p->ar, A_MAP, hash->line, hash->col);
+                Ast *m = tok_node(p, A_MAP, hash);
                 m->a = e;
                 if (!parse_map_tuple(p, &m->l1)) goto out;
                 e = m;
@@ -838,7 +860,7 @@ static Ast *parse_unary(Parser *p, int pat)
         parse_next(p);
         Ast *e = parse_bin_ops(p, 0, 0);
         if (e) {
-            r = ast_new(p->ar, A_CATCH, t->line, t->col);
+            r = tok_node(p, A_CATCH, t);
             r->a = e;
         }
     } else if (is_prefix_op(t->kind)) {
@@ -898,20 +920,18 @@ static Ast *parse_bin_ops(Parser *p, int minp, int pat)
 
 /* ================================================================ attributes */
 
-static Ast *bad_decl(Parser *p, const Ast *at, const char *what)
-{
-    int l, c;
-    ast_first_loc(at, &l, &c);
-    char msg[64];
-    snprintf(msg, sizeof msg, "bad %s declaration", what);
-    return parse_error_at(p, l, c, msg);
-}
-
 static Ast *abstr_err(Parser *p, const Ast *at, const char *msg)
 {
-    int l, c;
-    ast_first_loc(at, &l, &c);
-    return parse_error_at(p, l, c, msg);
+    AstAnno a;
+    ast_first_anno(at, &a);
+    return parse_error_at(p, a.line, a.col, msg);
+}
+
+static Ast *bad_decl(Parser *p, const Ast *at, const char *what)
+{
+    char msg[64];
+    snprintf(msg, sizeof msg, "bad %s declaration", what);
+    return abstr_err(p, at, msg);
 }
 
 /* erl_parse:farity_list/1: [Name/Arity, ...] */
@@ -957,9 +977,11 @@ static int record_fields(Parser *p, const AstList *fs, AstList *out)
         Ast *d;
         if (f->kind == A_ATOM) {
             d = ast_new(p->ar, A_RECORD_FIELD, f->line, f->col);
+            d->text = f->text;
             d->a = f;
         } else if (f->kind == A_MATCH && f->a->kind == A_ATOM) {
             d = ast_new(p->ar, A_RECORD_FIELD, f->a->line, f->a->col);
+            d->text = f->a->text;
             d->a = f->a;
             d->b = f->b;
         } else {
@@ -1021,7 +1043,7 @@ static int tok_is(const Token *t, const char *s)
 
 static Ast *new_attr(Parser *p, const Token *name, AttrKind k)
 {
-    Ast *a = ast_new(p->ar, A_ATTRIBUTE, name->line, name->col);
+    Ast *a = tok_node(p, A_ATTRIBUTE, name);
     a->name = name->name;
     a->name_len = name->len;
     a->attr = k;
@@ -1085,6 +1107,7 @@ static int parse_typed_fields(Parser *p, AstList *out)
 {
     int typed = 0;
     if (!parse_expect(p, TK_LBRACE)) return -1;
+    if (parse_kind(p, 0) == TK_RBRACE) return 0; /* {} is an ordinary tuple */
     for (;;) {
         Ast *e = parse_expr(p);
         if (!e) return -1;
@@ -1225,11 +1248,11 @@ static Ast *parse_function(Parser *p)
     for (;;) {
         const Token *name = parse_expect(p, TK_ATOM);
         if (!name) return NULL;
-        Ast *c = ast_new(p->ar, A_CLAUSE, name->line, name->col);
+        Ast *c = tok_node(p, A_CLAUSE, name);
         if (!parse_args(p, &c->l1, 1)) return NULL;
         if (!parse_guard(p, &c->l2) || !parse_clause_body(p, &c->l3)) return NULL;
         if (!fn) {
-            fn = ast_new(p->ar, A_FUNCTION, name->line, name->col);
+            fn = tok_node(p, A_FUNCTION, name);
             fn->name = name->name;
             fn->name_len = name->len;
             fn->arity = c->l1.n;

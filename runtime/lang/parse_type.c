@@ -136,6 +136,7 @@ static Ast *named_type(Parser *p, const Token *a)
         const Token *n = parse_expect(p, TK_ATOM);
         if (!n || !parse_expect(p, TK_LPAREN)) return NULL;
         Ast *r = ast_new(p->ar, A_REMOTE_TYPE, a->line, a->col);
+        r->text = a->text;
         r->a = parse_tok_atom(p, a);
         r->b = parse_tok_atom(p, n);
         if (parse_kind(p, 0) != TK_RPAREN && !top_types(p, &r->l1)) return NULL;
@@ -149,6 +150,7 @@ static Ast *named_type(Parser *p, const Token *a)
     if (!parse_expect(p, TK_RPAREN)) return NULL;
     int builtin = parse_is_builtin_type(a->name, a->len, args.n);
     Ast *t = ast_new(p->ar, builtin ? A_TYPE : A_USER_TYPE, a->line, a->col);
+    t->text = a->text;
     t->name = a->name;
     t->name_len = a->len;
     t->l1 = args;
@@ -196,6 +198,7 @@ static Ast *hash_type(Parser *p, const Token *h)
             Ast *ft = parse_top_type(p);
             if (!ft) return NULL;
             Ast *fld = new_type(p, f->line, f->col, "field_type");
+            fld->text = f->text;
             ast_push(p->ar, &fld->l1, parse_tok_atom(p, f));
             ast_push(p->ar, &fld->l1, ft);
             ast_push(p->ar, &r->l1, fld);
@@ -326,6 +329,7 @@ static Ast *ptype(Parser *p, int minp)
         chain++;
         if (na) {
             Ast *r = new_type(p, left->line, left->col, "range");
+            r->text = left->text;
             ast_push(p->ar, &r->l1, left);
             ast_push(p->ar, &r->l1, right);
             left = r;
@@ -360,9 +364,10 @@ Ast *parse_top_type(Parser *p)
             parse_next(p);
             Ast *rest = parse_top_type(p);
             if (rest) {
-                int l, c;
-                ast_first_loc(first, &l, &c);
-                r = new_type(p, l, c, "union");
+                AstAnno a;
+                ast_first_anno(first, &a);
+                r = new_type(p, a.line, a.col, "union");
+                r->text = a.text;
                 ast_push(p->ar, &r->l1, first);
                 if (rest->kind == A_TYPE && ast_name_is(rest, "union")) {
                     for (int i = 0; i < rest->l1.n; i++) ast_push(p->ar, &r->l1, rest->l1.v[i]);
@@ -382,10 +387,14 @@ Ast *parse_top_type(Parser *p)
 static Ast *constraint(Parser *p, Ast *var, Ast *type)
 {
     if (ast_name_is(var, "_")) return parse_error_at(p, var->line, var->col, "bad type variable");
-    int l, c;
-    ast_first_loc(var, &l, &c);
-    Ast *t = new_type(p, l, c, "constraint");
-    ast_push(p->ar, &t->l1, ast_atom(p->ar, l, c, "is_subtype", 10));
+    AstAnno a;
+    ast_first_anno(var, &a);
+    Ast *t = new_type(p, a.line, a.col, "constraint");
+    t->text = a.text;
+    Ast *st = ast_new_at(p->ar, A_ATOM, &a);
+    st->name = "is_subtype";
+    st->name_len = 10;
+    ast_push(p->ar, &t->l1, st);
     Ast *pair = ast_new(p->ar, A_LIST, 0, 0);
     ast_push(p->ar, &pair->l1, var);
     ast_push(p->ar, &pair->l1, type);
@@ -410,9 +419,9 @@ static Ast *type_guard(Parser *p)
     if (!top_types(p, &args) || !parse_expect(p, TK_RPAREN)) return NULL;
     if (t->len == 10 && memcmp(t->name, "is_subtype", 10) == 0 && args.n == 2) {
         if (args.v[0]->kind != A_VAR) {
-            int l, c;
-            ast_first_loc(args.v[0], &l, &c);
-            return parse_error_at(p, l, c, "bad type variable");
+            AstAnno a;
+            ast_first_anno(args.v[0], &a);
+            return parse_error_at(p, a.line, a.col, "bad type variable");
         }
         return constraint(p, args.v[0], args.v[1]);
     }
@@ -433,6 +442,7 @@ static int type_sigs(Parser *p, AstList *out)
         if (parse_kind(p, 0) == TK_WHEN) {
             parse_next(p);
             Ast *b = new_type(p, f->line, f->col, "bounded_fun");
+            b->text = f->text;
             Ast *gs = ast_new(p->ar, A_LIST, 0, 0);
             for (;;) {
                 Ast *g = type_guard(p);
@@ -470,6 +480,7 @@ Ast *parse_spec_attribute(Parser *p, const Token *kw)
         if (!f) return NULL;
     }
     Ast *a = ast_new(p->ar, A_ATTRIBUTE, kw->line, kw->col);
+    a->text = kw->text;
     a->name = kw->name;
     a->name_len = kw->len;
     a->attr = kw->len == 4 ? ATTR_SPEC : ATTR_CALLBACK;

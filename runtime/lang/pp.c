@@ -457,7 +457,7 @@ static int expand_into(Pp *pp, const Token *in, size_t n, TokVec *out, int depth
  * (after an argument, to the location of the argument's last token). Pushed in reverse onto
  * the input stack. */
 static void substitute(Pp *pp, const MacroDef *d, Arg *args, int nargs, int line, int col,
-                       TokVec *stack)
+                       int text, TokVec *stack)
 {
     TokVec res = {0};
     for (size_t i = 0; i < d->nbody; i++) {
@@ -469,6 +469,7 @@ static void substitute(Pp *pp, const MacroDef *d, Arg *args, int nargs, int line
             for (int a = 0; a < nargs; a++) {
                 if (args[a].par->len == v->len && memcmp(args[a].par->name, v->name, v->len) == 0) {
                     Token s = stringify(pp, args[a].v, args[a].n, line, col);
+                    s.text = text;
                     tv_push(&res, &s);
                     found = 1;
                     break;
@@ -478,6 +479,7 @@ static void substitute(Pp *pp, const MacroDef *d, Arg *args, int nargs, int line
                 Token r = *v;
                 r.line = line;
                 r.col = col;
+                r.text = text;
                 tv_push(&res, &r);
             }
             i += 2;
@@ -491,6 +493,7 @@ static void substitute(Pp *pp, const MacroDef *d, Arg *args, int nargs, int line
                     if (args[a].n) {
                         line = args[a].v[args[a].n - 1].line;
                         col = args[a].v[args[a].n - 1].col;
+                        text = args[a].v[args[a].n - 1].text;
                     }
                     found = 1;
                     break;
@@ -501,6 +504,7 @@ static void substitute(Pp *pp, const MacroDef *d, Arg *args, int nargs, int line
         Token r = *t;
         r.line = line;
         r.col = col;
+        r.text = text;
         tv_push(&res, &r);
     }
     for (size_t i = res.n; i-- > 0;) tv_push(stack, &res.v[i]);
@@ -590,7 +594,7 @@ static int expand_named(Pp *pp, const Token *mt, TokVec *stack, int depth)
     if (d->arity < 0) {
         /* the body is expanded on its own, then read again with what follows */
         TokVec body = {0}, done = {0};
-        substitute(pp, d, NULL, 0, mt->line, mt->col, &body);
+        substitute(pp, d, NULL, 0, mt->line, mt->col, mt->text, &body);
         for (size_t i = body.n / 2, j = 0; j < i; j++) { /* back to reading order */
             Token tmp = body.v[j];
             body.v[j] = body.v[body.n - 1 - j];
@@ -606,7 +610,7 @@ static int expand_named(Pp *pp, const Token *mt, TokVec *stack, int depth)
     Arg args[256];
     Arg *argv = d->arity <= 256 ? args : arena_alloc(pp->ar, (size_t)d->arity * sizeof *argv);
     if (!bind_args(pp, stack, d, mt, argv)) return 0;
-    substitute(pp, d, argv, d->arity, mt->line, mt->col, stack);
+    substitute(pp, d, argv, d->arity, mt->line, mt->col, mt->text, stack);
     return 1;
 }
 
