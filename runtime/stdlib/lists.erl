@@ -1,0 +1,698 @@
+%% lists — heapscope's bundled list library, written to behave as OTP 25's lists module.
+%%
+%% The functions OTP implements in C (reverse/1,2, keyfind/3, keymember/3, keysearch/3,
+%% member/2) are BIFs of the runtime: they are deliberately NOT defined here; this module
+%% calls them as lists:reverse/2 etc. and the VM resolves them to the BIFs.
+%%
+%% sort/1 and sort/2 follow OTP's run-detecting merge sort step by step, because the result
+%% is observable: sort/1 is not stable for terms that compare equal without being identical
+%% (1 and 1.0), and sort/2 with a fun that is not a total preorder (e.g. <) gives an order
+%% that depends on the algorithm. The other sorts (usort, keysort, ukeysort, usort/2) are
+%% stable merge sorts keeping the first of equal elements, which is OTP's documented result.
+-module(lists).
+
+-compile({no_auto_import, [max/2, min/2]}).
+
+-export([append/2, append/1, subtract/2, nth/2, nthtail/2, prefix/2, suffix/2,
+         droplast/1, last/1, seq/2, seq/3, sum/1, duplicate/2, min/1, max/1,
+         sublist/2, sublist/3, delete/2, unzip/1, unzip3/1, zip/2, zip3/3,
+         zipwith/3, zipwith3/4, sort/1, sort/2, merge/1, merge/2, merge/3,
+         merge3/3, usort/1, usort/2, umerge/1, umerge/2, umerge/3, umerge3/3,
+         concat/1, flatten/1, flatten/2, flatlength/1, keydelete/3, keyreplace/4,
+         keytake/3, keystore/4, keysort/2, keymerge/3, ukeysort/2, ukeymerge/3,
+         keymap/3, all/2, any/2, map/2, flatmap/2, foldl/3, foldr/3, filter/2,
+         partition/2, zf/2, filtermap/2, mapfoldl/3, mapfoldr/3, foreach/2,
+         takewhile/2, dropwhile/2, search/2, splitwith/2, split/2, join/2,
+         enumerate/1, enumerate/2, uniq/1, uniq/2]).
+
+append(L1, L2) -> L1 ++ L2.
+
+append([E]) -> E;
+append([H|T]) -> H ++ append(T);
+append([]) -> [].
+
+subtract(L1, L2) -> L1 -- L2.
+
+nth(1, [H|_]) -> H;
+nth(N, [_|T]) when N > 1 -> nth(N - 1, T).
+
+nthtail(1, [_|T]) -> T;
+nthtail(N, [_|T]) when N > 1 -> nthtail(N - 1, T);
+nthtail(0, L) when is_list(L) -> L.
+
+prefix([X|PreTail], [X|Tail]) -> prefix(PreTail, Tail);
+prefix([], List) when is_list(List) -> true;
+prefix([_|_], List) when is_list(List) -> false.
+
+suffix(Suffix, List) ->
+    Delta = length(List) - length(Suffix),
+    Delta >= 0 andalso nthtail(Delta, List) =:= Suffix.
+
+droplast([_T]) -> [];
+droplast([H|T]) -> [H|droplast(T)].
+
+last([E|Es]) -> last(E, Es).
+
+last(_, [E|Es]) -> last(E, Es);
+last(E, []) -> E.
+
+seq(First, Last) when is_integer(First), is_integer(Last), First - 1 =< Last ->
+    seq_up(First, Last, []).
+
+%% Built from the top down so the list is made in one pass without a reverse.
+seq_up(First, X, Acc) when X >= First -> seq_up(First, X - 1, [X|Acc]);
+seq_up(_, _, Acc) -> Acc.
+
+seq(First, Last, Inc) when is_integer(First), is_integer(Last), is_integer(Inc) ->
+    if
+        Inc > 0, First - Inc =< Last;
+        Inc < 0, First - Inc >= Last ->
+            N = (Last - First + Inc) div Inc,
+            seq_step(N, Inc * (N - 1) + First, Inc, []);
+        Inc =:= 0, First =:= Last ->
+            [First]
+    end.
+
+seq_step(0, _, _, Acc) -> Acc;
+seq_step(N, X, D, Acc) -> seq_step(N - 1, X - D, D, [X|Acc]).
+
+sum(L) -> sum(L, 0).
+
+sum([H|T], Sum) -> sum(T, Sum + H);
+sum([], Sum) -> Sum.
+
+duplicate(N, X) when is_integer(N), N >= 0 -> duplicate(N, X, []).
+
+duplicate(0, _, L) -> L;
+duplicate(N, X, L) -> duplicate(N - 1, X, [X|L]).
+
+min([H|T]) -> min(T, H).
+
+min([H|T], Min) when H < Min -> min(T, H);
+min([_|T], Min) -> min(T, Min);
+min([], Min) -> Min.
+
+max([H|T]) -> max(T, H).
+
+max([H|T], Max) when H > Max -> max(T, H);
+max([_|T], Max) -> max(T, Max);
+max([], Max) -> Max.
+
+sublist(List, 1, L) when is_list(List), is_integer(L), L >= 0 -> sublist(List, L);
+sublist([], S, _L) when is_integer(S), S >= 2 -> [];
+sublist([_H|T], S, L) when is_integer(S), S > 1 -> sublist(T, S - 1, L).
+
+sublist(List, L) when is_integer(L), is_list(List) -> sublist_2(List, L).
+
+sublist_2([H|T], L) when L > 0 -> [H|sublist_2(T, L - 1)];
+sublist_2(_, 0) -> [];
+sublist_2(List, L) when is_list(List), L > 0 -> [].
+
+delete(Item, [Item|Rest]) -> Rest;
+delete(Item, [H|Rest]) -> [H|delete(Item, Rest)];
+delete(_, []) -> [].
+
+zip([X|Xs], [Y|Ys]) -> [{X, Y}|zip(Xs, Ys)];
+zip([], []) -> [].
+
+unzip(Ts) -> unzip(Ts, [], []).
+
+unzip([{X, Y}|Ts], Xs, Ys) -> unzip(Ts, [X|Xs], [Y|Ys]);
+unzip([], Xs, Ys) -> {lists:reverse(Xs, []), lists:reverse(Ys, [])}.
+
+zip3([X|Xs], [Y|Ys], [Z|Zs]) -> [{X, Y, Z}|zip3(Xs, Ys, Zs)];
+zip3([], [], []) -> [].
+
+unzip3(Ts) -> unzip3(Ts, [], [], []).
+
+unzip3([{X, Y, Z}|Ts], Xs, Ys, Zs) -> unzip3(Ts, [X|Xs], [Y|Ys], [Z|Zs]);
+unzip3([], Xs, Ys, Zs) ->
+    {lists:reverse(Xs, []), lists:reverse(Ys, []), lists:reverse(Zs, [])}.
+
+zipwith(F, [X|Xs], [Y|Ys]) -> [F(X, Y)|zipwith(F, Xs, Ys)];
+zipwith(F, [], []) when is_function(F, 2) -> [].
+
+zipwith3(F, [X|Xs], [Y|Ys], [Z|Zs]) -> [F(X, Y, Z)|zipwith3(F, Xs, Ys, Zs)];
+zipwith3(F, [], [], []) when is_function(F, 3) -> [].
+
+concat(List) -> flatmap(fun thing_to_list/1, List).
+
+thing_to_list(X) when is_integer(X) -> integer_to_list(X);
+thing_to_list(X) when is_float(X) -> float_to_list(X);
+thing_to_list(X) when is_atom(X) -> atom_to_list(X);
+thing_to_list(X) when is_list(X) -> X.
+
+flatten(List) when is_list(List) -> do_flatten(List, []).
+
+flatten(List, Tail) when is_list(List), is_list(Tail) -> do_flatten(List, Tail).
+
+do_flatten([H|T], Tail) when is_list(H) -> do_flatten(H, do_flatten(T, Tail));
+do_flatten([H|T], Tail) -> [H|do_flatten(T, Tail)];
+do_flatten([], Tail) -> Tail.
+
+flatlength(List) -> flatlength(List, 0).
+
+flatlength([H|T], L) when is_list(H) -> flatlength(H, flatlength(T, L));
+flatlength([_|T], L) -> flatlength(T, L + 1);
+flatlength([], L) -> L.
+
+%% ---- key functions ----
+
+keydelete(K, N, L) when is_integer(N), N > 0 -> keydelete3(K, N, L).
+
+keydelete3(Key, N, [H|T]) when element(N, H) == Key -> T;
+keydelete3(Key, N, [H|T]) -> [H|keydelete3(Key, N, T)];
+keydelete3(_, _, []) -> [].
+
+keyreplace(K, N, L, New) when is_integer(N), N > 0, is_tuple(New) -> keyreplace3(K, N, L, New).
+
+keyreplace3(Key, Pos, [Tup|Tail], New) when element(Pos, Tup) == Key -> [New|Tail];
+keyreplace3(Key, Pos, [H|T], New) -> [H|keyreplace3(Key, Pos, T, New)];
+keyreplace3(_, _, [], _) -> [].
+
+keytake(Key, N, L) when is_integer(N), N > 0 -> keytake(Key, N, L, []).
+
+keytake(Key, N, [H|T], L) when element(N, H) == Key -> {value, H, lists:reverse(L, T)};
+keytake(Key, N, [H|T], L) -> keytake(Key, N, T, [H|L]);
+keytake(_K, _N, [], _L) -> false.
+
+keystore(K, N, L, New) when is_integer(N), N > 0, is_tuple(New) -> keystore2(K, N, L, New).
+
+keystore2(Key, N, [H|T], New) when element(N, H) == Key -> [New|T];
+keystore2(Key, N, [H|T], New) -> [H|keystore2(Key, N, T, New)];
+keystore2(_Key, _N, [], New) -> [New].
+
+keysort(I, L) when is_integer(I), I > 0 ->
+    case L of
+        [] -> L;
+        [_] -> L;
+        _ -> msort(fun(A, B) -> element(I, A) =< element(I, B) end, L)
+    end.
+
+ukeysort(I, L) when is_integer(I), I > 0 ->
+    case L of
+        [] -> L;
+        [_] -> L;
+        _ -> dedup(fun(A, B) -> element(I, A) == element(I, B) end,
+                   msort(fun(A, B) -> element(I, A) =< element(I, B) end, L))
+    end.
+
+keymerge(Index, T1, L2) when is_integer(Index), Index > 0 ->
+    merge_by(fun(A, B) -> element(Index, A) =< element(Index, B) end, T1, L2).
+
+ukeymerge(Index, L1, T2) when is_integer(Index), Index > 0 ->
+    umerge_by(fun(A, B) -> element(Index, A) =< element(Index, B) end, L1, T2).
+
+keymap(Fun, Index, [Tup|Tail]) ->
+    [setelement(Index, Tup, Fun(element(Index, Tup)))|keymap(Fun, Index, Tail)];
+keymap(Fun, Index, []) when is_integer(Index), Index >= 1, is_function(Fun, 1) -> [].
+
+%% ---- higher order ----
+
+all(Pred, [Hd|Tail]) ->
+    case Pred(Hd) of
+        true -> all(Pred, Tail);
+        false -> false
+    end;
+all(Pred, []) when is_function(Pred, 1) -> true.
+
+any(Pred, [Hd|Tail]) ->
+    case Pred(Hd) of
+        true -> true;
+        false -> any(Pred, Tail)
+    end;
+any(Pred, []) when is_function(Pred, 1) -> false.
+
+map(F, [H|T]) -> [F(H)|map(F, T)];
+map(F, []) when is_function(F, 1) -> [].
+
+flatmap(F, [Hd|Tail]) -> F(Hd) ++ flatmap(F, Tail);
+flatmap(F, []) when is_function(F, 1) -> [].
+
+foldl(F, Accu, [Hd|Tail]) -> foldl(F, F(Hd, Accu), Tail);
+foldl(F, Accu, []) when is_function(F, 2) -> Accu.
+
+foldr(F, Accu, [Hd|Tail]) -> F(Hd, foldr(F, Accu, Tail));
+foldr(F, Accu, []) when is_function(F, 2) -> Accu.
+
+filter(Pred, List) when is_function(Pred, 1) -> [E || E <- List, Pred(E)].
+
+partition(Pred, L) -> partition(Pred, L, [], []).
+
+partition(Pred, [H|T], As, Bs) ->
+    case Pred(H) of
+        true -> partition(Pred, T, [H|As], Bs);
+        false -> partition(Pred, T, As, [H|Bs])
+    end;
+partition(Pred, [], As, Bs) when is_function(Pred, 1) ->
+    {lists:reverse(As, []), lists:reverse(Bs, [])}.
+
+filtermap(F, [Hd|Tail]) ->
+    case F(Hd) of
+        true -> [Hd|filtermap(F, Tail)];
+        {true, Val} -> [Val|filtermap(F, Tail)];
+        false -> filtermap(F, Tail)
+    end;
+filtermap(F, []) when is_function(F, 1) -> [].
+
+zf(F, L) -> filtermap(F, L).
+
+foreach(F, [Hd|Tail]) -> F(Hd), foreach(F, Tail);
+foreach(F, []) when is_function(F, 1) -> ok.
+
+mapfoldl(F, Accu0, [Hd|Tail]) ->
+    {R, Accu1} = F(Hd, Accu0),
+    {Rs, Accu2} = mapfoldl(F, Accu1, Tail),
+    {[R|Rs], Accu2};
+mapfoldl(F, Accu, []) when is_function(F, 2) -> {[], Accu}.
+
+mapfoldr(F, Accu0, [Hd|Tail]) ->
+    {Rs, Accu1} = mapfoldr(F, Accu0, Tail),
+    {R, Accu2} = F(Hd, Accu1),
+    {[R|Rs], Accu2};
+mapfoldr(F, Accu, []) when is_function(F, 2) -> {[], Accu}.
+
+takewhile(Pred, [Hd|Tail]) ->
+    case Pred(Hd) of
+        true -> [Hd|takewhile(Pred, Tail)];
+        false -> []
+    end;
+takewhile(Pred, []) when is_function(Pred, 1) -> [].
+
+dropwhile(Pred, [Hd|Tail] = Rest) ->
+    case Pred(Hd) of
+        true -> dropwhile(Pred, Tail);
+        false -> Rest
+    end;
+dropwhile(Pred, []) when is_function(Pred, 1) -> [].
+
+search(Pred, [Hd|Tail]) ->
+    case Pred(Hd) of
+        true -> {value, Hd};
+        false -> search(Pred, Tail)
+    end;
+search(Pred, []) when is_function(Pred, 1) -> false.
+
+splitwith(Pred, List) when is_function(Pred, 1) -> splitwith(Pred, List, []).
+
+splitwith(Pred, [Hd|Tail], Taken) ->
+    case Pred(Hd) of
+        true -> splitwith(Pred, Tail, [Hd|Taken]);
+        false -> {lists:reverse(Taken, []), [Hd|Tail]}
+    end;
+splitwith(Pred, [], Taken) when is_function(Pred, 1) ->
+    {lists:reverse(Taken, []), []}.
+
+split(N, List) when is_integer(N), N >= 0, is_list(List) ->
+    case split(N, List, []) of
+        {_, _} = Result -> Result;
+        Fault when is_atom(Fault) -> erlang:error(Fault, [N, List])
+    end;
+split(N, List) ->
+    erlang:error(badarg, [N, List]).
+
+split(0, L, R) -> {lists:reverse(R, []), L};
+split(N, [H|T], R) -> split(N - 1, T, [H|R]);
+split(_, [], _) -> badarg.
+
+join(_Sep, []) -> [];
+join(Sep, [H|T]) -> [H|join_prepend(Sep, T)].
+
+join_prepend(_Sep, []) -> [];
+join_prepend(Sep, [H|T]) -> [Sep, H|join_prepend(Sep, T)].
+
+enumerate(List1) when is_list(List1) -> enumerate_1(1, List1).
+
+enumerate(Index, List1) when is_integer(Index), is_list(List1) -> enumerate_1(Index, List1).
+
+enumerate_1(Index, [H|T]) -> [{Index, H}|enumerate_1(Index + 1, T)];
+enumerate_1(_Index, []) -> [].
+
+uniq(L) when is_list(L) -> uniq_1(L, #{}).
+
+uniq_1([X|Xs], M) ->
+    case maps:is_key(X, M) of
+        true -> uniq_1(Xs, M);
+        false -> [X|uniq_1(Xs, M#{X => true})]
+    end;
+uniq_1([], _) -> [].
+
+uniq(F, L) when is_function(F, 1), is_list(L) -> uniq_2(L, F, #{}).
+
+uniq_2([X|Xs], F, M) ->
+    Key = F(X),
+    case maps:is_key(Key, M) of
+        true -> uniq_2(Xs, F, M);
+        false -> [X|uniq_2(Xs, F, M#{Key => true})]
+    end;
+uniq_2([], _, _) -> [].
+
+%% ---- merges ----
+
+merge(L) -> merge_all(L).
+
+merge_all([]) -> [];
+merge_all([L]) -> L;
+merge_all(Ls) -> merge_all(merge_pairs(Ls)).
+
+merge_pairs([A, B|T]) -> [merge(A, B)|merge_pairs(T)];
+merge_pairs(T) -> T.
+
+merge3(L1, L2, L3) -> merge(merge(L1, L2), L3).
+
+merge(T1, []) -> T1;
+merge(T1, [H2|T2]) -> merge_le(T1, [H2|T2]).
+
+merge_le([H1|T1], [H2|_] = L2) when H1 =< H2 -> [H1|merge_le(T1, L2)];
+merge_le([_|_] = L1, [H2|T2]) -> [H2|merge_le(L1, T2)];
+merge_le([], L2) -> L2;
+merge_le(L1, []) -> L1.
+
+merge(Fun, T1, [H2|T2]) when is_function(Fun, 2) -> merge_by(Fun, T1, [H2|T2]);
+merge(Fun, T1, []) when is_function(Fun, 2) -> T1.
+
+umerge(L) -> umerge_all(L).
+
+umerge_all([]) -> [];
+umerge_all([L]) -> L;
+umerge_all(Ls) -> umerge_all(umerge_pairs(Ls)).
+
+umerge_pairs([A, B|T]) -> [umerge(A, B)|umerge_pairs(T)];
+umerge_pairs(T) -> T.
+
+umerge3(L1, L2, L3) -> umerge(umerge(L1, L2), L3).
+
+umerge([], T2) -> T2;
+umerge([H1|T1], T2) -> umerge_eq(H1, T1, T2).
+
+%% H is the last element taken from the first list; equal heads of the second list are dropped.
+umerge_eq(H1, T1, [H2|T2]) when H1 == H2 -> umerge_eq(H1, T1, T2);
+umerge_eq(H1, T1, [H2|T2]) when H2 < H1 -> [H2|umerge_eq(H1, T1, T2)];
+umerge_eq(H1, [N|T1], T2) -> [H1|umerge_eq(N, T1, T2)];
+umerge_eq(H1, [], T2) -> [H1|T2].
+
+umerge(Fun, [], T2) when is_function(Fun, 2) -> T2;
+umerge(Fun, [H1|T1], T2) when is_function(Fun, 2) -> umerge_by(Fun, [H1|T1], T2).
+
+%% Stable merge: on ties the element of the first list comes first.
+merge_by(Le, [H1|T1], [H2|T2]) ->
+    case Le(H1, H2) of
+        true -> [H1|merge_by(Le, T1, [H2|T2])];
+        false -> [H2|merge_by(Le, [H1|T1], T2)]
+    end;
+merge_by(_, [], L2) -> L2;
+merge_by(_, L1, []) -> L1.
+
+%% Unique merge: an element of the second list equal to (both Le ways) the last element
+%% taken from the first list is dropped.
+umerge_by(_, [], L2) -> L2;
+umerge_by(Le, [H1|T1], L2) -> umerge_by_1(Le, H1, T1, L2).
+
+umerge_by_1(Le, H1, T1, [H2|T2]) ->
+    case Le(H1, H2) of
+        true ->
+            case Le(H2, H1) of
+                true -> umerge_by_1(Le, H1, T1, T2);
+                false -> [H1|umerge_by(Le, T1, [H2|T2])]
+            end;
+        false -> [H2|umerge_by_1(Le, H1, T1, T2)]
+    end;
+umerge_by_1(_, H1, T1, []) -> [H1|T1].
+
+%% ---- usort/1, usort/2 ----
+
+usort([_] = L) -> L;
+usort([]) -> [];
+usort(L) -> dedup_eq(msort_std(L)).
+
+dedup_eq([X, Y|T]) when X == Y -> dedup_eq([X|T]);
+dedup_eq([X|T]) -> [X|dedup_eq(T)];
+dedup_eq([]) -> [].
+
+usort(Fun, [_] = L) when is_function(Fun, 2) -> L;
+usort(Fun, [] = L) when is_function(Fun, 2) -> L;
+usort(Fun, L) when is_function(Fun, 2) ->
+    dedup(fun(A, B) -> Fun(A, B) andalso Fun(B, A) end, msort(Fun, L)).
+
+dedup(Eq, [X, Y|T]) ->
+    case Eq(X, Y) of
+        true -> dedup(Eq, [X|T]);
+        false -> [X|dedup(Eq, [Y|T])]
+    end;
+dedup(_, L) -> L.
+
+%% Stable top-down merge sort on a "less or equal" fun.
+msort(Le, L) -> msort(Le, L, length(L)).
+
+msort(_, L, N) when N < 2 -> lists:sublist(L, N);
+msort(Le, L, N) ->
+    H = N div 2,
+    {A, B} = lists:split(H, L),
+    merge_by(Le, msort(Le, A, H), msort(Le, B, N - H)).
+
+msort_std(L) -> msort_std(L, length(L)).
+
+msort_std(L, N) when N < 2 -> lists:sublist(L, N);
+msort_std(L, N) ->
+    H = N div 2,
+    {A, B} = lists:split(H, L),
+    merge_le(msort_std(A, H), msort_std(B, N - H)).
+
+%% ---- sort/1: OTP's algorithm ----
+%% Runs are collected ascending (split_1) or descending (split_2), then merged three at a
+%% time, alternating between ascending and reversed merges.
+
+sort([X, Y|L] = L0) when X =< Y ->
+    case L of
+        [] -> L0;
+        [Z] when Y =< Z -> L0;
+        [Z] when X =< Z -> [X, Z, Y];
+        [Z] -> [Z, X, Y];
+        _ when X == Y -> sort_1(Y, L, [X]);
+        _ -> split_1(X, Y, L, [], [])
+    end;
+sort([X, Y|L]) ->
+    case L of
+        [] -> [Y, X];
+        [Z] when X =< Z -> [Y, X|L];
+        [Z] when Y =< Z -> [Y, Z, X];
+        [Z] -> [Z, Y, X];
+        _ -> split_2(X, Y, L, [], [])
+    end;
+sort([_] = L) -> L;
+sort([] = L) -> L.
+
+sort_1(X, [Y|L], R) when X == Y -> sort_1(Y, L, [X|R]);
+sort_1(X, [Y|L], R) when X < Y -> split_1(X, Y, L, R, []);
+sort_1(X, [Y|L], R) -> split_2(X, Y, L, R, []);
+sort_1(X, [], R) -> lists:reverse(R, [X]).
+
+split_1(X, Y, [Z|L], R, Rs) when Z >= Y -> split_1(Y, Z, L, [X|R], Rs);
+split_1(X, Y, [Z|L], R, Rs) when Z >= X -> split_1(Z, Y, L, [X|R], Rs);
+split_1(X, Y, [Z|L], [], Rs) -> split_1(X, Y, L, [Z], Rs);
+split_1(X, Y, [Z|L], R, Rs) -> split_1_1(X, Y, L, R, Rs, Z);
+split_1(X, Y, [], R, Rs) -> rmergel([[Y, X|R]|Rs], []).
+
+split_1_1(X, Y, [Z|L], R, Rs, S) when Z >= Y -> split_1_1(Y, Z, L, [X|R], Rs, S);
+split_1_1(X, Y, [Z|L], R, Rs, S) when Z >= X -> split_1_1(Z, Y, L, [X|R], Rs, S);
+split_1_1(X, Y, [Z|L], R, Rs, S) when S =< Z -> split_1(S, Z, L, [], [[Y, X|R]|Rs]);
+split_1_1(X, Y, [Z|L], R, Rs, S) -> split_1(Z, S, L, [], [[Y, X|R]|Rs]);
+split_1_1(X, Y, [], R, Rs, S) -> rmergel([[S], [Y, X|R]|Rs], []).
+
+split_2(X, Y, [Z|L], R, Rs) when Z =< Y -> split_2(Y, Z, L, [X|R], Rs);
+split_2(X, Y, [Z|L], R, Rs) when Z =< X -> split_2(Z, Y, L, [X|R], Rs);
+split_2(X, Y, [Z|L], [], Rs) -> split_2(X, Y, L, [Z], Rs);
+split_2(X, Y, [Z|L], R, Rs) -> split_2_1(X, Y, L, R, Rs, Z);
+split_2(X, Y, [], R, Rs) -> mergel([[Y, X|R]|Rs], []).
+
+split_2_1(X, Y, [Z|L], R, Rs, S) when Z =< Y -> split_2_1(Y, Z, L, [X|R], Rs, S);
+split_2_1(X, Y, [Z|L], R, Rs, S) when Z =< X -> split_2_1(Z, Y, L, [X|R], Rs, S);
+split_2_1(X, Y, [Z|L], R, Rs, S) when S > Z -> split_2(S, Z, L, [], [[Y, X|R]|Rs]);
+split_2_1(X, Y, [Z|L], R, Rs, S) -> split_2(Z, S, L, [], [[Y, X|R]|Rs]);
+split_2_1(X, Y, [], R, Rs, S) -> mergel([[S], [Y, X|R]|Rs], []).
+
+mergel([[]|L], Acc) -> mergel(L, Acc);
+mergel([T1, [H2|T2], [H3|T3]|L], Acc) -> mergel(L, [merge3_1(T1, [], H2, T2, H3, T3)|Acc]);
+mergel([T1, [H2|T2]], Acc) -> rmergel([merge2_1(T1, H2, T2, [])|Acc], []);
+mergel([L], []) -> L;
+mergel([L], Acc) -> rmergel([lists:reverse(L, [])|Acc], []);
+mergel([], []) -> [];
+mergel([], Acc) -> rmergel(Acc, []);
+mergel([A, []|L], Acc) -> mergel([A|L], Acc);
+mergel([A, B, []|L], Acc) -> mergel([A, B|L], Acc).
+
+rmergel([[H3|T3], [H2|T2], T1|L], Acc) -> rmergel(L, [rmerge3_1(T1, [], H2, T2, H3, T3)|Acc]);
+rmergel([[H2|T2], T1], Acc) -> mergel([rmerge2_1(T1, H2, T2, [])|Acc], []);
+rmergel([L], Acc) -> mergel([lists:reverse(L, [])|Acc], []);
+rmergel([], Acc) -> mergel(Acc, []).
+
+merge3_1([H1|T1], M, H2, T2, H3, T3) when H1 =< H2 -> merge3_12(T1, H1, H2, T2, H3, T3, M);
+merge3_1([H1|T1], M, H2, T2, H3, T3) -> merge3_21(T1, H1, H2, T2, H3, T3, M);
+merge3_1([], M, H2, T2, H3, T3) when H2 =< H3 -> merge2_1(T2, H3, T3, [H2|M]);
+merge3_1([], M, H2, T2, H3, T3) -> merge2_2(T2, H3, T3, M, H2).
+
+merge3_2(T1, H1, M, [H2|T2], H3, T3) when H1 =< H2 -> merge3_12(T1, H1, H2, T2, H3, T3, M);
+merge3_2(T1, H1, M, [H2|T2], H3, T3) -> merge3_21(T1, H1, H2, T2, H3, T3, M);
+merge3_2(T1, H1, M, [], H3, T3) when H1 =< H3 -> merge2_1(T1, H3, T3, [H1|M]);
+merge3_2(T1, H1, M, [], H3, T3) -> merge2_2(T1, H3, T3, M, H1).
+
+merge3_12(T1, H1, H2, T2, H3, T3, M) when H1 =< H3 -> merge3_1(T1, [H1|M], H2, T2, H3, T3);
+merge3_12(T1, H1, H2, T2, H3, T3, M) -> merge3_12_3(T1, H1, H2, T2, [H3|M], T3).
+
+merge3_12_3(T1, H1, H2, T2, M, [H3|T3]) when H1 =< H3 -> merge3_1(T1, [H1|M], H2, T2, H3, T3);
+merge3_12_3(T1, H1, H2, T2, M, [H3|T3]) -> merge3_12_3(T1, H1, H2, T2, [H3|M], T3);
+merge3_12_3(T1, H1, H2, T2, M, []) -> merge2_1(T1, H2, T2, [H1|M]).
+
+merge3_21(T1, H1, H2, T2, H3, T3, M) when H2 =< H3 -> merge3_2(T1, H1, [H2|M], T2, H3, T3);
+merge3_21(T1, H1, H2, T2, H3, T3, M) -> merge3_21_3(T1, H1, H2, T2, [H3|M], T3).
+
+merge3_21_3(T1, H1, H2, T2, M, [H3|T3]) when H2 =< H3 -> merge3_2(T1, H1, [H2|M], T2, H3, T3);
+merge3_21_3(T1, H1, H2, T2, M, [H3|T3]) -> merge3_21_3(T1, H1, H2, T2, [H3|M], T3);
+merge3_21_3(T1, H1, H2, T2, M, []) -> merge2_2(T1, H2, T2, M, H1).
+
+rmerge3_1([H1|T1], M, H2, T2, H3, T3) when H1 =< H2 -> rmerge3_12(T1, H1, H2, T2, H3, T3, M);
+rmerge3_1([H1|T1], M, H2, T2, H3, T3) -> rmerge3_21(T1, H1, H2, T2, H3, T3, M);
+rmerge3_1([], M, H2, T2, H3, T3) when H2 =< H3 -> rmerge2_2(T2, H3, T3, M, H2);
+rmerge3_1([], M, H2, T2, H3, T3) -> rmerge2_1(T2, H3, T3, [H2|M]).
+
+rmerge3_2(T1, H1, M, [H2|T2], H3, T3) when H1 =< H2 -> rmerge3_12(T1, H1, H2, T2, H3, T3, M);
+rmerge3_2(T1, H1, M, [H2|T2], H3, T3) -> rmerge3_21(T1, H1, H2, T2, H3, T3, M);
+rmerge3_2(T1, H1, M, [], H3, T3) when H1 =< H3 -> rmerge2_2(T1, H3, T3, M, H1);
+rmerge3_2(T1, H1, M, [], H3, T3) -> rmerge2_1(T1, H3, T3, [H1|M]).
+
+rmerge3_12(T1, H1, H2, T2, H3, T3, M) when H2 =< H3 -> rmerge3_12_3(T1, H1, H2, T2, [H3|M], T3);
+rmerge3_12(T1, H1, H2, T2, H3, T3, M) -> rmerge3_2(T1, H1, [H2|M], T2, H3, T3).
+
+rmerge3_12_3(T1, H1, H2, T2, M, [H3|T3]) when H2 =< H3 -> rmerge3_12_3(T1, H1, H2, T2, [H3|M], T3);
+rmerge3_12_3(T1, H1, H2, T2, M, [H3|T3]) -> rmerge3_2(T1, H1, [H2|M], T2, H3, T3);
+rmerge3_12_3(T1, H1, H2, T2, M, []) -> rmerge2_2(T1, H2, T2, M, H1).
+
+rmerge3_21(T1, H1, H2, T2, H3, T3, M) when H1 =< H3 -> rmerge3_21_3(T1, H1, H2, T2, [H3|M], T3);
+rmerge3_21(T1, H1, H2, T2, H3, T3, M) -> rmerge3_1(T1, [H1|M], H2, T2, H3, T3).
+
+rmerge3_21_3(T1, H1, H2, T2, M, [H3|T3]) when H1 =< H3 -> rmerge3_21_3(T1, H1, H2, T2, [H3|M], T3);
+rmerge3_21_3(T1, H1, H2, T2, M, [H3|T3]) -> rmerge3_1(T1, [H1|M], H2, T2, H3, T3);
+rmerge3_21_3(T1, H1, H2, T2, M, []) -> rmerge2_1(T1, H2, T2, [H1|M]).
+
+merge2_1([H1|T1], H2, T2, M) when H1 =< H2 -> merge2_1(T1, H2, T2, [H1|M]);
+merge2_1([H1|T1], H2, T2, M) -> merge2_2(T1, H2, T2, M, H1);
+merge2_1([], H2, T2, M) -> lists:reverse(T2, [H2|M]).
+
+merge2_2(T1, HdM, [H2|T2], M, H1) when H1 =< H2 -> merge2_1(T1, H2, T2, [H1, HdM|M]);
+merge2_2(T1, HdM, [H2|T2], M, H1) -> merge2_2(T1, H2, T2, [HdM|M], H1);
+merge2_2(T1, HdM, [], M, H1) -> lists:reverse(T1, [H1, HdM|M]).
+
+rmerge2_1([H1|T1], H2, T2, M) when H1 =< H2 -> rmerge2_2(T1, H2, T2, M, H1);
+rmerge2_1([H1|T1], H2, T2, M) -> rmerge2_1(T1, H2, T2, [H1|M]);
+rmerge2_1([], H2, T2, M) -> lists:reverse(T2, [H2|M]).
+
+rmerge2_2(T1, HdM, [H2|T2], M, H1) when H1 =< H2 -> rmerge2_2(T1, H2, T2, [HdM|M], H1);
+rmerge2_2(T1, HdM, [H2|T2], M, H1) -> rmerge2_1(T1, H2, T2, [H1, HdM|M]);
+rmerge2_2(T1, HdM, [], M, H1) -> lists:reverse(T1, [H1, HdM|M]).
+
+%% ---- sort/2: OTP's algorithm with a fun ----
+
+sort(Fun, []) when is_function(Fun, 2) -> [];
+sort(Fun, [_] = L) when is_function(Fun, 2) -> L;
+sort(Fun, [X, Y|T]) ->
+    case Fun(X, Y) of
+        true -> fsplit_1(Y, X, Fun, T, [], []);
+        false -> fsplit_2(Y, X, Fun, T, [], [])
+    end.
+
+fsplit_1(Y, X, Fun, [Z|L], R, Rs) ->
+    case Fun(Y, Z) of
+        true -> fsplit_1(Z, Y, Fun, L, [X|R], Rs);
+        false ->
+            case Fun(X, Z) of
+                true -> fsplit_1(Y, Z, Fun, L, [X|R], Rs);
+                false when R == [] -> fsplit_1(Y, X, Fun, L, [Z], Rs);
+                false -> fsplit_1_1(Y, X, Fun, L, R, Rs, Z)
+            end
+    end;
+fsplit_1(Y, X, Fun, [], R, Rs) -> rfmergel([[Y, X|R]|Rs], [], Fun, asc).
+
+fsplit_1_1(Y, X, Fun, [Z|L], R, Rs, S) ->
+    case Fun(Y, Z) of
+        true -> fsplit_1_1(Z, Y, Fun, L, [X|R], Rs, S);
+        false ->
+            case Fun(X, Z) of
+                true -> fsplit_1_1(Y, Z, Fun, L, [X|R], Rs, S);
+                false ->
+                    case Fun(S, Z) of
+                        true -> fsplit_1(Z, S, Fun, L, [], [[Y, X|R]|Rs]);
+                        false -> fsplit_1(S, Z, Fun, L, [], [[Y, X|R]|Rs])
+                    end
+            end
+    end;
+fsplit_1_1(Y, X, Fun, [], R, Rs, S) -> rfmergel([[S], [Y, X|R]|Rs], [], Fun, asc).
+
+fsplit_2(Y, X, Fun, [Z|L], R, Rs) ->
+    case Fun(Y, Z) of
+        false -> fsplit_2(Z, Y, Fun, L, [X|R], Rs);
+        true ->
+            case Fun(X, Z) of
+                false -> fsplit_2(Y, Z, Fun, L, [X|R], Rs);
+                true when R == [] -> fsplit_2(Y, X, Fun, L, [Z], Rs);
+                true -> fsplit_2_1(Y, X, Fun, L, R, Rs, Z)
+            end
+    end;
+fsplit_2(Y, X, Fun, [], R, Rs) -> fmergel([[Y, X|R]|Rs], [], Fun, desc).
+
+fsplit_2_1(Y, X, Fun, [Z|L], R, Rs, S) ->
+    case Fun(Y, Z) of
+        false -> fsplit_2_1(Z, Y, Fun, L, [X|R], Rs, S);
+        true ->
+            case Fun(X, Z) of
+                false -> fsplit_2_1(Y, Z, Fun, L, [X|R], Rs, S);
+                true ->
+                    case Fun(S, Z) of
+                        false -> fsplit_2(Z, S, Fun, L, [], [[Y, X|R]|Rs]);
+                        true -> fsplit_2(S, Z, Fun, L, [], [[Y, X|R]|Rs])
+                    end
+            end
+    end;
+fsplit_2_1(Y, X, Fun, [], R, Rs, S) -> fmergel([[S], [Y, X|R]|Rs], [], Fun, desc).
+
+fmergel([T1, [H2|T2]|L], Acc, Fun, asc) ->
+    fmergel(L, [fmerge2_1(T1, H2, Fun, T2, [])|Acc], Fun, asc);
+fmergel([[H2|T2], T1|L], Acc, Fun, desc) ->
+    fmergel(L, [fmerge2_1(T1, H2, Fun, T2, [])|Acc], Fun, desc);
+fmergel([L], [], _Fun, _O) -> L;
+fmergel([L], Acc, Fun, O) -> rfmergel([lists:reverse(L, [])|Acc], [], Fun, O);
+fmergel([], Acc, Fun, O) -> rfmergel(Acc, [], Fun, O).
+
+rfmergel([[H2|T2], T1|L], Acc, Fun, asc) ->
+    rfmergel(L, [rfmerge2_1(T1, H2, Fun, T2, [])|Acc], Fun, asc);
+rfmergel([T1, [H2|T2]|L], Acc, Fun, desc) ->
+    rfmergel(L, [rfmerge2_1(T1, H2, Fun, T2, [])|Acc], Fun, desc);
+rfmergel([L], Acc, Fun, O) -> fmergel([lists:reverse(L, [])|Acc], [], Fun, O);
+rfmergel([], Acc, Fun, O) -> fmergel(Acc, [], Fun, O).
+
+fmerge2_1([H1|T1], H2, Fun, T2, M) ->
+    case Fun(H1, H2) of
+        true -> fmerge2_1(T1, H2, Fun, T2, [H1|M]);
+        false -> fmerge2_2(H1, T1, Fun, T2, [H2|M])
+    end;
+fmerge2_1([], H2, _Fun, T2, M) -> lists:reverse(T2, [H2|M]).
+
+fmerge2_2(H1, T1, Fun, [H2|T2], M) ->
+    case Fun(H1, H2) of
+        true -> fmerge2_1(T1, H2, Fun, T2, [H1|M]);
+        false -> fmerge2_2(H1, T1, Fun, T2, [H2|M])
+    end;
+fmerge2_2(H1, T1, _Fun, [], M) -> lists:reverse(T1, [H1|M]).
+
+rfmerge2_1([H1|T1], H2, Fun, T2, M) ->
+    case Fun(H1, H2) of
+        true -> rfmerge2_2(H1, T1, Fun, T2, [H2|M]);
+        false -> rfmerge2_1(T1, H2, Fun, T2, [H1|M])
+    end;
+rfmerge2_1([], H2, _Fun, T2, M) -> lists:reverse(T2, [H2|M]).
+
+rfmerge2_2(H1, T1, Fun, [H2|T2], M) ->
+    case Fun(H1, H2) of
+        true -> rfmerge2_2(H1, T1, Fun, T2, [H2|M]);
+        false -> rfmerge2_1(T1, H2, Fun, T2, [H1|M])
+    end;
+rfmerge2_2(H1, T1, _Fun, [], M) -> lists:reverse(T1, [H1|M]).
