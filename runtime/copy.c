@@ -99,11 +99,11 @@ typedef struct AddrMap {
     unsigned shift; /* 64 - log2(cap) */
 } AddrMap;
 
-#define MAP_INITIAL_CAP 64
+#define ADDR_INITIAL_CAP 64
 
-static void map_init(AddrMap *m)
+static void addr_init(AddrMap *m)
 {
-    m->cap = MAP_INITIAL_CAP;
+    m->cap = ADDR_INITIAL_CAP;
     m->shift = 64 - 6;
     m->n = 0;
     m->keys = calloc(m->cap, sizeof *m->keys);
@@ -111,7 +111,7 @@ static void map_init(AddrMap *m)
     if (!m->keys || !m->vals) copy_bug("out of memory");
 }
 
-static void map_free(AddrMap *m)
+static void addr_free(AddrMap *m)
 {
     free(m->keys);
     free(m->vals);
@@ -119,12 +119,12 @@ static void map_free(AddrMap *m)
     m->vals = NULL;
 }
 
-static size_t map_slot(const AddrMap *m, uintptr_t key)
+static size_t addr_slot(const AddrMap *m, uintptr_t key)
 {
     return (size_t)(((uint64_t)key >> 3) * UINT64_C(0x9E3779B97F4A7C15) >> m->shift);
 }
 
-static void map_grow(AddrMap *m)
+static void addr_grow(AddrMap *m)
 {
     AddrMap old = *m;
     m->cap *= 2;
@@ -134,20 +134,20 @@ static void map_grow(AddrMap *m)
     if (!m->keys || !m->vals) copy_bug("out of memory");
     for (size_t i = 0; i < old.cap; i++) {
         if (!old.keys[i]) continue;
-        size_t j = map_slot(m, old.keys[i]);
+        size_t j = addr_slot(m, old.keys[i]);
         while (m->keys[j]) j = (j + 1) & (m->cap - 1);
         m->keys[j] = old.keys[i];
         m->vals[j] = old.vals[i];
     }
-    map_free(&old);
+    addr_free(&old);
 }
 
 /* The slot of p, inserted (with value NONVALUE) when absent; *added says which. */
-static size_t map_put(AddrMap *m, const Term *p, bool *added)
+static size_t addr_put(AddrMap *m, const Term *p, bool *added)
 {
-    if (2 * (m->n + 1) > m->cap) map_grow(m);
+    if (2 * (m->n + 1) > m->cap) addr_grow(m);
     uintptr_t key = (uintptr_t)p;
-    size_t i = map_slot(m, key);
+    size_t i = addr_slot(m, key);
     while (m->keys[i]) {
         if (m->keys[i] == key) {
             *added = false;
@@ -163,10 +163,10 @@ static size_t map_put(AddrMap *m, const Term *p, bool *added)
 }
 
 /* True the first time p is seen. */
-static bool map_first_visit(AddrMap *m, const Term *p)
+static bool addr_first_visit(AddrMap *m, const Term *p)
 {
     bool added;
-    map_put(m, p, &added);
+    addr_put(m, p, &added);
     return added;
 }
 
@@ -231,7 +231,7 @@ static Uint measure(Term root, bool litopt, AddrMap *seen)
             Term *p = term_ptr(t);
             if (litopt && ptr_is_literal(p)) break;
             if (term_is_list(t)) {
-                if (seen && !map_first_visit(seen, p)) break;
+                if (seen && !addr_first_visit(seen, p)) break;
                 sum += 2;
                 if (term_is_ptr(p[0])) stack_push(&s, p[0]);
                 t = p[1]; /* follow the tail in the loop: long lists stay flat */
@@ -241,7 +241,7 @@ static Uint measure(Term root, bool litopt, AddrMap *seen)
             unsigned sub = hdr_subtag(h);
             Uint arity = hdr_arity(h);
             if (sub == SUB_TUPLE && arity == 0) break;
-            if (seen && !map_first_visit(seen, p)) break;
+            if (seen && !addr_first_visit(seen, p)) break;
             if (sub == SUB_SUB_BIN) {
                 sum += sub_bin_copy_words(t);
                 break;
@@ -264,9 +264,9 @@ static Uint measure_shared(Term t, bool litopt)
 {
     if (!term_is_ptr(t)) return 0;
     AddrMap seen;
-    map_init(&seen);
+    addr_init(&seen);
     Uint sum = measure(t, litopt, &seen);
-    map_free(&seen);
+    addr_free(&seen);
     return sum;
 }
 
@@ -341,7 +341,7 @@ static Term copy_one(Copier *c, Term t)
     size_t slot = 0;
     if (c->fwd) {
         bool added;
-        slot = map_put(c->fwd, p, &added);
+        slot = addr_put(c->fwd, p, &added);
         if (c->fwd->vals[slot] != NONVALUE) return c->fwd->vals[slot];
     }
     Term res;
@@ -444,7 +444,7 @@ CopySharedInfo *copy_shared_calculate(Term t, bool litopt, Uint *words)
     CopySharedInfo *info = xmalloc(sizeof *info);
     info->root = t;
     info->litopt = litopt;
-    map_init(&info->map);
+    addr_init(&info->map);
     info->words = term_is_ptr(t) ? measure(t, litopt, &info->map) : 0;
     *words = info->words;
     return info;
@@ -463,6 +463,6 @@ Term copy_shared_perform(CopySharedInfo *info, Term **hpp, OffHeap *oh)
 void copy_shared_done(CopySharedInfo *info)
 {
     if (!info) return;
-    map_free(&info->map);
+    addr_free(&info->map);
     free(info);
 }
