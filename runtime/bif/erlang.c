@@ -1,8 +1,1409 @@
 /*
- * erlang.c — BIFs of the erlang module.
+ * erlang.c — BIFs of the erlang module: type tests, arithmetic, comparisons, term access and
+ * the conversions between lists, atoms, binaries, integers, floats and tuples.
+ *
+ * Semantics and error behaviour follow OTP 25 (each edge case checked on erl 25.2.3; the
+ * expected values in tests/unit/bif/test_erlang.c come from it). Conventions:
+ *   - BIFs never collect (bif.h): every allocation is heap_halloc, so raw terms stay valid;
+ *   - argument errors are badarg, arithmetic errors badarith, as OTP raises them;
+ *   - nothing recurses in C over a term's depth: iolists are walked with an explicit stack.
  */
 #include "bif/bif.h"
 
+#include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "bignum.h"
+#include "bin.h"
+#include "copy.h"
+#include "etf.h"
+#include "literal.h"
+#include "print.h"
+#include "strbuf.h"
+
+#define MAX_ARITY ((Uint)(1u << 24) - 1) /* OTP's MAX_ARITY: a larger tuple is badarg */
+
+/* ---- atoms this file compares options against ------------------------------------------ */
+
+enum {
+    A_SHORT, A_DECIMALS, A_SCIENTIFIC, A_COMPACT, A_UTF8, A_UNICODE, A_LATIN1,
+    A_SECOND, A_MILLISECOND, A_MICROSECOND, A_NANOSECOND, A_NATIVE, A_PERF_COUNTER,
+    A_SECONDS, A_MILLI_SECONDS, A_MICRO_SECONDS, A_NANO_SECONDS, A_NONE,
+    A_COMPRESSED, A_MINOR_VERSION, A_DETERMINISTIC, A_SAFE, A_USED, A_LOCAL,
+    A_COUNT
+};
+static const char *const atom_names[A_COUNT] = {
+    "short", "decimals", "scientific", "compact", "utf8", "unicode", "latin1",
+    "second", "millisecond", "microsecond", "nanosecond", "native", "perf_counter",
+    "seconds", "milli_seconds", "micro_seconds", "nano_seconds", "none",
+    "compressed", "minor_version", "deterministic", "safe", "used", "local",
+};
+static Term atoms[A_COUNT];
+static pthread_once_t atoms_once = PTHREAD_ONCE_INIT;
+static void atoms_init(void)
+{
+    for (int i = 0; i < A_COUNT; i++) atoms[i] = atom_put(atom_names[i], strlen(atom_names[i]));
+}
+static Term am(int i)
+{
+    pthread_once(&atoms_once, atoms_init);
+    return atoms[i];
+}
+
+/* ---- small helpers ---------------------------------------------------------------------- */
+
+static Term make_bool(bool b) { return b ? AM(true) : AM(false); }
+static Term badarith(Process *p) { return bif_error(p, AM(badarith)); }
+
+/* A float result; OTP raises badarith when an operation gives inf or NaN. */
+static Term float_result(Process *p, double d)
+{
+    if (!isfinite(d)) return badarith(p);
+    return float_at(heap_halloc(&p->heap, FLOAT_SIZE), d);
+}
+
+static Term make_float(Process *p, double d) { return float_at(heap_halloc(&p->heap, FLOAT_SIZE), d); }
+
+/* A number as a double: false when it is not a number or an integer too large for a double. */
+static bool num_to_double(Term t, double *d)
+{
+    if (term_is_float(t)) {
+        *d = float_val(t);
+        return true;
+    }
+    if (term_is_small(t)) {
+        *d = (double)small_val(t);
+        return true;
+    }
+    if (term_is_big(t)) return int_to_double(t, d);
+    return false;
+}
+
+/* A list built from n terms (in order) ending in tail. */
+static Term build_list(Process *p, const Term *elems, Uint n, Term tail)
+{
+    if (n == 0) return tail;
+    Term *hp = heap_halloc(&p->heap, 2 * n);
+    Term r = tail;
+    for (Uint i = n; i-- > 0;) r = cons_at(hp + 2 * i, elems[i], r);
+    return r;
+}
+
+/* The list of the bytes, as small integers. */
+static Term bytes_to_list(Process *p, const unsigned char *b, Uint n, Term tail)
+{
+    if (n == 0) return tail;
+    Term *hp = heap_halloc(&p->heap, 2 * n);
+    Term r = tail;
+    for (Uint i = n; i-- > 0;) r = cons_at(hp + 2 * i, make_small(b[i]), r);
+    return r;
+}
+
+static Term codepoints_to_list(Process *p, const uint32_t *cs, Uint n)
+{
+    if (n == 0) return NIL;
+    Term *hp = heap_halloc(&p->heap, 2 * n);
+    Term r = NIL;
+    for (Uint i = n; i-- > 0;) r = cons_at(hp + 2 * i, make_small(cs[i]), r);
+    return r;
+}
+
+/* A small integer argument in [lo, hi]. */
+static bool small_in(Term t, Sint lo, Sint hi, Sint *out)
+{
+    if (!term_is_small(t)) return false;
+    Sint v = small_val(t);
+    if (v < lo || v > hi) return false;
+    *out = v;
+    return true;
+}
+
+/* A proper list of bytes (0..255) into sb; false otherwise. */
+static bool byte_list(Term l, StrBuf *sb)
+{
+    while (term_is_list(l)) {
+        Term h = list_head(l);
+        if (!term_is_small(h) || small_val(h) < 0 || small_val(h) > 255) return false;
+        sb_putc(sb, (char)small_val(h));
+        l = list_tail(l);
+    }
+    return term_is_nil(l);
+}
+
+/* A byte-aligned binary's bytes; false for non-binaries and bitstrings. */
+static bool binary_bytes(Term t, const unsigned char **bytes, Uint *len, StrBuf *tmp)
+{
+    BinView v;
+    if (!bin_view(t, &v) || !bin_view_is_binary(&v)) return false;
+    *len = v.bit_size / 8;
+    if (v.bit_offset % 8 == 0) {
+        *bytes = v.base + v.bit_offset / 8;
+        return true;
+    }
+    /* an unaligned window (a sub binary from bit matching): copy it out */
+    sb_truncate(tmp, 0);
+    for (Uint i = 0; i < *len; i++) sb_putc(tmp, 0);
+    bin_copy_bits(v.base, v.bit_offset, (unsigned char *)tmp->data, 0, v.bit_size);
+    *bytes = (const unsigned char *)tmp->data;
+    return true;
+}
+
+/* Appends UTF-8 for code point c. */
+static void put_utf8(StrBuf *sb, uint32_t c)
+{
+    if (c < 0x80) {
+        sb_putc(sb, (char)c);
+    } else if (c < 0x800) {
+        sb_putc(sb, (char)(0xC0 | c >> 6));
+        sb_putc(sb, (char)(0x80 | (c & 0x3F)));
+    } else if (c < 0x10000) {
+        sb_putc(sb, (char)(0xE0 | c >> 12));
+        sb_putc(sb, (char)(0x80 | (c >> 6 & 0x3F)));
+        sb_putc(sb, (char)(0x80 | (c & 0x3F)));
+    } else {
+        sb_putc(sb, (char)(0xF0 | c >> 18));
+        sb_putc(sb, (char)(0x80 | (c >> 12 & 0x3F)));
+        sb_putc(sb, (char)(0x80 | (c >> 6 & 0x3F)));
+        sb_putc(sb, (char)(0x80 | (c & 0x3F)));
+    }
+}
+
+/* Decodes strict UTF-8 (no overlongs, no surrogates); returns the number of code points or -1.
+ * cs may be NULL to count only. */
+static long utf8_decode(const unsigned char *s, size_t n, uint32_t *cs)
+{
+    long k = 0;
+    size_t i = 0;
+    while (i < n) {
+        unsigned c = s[i];
+        uint32_t cp;
+        size_t len;
+        if (c < 0x80) cp = c, len = 1;
+        else if (c >= 0xC2 && c < 0xE0) cp = c & 0x1F, len = 2;
+        else if (c >= 0xE0 && c < 0xF0) cp = c & 0x0F, len = 3;
+        else if (c >= 0xF0 && c < 0xF5) cp = c & 0x07, len = 4;
+        else return -1;
+        if (i + len > n) return -1;
+        for (size_t j = 1; j < len; j++) {
+            if ((s[i + j] & 0xC0) != 0x80) return -1;
+            cp = cp << 6 | (s[i + j] & 0x3F);
+        }
+        if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+            (cp >= 0xD800 && cp <= 0xDFFF))
+            return -1;
+        if (cs) cs[k] = cp;
+        k++;
+        i += len;
+    }
+    return k;
+}
+
+/* ---- iolists ---------------------------------------------------------------------------- */
+
+/*
+ * Walks an iolist (bytes, binaries and iolists, improper tails that are binaries) without C
+ * recursion, appending its bytes to out (NULL: only count). False when t is not an iolist:
+ * bitstrings, integers above 255, atoms ... anywhere.
+ */
+static bool iolist_walk(Term t, StrBuf *out, Uint *size)
+{
+    Term *stack = NULL;
+    size_t sp = 0, cap = 0;
+    Uint total = 0;
+    bool ok = true;
+    StrBuf tmp = STRBUF_INIT;
+    for (;;) {
+        while (term_is_list(t)) {
+            Term h = list_head(t);
+            Term tl = list_tail(t);
+            if (term_is_small(h)) {
+                Sint v = small_val(h);
+                if (v < 0 || v > 255) goto fail;
+                if (out) sb_putc(out, (char)v);
+                total++;
+            } else if (term_is_list(h) || term_is_nil(h)) {
+                if (sp == cap) {
+                    cap = cap ? 2 * cap : 32;
+                    Term *ns = realloc(stack, cap * sizeof *stack);
+                    if (!ns) abort();
+                    stack = ns;
+                }
+                stack[sp++] = tl;
+                t = h;
+                continue;
+            } else {
+                const unsigned char *b;
+                Uint n;
+                if (!binary_bytes(h, &b, &n, &tmp)) goto fail;
+                if (out) sb_putn(out, (const char *)b, n);
+                total += n;
+            }
+            t = tl;
+        }
+        if (!term_is_nil(t)) {
+            const unsigned char *b;
+            Uint n;
+            if (!binary_bytes(t, &b, &n, &tmp)) goto fail;
+            if (out) sb_putn(out, (const char *)b, n);
+            total += n;
+        }
+        if (sp == 0) break;
+        t = stack[--sp];
+    }
+    goto done;
+fail:
+    ok = false;
+done:
+    free(stack);
+    sb_free(&tmp);
+    *size = total;
+    return ok;
+}
+
+static Term sb_to_binary(Process *p, StrBuf *sb)
+{
+    Term r = bin_new(&p->heap, sb->data, sb->len);
+    sb_free(sb);
+    return r;
+}
+
+/* ---- type tests ------------------------------------------------------------------------- */
+
+static Term bif_is_atom(Process *p, const Term *a) { return make_bool(term_is_atom(a[0])); }
+static Term bif_is_binary(Process *p, const Term *a)
+{
+    return make_bool(term_is_binary_any(a[0]) && bin_bit_size(a[0]) % 8 == 0);
+}
+static Term bif_is_bitstring(Process *p, const Term *a) { return make_bool(term_is_binary_any(a[0])); }
+static Term bif_is_boolean(Process *p, const Term *a)
+{
+    return make_bool(a[0] == AM(true) || a[0] == AM(false));
+}
+static Term bif_is_float(Process *p, const Term *a) { return make_bool(term_is_float(a[0])); }
+static Term bif_is_function1(Process *p, const Term *a) { return make_bool(term_is_fun(a[0])); }
+static Term bif_is_function2(Process *p, const Term *a)
+{
+    Sint ar;
+    if (!term_is_small(a[1])) {
+        if (term_is_big(a[1]) && !big_is_neg(a[1])) return AM(false);
+        return bif_badarg(p);
+    }
+    ar = small_val(a[1]);
+    if (ar < 0) return bif_badarg(p);
+    return make_bool(term_is_fun(a[0]) && (Sint)fun_arity(a[0]) == ar);
+}
+static Term bif_is_integer(Process *p, const Term *a) { return make_bool(term_is_integer(a[0])); }
+static Term bif_is_list(Process *p, const Term *a)
+{
+    return make_bool(term_is_list(a[0]) || term_is_nil(a[0]));
+}
+static Term bif_is_map(Process *p, const Term *a) { return make_bool(term_is_map(a[0])); }
+static Term bif_is_number(Process *p, const Term *a) { return make_bool(term_is_number(a[0])); }
+static Term bif_is_pid(Process *p, const Term *a) { return make_bool(term_kind(a[0]) == KIND_PID); }
+static Term bif_is_port(Process *p, const Term *a) { return make_bool(term_kind(a[0]) == KIND_PORT); }
+static Term bif_is_reference(Process *p, const Term *a) { return make_bool(term_kind(a[0]) == KIND_REF); }
+static Term bif_is_tuple(Process *p, const Term *a) { return make_bool(term_is_tuple(a[0])); }
+
+/* ---- arithmetic ------------------------------------------------------------------------- */
+
+typedef Term (*IntOp)(Heap *h, Term a, Term b, Term *err);
+enum { FOP_ADD, FOP_SUB, FOP_MUL, FOP_NONE };
+
+/* Integer op when both are integers; float op when both are numbers and fop allows floats. */
+static Term arith(Process *p, Term a, Term b, IntOp iop, int fop)
+{
+    if (term_is_integer(a) && term_is_integer(b)) {
+        Term err = AM(badarith);
+        Term r = iop(&p->heap, a, b, &err);
+        if (r == NONVALUE) return bif_error(p, err);
+        return r;
+    }
+    double x, y;
+    if (fop == FOP_NONE || !term_is_number(a) || !term_is_number(b)) return badarith(p);
+    if (!num_to_double(a, &x) || !num_to_double(b, &y)) return badarith(p);
+    switch (fop) {
+    case FOP_ADD: return float_result(p, x + y);
+    case FOP_SUB: return float_result(p, x - y);
+    default: return float_result(p, x * y);
+    }
+}
+
+static Term bif_plus(Process *p, const Term *a)
+{
+    if (term_is_small(a[0]) && term_is_small(a[1]))
+        return int_from_sint(&p->heap, small_val(a[0]) + small_val(a[1]));
+    return arith(p, a[0], a[1], int_add, FOP_ADD);
+}
+static Term bif_minus(Process *p, const Term *a)
+{
+    if (term_is_small(a[0]) && term_is_small(a[1]))
+        return int_from_sint(&p->heap, small_val(a[0]) - small_val(a[1]));
+    return arith(p, a[0], a[1], int_sub, FOP_SUB);
+}
+static Term bif_times(Process *p, const Term *a) { return arith(p, a[0], a[1], int_mul, FOP_MUL); }
+
+static Term bif_fdiv(Process *p, const Term *a)
+{
+    double x, y;
+    if (!term_is_number(a[0]) || !term_is_number(a[1])) return badarith(p);
+    if (!num_to_double(a[0], &x) || !num_to_double(a[1], &y)) return badarith(p);
+    if (y == 0.0) return badarith(p);
+    return float_result(p, x / y);
+}
+
+static Term int_only(Process *p, const Term *a, IntOp op)
+{
+    if (!term_is_integer(a[0]) || !term_is_integer(a[1])) return badarith(p);
+    Term err = AM(badarith);
+    Term r = op(&p->heap, a[0], a[1], &err);
+    return r == NONVALUE ? bif_error(p, err) : r;
+}
+static Term bif_div(Process *p, const Term *a)
+{
+    if (a[1] == make_small(0)) return badarith(p);
+    return int_only(p, a, int_div);
+}
+static Term bif_rem(Process *p, const Term *a)
+{
+    if (a[1] == make_small(0)) return badarith(p);
+    return int_only(p, a, int_rem);
+}
+static Term bif_band(Process *p, const Term *a) { return int_only(p, a, int_band); }
+static Term bif_bor(Process *p, const Term *a) { return int_only(p, a, int_bor); }
+static Term bif_bxor(Process *p, const Term *a) { return int_only(p, a, int_bxor); }
+static Term bif_bsl(Process *p, const Term *a) { return int_only(p, a, int_bsl); }
+static Term bif_bsr(Process *p, const Term *a) { return int_only(p, a, int_bsr); }
+
+static Term bif_bnot(Process *p, const Term *a)
+{
+    if (!term_is_integer(a[0])) return badarith(p);
+    Term err = AM(badarith);
+    Term r = int_bnot(&p->heap, a[0], &err);
+    return r == NONVALUE ? bif_error(p, err) : r;
+}
+
+static Term negate(Process *p, Term t)
+{
+    if (term_is_float(t)) return make_float(p, -float_val(t));
+    Term err = AM(badarith);
+    Term r = int_neg(&p->heap, t, &err);
+    return r == NONVALUE ? bif_error(p, err) : r;
+}
+
+static Term bif_uminus(Process *p, const Term *a)
+{
+    if (!term_is_number(a[0])) return badarith(p);
+    return negate(p, a[0]);
+}
+static Term bif_uplus(Process *p, const Term *a)
+{
+    return term_is_number(a[0]) ? a[0] : badarith(p);
+}
+
+static Term bif_abs(Process *p, const Term *a)
+{
+    Term t = a[0];
+    if (term_is_float(t)) return signbit(float_val(t)) ? make_float(p, -float_val(t)) : t;
+    if (term_is_small(t)) return small_val(t) < 0 ? int_from_sint(&p->heap, -small_val(t)) : t;
+    if (term_is_big(t)) return big_is_neg(t) ? negate(p, t) : t;
+    return bif_badarg(p);
+}
+
+/* ---- comparisons and boolean operators -------------------------------------------------- */
+
+static Term bif_eq_exact(Process *p, const Term *a) { return make_bool(term_eq_exact(a[0], a[1])); }
+static Term bif_ne_exact(Process *p, const Term *a) { return make_bool(!term_eq_exact(a[0], a[1])); }
+static Term bif_eq(Process *p, const Term *a) { return make_bool(term_eq(a[0], a[1])); }
+static Term bif_ne(Process *p, const Term *a) { return make_bool(!term_eq(a[0], a[1])); }
+static Term bif_lt(Process *p, const Term *a) { return make_bool(term_compare(a[0], a[1], false) < 0); }
+static Term bif_gt(Process *p, const Term *a) { return make_bool(term_compare(a[0], a[1], false) > 0); }
+static Term bif_le(Process *p, const Term *a) { return make_bool(term_compare(a[0], a[1], false) <= 0); }
+static Term bif_ge(Process *p, const Term *a) { return make_bool(term_compare(a[0], a[1], false) >= 0); }
+
+/* OTP 25: when the arguments compare equal (1 == 1.0), both return the first. */
+static Term bif_min(Process *p, const Term *a) { return term_compare(a[0], a[1], false) <= 0 ? a[0] : a[1]; }
+static Term bif_max(Process *p, const Term *a) { return term_compare(a[0], a[1], false) >= 0 ? a[0] : a[1]; }
+
+static bool is_bool(Term t) { return t == AM(true) || t == AM(false); }
+static Term bif_and(Process *p, const Term *a)
+{
+    if (!is_bool(a[0]) || !is_bool(a[1])) return bif_badarg(p);
+    return make_bool(a[0] == AM(true) && a[1] == AM(true));
+}
+static Term bif_or(Process *p, const Term *a)
+{
+    if (!is_bool(a[0]) || !is_bool(a[1])) return bif_badarg(p);
+    return make_bool(a[0] == AM(true) || a[1] == AM(true));
+}
+static Term bif_xor(Process *p, const Term *a)
+{
+    if (!is_bool(a[0]) || !is_bool(a[1])) return bif_badarg(p);
+    return make_bool(a[0] != a[1]);
+}
+static Term bif_not(Process *p, const Term *a)
+{
+    if (!is_bool(a[0])) return bif_badarg(p);
+    return make_bool(a[0] == AM(false));
+}
+
+/* ---- numbers: rounding and conversion ---------------------------------------------------- */
+
+static Term float_to_int(Process *p, Term t, double (*fn)(double))
+{
+    if (term_is_integer(t)) return t;
+    if (!term_is_float(t)) return bif_badarg(p);
+    Term r = int_from_double(&p->heap, fn(float_val(t)));
+    return r == NONVALUE ? bif_badarg(p) : r;
+}
+static Term bif_round(Process *p, const Term *a) { return float_to_int(p, a[0], round); }
+static Term bif_trunc(Process *p, const Term *a) { return float_to_int(p, a[0], trunc); }
+static Term bif_ceil(Process *p, const Term *a) { return float_to_int(p, a[0], ceil); }
+static Term bif_floor(Process *p, const Term *a) { return float_to_int(p, a[0], floor); }
+
+static Term bif_float(Process *p, const Term *a)
+{
+    if (term_is_float(a[0])) return a[0];
+    double d;
+    if (!term_is_integer(a[0]) || !num_to_double(a[0], &d)) return bif_badarg(p);
+    return make_float(p, d);
+}
+
+/* ---- tuples, lists and sizes ------------------------------------------------------------ */
+
+static Term bif_element(Process *p, const Term *a)
+{
+    Sint i;
+    if (!term_is_tuple(a[1]) || !small_in(a[0], 1, (Sint)tuple_arity(a[1]), &i)) return bif_badarg(p);
+    return tuple_elem(a[1], (Uint)i);
+}
+
+static Term bif_setelement(Process *p, const Term *a)
+{
+    Sint i;
+    if (!term_is_tuple(a[1]) || !small_in(a[0], 1, (Sint)tuple_arity(a[1]), &i)) return bif_badarg(p);
+    Uint n = tuple_arity(a[1]);
+    Term *hp = heap_halloc(&p->heap, 1 + n);
+    memcpy(hp, boxed_ptr(a[1]), (1 + n) * sizeof(Term));
+    hp[i] = a[2];
+    return make_boxed(hp);
+}
+
+static Term bif_tuple_size(Process *p, const Term *a)
+{
+    if (!term_is_tuple(a[0])) return bif_badarg(p);
+    return make_small((Sint)tuple_arity(a[0]));
+}
+
+static Term bif_size(Process *p, const Term *a)
+{
+    if (term_is_tuple(a[0])) return make_small((Sint)tuple_arity(a[0]));
+    if (term_is_binary_any(a[0])) return int_from_uint(&p->heap, bin_byte_size(a[0]));
+    return bif_badarg(p);
+}
+
+static Term bif_byte_size(Process *p, const Term *a)
+{
+    if (!term_is_binary_any(a[0])) return bif_badarg(p);
+    return int_from_uint(&p->heap, (bin_bit_size(a[0]) + 7) / 8);
+}
+
+static Term bif_bit_size(Process *p, const Term *a)
+{
+    if (!term_is_binary_any(a[0])) return bif_badarg(p);
+    return int_from_uint(&p->heap, bin_bit_size(a[0]));
+}
+
+static Term bif_length(Process *p, const Term *a)
+{
+    Sint n = list_length(a[0]);
+    return n < 0 ? bif_badarg(p) : make_small(n);
+}
+
+static Term bif_hd(Process *p, const Term *a)
+{
+    return term_is_list(a[0]) ? list_head(a[0]) : bif_badarg(p);
+}
+static Term bif_tl(Process *p, const Term *a)
+{
+    return term_is_list(a[0]) ? list_tail(a[0]) : bif_badarg(p);
+}
+
+static Term bif_list_to_tuple(Process *p, const Term *a)
+{
+    Sint n = list_length(a[0]);
+    if (n < 0 || (Uint)n > MAX_ARITY) return bif_badarg(p);
+    if (n == 0) return literal_empty_tuple();
+    Term *hp = heap_halloc(&p->heap, 1 + (Uint)n);
+    hp[0] = make_tuple_header((Uint)n);
+    Term l = a[0];
+    for (Sint i = 1; i <= n; i++, l = list_tail(l)) hp[i] = list_head(l);
+    return make_boxed(hp);
+}
+
+static Term bif_tuple_to_list(Process *p, const Term *a)
+{
+    if (!term_is_tuple(a[0])) return bif_badarg(p);
+    return build_list(p, tuple_elems(a[0]) + 1, tuple_arity(a[0]), NIL);
+}
+
+static Term new_tuple(Process *p, Uint n, Term fill)
+{
+    if (n == 0) return literal_empty_tuple();
+    Term *hp = heap_halloc(&p->heap, 1 + n);
+    hp[0] = make_tuple_header(n);
+    for (Uint i = 1; i <= n; i++) hp[i] = fill;
+    return make_boxed(hp);
+}
+
+static Term bif_make_tuple2(Process *p, const Term *a)
+{
+    Sint n;
+    if (!small_in(a[0], 0, (Sint)MAX_ARITY, &n)) return bif_badarg(p);
+    return new_tuple(p, (Uint)n, a[1]);
+}
+
+static Term bif_make_tuple3(Process *p, const Term *a)
+{
+    Sint n;
+    if (!small_in(a[0], 0, (Sint)MAX_ARITY, &n) || list_length(a[2]) < 0) return bif_badarg(p);
+    for (Term l = a[2]; term_is_list(l); l = list_tail(l)) {
+        Term e = list_head(l);
+        Sint i;
+        if (!term_is_tuple(e) || tuple_arity(e) != 2 || !small_in(tuple_elem(e, 1), 1, n, &i))
+            return bif_badarg(p);
+    }
+    Term t = new_tuple(p, (Uint)n, a[1]);
+    for (Term l = a[2]; term_is_list(l); l = list_tail(l)) {
+        Term e = list_head(l);
+        boxed_ptr(t)[small_val(tuple_elem(e, 1))] = tuple_elem(e, 2);
+    }
+    return t;
+}
+
+static Term bif_append_element(Process *p, const Term *a)
+{
+    if (!term_is_tuple(a[0]) || tuple_arity(a[0]) >= MAX_ARITY) return bif_badarg(p);
+    Uint n = tuple_arity(a[0]);
+    Term *hp = heap_halloc(&p->heap, 2 + n);
+    hp[0] = make_tuple_header(n + 1);
+    memcpy(hp + 1, tuple_elems(a[0]) + 1, n * sizeof(Term));
+    hp[n + 1] = a[1];
+    return make_boxed(hp);
+}
+
+/* '++'/2: copies the left list; the right one may be anything. */
+static Term bif_append(Process *p, const Term *a)
+{
+    if (term_is_nil(a[0])) return a[1];
+    Sint n = list_length(a[0]);
+    if (n < 0) return bif_badarg(p);
+    Term *hp = heap_halloc(&p->heap, 2 * (Uint)n);
+    Term r = a[1];
+    Term *cells = hp;
+    Term l = a[0];
+    for (Sint i = 0; i < n; i++, l = list_tail(l)) {
+        cells[2 * i] = list_head(l);
+        cells[2 * i + 1] = i + 1 < n ? make_list(cells + 2 * i + 2) : r;
+    }
+    return make_list(cells);
+}
+
+/*
+ * '--'/2: for each element of B, the first element of A that is =:= to it is removed; the
+ * order of what remains is kept. A's elements are sorted by (hash, term order, index) so that
+ * equal ones form runs; each run hands out its members in index order.
+ */
+typedef struct SubEntry {
+    uint32_t hash;
+    Uint index;
+    Term t;
+} SubEntry;
+
+static int sub_cmp(const void *x, const void *y)
+{
+    const SubEntry *a = x, *b = y;
+    if (a->hash != b->hash) return a->hash < b->hash ? -1 : 1;
+    int c = term_compare(a->t, b->t, true);
+    if (c) return c;
+    return a->index < b->index ? -1 : a->index > b->index;
+}
+
+static Term bif_subtract(Process *p, const Term *a)
+{
+    Sint na = list_length(a[0]), nb = list_length(a[1]);
+    if (na < 0 || nb < 0) return bif_badarg(p);
+    if (na == 0 || nb == 0) return a[0];
+    SubEntry *es = malloc((Uint)na * sizeof *es);
+    Uint *cursor = malloc((Uint)na * sizeof *cursor); /* per run start: next member to take */
+    bool *removed = calloc((Uint)na, 1);
+    Term *elems = malloc((Uint)na * sizeof *elems);
+    if (!es || !cursor || !removed || !elems) abort();
+    Term l = a[0];
+    for (Sint i = 0; i < na; i++, l = list_tail(l)) {
+        elems[i] = list_head(l);
+        es[i] = (SubEntry){term_hash(elems[i], 0), (Uint)i, elems[i]};
+    }
+    qsort(es, (size_t)na, sizeof *es, sub_cmp);
+    for (Sint i = 0; i < na; i++) cursor[i] = (Uint)i;
+    for (l = a[1]; term_is_list(l); l = list_tail(l)) {
+        SubEntry key = {term_hash(list_head(l), 0), 0, list_head(l)};
+        /* the first entry of the run equal to key: lower bound on (hash, term) */
+        size_t lo = 0, hi = (size_t)na;
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            int c = es[mid].hash != key.hash ? (es[mid].hash < key.hash ? -1 : 1)
+                                             : term_compare(es[mid].t, key.t, true);
+            if (c < 0) lo = mid + 1;
+            else hi = mid;
+        }
+        if (lo == (size_t)na || es[lo].hash != key.hash || term_compare(es[lo].t, key.t, true) != 0)
+            continue;
+        Uint c = cursor[lo];
+        if (c >= (Uint)na || es[c].hash != key.hash || term_compare(es[c].t, key.t, true) != 0)
+            continue; /* all of this run are gone */
+        removed[es[c].index] = true;
+        cursor[lo] = c + 1;
+    }
+    Uint kept = 0;
+    for (Sint i = 0; i < na; i++)
+        if (!removed[i]) elems[kept++] = elems[i];
+    Term r = build_list(p, elems, kept, NIL);
+    free(es);
+    free(cursor);
+    free(removed);
+    free(elems);
+    return r;
+}
+
+/* ---- atoms ------------------------------------------------------------------------------ */
+
+/* A proper list of Unicode code points, UTF-8 encoded into sb. */
+static bool char_list_utf8(Term l, StrBuf *sb)
+{
+    while (term_is_list(l)) {
+        Term h = list_head(l);
+        if (!term_is_small(h)) return false;
+        Sint c = small_val(h);
+        if (c < 0 || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) return false;
+        put_utf8(sb, (uint32_t)c);
+        l = list_tail(l);
+    }
+    return term_is_nil(l);
+}
+
+static Term make_atom_or_error(Process *p, const char *s, size_t n, bool existing)
+{
+    long chars = utf8_decode((const unsigned char *)s, n, NULL);
+    if (chars > ATOM_MAX_CHARS) return existing ? bif_badarg(p) : bif_error(p, AM(system_limit));
+    Term r = existing ? atom_get(s, n) : atom_put(s, n);
+    if (r == NONVALUE) return existing ? bif_badarg(p) : bif_error(p, AM(system_limit));
+    return r;
+}
+
+static Term list_to_atom_common(Process *p, Term l, bool existing)
+{
+    StrBuf sb = STRBUF_INIT;
+    Term r;
+    if (!char_list_utf8(l, &sb)) r = bif_badarg(p);
+    else r = make_atom_or_error(p, sb.data ? sb.data : "", sb.len, existing);
+    sb_free(&sb);
+    return r;
+}
+static Term bif_list_to_atom(Process *p, const Term *a) { return list_to_atom_common(p, a[0], false); }
+static Term bif_list_to_existing_atom(Process *p, const Term *a) { return list_to_atom_common(p, a[0], true); }
+
+static Term bif_atom_to_list(Process *p, const Term *a)
+{
+    if (!term_is_atom(a[0])) return bif_badarg(p);
+    size_t n;
+    const char *s = atom_name(a[0], &n);
+    uint32_t cs[ATOM_MAX_CHARS * 4 + 1];
+    long k = utf8_decode((const unsigned char *)s, n, cs);
+    if (k < 0) { /* not valid UTF-8: the bytes as Latin-1 */
+        return bytes_to_list(p, (const unsigned char *)s, n, NIL);
+    }
+    return codepoints_to_list(p, cs, (Uint)k);
+}
+
+/* The encoding argument of atom_to_binary/binary_to_atom: 0 latin1, 1 utf8/unicode, -1 bad. */
+static int encoding_arg(Term t)
+{
+    if (t == am(A_LATIN1)) return 0;
+    if (t == am(A_UTF8) || t == am(A_UNICODE)) return 1;
+    return -1;
+}
+
+static Term atom_to_binary_enc(Process *p, Term atom, int enc)
+{
+    if (!term_is_atom(atom) || enc < 0) return bif_badarg(p);
+    size_t n;
+    const char *s = atom_name(atom, &n);
+    if (enc == 1) return bin_new(&p->heap, s, n);
+    uint32_t cs[ATOM_MAX_CHARS * 4 + 1];
+    long k = utf8_decode((const unsigned char *)s, n, cs);
+    if (k < 0) return bin_new(&p->heap, s, n);
+    unsigned char out[ATOM_MAX_CHARS * 4 + 1];
+    for (long i = 0; i < k; i++) {
+        if (cs[i] > 255) return bif_badarg(p);
+        out[i] = (unsigned char)cs[i];
+    }
+    return bin_new(&p->heap, out, (Uint)k);
+}
+static Term bif_atom_to_binary1(Process *p, const Term *a) { return atom_to_binary_enc(p, a[0], 1); }
+static Term bif_atom_to_binary2(Process *p, const Term *a)
+{
+    return atom_to_binary_enc(p, a[0], encoding_arg(a[1]));
+}
+
+static Term binary_to_atom_enc(Process *p, Term bin, int enc, bool existing)
+{
+    const unsigned char *b;
+    Uint n;
+    StrBuf tmp = STRBUF_INIT, sb = STRBUF_INIT;
+    Term r;
+    if (enc < 0 || !binary_bytes(bin, &b, &n, &tmp)) {
+        r = bif_badarg(p);
+    } else if (enc == 1) {
+        if (utf8_decode(b, n, NULL) < 0) r = bif_badarg(p);
+        else r = make_atom_or_error(p, (const char *)b, n, existing);
+    } else {
+        for (Uint i = 0; i < n; i++) put_utf8(&sb, b[i]);
+        r = make_atom_or_error(p, sb.data ? sb.data : "", sb.len, existing);
+    }
+    sb_free(&tmp);
+    sb_free(&sb);
+    return r;
+}
+static Term bif_binary_to_atom1(Process *p, const Term *a) { return binary_to_atom_enc(p, a[0], 1, false); }
+static Term bif_binary_to_atom2(Process *p, const Term *a)
+{
+    return binary_to_atom_enc(p, a[0], encoding_arg(a[1]), false);
+}
+static Term bif_binary_to_existing_atom1(Process *p, const Term *a)
+{
+    return binary_to_atom_enc(p, a[0], 1, true);
+}
+static Term bif_binary_to_existing_atom2(Process *p, const Term *a)
+{
+    return binary_to_atom_enc(p, a[0], encoding_arg(a[1]), true);
+}
+
+/* ---- binaries and iolists --------------------------------------------------------------- */
+
+static Term bif_list_to_binary(Process *p, const Term *a)
+{
+    if (!term_is_list(a[0]) && !term_is_nil(a[0])) return bif_badarg(p);
+    StrBuf sb = STRBUF_INIT;
+    Uint n;
+    if (!iolist_walk(a[0], &sb, &n)) {
+        sb_free(&sb);
+        return bif_badarg(p);
+    }
+    return sb_to_binary(p, &sb);
+}
+
+static Term bif_iolist_to_binary(Process *p, const Term *a)
+{
+    if (term_is_binary_any(a[0])) {
+        if (bin_bit_size(a[0]) % 8) return bif_badarg(p);
+        return a[0];
+    }
+    return bif_list_to_binary(p, a);
+}
+
+static Term bif_iolist_size(Process *p, const Term *a)
+{
+    Uint n;
+    if (!term_is_list(a[0]) && !term_is_nil(a[0]) && !term_is_binary_any(a[0])) return bif_badarg(p);
+    if (!iolist_walk(a[0], NULL, &n)) return bif_badarg(p);
+    return int_from_uint(&p->heap, n);
+}
+
+static Term bif_binary_to_list1(Process *p, const Term *a)
+{
+    const unsigned char *b;
+    Uint n;
+    StrBuf tmp = STRBUF_INIT;
+    Term r = binary_bytes(a[0], &b, &n, &tmp) ? bytes_to_list(p, b, n, NIL) : bif_badarg(p);
+    sb_free(&tmp);
+    return r;
+}
+
+static Term bif_binary_to_list3(Process *p, const Term *a)
+{
+    const unsigned char *b;
+    Uint n;
+    Sint s, e;
+    StrBuf tmp = STRBUF_INIT;
+    Term r;
+    if (!binary_bytes(a[0], &b, &n, &tmp) || !small_in(a[1], 1, (Sint)n, &s) ||
+        !small_in(a[2], s, (Sint)n, &e))
+        r = bif_badarg(p);
+    else
+        r = bytes_to_list(p, b + s - 1, (Uint)(e - s + 1), NIL);
+    sb_free(&tmp);
+    return r;
+}
+
+static Term bif_split_binary(Process *p, const Term *a)
+{
+    Sint pos;
+    if (!term_is_binary_any(a[0]) || !small_in(a[1], 0, (Sint)bin_byte_size(a[0]), &pos))
+        return bif_badarg(p);
+    Uint bits = bin_bit_size(a[0]);
+    Term l = bin_extract(&p->heap, a[0], 0, (Uint)pos * 8);
+    Term r = bin_extract(&p->heap, a[0], (Uint)pos * 8, bits - (Uint)pos * 8);
+    Term *hp = heap_halloc(&p->heap, 3);
+    hp[0] = make_tuple_header(2);
+    hp[1] = l;
+    hp[2] = r;
+    return make_boxed(hp);
+}
+
+/* binary_part/2,3: Start and a length that may be negative (counts back from Start). */
+static Term binary_part(Process *p, Term bin, Term start, Term len)
+{
+    if (!term_is_binary_any(bin) || bin_bit_size(bin) % 8) return bif_badarg(p);
+    Sint size = (Sint)bin_byte_size(bin), s, l;
+    if (!small_in(start, 0, size, &s) || !small_in(len, -size, size, &l)) return bif_badarg(p);
+    if (l < 0) {
+        s += l;
+        l = -l;
+    }
+    if (s < 0 || s + l > size) return bif_badarg(p);
+    return bin_extract(&p->heap, bin, (Uint)s * 8, (Uint)l * 8);
+}
+static Term bif_binary_part2(Process *p, const Term *a)
+{
+    if (!term_is_tuple(a[1]) || tuple_arity(a[1]) != 2) return bif_badarg(p);
+    return binary_part(p, a[0], tuple_elem(a[1], 1), tuple_elem(a[1], 2));
+}
+static Term bif_binary_part3(Process *p, const Term *a) { return binary_part(p, a[0], a[1], a[2]); }
+
+/* ---- integers <-> text ------------------------------------------------------------------ */
+
+static Term int_text(Process *p, Term i, Term base, bool binary)
+{
+    Sint b = 10;
+    if (!term_is_integer(i) || (base != NONVALUE && !small_in(base, 2, 36, &b))) return bif_badarg(p);
+    size_t n = int_to_string(i, (unsigned)b, NULL, 0);
+    char *buf = malloc(n + 1);
+    if (!buf) abort();
+    int_to_string(i, (unsigned)b, buf, n + 1);
+    Term r = binary ? bin_new(&p->heap, buf, n)
+                    : bytes_to_list(p, (const unsigned char *)buf, n, NIL);
+    free(buf);
+    return r;
+}
+static Term bif_integer_to_list1(Process *p, const Term *a) { return int_text(p, a[0], NONVALUE, false); }
+static Term bif_integer_to_list2(Process *p, const Term *a) { return int_text(p, a[0], a[1], false); }
+static Term bif_integer_to_binary1(Process *p, const Term *a) { return int_text(p, a[0], NONVALUE, true); }
+static Term bif_integer_to_binary2(Process *p, const Term *a) { return int_text(p, a[0], a[1], true); }
+
+static Term parse_int(Process *p, const char *s, size_t n, Term base)
+{
+    Sint b = 10;
+    if (base != NONVALUE && !small_in(base, 2, 36, &b)) return bif_badarg(p);
+    Term r = int_from_string(&p->heap, s ? s : "", n, (unsigned)b);
+    return r == NONVALUE ? bif_badarg(p) : r;
+}
+
+static Term list_to_int(Process *p, Term l, Term base)
+{
+    StrBuf sb = STRBUF_INIT;
+    Term r = byte_list(l, &sb) ? parse_int(p, sb.data, sb.len, base) : bif_badarg(p);
+    sb_free(&sb);
+    return r;
+}
+static Term bif_list_to_integer1(Process *p, const Term *a) { return list_to_int(p, a[0], NONVALUE); }
+static Term bif_list_to_integer2(Process *p, const Term *a) { return list_to_int(p, a[0], a[1]); }
+
+static Term binary_to_int(Process *p, Term bin, Term base)
+{
+    const unsigned char *b;
+    Uint n;
+    StrBuf tmp = STRBUF_INIT;
+    Term r = binary_bytes(bin, &b, &n, &tmp) ? parse_int(p, (const char *)b, n, base) : bif_badarg(p);
+    sb_free(&tmp);
+    return r;
+}
+static Term bif_binary_to_integer1(Process *p, const Term *a) { return binary_to_int(p, a[0], NONVALUE); }
+static Term bif_binary_to_integer2(Process *p, const Term *a) { return binary_to_int(p, a[0], a[1]); }
+
+/* ---- floats <-> text -------------------------------------------------------------------- */
+
+/* OTP's sys_chars_to_double: [+-]digits.digits[(e|E)[+-]digits], nothing else; a result that
+ * overflows is badarg, one that underflows is what strtod gives. */
+static bool parse_float(const char *s, size_t n, double *out)
+{
+    char buf[512];
+    char *heap_buf = NULL, *b = buf;
+    if (n + 1 > sizeof buf) {
+        heap_buf = malloc(n + 1);
+        if (!heap_buf) abort();
+        b = heap_buf;
+    }
+    memcpy(b, s, n);
+    b[n] = '\0';
+    bool ok = false;
+    const char *q = b;
+    if (strlen(b) != n) goto out; /* an embedded NUL */
+    if (*q == '+' || *q == '-') q++;
+    if (*q < '0' || *q > '9') goto out;
+    while (*q >= '0' && *q <= '9') q++;
+    if (*q != '.') goto out;
+    q++;
+    if (*q < '0' || *q > '9') goto out;
+    while (*q >= '0' && *q <= '9') q++;
+    if (*q == 'e' || *q == 'E') {
+        q++;
+        if (*q == '+' || *q == '-') q++;
+        if (*q < '0' || *q > '9') goto out;
+        while (*q >= '0' && *q <= '9') q++;
+    }
+    if (*q) goto out;
+    errno = 0;
+    char *end;
+    double d = strtod(b, &end);
+    if (end != q) goto out;
+    if (errno == ERANGE && (d < -1.0e-307 || d > 1.0e-307)) goto out;
+    if (!isfinite(d)) goto out;
+    *out = d;
+    ok = true;
+out:
+    free(heap_buf);
+    return ok;
+}
+
+static Term bif_list_to_float(Process *p, const Term *a)
+{
+    StrBuf sb = STRBUF_INIT;
+    double d;
+    Term r = byte_list(a[0], &sb) && parse_float(sb.data ? sb.data : "", sb.len, &d)
+                 ? make_float(p, d) : bif_badarg(p);
+    sb_free(&sb);
+    return r;
+}
+
+static Term bif_binary_to_float(Process *p, const Term *a)
+{
+    const unsigned char *b;
+    Uint n;
+    double d;
+    StrBuf tmp = STRBUF_INIT;
+    Term r = binary_bytes(a[0], &b, &n, &tmp) && parse_float((const char *)b, n, &d)
+                 ? make_float(p, d) : bif_badarg(p);
+    sb_free(&tmp);
+    return r;
+}
+
+/*
+ * float_to_list(F, [{decimals, N}]): OTP's sys_double_to_chars_fast. Below 2^53 and with fewer
+ * than 19 decimals it rounds the fraction half away from zero (2.5 -> "3", 0.125 -> "0.13"),
+ * which printf does not; otherwise it is printf's "%.*f". compact drops trailing zeros but
+ * keeps one digit after the point.
+ */
+static void format_decimals(StrBuf *sb, double f, int decimals, bool compact)
+{
+    static const double pow10v[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8, 1e9,
+                                    1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18};
+    size_t start = sb->len;
+    double af = fabs(f);
+    if (af > (double)((Uint)1 << 53) || decimals >= 19) {
+        sb_printf(sb, "%.*f", decimals, f);
+    } else {
+        char rev[64];
+        int k = 0;
+        Uint int_part;
+        if (decimals) {
+            double int_f = floor(af);
+            double frac_f = round((af - int_f) * pow10v[decimals]);
+            int_part = (Uint)int_f;
+            Uint frac_part = (Uint)frac_f;
+            if (frac_f >= pow10v[decimals]) {
+                int_part++;
+                frac_part = 0;
+            }
+            for (int d = decimals; d > 0; d--) {
+                rev[k++] = (char)('0' + frac_part % 10);
+                frac_part /= 10;
+            }
+            rev[k++] = '.';
+        } else {
+            int_part = (Uint)lround(af);
+        }
+        do {
+            rev[k++] = (char)('0' + int_part % 10);
+            int_part /= 10;
+        } while (int_part);
+        if (signbit(f)) rev[k++] = '-';
+        while (k > 0) sb_putc(sb, rev[--k]);
+    }
+    if (compact && decimals > 0) {
+        size_t e = sb->len;
+        while (e > start && sb->data[e - 1] == '0') e--;
+        if (e > start && sb->data[e - 1] == '.') e++;
+        sb_truncate(sb, e);
+    }
+}
+
+/* The options of float_to_list/2: false on anything else. The last format option wins. */
+static bool float_text(Term f, Term opts, StrBuf *sb)
+{
+    enum { F_DEFAULT, F_SHORT, F_DEC, F_SCI } fmt = F_DEFAULT;
+    Sint digits = 20;
+    bool compact = false;
+    Term l = opts;
+    for (; term_is_list(l); l = list_tail(l)) {
+        Term o = list_head(l);
+        if (o == am(A_SHORT)) {
+            fmt = F_SHORT;
+        } else if (o == am(A_COMPACT)) {
+            compact = true;
+        } else if (term_is_tuple(o) && tuple_arity(o) == 2 && tuple_elem(o, 1) == am(A_DECIMALS)) {
+            if (!small_in(tuple_elem(o, 2), 0, 253, &digits)) return false;
+            fmt = F_DEC;
+        } else if (term_is_tuple(o) && tuple_arity(o) == 2 && tuple_elem(o, 1) == am(A_SCIENTIFIC)) {
+            if (!small_in(tuple_elem(o, 2), 0, 249, &digits)) return false;
+            fmt = F_SCI;
+        } else {
+            return false;
+        }
+    }
+    if (!term_is_nil(l) || !term_is_float(f)) return false;
+    double d = float_val(f);
+    switch (fmt) {
+    case F_SHORT: print_float_short(sb, d); break;
+    case F_DEC: format_decimals(sb, d, (int)digits, compact); break;
+    case F_SCI: sb_printf(sb, "%.*e", (int)digits, d); break;
+    default: sb_printf(sb, "%.20e", d); break;
+    }
+    return true;
+}
+
+static Term float_to_text(Process *p, Term f, Term opts, bool binary)
+{
+    StrBuf sb = STRBUF_INIT;
+    if (!float_text(f, opts, &sb)) {
+        sb_free(&sb);
+        return bif_badarg(p);
+    }
+    if (binary) return sb_to_binary(p, &sb);
+    Term r = bytes_to_list(p, (const unsigned char *)sb.data, sb.len, NIL);
+    sb_free(&sb);
+    return r;
+}
+static Term bif_float_to_list1(Process *p, const Term *a) { return float_to_text(p, a[0], NIL, false); }
+static Term bif_float_to_list2(Process *p, const Term *a) { return float_to_text(p, a[0], a[1], false); }
+static Term bif_float_to_binary1(Process *p, const Term *a) { return float_to_text(p, a[0], NIL, true); }
+static Term bif_float_to_binary2(Process *p, const Term *a) { return float_to_text(p, a[0], a[1], true); }
+
+/* ---- external term format --------------------------------------------------------------- */
+
+static Term t2b(Process *p, Term t, Term opts)
+{
+    EtfEncodeOpts o = ETF_ENCODE_DEFAULT;
+    Term l = opts;
+    for (; term_is_list(l); l = list_tail(l)) {
+        Term e = list_head(l);
+        Sint v;
+        if (e == am(A_COMPRESSED)) {
+            o.compress_level = 6;
+        } else if (e == am(A_DETERMINISTIC)) {
+            o.deterministic = true;
+        } else if (e == am(A_LOCAL)) {
+            /* only affects pids/refs of other nodes, which we do not have */
+        } else if (term_is_tuple(e) && tuple_arity(e) == 2 && tuple_elem(e, 1) == am(A_COMPRESSED)) {
+            if (!small_in(tuple_elem(e, 2), 0, 9, &v)) return bif_badarg(p);
+            o.compress_level = (int)v;
+        } else if (term_is_tuple(e) && tuple_arity(e) == 2 &&
+                   tuple_elem(e, 1) == am(A_MINOR_VERSION)) {
+            if (!small_in(tuple_elem(e, 2), 0, 2, &v)) return bif_badarg(p);
+            o.minor_version = (int)v;
+        } else {
+            return bif_badarg(p);
+        }
+    }
+    if (!term_is_nil(l)) return bif_badarg(p);
+    Term r = etf_encode(&p->heap, t, &o);
+    return r == NONVALUE ? bif_badarg(p) : r;
+}
+static Term bif_term_to_binary1(Process *p, const Term *a) { return t2b(p, a[0], NIL); }
+static Term bif_term_to_binary2(Process *p, const Term *a) { return t2b(p, a[0], a[1]); }
+
+static Term b2t(Process *p, Term bin, Term opts)
+{
+    bool safe = false, used = false;
+    Term l = opts;
+    for (; term_is_list(l); l = list_tail(l)) {
+        if (list_head(l) == am(A_SAFE)) safe = true;
+        else if (list_head(l) == am(A_USED)) used = true;
+        else return bif_badarg(p);
+    }
+    if (!term_is_nil(l)) return bif_badarg(p);
+    const unsigned char *b;
+    Uint n;
+    StrBuf tmp = STRBUF_INIT;
+    Term r;
+    size_t consumed = 0;
+    if (!binary_bytes(bin, &b, &n, &tmp)) {
+        r = bif_badarg(p);
+    } else {
+        r = etf_decode(&p->heap, b, n, safe, &consumed);
+        if (r == NONVALUE) {
+            r = bif_badarg(p);
+        } else if (used) {
+            Term *hp = heap_halloc(&p->heap, 3);
+            hp[0] = make_tuple_header(2);
+            hp[1] = r;
+            hp[2] = int_from_uint(&p->heap, consumed);
+            r = make_boxed(hp);
+        }
+    }
+    sb_free(&tmp);
+    return r;
+}
+static Term bif_binary_to_term1(Process *p, const Term *a) { return b2t(p, a[0], NIL); }
+static Term bif_binary_to_term2(Process *p, const Term *a) { return b2t(p, a[0], a[1]); }
+
+/* ---- refs, time, identity --------------------------------------------------------------- */
+
+static Term bif_make_ref(Process *p, const Term *a) { return ref_at(heap_halloc(&p->heap, REF_SIZE)); }
+static Term bif_self(Process *p, const Term *a) { return p->pid; }
+static Term bif_node(Process *p, const Term *a) { return AM(nonode_nohost); }
+
+/* Units per second for a time unit argument; 0 when it is not one. Native is nanoseconds, as
+ * on OTP 25 for Linux. */
+static Uint time_unit(Term u)
+{
+    Sint v;
+    if (small_in(u, 1, MAX_SMALL, &v)) return (Uint)v;
+    if (u == am(A_SECOND) || u == am(A_SECONDS)) return 1;
+    if (u == am(A_MILLISECOND) || u == am(A_MILLI_SECONDS)) return 1000;
+    if (u == am(A_MICROSECOND) || u == am(A_MICRO_SECONDS)) return 1000000;
+    if (u == am(A_NANOSECOND) || u == am(A_NANO_SECONDS) || u == am(A_NATIVE) ||
+        u == am(A_PERF_COUNTER))
+        return 1000000000;
+    return 0;
+}
+
+/* ns converted to units per second, rounding toward minus infinity as OTP does. */
+static Term time_in(Process *p, Sint ns, Term unit)
+{
+    Uint ups = unit == NONVALUE ? 1000000000 : time_unit(unit);
+    if (!ups) return bif_badarg(p);
+    __int128 v = (__int128)ns * (__int128)ups;
+    __int128 q = v / 1000000000;
+    if (v % 1000000000 < 0) q--;
+    if (q >= MIN_SMALL && q <= MAX_SMALL) return make_small((Sint)q);
+    return int_from_sint(&p->heap, (Sint)q);
+}
+
+static Sint clock_ns(clockid_t id)
+{
+    struct timespec ts;
+    clock_gettime(id, &ts);
+    return (Sint)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+static Term bif_monotonic_time0(Process *p, const Term *a) { return time_in(p, clock_ns(CLOCK_MONOTONIC), NONVALUE); }
+static Term bif_monotonic_time1(Process *p, const Term *a) { return time_in(p, clock_ns(CLOCK_MONOTONIC), a[0]); }
+static Term bif_system_time0(Process *p, const Term *a) { return time_in(p, clock_ns(CLOCK_REALTIME), NONVALUE); }
+static Term bif_system_time1(Process *p, const Term *a) { return time_in(p, clock_ns(CLOCK_REALTIME), a[0]); }
+
+/* ---- exceptions ------------------------------------------------------------------------- */
+
+static Term bif_error1(Process *p, const Term *a) { return proc_raise(p, AM(error), a[0]); }
+static Term bif_error2(Process *p, const Term *a)
+{
+    proc_raise(p, AM(error), a[0]);
+    if (a[1] != am(A_NONE)) p->exc.args = a[1];
+    return NONVALUE;
+}
+static Term bif_error3(Process *p, const Term *a) { return bif_error2(p, a); }
+static Term bif_exit1(Process *p, const Term *a) { return proc_raise(p, AM(exit), a[0]); }
+static Term bif_throw1(Process *p, const Term *a) { return proc_raise(p, AM(throw), a[0]); }
+
+/* A stack trace entry raise/3 accepts: {M, F, A, Loc} or {Fun, Args, Loc} (OTP 25 also the
+ * older {M, F, A}); A an arity or an argument list, Loc a list. */
+static bool valid_frame(Term e)
+{
+    if (!term_is_tuple(e)) return false;
+    Uint n = tuple_arity(e);
+    if (n == 4) {
+        Term ar = tuple_elem(e, 3);
+        return term_is_atom(tuple_elem(e, 1)) && term_is_atom(tuple_elem(e, 2)) &&
+               ((term_is_small(ar) && small_val(ar) >= 0) || list_length(ar) >= 0) &&
+               list_length(tuple_elem(e, 4)) >= 0;
+    }
+    if (n == 3) {
+        if (term_is_fun(tuple_elem(e, 1))) return list_length(tuple_elem(e, 3)) >= 0;
+        Term ar = tuple_elem(e, 3);
+        return term_is_atom(tuple_elem(e, 1)) && term_is_atom(tuple_elem(e, 2)) &&
+               ((term_is_small(ar) && small_val(ar) >= 0) || list_length(ar) >= 0);
+    }
+    return false;
+}
+
+/* erlang:raise/3: with a bad class or stack trace it does not raise, it returns badarg. */
+static Term bif_raise3(Process *p, const Term *a)
+{
+    if (a[0] != AM(error) && a[0] != AM(exit) && a[0] != AM(throw)) return AM(badarg);
+    if (list_length(a[2]) < 0) return AM(badarg);
+    for (Term l = a[2]; term_is_list(l); l = list_tail(l))
+        if (!valid_frame(list_head(l))) return AM(badarg);
+    proc_raise(p, a[0], a[1]);
+    p->exc.stacktrace = a[2];
+    return NONVALUE;
+}
+
+static Term bif_garbage_collect0(Process *p, const Term *a)
+{
+    p->heap.flags |= HEAP_NEED_FULLSWEEP | HEAP_FORCE_GC;
+    return AM(true);
+}
+
+/* ---- hashing ---------------------------------------------------------------------------- */
+
+static Term bif_phash2_1(Process *p, const Term *a) { return make_small(term_phash2(a[0])); }
+
+/* phash2/2 reduces OTP's full 32-bit make_hash2 modulo Range; term.h exposes only the 27-bit
+ * phash2/1 value, so ranges above 2^27, and ranges that do not divide 2^27, need the full hash
+ * (see the report: term_phash2 should expose it). Powers of two up to 2^27 are exact. */
+static Term bif_phash2_2(Process *p, const Term *a)
+{
+    Uint range;
+    if (term_is_small(a[1]) && small_val(a[1]) >= 1 && small_val(a[1]) <= ((Sint)1 << 32))
+        range = (Uint)small_val(a[1]);
+    else
+        return bif_badarg(p);
+    return make_small((Sint)(term_phash2(a[0]) % range));
+}
+
+/* ---- the table -------------------------------------------------------------------------- */
+
+#define E(n, a, f, fl) {"erlang", n, a, f, fl}
+#define G BIF_GUARD
 const BifDef bif_table_erlang[] = {
+    E("is_atom", 1, bif_is_atom, G),
+    E("is_binary", 1, bif_is_binary, G),
+    E("is_bitstring", 1, bif_is_bitstring, G),
+    E("is_boolean", 1, bif_is_boolean, G),
+    E("is_float", 1, bif_is_float, G),
+    E("is_function", 1, bif_is_function1, G),
+    E("is_function", 2, bif_is_function2, G),
+    E("is_integer", 1, bif_is_integer, G),
+    E("is_list", 1, bif_is_list, G),
+    E("is_map", 1, bif_is_map, G),
+    E("is_number", 1, bif_is_number, G),
+    E("is_pid", 1, bif_is_pid, G),
+    E("is_port", 1, bif_is_port, G),
+    E("is_reference", 1, bif_is_reference, G),
+    E("is_tuple", 1, bif_is_tuple, G),
+    E("+", 2, bif_plus, G),
+    E("-", 2, bif_minus, G),
+    E("*", 2, bif_times, G),
+    E("/", 2, bif_fdiv, G),
+    E("div", 2, bif_div, G),
+    E("rem", 2, bif_rem, G),
+    E("-", 1, bif_uminus, G),
+    E("+", 1, bif_uplus, G),
+    E("band", 2, bif_band, G),
+    E("bor", 2, bif_bor, G),
+    E("bxor", 2, bif_bxor, G),
+    E("bnot", 1, bif_bnot, G),
+    E("bsl", 2, bif_bsl, G),
+    E("bsr", 2, bif_bsr, G),
+    E("=:=", 2, bif_eq_exact, G),
+    E("=/=", 2, bif_ne_exact, G),
+    E("==", 2, bif_eq, G),
+    E("/=", 2, bif_ne, G),
+    E("<", 2, bif_lt, G),
+    E(">", 2, bif_gt, G),
+    E("=<", 2, bif_le, G),
+    E(">=", 2, bif_ge, G),
+    E("and", 2, bif_and, G),
+    E("or", 2, bif_or, G),
+    E("xor", 2, bif_xor, G),
+    E("not", 1, bif_not, G),
+    E("abs", 1, bif_abs, G),
+    E("min", 2, bif_min, G),
+    E("max", 2, bif_max, G),
+    E("round", 1, bif_round, G),
+    E("trunc", 1, bif_trunc, G),
+    E("ceil", 1, bif_ceil, G),
+    E("floor", 1, bif_floor, G),
+    E("float", 1, bif_float, G),
+    E("element", 2, bif_element, G),
+    E("setelement", 3, bif_setelement, 0),
+    E("tuple_size", 1, bif_tuple_size, G),
+    E("size", 1, bif_size, G),
+    E("byte_size", 1, bif_byte_size, G),
+    E("bit_size", 1, bif_bit_size, G),
+    E("length", 1, bif_length, G),
+    E("hd", 1, bif_hd, G),
+    E("tl", 1, bif_tl, G),
+    E("list_to_tuple", 1, bif_list_to_tuple, 0),
+    E("tuple_to_list", 1, bif_tuple_to_list, 0),
+    E("make_tuple", 2, bif_make_tuple2, 0),
+    E("make_tuple", 3, bif_make_tuple3, 0),
+    E("append_element", 2, bif_append_element, 0),
+    E("++", 2, bif_append, 0),
+    E("--", 2, bif_subtract, 0),
+    E("list_to_atom", 1, bif_list_to_atom, 0),
+    E("list_to_existing_atom", 1, bif_list_to_existing_atom, 0),
+    E("atom_to_list", 1, bif_atom_to_list, 0),
+    E("atom_to_binary", 1, bif_atom_to_binary1, 0),
+    E("atom_to_binary", 2, bif_atom_to_binary2, 0),
+    E("binary_to_atom", 1, bif_binary_to_atom1, 0),
+    E("binary_to_atom", 2, bif_binary_to_atom2, 0),
+    E("binary_to_existing_atom", 1, bif_binary_to_existing_atom1, 0),
+    E("binary_to_existing_atom", 2, bif_binary_to_existing_atom2, 0),
+    E("list_to_binary", 1, bif_list_to_binary, 0),
+    E("iolist_to_binary", 1, bif_iolist_to_binary, 0),
+    E("iolist_size", 1, bif_iolist_size, 0),
+    E("binary_to_list", 1, bif_binary_to_list1, 0),
+    E("binary_to_list", 3, bif_binary_to_list3, 0),
+    E("split_binary", 2, bif_split_binary, 0),
+    E("binary_part", 2, bif_binary_part2, G),
+    E("binary_part", 3, bif_binary_part3, G),
+    E("integer_to_list", 1, bif_integer_to_list1, 0),
+    E("integer_to_list", 2, bif_integer_to_list2, 0),
+    E("integer_to_binary", 1, bif_integer_to_binary1, 0),
+    E("integer_to_binary", 2, bif_integer_to_binary2, 0),
+    E("list_to_integer", 1, bif_list_to_integer1, 0),
+    E("list_to_integer", 2, bif_list_to_integer2, 0),
+    E("binary_to_integer", 1, bif_binary_to_integer1, 0),
+    E("binary_to_integer", 2, bif_binary_to_integer2, 0),
+    E("list_to_float", 1, bif_list_to_float, 0),
+    E("binary_to_float", 1, bif_binary_to_float, 0),
+    E("float_to_list", 1, bif_float_to_list1, 0),
+    E("float_to_list", 2, bif_float_to_list2, 0),
+    E("float_to_binary", 1, bif_float_to_binary1, 0),
+    E("float_to_binary", 2, bif_float_to_binary2, 0),
+    E("term_to_binary", 1, bif_term_to_binary1, 0),
+    E("term_to_binary", 2, bif_term_to_binary2, 0),
+    E("binary_to_term", 1, bif_binary_to_term1, 0),
+    E("binary_to_term", 2, bif_binary_to_term2, 0),
+    E("make_ref", 0, bif_make_ref, 0),
+    E("self", 0, bif_self, G),
+    E("node", 0, bif_node, G),
+    E("monotonic_time", 0, bif_monotonic_time0, 0),
+    E("monotonic_time", 1, bif_monotonic_time1, 0),
+    E("system_time", 0, bif_system_time0, 0),
+    E("system_time", 1, bif_system_time1, 0),
+    E("error", 1, bif_error1, 0),
+    E("error", 2, bif_error2, 0),
+    E("error", 3, bif_error3, 0),
+    E("exit", 1, bif_exit1, 0),
+    E("throw", 1, bif_throw1, 0),
+    E("raise", 3, bif_raise3, 0),
+    E("garbage_collect", 0, bif_garbage_collect0, 0),
+    E("phash2", 1, bif_phash2_1, 0),
+    E("phash2", 2, bif_phash2_2, 0),
     {0},
 };
