@@ -705,12 +705,45 @@ static bool depth_arg(Term t, int *depth)
     return false;
 }
 
+/*
+ * ~tw writes atoms as io_lib:write_atom/1 does: characters above 255 as themselves, where ~w
+ * (write_atom_as_latin1) writes \x{HHH}. Quoting is the same in both (no character above 255
+ * may stand in an unquoted atom), and in ~w text backslashes appear only inside quoted atoms,
+ * each escaping the next character; so every unescaped \x{HHH} goes back to its character.
+ */
+static void unescape_wide(StrBuf *s)
+{
+    if (!s->data || !memchr(s->data, '\\', s->len)) return;
+    StrBuf o = STRBUF_INIT;
+    for (size_t i = 0; i < s->len; i++) {
+        char c = s->data[i];
+        if (c != '\\' || i + 1 >= s->len) {
+            sb_putc(&o, c);
+            continue;
+        }
+        if (s->data[i + 1] == 'x' && i + 2 < s->len && s->data[i + 2] == '{') {
+            char *end;
+            unsigned long cp = strtoul(s->data + i + 3, &end, 16);
+            if (*end == '}' && end > s->data + i + 3 && cp > 255 && cp <= MAX_CP) {
+                fmt_put_char(&o, (uint32_t)cp);
+                i = (size_t)(end - s->data);
+                continue;
+            }
+        }
+        sb_putn(&o, s->data + i, 2); /* an escape: keep it and the character it escapes */
+        i++;
+    }
+    sb_free(s);
+    *s = o;
+}
+
 static bool w_out(StrBuf *out, const Spec *sp)
 {
     int depth = -1;
     if (sp->cc == 'W' && !depth_arg(sp->a[1], &depth)) return false;
     StrBuf s = STRBUF_INIT;
     print_w(&s, sp->a[0], depth);
+    if (sp->unicode) unescape_wide(&s);
     bool ok = term_field(out, s.data ? s.data : "", s.len, sp->width, sp->left, sp->prec, sp->pad);
     sb_free(&s);
     return ok;

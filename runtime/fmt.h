@@ -20,9 +20,9 @@
  * ~tc, ~ts and ~.*c pad characters that are not Unicode code points (negative or above
  * 16#10FFFF).
  *
- * Known differences, for lack of a printer option in print.h: ~lp / ~lP print like ~p (OTP
- * shows lists and binaries as numbers with l), and ~tw / ~tW write atoms like ~w (Latin-1,
- * characters above 255 as \x{...}).
+ * Known difference, for lack of a printer option in print.h: ~lp / ~lP print like ~p (OTP
+ * shows lists and binaries as numbers with l). Characters are counted as code points where
+ * OTP's string:length/slice count grapheme clusters (they differ for combining sequences).
  *
  * Nothing here allocates on a process heap or collects.
  */

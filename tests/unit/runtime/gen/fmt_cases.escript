@@ -27,12 +27,27 @@ esc($\t) -> "\\t";
 esc(B) when B >= 32, B < 127, B =/= $? -> B;
 esc(B) -> io_lib:format("\\~3.8.0b", [B]).
 
+%% One case per float: thirteen renderings each.
+floats() ->
+    rand:seed(exsss, {1, 2, 3}),
+    Fmt = "~f|~.2f|~.12f|~e|~.3e|~.15e|~g|~.3g|~.1g|~.17g|~12.4f|~-14.3e|~w",
+    Nice = [0.5, 1.5, 2.5, 0.125, 0.005, 0.015, 0.025, 1.005, 2.675, 1.0e15, 1.0e16, 1.0e17, 1.0e21,
+            1.0e22, 1.0e23, 123456.789, 0.000123456, 9.5, 99.5, 999.5, 9999.5, 0.95, 0.095, 0.0095,
+            1/3, 2/3, 100.0, 1000.0, 1.0e-3, 1.0e-4, 1.0e-300, 2.2250738585072014e-308,
+            4.9406564584124654e-324, 1.7976931348623157e308, 0.1 + 0.2, 12345.6789e10],
+    Rand = [begin <<F:64/float>> = <<0:1, (rand:uniform(2046)):11, (rand:uniform(1 bsl 52) - 1):52>>, F end
+            || _ <- lists:seq(1, 80)]
+        ++ [rand:uniform() * math:pow(10, rand:uniform(16) - 8) || _ <- lists:seq(1, 120)]
+        ++ [float(rand:uniform(100000)) / 1000 || _ <- lists:seq(1, 40)],
+    Fs = Nice ++ [-X || X <- Nice] ++ Rand ++ [-X || X <- lists:sublist(Rand, 30)],
+    [{Fmt, lists:duplicate(13, F)} || F <- Fs].
+
 long_list() -> lists:seq(1, 40).
 nested() -> {config, [{name, "heapscope"}, {version, {0, 1, 0}}, {opts, [verbose, {depth, 3}, {path, "/usr/lib/erlang"}]}], #{a => 1, b => [x, y, z]}}.
 
 cases() ->
     L = long_list(), N = nested(),
-    [
+    floats() ++ [
      %% plain text, ~~ ~n
      {"hello", []}, {"", []}, {"~~", []}, {"a~nb", []}, {"~3n", []}, {"~-3n", []},
      {"~5~", []}, {"~5.2~", []}, {"~-5.2.x~|", []},
@@ -44,7 +59,9 @@ cases() ->
      {"~10w|", [abc]}, {"~-10w|", [abc]}, {"~3w|", [abcdef]}, {"~10.3w|", [abcdef]}, {"~.3w|", [abcdef]},
      {"~.4w|", [ab]}, {"~10..w|", [abc]}, {"~-10.4.*w|", [$#, abcdef]}, {"~W", [[1,2,3,4,5], 3]},
      {"~W", [{a,{b,{c,{d}}}}, 2]}, {"~W", [x, 0]}, {"~W", [[1,2], -1]}, {"~8W|", [[1,2,3,4,5], 3]},
-     {"~tw", [[1024]]}, {"~lw", [[65]]},
+     {"~tw", [[1024]]}, {"~lw", [[65]]}, {"~tw", ['ж']}, {"~tw", [{'ж', 'a\\b', "x", 'éa'}]},
+     {"~tW", [['жж', [x, [y]]], 2]}, {"~tw", [list_to_atom("a\\x{41}ж")]}, {"~w", [list_to_atom("a\\x{41}ж")]},
+     {"~8tw|", ['жж']}, {"~.3tw|", ['жжжж']},
      %% ~p and columns
      {"~p", [hello]}, {"~p", ["string"]}, {"~p", [[65,66,1]]}, {"~p", [<<"bin">>]}, {"~p", [<<1,2,3>>]},
      {"~p", [L]}, {"abc: ~p", [L]}, {"\t~p", [L]}, {"xx~nyy ~p", [L]}, {"~p", [N]}, {"key = ~p~n", [N]},
@@ -54,6 +71,12 @@ cases() ->
      {"~p", ["héllo"]}, {"~tp", [<<"ж"/utf8>>]}, {"~p", [<<"ж"/utf8>>]}, {"~tp", ['ж']}, {"~p", ['ж']},
      {"~p", [lists:seq(1, 30)]}, {"~p", [[lists:seq(1,10), lists:seq(1,10), lists:seq(1,10)]]},
      {"~s~p", ["\t\tindent", L]}, {"~ts: ~p", [[1024, 1025], L]}, {"~10s~p", ["x", L]},
+     {"~p~p", [L, L]}, {"~p~n~p", [N, L]}, {"~s~p", ["line one\n  second", L]}, {"~ts~p", [[1024, 1025, 1026], L]},
+     {"~s~p", [<<"\t\tx">>, N]}, {"~p ~w ~p", [N, x, L]}, {"~P~p", [N, 4, L]}, {"~50.3p", [N]}, {"~tp~p", [[1024, 1025], L]},
+     {"~10s~p", ["toolongforfield", L]}, {"~c~c~p", [$a, $\t, L]}, {"~5c~p", [$\n, L]}, {"~.1p", [N]}, {"~1p", [N]},
+     {"~p", [{[{a, "very long string that will need to be broken over lines"}, {b, <<"another long binary here">>}]}]},
+     {"~p", [#{alpha => lists:seq(1, 25), beta => {tuple, with, "string"}, gamma => <<"bin">>}]},
+     {"~p", [very_long_atom_name_number_one]},
      {"~p", [{very_long_atom_name_number_one, very_long_atom_name_number_two, very_long_atom_name_3}]},
      %% ~s
      {"~s", ["abc"]}, {"~s", [abc]}, {"~s", [<<"bin">>]}, {"~s", [["deep", [$l, "ist"], <<"bin">>]]},
