@@ -15,6 +15,7 @@ int lang_parse_file(const char *path, const LangOptions *opt, LangModule *m)
         po.n_include_dirs = opt->n_include_dirs;
         po.source = opt->source;
         po.source_len = opt->source_len;
+        po.no_include = opt->no_include;
     }
     Pp *pp = pp_open(path, &po, &m->arena, &m->diags);
     if (!pp) return 0;

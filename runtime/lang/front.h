@@ -23,6 +23,7 @@ typedef struct LangOptions {
     int no_check;                     /* parse only: skip the checks of check.c */
     const char *source;               /* when non-NULL, the text of the file (not read) */
     size_t source_len;
+    int no_include;                   /* -include finds nothing (for fuzzing) */
 } LangOptions;
 
 typedef struct LangModule {

@@ -980,7 +980,7 @@ static void do_include(Pp *pp, const Token *kw, const Token *t, size_t n, int li
     char *found = NULL;
     unsigned char *bytes = NULL;
     size_t len = 0;
-    if (!find_include(pp, name, &found, &bytes, &len)) {
+    if (pp->opt.no_include || !find_include(pp, name, &found, &bytes, &len)) {
         pp_error(pp, str->line, str->col, "can't find include %s \"%s\"", lib ? "lib" : "file",
                  name);
         return;

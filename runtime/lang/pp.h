@@ -28,6 +28,7 @@ typedef struct PpOptions {
     int n_include_dirs;
     const char *source;              /* when non-NULL: the text of the main file (not read) */
     size_t source_len;
+    int no_include;                  /* refuse -include (fuzzing: never read other files) */
 } PpOptions;
 
 /* Opens the main file (name as given: it appears in messages and ?FILE). NULL with a
