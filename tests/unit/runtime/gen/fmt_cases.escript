@@ -76,7 +76,10 @@ cases() ->
      {"~10s~p", ["toolongforfield", L]}, {"~c~c~p", [$a, $\t, L]}, {"~5c~p", [$\n, L]}, {"~.1p", [N]}, {"~1p", [N]},
      {"~p", [{[{a, "very long string that will need to be broken over lines"}, {b, <<"another long binary here">>}]}]},
      {"~p", [#{alpha => lists:seq(1, 25), beta => {tuple, with, "string"}, gamma => <<"bin">>}]},
-     {"~p", [very_long_atom_name_number_one]},
+     {"~p", [very_long_atom_name_number_one]}, {"~.0p", [L]}, {"~0p", [L]}, {"~0p", [x]}, {"~.100p", [L]},
+     {"~p", [[]]}, {"~p", [{}]}, {"~p", [#{}]}, {"~p", [<<>>]}, {"~p", [[[]]]}, {"~P", [[1, 2, 3], -1]},
+     {"~p~n", [[{K, lists:seq(1, K)} || K <- lists:seq(1, 12)]]}, {"~p", [[a | b]]}, {"~p", [-0.0]},
+     {"~w", [[a | b]]}, {"~w", [1.0e100]}, {"~p", [123456789012345678901234567890]},
      {"~p", [{very_long_atom_name_number_one, very_long_atom_name_number_two, very_long_atom_name_3}]},
      %% ~s
      {"~s", ["abc"]}, {"~s", [abc]}, {"~s", [<<"bin">>]}, {"~s", [["deep", [$l, "ist"], <<"bin">>]]},
