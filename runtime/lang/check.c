@@ -641,7 +641,7 @@ static const char *set_bit_type(Lint *L, const Ast *el, int *size_kind, BitType 
 #define MERGE(f, what)                                                                        \
         if (n.f && bt->f && strcmp(n.f, bt->f) != 0) {                                       \
             StrBuf sb = STRBUF_INIT;                                                           \
-            sb_printf(&sb, "\x01conflict in %s specification for bit field: '%s' and '%s'",   \
+            sb_printf(&sb, "\x01" "conflict in %s specification for bit field: '%s' and '%s'",   \
                       what, n.f, bt->f);                                                       \
             const char *r = arena_strdup(&L->ar, sb.data);                                     \
             sb_free(&sb);                                                                      \
@@ -654,7 +654,7 @@ static const char *set_bit_type(Lint *L, const Ast *el, int *size_kind, BitType 
 #undef MERGE
         if (n.unit && bt->unit && n.unit != bt->unit) {
             StrBuf sb = STRBUF_INIT;
-            sb_printf(&sb, "\x01conflict in unit specification for bit field: '%d' and '%d'",
+            sb_printf(&sb, "\x01" "conflict in unit specification for bit field: '%d' and '%d'",
                       n.unit, bt->unit);
             const char *r = arena_strdup(&L->ar, sb.data);
             sb_free(&sb);
