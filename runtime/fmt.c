@@ -251,7 +251,8 @@ static long put_atom_chars(StrBuf *sb, Term a, bool latin1)
     return chars;
 }
 
-/* io_lib:deep_char_list/1 (for ~x's prefix): a deep list of characters, nothing else. */
+/* io_lib:deep_char_list/1 (for ~x's prefix): a deep list of characters, nothing else. Prefixes
+ * nested deeper than 10000 lists are refused (OTP takes them). */
 static bool put_deep_chars(StrBuf *sb, Term t, int depth)
 {
     if (depth > 10000) return false;
@@ -295,9 +296,9 @@ static bool next_arg(Scan *s, Term *a)
     return true;
 }
 
-/* field_value/2: "*" takes an integer argument, digits give a number, else absent (-2 here
- * means "absent"; callers map it). False when "*" has no integer argument (OTP then fails in
- * collect_cc on '*'), or the value is out of our range. */
+/* field_value/2: "*" takes an integer argument, digits give a number, else absent (FV_NONE).
+ * False when "*" has no integer argument (OTP then fails in collect_cc on '*'), or the value
+ * is beyond FMT_MAX_FIELD. */
 #define FV_NONE ((long)-0x7fffffff)
 static bool field_value(Scan *s, long *out)
 {
@@ -460,11 +461,10 @@ static bool string_out(StrBuf *out, const char *s, size_t nb, const Spec *sp)
     return ok;
 }
 
-/* char/5 */
-static bool char_out(StrBuf *out, uint32_t c, const Spec *sp)
+/* char/5. The character is only checked when written: OTP's ~0tc of -1 is "". */
+static bool char_out(StrBuf *out, Term ct, const Spec *sp)
 {
     long f = sp->width, p = sp->prec;
-    Term ct = make_small((Sint)c);
     if (f < 0 && p < 0) return put_rep(out, ct, 1);
     if (p < 0) return put_rep(out, ct, f);
     if (f < 0) return put_rep(out, ct, p);
@@ -670,22 +670,11 @@ static bool integer_out(StrBuf *out, const Spec *sp)
 static bool c_out(StrBuf *out, const Spec *sp)
 {
     Term a = sp->a[0];
-    uint32_t c;
-    if (term_is_small(a)) {
-        Sint v = small_val(a);
-        if (sp->unicode) {
-            if (v < 0 || v > (Sint)MAX_CP) return false;
-            c = (uint32_t)v;
-        } else {
-            c = (uint32_t)((Uint)v & 255);
-        }
-    } else if (term_is_big(a) && !sp->unicode) {
-        Uint low = big_limbs(a)[0];
-        c = (uint32_t)((big_is_neg(a) ? ~low + 1 : low) & 255);
-    } else {
-        return false;
-    }
-    return char_out(out, c, sp);
+    if (!term_is_integer(a)) return false;
+    if (sp->unicode) return char_out(out, a, sp); /* a bignum is no character: fails if written */
+    Uint low = term_is_small(a) ? (Uint)small_val(a) : big_limbs(a)[0];
+    if (term_is_big(a) && big_is_neg(a)) low = ~low + 1;
+    return char_out(out, make_small((Sint)(low & 255)), sp);
 }
 
 /* ---- terms ------------------------------------------------------------------------------ */
@@ -753,6 +742,7 @@ static bool w_out(StrBuf *out, const Spec *sp)
 static bool p_out(StrBuf *out, const Spec *sp, long col)
 {
     if (sp->left) return false; /* OTP has no clause for left adjustment */
+    /* sp->strings (~lp) is not honoured: PrintOpts has no such option (see fmt.h). */
     PrintOpts o = PRINT_OPTS_DEFAULT;
     if (sp->cc == 'P' && !depth_arg(sp->a[1], &o.depth)) return false;
     o.line_length = sp->width < 0 ? 80 : (int)sp->width;
@@ -782,7 +772,7 @@ static bool control(StrBuf *out, const Spec *sp, long col)
     case 'e': case 'f': case 'g': return float_out(out, sp);
     case 'b': case 'B': case 'x': case 'X': case '+': case '#': return integer_out(out, sp);
     case 'c': return c_out(out, sp);
-    case '~': return char_out(out, '~', sp);
+    case '~': return char_out(out, make_small('~'), sp);
     case 'n':
         if (sp->width < 0) {
             sb_putc(out, '\n');
