@@ -15,10 +15,10 @@
  *
  * Anything OTP rejects (a bad control sequence, a wrong argument type, arguments left over or
  * missing, a field width smaller than the precision, ...) makes fmt_format return false:
- * io_lib:format/2 and io:format/2 then raise error:badarg. Three places where we refuse
- * what OTP's io_lib:format accepts, because its result could not be written anywhere:
- * ~tc, ~ts and ~.*c pad characters that are not Unicode code points (negative or above
- * 16#10FFFF).
+ * io_lib:format/2 and io:format/2 then raise error:badarg. We also refuse what OTP's
+ * io_lib:format accepts but no device could write: a ~tc character, a ~ts list element or a
+ * ".*" pad character that is not a Unicode code point (negative or above 16#10FFFF), when it
+ * would appear in the output.
  *
  * Known difference, for lack of a printer option in print.h: ~lp / ~lP print like ~p (OTP
  * shows lists and binaries as numbers with l). Characters are counted as code points where
