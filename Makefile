@@ -70,7 +70,18 @@ $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
 
-$(LIBHSRT): $(RT_OBJ)
+# The stdlib's Erlang sources, embedded in the binary as C strings (code.h); the real stdlib
+# (runtime/stdlib) shadows the bootstrap modules (runtime/stdlib_boot) of the same name.
+STDLIB_ERL := $(wildcard runtime/stdlib/*.erl) $(wildcard runtime/stdlib_boot/*.erl)
+EMBED_C := $(BUILD)/gen/stdlib_embed.c
+EMBED_OBJ := $(BUILD)/gen/stdlib_embed.o
+$(EMBED_C): $(STDLIB_ERL) scripts/embed-stdlib.sh
+	@mkdir -p $(dir $@)
+	scripts/embed-stdlib.sh $(STDLIB_ERL) > $@.tmp && mv $@.tmp $@
+$(EMBED_OBJ): $(EMBED_C)
+	$(CC) $(CFLAGS_ALL) -c $< -o $@
+
+$(LIBHSRT): $(RT_OBJ) $(EMBED_OBJ)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 $(LIBHSAGENT): $(AGENT_OBJ)

@@ -44,7 +44,19 @@ typedef struct Process {
     Term arg_reg[PROC_DEF_ARG_REGS];
     Term *extra_arg_reg;     /* when arity > PROC_DEF_ARG_REGS */
     Term initial_call[3];    /* {M, F, A} atoms and arity as a small */
+    /* The VM's mailbox until issue 4's signal queue: messages a process sent itself, on its own
+     * heap (GC roots). recv_pos is where receive's scan stands. */
+    Term *msgs;
+    unsigned n_msgs, cap_msgs, recv_pos;
+    Term result;             /* the value the initial call returned (vm_run's VM_DONE) */
 } Process;
+
+/* process.c: a fresh process with a default heap (233 words), pid <0.N.0>, and its end. */
+Process *process_new(void);
+void process_free(Process *p);
+/* Sets p up to call the code at entry with these arguments, returning to the VM's normal_exit
+ * (the stack's first word). vm_run then runs it. */
+void process_setup_call(Process *p, const void *entry, const Term *args, unsigned arity);
 
 /* Raise helpers for BIFs: set the exception and return NONVALUE. */
 static inline Term proc_raise(Process *p, Term class_, Term reason)

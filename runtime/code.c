@@ -1,0 +1,325 @@
+/*
+ * code.c — module loading: threading compiled code, the export table, module search.
+ */
+#include "code.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "atom.h"
+#include "lang/compile.h"
+
+static void *xrealloc(void *p, size_t n)
+{
+    void *q = realloc(p, n ? n : 1);
+    if (!q) abort();
+    return q;
+}
+
+#define GROW(arr, n, cap)                                                   \
+    do {                                                                    \
+        if ((n) == (cap)) {                                                 \
+            (cap) = (cap) ? 2 * (cap) : 64;                                 \
+            (arr) = xrealloc((arr), (cap) * sizeof *(arr));                 \
+        }                                                                   \
+    } while (0)
+
+/* ---- the compiler's buffer ---------------------------------------------------------- */
+
+void codebuf_emit(CodeBuf *cb, Instr w)
+{
+    GROW(cb->w, cb->n, cb->cap);
+    cb->w[cb->n++] = w;
+}
+
+unsigned codebuf_new_label(CodeBuf *cb)
+{
+    GROW(cb->labels, cb->n_labels, cb->cap_labels);
+    cb->labels[cb->n_labels] = (size_t)-1;
+    return (unsigned)cb->n_labels++;
+}
+
+void codebuf_bind_label(CodeBuf *cb, unsigned label) { cb->labels[label] = cb->n; }
+
+unsigned codebuf_import(CodeBuf *cb, Term m, Term f, unsigned a)
+{
+    for (size_t i = 0; i < cb->n_imports; i++)
+        if (cb->imports[i].module == m && cb->imports[i].name == f && cb->imports[i].arity == a)
+            return (unsigned)i;
+    GROW(cb->imports, cb->n_imports, cb->cap_imports);
+    cb->imports[cb->n_imports] = (CodeImport){m, f, a};
+    return (unsigned)cb->n_imports++;
+}
+
+void codebuf_line(CodeBuf *cb, int line)
+{
+    if (cb->n_lines && cb->lines[cb->n_lines - 1].line == line &&
+        cb->lines[cb->n_lines - 1].offset <= cb->n)
+        return;
+    if (cb->n_lines && cb->lines[cb->n_lines - 1].offset == cb->n) {
+        cb->lines[cb->n_lines - 1].line = line;
+        return;
+    }
+    GROW(cb->lines, cb->n_lines, cb->cap_lines);
+    cb->lines[cb->n_lines++] = (CodeLine){(uint32_t)cb->n, line};
+}
+
+void codebuf_free(CodeBuf *cb)
+{
+    free(cb->w);
+    free(cb->labels);
+    free(cb->imports);
+    free(cb->fundefs);
+    free(cb->exports);
+    free(cb->funcs);
+    free(cb->lines);
+    memset(cb, 0, sizeof *cb);
+}
+
+/* ---- the export table ---------------------------------------------------------------- */
+
+static Export **exp_slots;
+static size_t exp_cap, exp_count;
+
+static size_t exp_hash(Term m, Term f, unsigned a)
+{
+    uint64_t h = (m * 0x9E3779B97F4A7C15u) ^ (f * 0xC2B2AE3D27D4EB4Fu) ^ (a * 0x165667B19E3779F9u);
+    h ^= h >> 31;
+    return (size_t)(h * 0x94D049BB133111EBu >> 13);
+}
+
+static void exp_insert(Export *e)
+{
+    size_t i = exp_hash(e->module, e->name, e->arity) & (exp_cap - 1);
+    while (exp_slots[i]) i = (i + 1) & (exp_cap - 1);
+    exp_slots[i] = e;
+}
+
+Export *code_export(Term m, Term f, unsigned a)
+{
+    if (exp_cap) {
+        for (size_t i = exp_hash(m, f, a) & (exp_cap - 1); exp_slots[i]; i = (i + 1) & (exp_cap - 1)) {
+            Export *e = exp_slots[i];
+            if (e->module == m && e->name == f && e->arity == a) return e;
+        }
+    }
+    if (2 * (exp_count + 1) > exp_cap) {
+        Export **old = exp_slots;
+        size_t oldcap = exp_cap;
+        exp_cap = exp_cap ? 2 * exp_cap : 1024;
+        exp_slots = calloc(exp_cap, sizeof *exp_slots);
+        if (!exp_slots) abort();
+        for (size_t i = 0; i < oldcap; i++)
+            if (old[i]) exp_insert(old[i]);
+        free(old);
+    }
+    Export *e = calloc(1, sizeof *e);
+    if (!e) abort();
+    e->module = m;
+    e->name = f;
+    e->arity = a;
+    exp_insert(e);
+    exp_count++;
+    return e;
+}
+
+bool code_resolve(Export *e)
+{
+    if (e->code || e->bif) return true;
+    if (!e->resolved) {
+        e->resolved = true;
+        e->bif = bif_lookup(e->module, e->name, e->arity);
+        if (e->bif) return true;
+    }
+    if (!code_find_module(e->module)) code_ensure_loaded(e->module);
+    return e->code || e->bif;
+}
+
+/* ---- modules --------------------------------------------------------------------------- */
+
+static Module **modules;
+static size_t n_modules, cap_modules;
+
+Module *code_find_module(Term name)
+{
+    for (size_t i = 0; i < n_modules; i++)
+        if (modules[i]->name == name) return modules[i];
+    return NULL;
+}
+
+static int cmp_func(const void *a, const void *b)
+{
+    const CodeFunc *x = a, *y = b;
+    return x->offset < y->offset ? -1 : x->offset > y->offset;
+}
+
+/* Lists cb's instructions (HEAPSCOPE_DISASM=1): a debugging aid for the compiler. */
+static void code_disasm(const CodeBuf *cb, FILE *out)
+{
+    size_t i = 0;
+    while (i < cb->n) {
+        unsigned op = (unsigned)cb->w[i];
+        fprintf(out, "%5zu %s", i, op < OPC_COUNT ? vm_opcode_names[op] : "?");
+        i++;
+        for (const char *k = op < OPC_COUNT ? vm_opcode_kinds[op] : ""; *k; k++) {
+            Instr w = cb->w[i++];
+            if (*k == 's' || *k == 'd') {
+                if (vm_operand_is_reg(w)) fprintf(out, " %c%lu", (w & 4) ? 'y' : 'x', (unsigned long)(w >> 3));
+                else fprintf(out, " #%lx", (unsigned long)w);
+            } else if (*k == 'L' || *k == 'c') {
+                fprintf(out, " L%lu(@%ld)", (unsigned long)w, w ? (long)cb->labels[w] : -1L);
+            } else if (*k == 'n') {
+                fprintf(out, " n=%lu:", (unsigned long)w);
+                for (Instr j = 0; j < w; j++) {
+                    Instr v = cb->w[i++];
+                    if (vm_operand_is_reg(v)) fprintf(out, " %c%lu", (v & 4) ? 'y' : 'x', (unsigned long)(v >> 3));
+                    else fprintf(out, " #%lx", (unsigned long)v);
+                }
+            } else {
+                fprintf(out, " %lu", (unsigned long)w);
+            }
+        }
+        fputc('\n', out);
+    }
+}
+
+Module *code_load(Term name, const char *file, CodeBuf *cb)
+{
+    if (code_find_module(name)) return NULL;
+    const void *const *addrs = vm_opcode_addrs();
+    Module *m = calloc(1, sizeof *m);
+    if (!m) abort();
+    m->name = name;
+    m->file = strdup(file);
+    m->code = xrealloc(NULL, (cb->n + 1) * sizeof(Instr));
+    m->code_len = cb->n;
+    m->n_funs = cb->n_fundefs;
+    m->funs = xrealloc(NULL, (m->n_funs + 1) * sizeof *m->funs);
+    for (size_t i = 0; i < m->n_funs; i++) {
+        FunEntry *fe = calloc(1, sizeof *fe);
+        if (!fe) abort();
+        fe->module = name;
+        fe->name = cb->fundefs[i].name;
+        fe->arity = cb->fundefs[i].arity;
+        fe->index = (uint32_t)i;
+        fe->uniq = (uint32_t)(term_phash2(name) + i * 7919u) & 0x7FFFFFF;
+        fe->code = m->code + cb->labels[cb->fundefs[i].label];
+        m->funs[i] = fe;
+    }
+    Export **imports = xrealloc(NULL, (cb->n_imports + 1) * sizeof *imports);
+    for (size_t i = 0; i < cb->n_imports; i++)
+        imports[i] = code_export(cb->imports[i].module, cb->imports[i].name, cb->imports[i].arity);
+    /* Thread the code: every operand kind becomes what the VM reads directly. */
+    size_t i = 0;
+    while (i < cb->n) {
+        unsigned op = (unsigned)cb->w[i];
+        m->code[i] = (Instr)addrs[op];
+        i++;
+        for (const char *k = vm_opcode_kinds[op]; *k; k++) {
+            Instr w = cb->w[i];
+            switch (*k) {
+            case 'L':
+                m->code[i] = w ? (Instr)(m->code + cb->labels[w]) : 0;
+                break;
+            case 'c': {
+                m->code[i] = (Instr)make_catch(vm_catch_register(m->code + cb->labels[w]));
+                break;
+            }
+            case 'e': m->code[i] = (Instr)imports[w]; break;
+            case 'f': m->code[i] = (Instr)m->funs[w]; break;
+            case 'n': {
+                m->code[i] = w;
+                for (Instr j = 0; j < w; j++) {
+                    i++;
+                    m->code[i] = cb->w[i];
+                }
+                break;
+            }
+            default: m->code[i] = w; break;
+            }
+            i++;
+        }
+    }
+    free(imports);
+    m->n_funcs = cb->n_funcs;
+    m->funcs = xrealloc(NULL, (m->n_funcs + 1) * sizeof *m->funcs);
+    memcpy(m->funcs, cb->funcs, m->n_funcs * sizeof *m->funcs);
+    qsort(m->funcs, m->n_funcs, sizeof *m->funcs, cmp_func);
+    m->n_lines = cb->n_lines;
+    m->lines = xrealloc(NULL, (m->n_lines + 1) * sizeof *m->lines);
+    memcpy(m->lines, cb->lines, m->n_lines * sizeof *m->lines);
+    for (size_t k = 0; k < cb->n_exports; k++) {
+        Export *e = code_export(name, cb->exports[k].name, cb->exports[k].arity);
+        e->code = m->code + cb->labels[cb->exports[k].label];
+    }
+    GROW(modules, n_modules, cap_modules);
+    modules[n_modules++] = m;
+    if (getenv("HEAPSCOPE_DISASM")) code_disasm(cb, stderr);
+    return m;
+}
+
+bool code_lookup(const Instr *addr, Module **mod, const CodeFunc **fn, int *line)
+{
+    for (size_t i = 0; i < n_modules; i++) {
+        Module *m = modules[i];
+        if (addr < m->code || addr > m->code + m->code_len) continue;
+        uint32_t off = (uint32_t)(addr - m->code);
+        const CodeFunc *best = NULL;
+        for (size_t k = 0; k < m->n_funcs; k++) {
+            if (m->funcs[k].offset <= off) best = &m->funcs[k];
+            else break;
+        }
+        int ln = best ? best->line : 0;
+        size_t lo = 0, hi = m->n_lines;
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            if (m->lines[mid].offset <= off) lo = mid + 1;
+            else hi = mid;
+        }
+        if (lo > 0 && best && m->lines[lo - 1].offset >= best->offset) ln = m->lines[lo - 1].line;
+        *mod = m;
+        *fn = best;
+        *line = ln;
+        return best != NULL;
+    }
+    return false;
+}
+
+/* ---- finding modules ------------------------------------------------------------------- */
+
+static char **paths;
+static size_t n_paths, cap_paths;
+
+void code_add_path(const char *dir)
+{
+    GROW(paths, n_paths, cap_paths);
+    paths[n_paths++] = strdup(dir);
+}
+
+Module *code_load_file(const char *path)
+{
+    return compile_and_load(path, NULL, 0);
+}
+
+Module *code_ensure_loaded(Term name)
+{
+    Module *m = code_find_module(name);
+    if (m) return m;
+    size_t len;
+    const char *nm = atom_name(name, &len);
+    char buf[4096];
+    for (size_t i = 0; i < n_paths; i++) {
+        snprintf(buf, sizeof buf, "%s/%.*s.erl", paths[i], (int)len, nm);
+        struct stat st;
+        if (stat(buf, &st) == 0) return compile_and_load(buf, NULL, 0);
+    }
+    for (const EmbeddedModule *em = code_embedded_modules; em->name; em++) {
+        if (strlen(em->name) == len && !memcmp(em->name, nm, len)) {
+            snprintf(buf, sizeof buf, "%s.erl", em->name);
+            return compile_and_load(buf, em->source, em->len);
+        }
+    }
+    return NULL;
+}

@@ -1,0 +1,110 @@
+/*
+ * code.h — loaded modules: threaded code, the export table, fun entries and line tables.
+ *
+ * A module is compiled (lang/compile.c) into a CodeBuf of opcode numbers and symbolic
+ * operands; code_load threads it (opcode numbers become handler addresses, labels code
+ * pointers, imports Export pointers) and registers its exports. Code is never unloaded: every
+ * Export, FunEntry and code pointer lives as long as the runtime.
+ *
+ * The export table maps {M, F, A} to an Export: the entry address of a loaded Erlang
+ * function, or a BIF, or neither yet (a call to it tries to load M first, then raises undef).
+ * Modules are found on demand: the program's directory, -pa directories, then the stdlib
+ * embedded in the binary. [loading: owner thread only for now — one scheduler]
+ */
+#ifndef HS_CODE_H
+#define HS_CODE_H
+
+#include "bif/bif.h"
+#include "vm.h"
+
+typedef struct Export {
+    Term module, name;
+    unsigned arity;
+    const Instr *code;     /* NULL until a module defining it is loaded */
+    const BifDef *bif;     /* when M:F/A is a BIF */
+    bool resolved;         /* bif lookup done */
+} Export;
+
+/* Where code addresses come from, for stacktraces. */
+typedef struct CodeFunc {
+    uint32_t offset;       /* first word of the function */
+    Term name;
+    unsigned arity;
+    int line;              /* the line of the function head */
+} CodeFunc;
+
+typedef struct CodeLine {
+    uint32_t offset;
+    int line;
+} CodeLine;
+
+typedef struct Module {
+    Term name;
+    char *file;            /* as given to the compiler, e.g. "x.erl" */
+    Instr *code;
+    size_t code_len;
+    CodeFunc *funcs;
+    size_t n_funcs;
+    CodeLine *lines;
+    size_t n_lines;
+    FunEntry **funs;
+    size_t n_funs;
+} Module;
+
+/* The growable image the compiler produces. Operand words are symbolic (see vm.h kinds):
+ * labels are label numbers, imports indexes into `imports`, funs indexes into `funs`. */
+typedef struct CodeImport { Term module, name; unsigned arity; } CodeImport;
+typedef struct CodeFunDef { Term name; unsigned arity, nfree; unsigned label; } CodeFunDef;
+typedef struct CodeExportDef { Term name; unsigned arity; unsigned label; } CodeExportDef;
+typedef struct CodeBuf {
+    Instr *w;
+    size_t n, cap;
+    size_t *labels;        /* label number -> word offset */
+    size_t n_labels, cap_labels;
+    CodeImport *imports;
+    size_t n_imports, cap_imports;
+    CodeFunDef *fundefs;
+    size_t n_fundefs, cap_fundefs;
+    CodeExportDef *exports;
+    size_t n_exports, cap_exports;
+    CodeFunc *funcs;       /* offsets are word offsets into w */
+    size_t n_funcs, cap_funcs;
+    CodeLine *lines;
+    size_t n_lines, cap_lines;
+} CodeBuf;
+
+void codebuf_emit(CodeBuf *cb, Instr w);
+unsigned codebuf_new_label(CodeBuf *cb);
+void codebuf_bind_label(CodeBuf *cb, unsigned label);
+unsigned codebuf_import(CodeBuf *cb, Term m, Term f, unsigned a);
+void codebuf_line(CodeBuf *cb, int line);
+void codebuf_free(CodeBuf *cb);
+
+/* Threads cb into a new module and registers its exports. Returns NULL (and leaves nothing
+ * registered) if the module is already loaded. file is copied. */
+Module *code_load(Term name, const char *file, CodeBuf *cb);
+
+/* The export entry for M:F/A, created empty if needed. Never NULL. */
+Export *code_export(Term m, Term f, unsigned a);
+/* Resolves e: looks for a BIF, loads M if it is not loaded. True when e is callable. */
+bool code_resolve(Export *e);
+Module *code_find_module(Term name);
+/* Loads module `name` from the search path or the embedded stdlib; NULL if not found. Compile
+ * errors are printed to stderr. */
+Module *code_ensure_loaded(Term name);
+/* Compiles and loads a file; NULL after printing errors (diagnostics go to stderr). */
+Module *code_load_file(const char *path);
+/* Directories searched for NAME.erl, in order (the program's directory first). */
+void code_add_path(const char *dir);
+
+/* Stacktrace support: the module and function holding a code address. */
+bool code_lookup(const Instr *addr, Module **mod, const CodeFunc **fn, int *line);
+
+/* The normal_exit instruction: the return address of a process's initial call. */
+const Instr *code_normal_exit(void);
+
+/* Embedded stdlib sources (generated at build time; see the Makefile). */
+typedef struct EmbeddedModule { const char *name; const char *source; size_t len; } EmbeddedModule;
+extern const EmbeddedModule code_embedded_modules[];
+
+#endif

@@ -1,0 +1,1961 @@
+/*
+ * compile.c — forms to VM code (see compile.h for the scheme).
+ */
+#include "lang/compile.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "atom.h"
+#include "bignum.h"
+#include "bin.h"
+#include "literal.h"
+#include "lang/front.h"
+#include "map.h"
+
+int compile_had_errors;
+
+typedef Instr Opnd;
+
+typedef struct FuncSym { const char *name; int arity; unsigned label; } FuncSym;
+typedef struct RecDef { const char *name; Ast *decl; } RecDef;
+
+typedef struct Lambda {
+    Ast *node;
+    const char **freev;
+    int nfree;
+    unsigned fun_index;
+    unsigned label;
+} Lambda;
+
+typedef struct Var { const char *name; int slot; bool bound; } Var;
+
+typedef struct Ctx {
+    CodeBuf *cb;
+    Term mod;
+    const char *file;
+    Diags *diags;
+    bool failed;
+    FuncSym *funcs;
+    int n_funcs, cap_funcs;
+    RecDef *recs;
+    int n_recs, cap_recs;
+    Ast **imports; /* ATTR_IMPORT forms */
+    int n_imports, cap_imports;
+    Lambda *lambdas;
+    int n_lambdas, cap_lambdas;
+    /* the function being compiled */
+    const char *fname;
+    int farity;
+    int fun_counter;
+    Var *vars;
+    int n_vars, cap_vars;
+    int base_temp, cur_temp, max_slot;
+    size_t *frame_patch;
+    int n_patch, cap_patch;
+    unsigned gfail; /* in a guard: where failures go */
+    Process scratch;
+} Ctx;
+
+#define GROW(arr, n, cap)                                                    \
+    do {                                                                     \
+        if ((n) == (cap)) {                                                  \
+            (cap) = (cap) ? 2 * (cap) : 16;                                  \
+            (arr) = realloc((arr), (size_t)(cap) * sizeof *(arr));           \
+            if (!(arr)) abort();                                             \
+        }                                                                    \
+    } while (0)
+
+static void cerr(Ctx *c, const Ast *n, const char *fmt, const char *arg)
+{
+    if (!c->failed || c->diags->errors < 50)
+        diags_add(c->diags, c->file, n ? n->line : 0, n ? n->col : 0, DIAG_LINT, "", fmt, arg);
+    c->failed = true;
+}
+
+static Term atom_of(const Ast *n) { return atom_put(n->name, n->name_len); }
+static Term atom_s(const char *s) { return atom_put(s, strlen(s)); }
+
+/* ---- emission -------------------------------------------------------------------------- */
+
+static void E(Ctx *c, Instr w) { codebuf_emit(c->cb, w); }
+static unsigned new_label(Ctx *c) { return codebuf_new_label(c->cb); }
+static void bind_label(Ctx *c, unsigned l) { codebuf_bind_label(c->cb, l); }
+static void line(Ctx *c, const Ast *n) { if (n && n->line > 0) codebuf_line(c->cb, n->line); }
+static void frame_word(Ctx *c)
+{
+    GROW(c->frame_patch, c->n_patch, c->cap_patch);
+    c->frame_patch[c->n_patch++] = c->cb->n;
+    E(c, 0);
+}
+static void emit_move(Ctx *c, Opnd s, Opnd d)
+{
+    if (s == d) return;
+    E(c, OPC_move);
+    E(c, s);
+    E(c, d);
+}
+static void emit_jump(Ctx *c, unsigned l)
+{
+    E(c, OPC_jump);
+    E(c, l);
+}
+
+static int new_temp(Ctx *c)
+{
+    int t = c->cur_temp++;
+    if (c->cur_temp > c->max_slot) c->max_slot = c->cur_temp;
+    return t;
+}
+static Opnd temp(Ctx *c) { return vm_y((unsigned)new_temp(c)); }
+
+static bool is_lit(Opnd o) { return !vm_operand_is_reg(o); }
+
+/* ---- literals ---------------------------------------------------------------------------- */
+
+static Term lit(Term t) { return literal_copy(t); }
+
+static Term string_term(Ctx *c, const uint32_t *s, size_t n, Term tail)
+{
+    Term r = tail;
+    Term *hp = heap_halloc(&c->scratch.heap, 2 * n);
+    for (size_t i = n; i-- > 0;) r = cons_at(hp + 2 * i, make_small((Sint)s[i]), r);
+    return r;
+}
+
+/* ---- variables --------------------------------------------------------------------------- */
+
+static Var *var_find(Ctx *c, const char *name)
+{
+    for (int i = c->n_vars - 1; i >= 0; i--)
+        if (!strcmp(c->vars[i].name, name)) return &c->vars[i];
+    return NULL;
+}
+
+static Var *var_add(Ctx *c, const char *name, int slot)
+{
+    GROW(c->vars, c->n_vars, c->cap_vars);
+    c->vars[c->n_vars] = (Var){name, slot, false};
+    return &c->vars[c->n_vars++];
+}
+
+static bool is_wild(const Ast *n) { return n->kind == A_VAR && !strcmp(n->name, "_"); }
+
+typedef void (*VisitFn)(Ctx *c, Ast *n, void *arg);
+
+/* Calls fn on every A_VAR below n; funs are entered only when into_funs. */
+static void each_var(Ctx *c, Ast *n, bool into_funs, VisitFn fn, void *arg)
+{
+    if (!n) return;
+    if (n->kind == A_VAR) {
+        if (!is_wild(n)) fn(c, n, arg);
+        return;
+    }
+    if (!into_funs && (n->kind == A_FUN || n->kind == A_NAMED_FUN)) return;
+    each_var(c, n->a, into_funs, fn, arg);
+    each_var(c, n->b, into_funs, fn, arg);
+    each_var(c, n->c, into_funs, fn, arg);
+    AstList *ls[4] = {&n->l1, &n->l2, &n->l3, &n->l4};
+    for (int k = 0; k < 4; k++)
+        for (int i = 0; i < ls[k]->n; i++) each_var(c, ls[k]->v[i], into_funs, fn, arg);
+}
+
+static void assign_slot(Ctx *c, Ast *n, void *arg)
+{
+    (void)arg;
+    if (!var_find(c, n->name)) var_add(c, n->name, c->cur_temp++);
+}
+
+typedef struct NameSet { const char **v; int n, cap; } NameSet;
+static bool ns_has(const NameSet *s, const char *name)
+{
+    for (int i = 0; i < s->n; i++)
+        if (!strcmp(s->v[i], name)) return true;
+    return false;
+}
+static void ns_add(NameSet *s, const char *name)
+{
+    if (ns_has(s, name)) return;
+    GROW(s->v, s->n, s->cap);
+    s->v[s->n++] = name;
+}
+static void collect_name(Ctx *c, Ast *n, void *arg)
+{
+    (void)c;
+    ns_add(arg, n->name);
+}
+
+static bool *bound_save(Ctx *c)
+{
+    bool *b = malloc((size_t)(c->n_vars + 1) * sizeof *b);
+    if (!b) abort();
+    for (int i = 0; i < c->n_vars; i++) b[i] = c->vars[i].bound;
+    return b;
+}
+static void bound_restore(Ctx *c, const bool *b, int n)
+{
+    for (int i = 0; i < c->n_vars && i < n; i++) c->vars[i].bound = b[i];
+}
+static void bound_union(Ctx *c, bool *acc)
+{
+    for (int i = 0; i < c->n_vars; i++) acc[i] = acc[i] || c->vars[i].bound;
+}
+
+/* ---- forward declarations ---------------------------------------------------------------- */
+
+static Opnd cexpr(Ctx *c, Ast *e, bool tail);
+static Opnd cbody(Ctx *c, AstList *body, bool tail);
+static void cmatch(Ctx *c, Ast *p, Opnd v, unsigned fail);
+static void cguards(Ctx *c, AstList *guards, unsigned fail);
+static void ctest(Ctx *c, Ast *e, unsigned fail);
+
+static Opnd ret(Ctx *c, Opnd v, bool tail)
+{
+    if (tail) {
+        emit_move(c, v, vm_x(0));
+        E(c, OPC_deallocate);
+        frame_word(c);
+        E(c, OPC_ret);
+    }
+    return v;
+}
+
+/* ---- records ----------------------------------------------------------------------------- */
+
+static RecDef *rec_find(Ctx *c, const Ast *at, const char *name)
+{
+    for (int i = 0; i < c->n_recs; i++)
+        if (!strcmp(c->recs[i].name, name)) return &c->recs[i];
+    cerr(c, at, "record %s undefined", name);
+    return NULL;
+}
+static int rec_size(const RecDef *r) { return r->decl->l1.n + 1; }
+static int rec_field_index(Ctx *c, const RecDef *r, const Ast *f)
+{
+    for (int i = 0; i < r->decl->l1.n; i++)
+        if (!strcmp(r->decl->l1.v[i]->a->name, f->name)) return i + 2;
+    cerr(c, f, "field %s undefined in record", f->name);
+    return 2;
+}
+
+/* ---- expressions ------------------------------------------------------------------------- */
+
+static Opnd fold2(Ctx *c, VmOp op, Opnd a, Opnd b)
+{
+    if (!is_lit(a) || !is_lit(b)) return 0;
+    if (op == VOP_APPEND || op == VOP_SUBTRACT) return 0;
+    Term r = vm_binop(&c->scratch, op, (Term)a, (Term)b);
+    if (r == NONVALUE) return 0;
+    return lit(r);
+}
+
+static bool op_of(const char *name, bool unary, VmOp *op)
+{
+    static const struct { const char *n; VmOp op; } bin[] = {
+        {"+", VOP_ADD}, {"-", VOP_SUB}, {"*", VOP_MUL}, {"/", VOP_FDIV}, {"div", VOP_IDIV},
+        {"rem", VOP_REM}, {"band", VOP_BAND}, {"bor", VOP_BOR}, {"bxor", VOP_BXOR},
+        {"bsl", VOP_BSL}, {"bsr", VOP_BSR}, {"and", VOP_AND}, {"or", VOP_OR}, {"xor", VOP_XOR},
+        {"++", VOP_APPEND}, {"--", VOP_SUBTRACT}};
+    if (unary) {
+        if (!strcmp(name, "-")) *op = VOP_NEG;
+        else if (!strcmp(name, "+")) *op = VOP_PLUS;
+        else if (!strcmp(name, "bnot")) *op = VOP_BNOT;
+        else if (!strcmp(name, "not")) *op = VOP_NOT;
+        else return false;
+        return true;
+    }
+    for (size_t i = 0; i < sizeof bin / sizeof bin[0]; i++)
+        if (!strcmp(name, bin[i].n)) {
+            *op = bin[i].op;
+            return true;
+        }
+    return false;
+}
+
+static bool cmp_of(const char *name, VmCmp *cmp, bool *swap)
+{
+    *swap = false;
+    if (!strcmp(name, "=:=")) *cmp = VC_EQ_EXACT;
+    else if (!strcmp(name, "=/=")) *cmp = VC_NE_EXACT;
+    else if (!strcmp(name, "==")) *cmp = VC_EQ;
+    else if (!strcmp(name, "/=")) *cmp = VC_NE;
+    else if (!strcmp(name, "<")) *cmp = VC_LT;
+    else if (!strcmp(name, ">=")) *cmp = VC_GE;
+    else if (!strcmp(name, ">")) { *cmp = VC_LT; *swap = true; }
+    else if (!strcmp(name, "=<")) { *cmp = VC_GE; *swap = true; }
+    else return false;
+    return true;
+}
+
+static const struct { const char *name; VmTest t; } type_tests[] = {
+    {"is_integer", VT_INTEGER}, {"is_float", VT_FLOAT}, {"is_number", VT_NUMBER},
+    {"is_atom", VT_ATOM}, {"is_boolean", VT_BOOLEAN}, {"is_list", VT_LIST},
+    {"is_tuple", VT_TUPLE}, {"is_binary", VT_BINARY}, {"is_bitstring", VT_BITSTRING},
+    {"is_pid", VT_PID}, {"is_port", VT_PORT}, {"is_reference", VT_REFERENCE},
+    {"is_function", VT_FUNCTION}, {"is_map", VT_MAP},
+};
+
+static bool type_test_of(const char *name, VmTest *t)
+{
+    for (size_t i = 0; i < sizeof type_tests / sizeof type_tests[0]; i++)
+        if (!strcmp(type_tests[i].name, name)) {
+            *t = type_tests[i].t;
+            return true;
+        }
+    return false;
+}
+
+/* Is e a test in a guard or a boolean-valued expression we compile as jumps? */
+static bool is_test_expr(const Ast *e)
+{
+    if (e->kind == A_OP && e->b) {
+        VmCmp k;
+        bool sw;
+        if (cmp_of(e->name, &k, &sw)) return true;
+        if (!strcmp(e->name, "andalso") || !strcmp(e->name, "orelse")) return true;
+    }
+    if (e->kind == A_CALL && e->a->kind == A_ATOM) {
+        VmTest t;
+        if (type_test_of(e->a->name, &t) && e->l1.n == 1) return true;
+        if (!strcmp(e->a->name, "is_record") && (e->l1.n == 2 || e->l1.n == 3)) return true;
+        if (!strcmp(e->a->name, "is_function") && e->l1.n == 2) return true;
+    }
+    return false;
+}
+
+/* Compiles e as a test: falls through when true, jumps to fail otherwise. */
+static void ctest(Ctx *c, Ast *e, unsigned fail)
+{
+    if (e->kind == A_OP && e->b) {
+        VmCmp k;
+        bool sw;
+        if (cmp_of(e->name, &k, &sw)) {
+            int mark = c->cur_temp;
+            Opnd a = cexpr(c, e->a, false), b = cexpr(c, e->b, false);
+            line(c, e);
+            E(c, OPC_cmp);
+            E(c, fail);
+            E(c, k);
+            E(c, sw ? b : a);
+            E(c, sw ? a : b);
+            c->cur_temp = mark;
+            return;
+        }
+        if (!strcmp(e->name, "andalso") && c->gfail) {
+            ctest(c, e->a, fail);
+            ctest(c, e->b, fail);
+            return;
+        }
+        if (!strcmp(e->name, "orelse") && c->gfail) {
+            unsigned ok = new_label(c), next = new_label(c);
+            ctest(c, e->a, next);
+            emit_jump(c, ok);
+            bind_label(c, next);
+            ctest(c, e->b, fail);
+            bind_label(c, ok);
+            return;
+        }
+    }
+    if (e->kind == A_OP && !e->b && !strcmp(e->name, "not") && c->gfail) {
+        unsigned ok = new_label(c);
+        ctest(c, e->a, ok);
+        emit_jump(c, fail);
+        bind_label(c, ok);
+        return;
+    }
+    if (e->kind == A_CALL && e->a->kind == A_ATOM) {
+        VmTest t;
+        if (type_test_of(e->a->name, &t) && e->l1.n == 1) {
+            int mark = c->cur_temp;
+            Opnd a = cexpr(c, e->l1.v[0], false);
+            E(c, OPC_test);
+            E(c, fail);
+            E(c, t);
+            E(c, a);
+            c->cur_temp = mark;
+            return;
+        }
+        if (!strcmp(e->a->name, "is_function") && e->l1.n == 2) {
+            int mark = c->cur_temp;
+            Opnd a = cexpr(c, e->l1.v[0], false), b = cexpr(c, e->l1.v[1], false);
+            E(c, OPC_is_fun_arity);
+            E(c, fail);
+            E(c, a);
+            E(c, b);
+            c->cur_temp = mark;
+            return;
+        }
+        if (!strcmp(e->a->name, "is_record") && e->l1.n >= 2 && e->l1.v[1]->kind == A_ATOM) {
+            int mark = c->cur_temp;
+            Opnd a = cexpr(c, e->l1.v[0], false);
+            int size = 0;
+            if (e->l1.n == 3 && e->l1.v[2]->kind == A_INTEGER) size = (int)e->l1.v[2]->ival;
+            else if (e->l1.n == 2) {
+                RecDef *r = rec_find(c, e, e->l1.v[1]->name);
+                size = r ? rec_size(r) : 1;
+            }
+            E(c, OPC_is_record);
+            E(c, fail);
+            E(c, a);
+            E(c, atom_of(e->l1.v[1]));
+            E(c, (Instr)size);
+            c->cur_temp = mark;
+            return;
+        }
+    }
+    if (e->kind == A_ATOM && !strcmp(e->name, "true")) return;
+    int mark = c->cur_temp;
+    Opnd v = cexpr(c, e, false);
+    E(c, OPC_cmp);
+    E(c, fail);
+    E(c, VC_EQ_EXACT);
+    E(c, v);
+    E(c, AM(true));
+    c->cur_temp = mark;
+}
+
+static void cguards(Ctx *c, AstList *guards, unsigned fail)
+{
+    if (guards->n == 0) return;
+    unsigned saved = c->gfail;
+    unsigned ok = new_label(c);
+    for (int i = 0; i < guards->n; i++) {
+        unsigned next = i + 1 < guards->n ? new_label(c) : fail;
+        c->gfail = next;
+        AstList *tests = &guards->v[i]->l1;
+        for (int k = 0; k < tests->n; k++) ctest(c, tests->v[k], next);
+        if (i + 1 < guards->n) {
+            emit_jump(c, ok);
+            bind_label(c, next);
+        }
+    }
+    bind_label(c, ok);
+    c->gfail = saved;
+}
+
+/* A boolean value from a test. */
+static Opnd test_value(Ctx *c, Ast *e, bool tail)
+{
+    unsigned f = new_label(c), end = new_label(c);
+    int mark = c->cur_temp;
+    ctest(c, e, f);
+    c->cur_temp = mark;
+    Opnd d = temp(c);
+    emit_move(c, AM(true), d);
+    emit_jump(c, end);
+    bind_label(c, f);
+    emit_move(c, AM(false), d);
+    bind_label(c, end);
+    return ret(c, d, tail);
+}
+
+static Opnd build_tuple(Ctx *c, const Opnd *el, int n)
+{
+    if (n == 0) return literal_empty_tuple();
+    bool all_lit = true;
+    for (int i = 0; i < n; i++) all_lit = all_lit && is_lit(el[i]);
+    if (all_lit) {
+        Term *hp = heap_halloc(&c->scratch.heap, (Uint)n + 1);
+        hp[0] = make_tuple_header((Uint)n);
+        for (int i = 0; i < n; i++) hp[1 + i] = el[i];
+        return lit(make_boxed(hp));
+    }
+    E(c, OPC_test_heap);
+    E(c, (Instr)n + 1);
+    E(c, 0);
+    Opnd d = temp(c);
+    E(c, OPC_put_tuple);
+    E(c, (Instr)n);
+    for (int i = 0; i < n; i++) E(c, el[i]);
+    E(c, d);
+    return d;
+}
+
+static Opnd build_cons(Ctx *c, Opnd h, Opnd t)
+{
+    if (is_lit(h) && is_lit(t)) {
+        Term *hp = heap_halloc(&c->scratch.heap, 2);
+        return lit(cons_at(hp, h, t));
+    }
+    E(c, OPC_test_heap);
+    E(c, 2);
+    E(c, 0);
+    Opnd d = temp(c);
+    E(c, OPC_put_list);
+    E(c, h);
+    E(c, t);
+    E(c, d);
+    return d;
+}
+
+/* Arguments into x0..x(n-1). */
+static void load_args(Ctx *c, const Opnd *a, int n)
+{
+    for (int i = 0; i < n; i++) emit_move(c, a[i], vm_x((unsigned)i));
+}
+
+static Opnd *eval_args(Ctx *c, AstList *args)
+{
+    Opnd *a = malloc((size_t)(args->n + 2) * sizeof *a);
+    if (!a) abort();
+    for (int i = 0; i < args->n; i++) a[i] = cexpr(c, args->v[i], false);
+    return a;
+}
+
+static Opnd call_result(Ctx *c, bool tail)
+{
+    if (tail) return AM(ok);
+    Opnd d = temp(c);
+    emit_move(c, vm_x(0), d);
+    return d;
+}
+
+static FuncSym *func_find(Ctx *c, const char *name, int arity)
+{
+    for (int i = 0; i < c->n_funcs; i++)
+        if (c->funcs[i].arity == arity && !strcmp(c->funcs[i].name, name)) return &c->funcs[i];
+    return NULL;
+}
+
+/* erl_internal:bif/2: the auto-imported BIFs. */
+static bool auto_imported(const char *name, int arity)
+{
+    static const char *const bifs[] = {
+        "abs/1", "apply/2", "apply/3", "atom_to_binary/1", "atom_to_binary/2", "atom_to_list/1",
+        "binary_part/2", "binary_part/3", "binary_to_atom/1", "binary_to_atom/2",
+        "binary_to_existing_atom/1", "binary_to_existing_atom/2", "binary_to_integer/1",
+        "binary_to_integer/2", "binary_to_float/1", "binary_to_list/1", "binary_to_list/3",
+        "binary_to_term/1", "binary_to_term/2", "bit_size/1", "bitstring_to_list/1",
+        "byte_size/1", "ceil/1", "check_process_code/2", "date/0", "demonitor/1",
+        "demonitor/2", "disconnect_node/1", "element/2", "erase/0", "erase/1", "error/1",
+        "error/2", "error/3", "exit/1", "exit/2", "float/1", "float_to_binary/1",
+        "float_to_binary/2", "float_to_list/1", "float_to_list/2", "floor/1",
+        "garbage_collect/0", "garbage_collect/1", "garbage_collect/2", "get/0", "get/1",
+        "get_keys/0", "get_keys/1", "group_leader/0", "halt/0", "halt/1", "halt/2", "hd/1",
+        "integer_to_binary/1", "integer_to_binary/2", "integer_to_list/1",
+        "integer_to_list/2", "iolist_size/1", "iolist_to_binary/1", "is_alive/0",
+        "is_atom/1", "is_binary/1", "is_bitstring/1", "is_boolean/1", "is_float/1",
+        "is_function/1", "is_function/2", "is_integer/1", "is_list/1", "is_map/1",
+        "is_map_key/2", "is_number/1", "is_pid/1", "is_port/1", "is_process_alive/1",
+        "is_record/2", "is_record/3", "is_reference/1", "is_tuple/1", "length/1", "link/1",
+        "list_to_atom/1", "list_to_binary/1", "list_to_bitstring/1",
+        "list_to_existing_atom/1", "list_to_float/1", "list_to_integer/1",
+        "list_to_integer/2", "list_to_pid/1", "list_to_ref/1", "list_to_tuple/1",
+        "make_ref/0", "map_get/2", "map_size/1", "max/2", "min/2", "monitor/2", "monitor/3",
+        "node/0", "node/1", "now/0", "open_port/2", "pid_to_list/1", "port_close/1",
+        "port_command/2", "port_connect/2", "port_control/3", "pre_loaded/0",
+        "process_flag/2", "process_flag/3", "process_info/1", "process_info/2",
+        "processes/0", "put/2", "ref_to_list/1", "register/2", "registered/0", "round/1",
+        "self/0", "setelement/3", "size/1", "spawn/1", "spawn/2", "spawn/3", "spawn/4",
+        "spawn_link/1", "spawn_link/2", "spawn_link/3", "spawn_link/4", "spawn_monitor/1",
+        "spawn_monitor/3", "spawn_opt/2", "spawn_opt/3", "spawn_opt/4", "spawn_opt/5",
+        "split_binary/2", "statistics/1", "term_to_binary/1", "term_to_binary/2",
+        "term_to_iovec/1", "term_to_iovec/2", "throw/1", "time/0", "tl/1", "trunc/1",
+        "tuple_size/1", "tuple_to_list/1", "unlink/1", "unregister/1", "whereis/1", NULL};
+    char buf[128];
+    snprintf(buf, sizeof buf, "%s/%d", name, arity);
+    for (int i = 0; bifs[i]; i++)
+        if (!strcmp(bifs[i], buf)) return true;
+    return false;
+}
+
+static Opnd call_ext(Ctx *c, const Ast *at, Term m, Term f, AstList *args, bool tail)
+{
+    int mark = c->cur_temp;
+    int n = args->n;
+    /* In a guard a BIF call fails the guard instead of raising. */
+    if (c->gfail) {
+        const BifDef *b = bif_lookup(m, f, (unsigned)n);
+        if (!b) {
+            cerr(c, at, "illegal guard expression%s", "");
+            return AM(false);
+        }
+        Opnd *a = eval_args(c, args);
+        c->cur_temp = mark;
+        Opnd d = temp(c);
+        E(c, OPC_bif);
+        E(c, c->gfail);
+        E(c, (Instr)b);
+        E(c, (Instr)n);
+        for (int i = 0; i < n; i++) E(c, a[i]);
+        E(c, d);
+        free(a);
+        return d;
+    }
+    if (m == atom_s("erlang") && n == 1 &&
+        (f == AM(error) || f == AM(throw) || f == AM(exit))) {
+        Opnd r = cexpr(c, args->v[0], false);
+        line(c, at);
+        E(c, OPC_raise);
+        E(c, f == AM(throw) ? AM(throw) : f == AM(exit) ? AM(exit) : AM(error));
+        E(c, r);
+        c->cur_temp = mark;
+        return AM(ok);
+    }
+    if (m == atom_s("erlang") && f == atom_s("apply") && n == 3) {
+        Opnd *a = eval_args(c, args);
+        load_args(c, a, 3);
+        free(a);
+        line(c, at);
+        if (tail) {
+            E(c, OPC_apply_list_last);
+            frame_word(c);
+        } else {
+            E(c, OPC_apply_list);
+        }
+        c->cur_temp = mark;
+        return call_result(c, tail);
+    }
+    if (m == atom_s("erlang") && f == atom_s("apply") && n == 2) {
+        Opnd *a = eval_args(c, args);
+        load_args(c, a, 2);
+        emit_move(c, vm_x(1), vm_x(2));
+        emit_move(c, vm_x(0), vm_x(1));
+        emit_move(c, AM(undefined), vm_x(0));
+        free(a);
+        line(c, at);
+        if (tail) {
+            E(c, OPC_apply_list_last);
+            frame_word(c);
+        } else {
+            E(c, OPC_apply_list);
+        }
+        c->cur_temp = mark;
+        return call_result(c, tail);
+    }
+    Opnd *a = eval_args(c, args);
+    load_args(c, a, n);
+    free(a);
+    unsigned imp = codebuf_import(c->cb, m, f, (unsigned)n);
+    line(c, at);
+    if (tail) {
+        E(c, OPC_call_ext_last);
+        E(c, (Instr)n);
+        E(c, imp);
+        frame_word(c);
+    } else {
+        E(c, OPC_call_ext);
+        E(c, (Instr)n);
+        E(c, imp);
+    }
+    c->cur_temp = mark;
+    return call_result(c, tail);
+}
+
+static Opnd ccall(Ctx *c, Ast *e, bool tail)
+{
+    Ast *fn = e->a;
+    AstList *args = &e->l1;
+    int n = args->n;
+    int mark = c->cur_temp;
+    if (fn->kind == A_ATOM) {
+        VmTest t;
+        if (is_test_expr(e)) return test_value(c, e, tail);
+        (void)t;
+        FuncSym *fs = func_find(c, fn->name, n);
+        if (!fs) {
+            for (int i = 0; i < c->n_imports; i++) {
+                Ast *im = c->imports[i];
+                for (int k = 0; k < im->l1.n; k++) {
+                    Ast *p = im->l1.v[k];
+                    if (p->arity == n && !strcmp(p->name, fn->name))
+                        return ret(c, call_ext(c, e, atom_put(im->name2, im->name2_len), atom_of(fn), args, tail), false);
+                }
+            }
+            if (!strcmp(fn->name, "record_info") && n == 2 && args->v[1]->kind == A_ATOM) {
+                RecDef *r = rec_find(c, e, args->v[1]->name);
+                if (!r) return AM(ok);
+                if (ast_name_is(args->v[0], "size")) return ret(c, make_small(rec_size(r)), tail);
+                Term l = NIL;
+                Term *hp = heap_halloc(&c->scratch.heap, 2 * (Uint)r->decl->l1.n);
+                for (int i = r->decl->l1.n; i-- > 0;)
+                    l = cons_at(hp + 2 * i, atom_of(r->decl->l1.v[i]->a), l);
+                return ret(c, lit(l), tail);
+            }
+            if (auto_imported(fn->name, n)) return call_ext(c, e, atom_s("erlang"), atom_of(fn), args, tail);
+            char buf[300];
+            snprintf(buf, sizeof buf, "%s/%d", fn->name, n);
+            cerr(c, e, "function %s undefined", buf);
+            return AM(ok);
+        }
+        if (c->gfail) {
+            cerr(c, e, "call to local/imported function %s is illegal in guard", fn->name);
+            return AM(ok);
+        }
+        Opnd *a = eval_args(c, args);
+        load_args(c, a, n);
+        free(a);
+        line(c, e);
+        if (tail) {
+            E(c, OPC_call_last);
+            E(c, (Instr)n);
+            E(c, fs->label);
+            frame_word(c);
+        } else {
+            E(c, OPC_call);
+            E(c, (Instr)n);
+            E(c, fs->label);
+        }
+        c->cur_temp = mark;
+        return call_result(c, tail);
+    }
+    if (fn->kind == A_REMOTE && fn->a->kind == A_ATOM && fn->b->kind == A_ATOM)
+        return call_ext(c, e, atom_of(fn->a), atom_of(fn->b), args, tail);
+    if (fn->kind == A_REMOTE) {
+        Opnd mo = cexpr(c, fn->a, false), fo = cexpr(c, fn->b, false);
+        Opnd *a = eval_args(c, args);
+        load_args(c, a, n);
+        free(a);
+        emit_move(c, mo, vm_x((unsigned)n));
+        emit_move(c, fo, vm_x((unsigned)n + 1));
+        line(c, e);
+        if (tail) {
+            E(c, OPC_apply_last);
+            E(c, (Instr)n);
+            frame_word(c);
+        } else {
+            E(c, OPC_apply);
+            E(c, (Instr)n);
+        }
+        c->cur_temp = mark;
+        return call_result(c, tail);
+    }
+    /* A fun call. */
+    Opnd fo = cexpr(c, fn, false);
+    Opnd *a = eval_args(c, args);
+    load_args(c, a, n);
+    free(a);
+    emit_move(c, fo, vm_x((unsigned)n));
+    line(c, e);
+    if (tail) {
+        E(c, OPC_call_fun_last);
+        E(c, (Instr)n);
+        frame_word(c);
+    } else {
+        E(c, OPC_call_fun);
+        E(c, (Instr)n);
+    }
+    c->cur_temp = mark;
+    return call_result(c, tail);
+}
+
+static Opnd cfun(Ctx *c, Ast *e)
+{
+    /* Free variables: those of the bodies and guards (not the heads) bound here. */
+    NameSet used = {0}, head = {0}, fv = {0};
+    for (int i = 0; i < e->l1.n; i++) {
+        Ast *cl = e->l1.v[i];
+        NameSet h = {0};
+        for (int k = 0; k < cl->l1.n; k++) each_var(c, cl->l1.v[k], true, collect_name, &h);
+        NameSet u = {0};
+        for (int k = 0; k < cl->l2.n; k++) each_var(c, cl->l2.v[k], true, collect_name, &u);
+        for (int k = 0; k < cl->l3.n; k++) each_var(c, cl->l3.v[k], true, collect_name, &u);
+        for (int k = 0; k < u.n; k++)
+            if (!ns_has(&h, u.v[k])) ns_add(&used, u.v[k]);
+        free(h.v);
+        free(u.v);
+    }
+    (void)head;
+    for (int k = 0; k < used.n; k++) {
+        Var *v = var_find(c, used.v[k]);
+        if (v && v->bound && !(e->kind == A_NAMED_FUN && !strcmp(e->name, used.v[k])))
+            ns_add(&fv, used.v[k]);
+    }
+    free(used.v);
+    int arity = e->l1.n ? e->l1.v[0]->l1.n : 0;
+    char name[512];
+    snprintf(name, sizeof name, "-%s/%d-fun-%d-", c->fname, c->farity, c->fun_counter++);
+    CodeBuf *cb = c->cb;
+    GROW(cb->fundefs, cb->n_fundefs, cb->cap_fundefs);
+    unsigned idx = (unsigned)cb->n_fundefs++;
+    unsigned label = new_label(c);
+    cb->fundefs[idx] = (CodeFunDef){atom_s(name), (unsigned)arity, (unsigned)fv.n, label};
+    GROW(c->lambdas, c->n_lambdas, c->cap_lambdas);
+    c->lambdas[c->n_lambdas++] = (Lambda){e, fv.v, fv.n, idx, label};
+    E(c, OPC_test_heap);
+    E(c, (Instr)(FUN_BASE_SIZE + fv.n));
+    E(c, 0);
+    Opnd d = temp(c);
+    E(c, OPC_make_fun);
+    E(c, idx);
+    E(c, (Instr)fv.n);
+    for (int i = 0; i < fv.n; i++) E(c, vm_y((unsigned)var_find(c, fv.v[i])->slot));
+    E(c, d);
+    return d;
+}
+
+static Opnd cfun_ref(Ctx *c, Ast *e)
+{
+    if (e->kind == A_FUN_REMOTE) {
+        if (e->a->kind == A_ATOM && e->b->kind == A_ATOM && e->c->kind == A_INTEGER) {
+            /* An export fun: a literal (5 words, creator 'external'). */
+            Term m = atom_of(e->a), f = atom_of(e->b);
+            unsigned a = (unsigned)e->c->ival;
+            FunEntry *fe = calloc(1, sizeof *fe);
+            if (!fe) abort();
+            fe->module = m;
+            fe->name = f;
+            fe->arity = a;
+            fe->is_export = 1;
+            fe->code = code_export(m, f, a);
+            Term *hp = heap_halloc(&c->scratch.heap, FUN_BASE_SIZE);
+            return lit(fun_at(hp, fe, AM(external), 0, NULL));
+        }
+        int mark = c->cur_temp;
+        Opnd m = cexpr(c, e->a, false), f = cexpr(c, e->b, false), a = cexpr(c, e->c, false);
+        emit_move(c, m, vm_x(0));
+        emit_move(c, f, vm_x(1));
+        emit_move(c, a, vm_x(2));
+        unsigned imp = codebuf_import(c->cb, atom_s("erlang"), atom_s("make_fun"), 3);
+        E(c, OPC_call_ext);
+        E(c, 3);
+        E(c, imp);
+        c->cur_temp = mark;
+        return call_result(c, false);
+    }
+    /* fun f/N: a fun whose body calls f. */
+    FuncSym *fs = func_find(c, e->name, e->arity);
+    if (!fs) {
+        char buf[300];
+        snprintf(buf, sizeof buf, "%s/%d", e->name, e->arity);
+        cerr(c, e, "function %s undefined", buf);
+        return AM(ok);
+    }
+    char name[512];
+    snprintf(name, sizeof name, "-%s/%d-fun-%d-", c->fname, c->farity, c->fun_counter++);
+    CodeBuf *cb = c->cb;
+    GROW(cb->fundefs, cb->n_fundefs, cb->cap_fundefs);
+    unsigned idx = (unsigned)cb->n_fundefs++;
+    cb->fundefs[idx] = (CodeFunDef){atom_s(name), (unsigned)e->arity, 0, fs->label};
+    E(c, OPC_test_heap);
+    E(c, FUN_BASE_SIZE);
+    E(c, 0);
+    Opnd d = temp(c);
+    E(c, OPC_make_fun);
+    E(c, idx);
+    E(c, 0);
+    E(c, d);
+    return d;
+}
+
+static Opnd ccase_clauses(Ctx *c, Opnd v, AstList *clauses, bool tail, Term err_tag, bool try_of)
+{
+    unsigned end = new_label(c);
+    Opnd d = tail ? 0 : temp(c);
+    bool *before = bound_save(c);
+    int nb = c->n_vars;
+    bool *acc = calloc((size_t)nb + 1, sizeof *acc);
+    if (!acc) abort();
+    for (int i = 0; i < clauses->n; i++) {
+        Ast *cl = clauses->v[i];
+        bound_restore(c, before, nb);
+        unsigned next = new_label(c);
+        int mark = c->cur_temp;
+        if (cl->l1.n) cmatch(c, cl->l1.v[0], v, next);
+        cguards(c, &cl->l2, next);
+        Opnd r = cbody(c, &cl->l3, tail);
+        if (!tail) {
+            emit_move(c, r, d);
+            emit_jump(c, end);
+        }
+        c->cur_temp = mark;
+        bound_union(c, acc);
+        bind_label(c, next);
+    }
+    (void)try_of;
+    if (err_tag == AM(if_clause)) {
+        E(c, OPC_raise);
+        E(c, AM(error));
+        E(c, AM(if_clause));
+    } else {
+        E(c, OPC_raise_tag);
+        E(c, err_tag);
+        E(c, v);
+    }
+    bind_label(c, end);
+    for (int i = 0; i < nb; i++) c->vars[i].bound = acc[i];
+    free(before);
+    free(acc);
+    return d;
+}
+
+/* try ... of ... catch ... end (no after). */
+static Opnd ctry_inner(Ctx *c, Ast *e)
+{
+    int tslot = new_temp(c);
+    Opnd ty = vm_y((unsigned)tslot);
+    unsigned handler = new_label(c), end = new_label(c);
+    Opnd d = temp(c);
+    E(c, OPC_try_);
+    E(c, ty);
+    E(c, handler);
+    Opnd r = cbody(c, &e->l1, false);
+    emit_move(c, r, d);
+    E(c, OPC_try_end);
+    E(c, ty);
+    if (e->l2.n) {
+        Opnd r2 = ccase_clauses(c, d, &e->l2, false, AM(try_clause), true);
+        emit_move(c, r2, d);
+    }
+    emit_jump(c, end);
+    bind_label(c, handler);
+    E(c, OPC_try_case);
+    E(c, ty);
+    Opnd cls = temp(c), rsn = temp(c), stk = temp(c);
+    emit_move(c, vm_x(0), cls);
+    emit_move(c, vm_x(1), rsn);
+    emit_move(c, vm_x(2), stk);
+    if (e->l3.n == 0) {
+        E(c, OPC_rethrow);
+        E(c, cls);
+        E(c, rsn);
+        E(c, stk);
+    } else {
+        bool *before = bound_save(c);
+        int nb = c->n_vars;
+        for (int i = 0; i < e->l3.n; i++) {
+            Ast *cl = e->l3.v[i];
+            bound_restore(c, before, nb);
+            unsigned next = new_label(c);
+            Ast *pat = cl->l1.v[0];
+            /* The pattern is {Class, Reason, Stack} as a tuple (erl_parse's shape). */
+            Ast *pc = NULL, *pr = pat, *ps = NULL;
+            if (pat->kind == A_TUPLE && pat->l1.n == 3) {
+                pc = pat->l1.v[0];
+                pr = pat->l1.v[1];
+                ps = pat->l1.v[2];
+            }
+            if (pc) cmatch(c, pc, cls, next);
+            else {
+                E(c, OPC_cmp);
+                E(c, next);
+                E(c, VC_EQ_EXACT);
+                E(c, cls);
+                E(c, AM(throw));
+            }
+            cmatch(c, pr, rsn, next);
+            if (ps && !is_wild(ps)) cmatch(c, ps, stk, next);
+            cguards(c, &cl->l2, next);
+            Opnd r3 = cbody(c, &cl->l3, false);
+            emit_move(c, r3, d);
+            emit_jump(c, end);
+            bind_label(c, next);
+        }
+        free(before);
+        E(c, OPC_rethrow);
+        E(c, cls);
+        E(c, rsn);
+        E(c, stk);
+    }
+    bind_label(c, end);
+    return d;
+}
+
+static Opnd ctry(Ctx *c, Ast *e, bool tail)
+{
+    if (e->l4.n == 0) return ret(c, ctry_inner(c, e), tail);
+    int tslot = new_temp(c);
+    Opnd ty = vm_y((unsigned)tslot);
+    unsigned handler = new_label(c), end = new_label(c);
+    Opnd d = temp(c);
+    E(c, OPC_try_);
+    E(c, ty);
+    E(c, handler);
+    Opnd r;
+    if (e->l2.n || e->l3.n) r = ctry_inner(c, e);
+    else r = cbody(c, &e->l1, false);
+    emit_move(c, r, d);
+    E(c, OPC_try_end);
+    E(c, ty);
+    int mark = c->cur_temp;
+    cbody(c, &e->l4, false);
+    c->cur_temp = mark;
+    emit_jump(c, end);
+    bind_label(c, handler);
+    E(c, OPC_try_case);
+    E(c, ty);
+    Opnd cls = temp(c), rsn = temp(c), stk = temp(c);
+    emit_move(c, vm_x(0), cls);
+    emit_move(c, vm_x(1), rsn);
+    emit_move(c, vm_x(2), stk);
+    cbody(c, &e->l4, false);
+    E(c, OPC_rethrow);
+    E(c, cls);
+    E(c, rsn);
+    E(c, stk);
+    bind_label(c, end);
+    return ret(c, d, tail);
+}
+
+static Opnd ccatch(Ctx *c, Ast *e, bool tail)
+{
+    int tslot = new_temp(c);
+    Opnd ty = vm_y((unsigned)tslot);
+    unsigned handler = new_label(c);
+    Opnd d = temp(c);
+    E(c, OPC_catch_);
+    E(c, ty);
+    E(c, handler);
+    Opnd r = cexpr(c, e->a, false);
+    emit_move(c, r, vm_x(0));
+    bind_label(c, handler);
+    E(c, OPC_catch_end);
+    E(c, ty);
+    emit_move(c, vm_x(0), d);
+    return ret(c, d, tail);
+}
+
+/* Comprehensions: nested loops in the frame, consing onto an accumulator, reversed at the end. */
+static void clc_quals(Ctx *c, Ast *e, int qi, Opnd acc)
+{
+    if (qi == e->l1.n) {
+        int mark = c->cur_temp;
+        Opnd v = cexpr(c, e->a, false);
+        Opnd cell = build_cons(c, v, acc);
+        emit_move(c, cell, acc);
+        c->cur_temp = mark;
+        return;
+    }
+    Ast *q = e->l1.v[qi];
+    if (q->kind == A_GENERATE) {
+        Opnd l = temp(c);
+        Opnd src = cexpr(c, q->b, false);
+        emit_move(c, src, l);
+        Opnd h = temp(c);
+        unsigned top = new_label(c), next = new_label(c), done = new_label(c), bad = new_label(c);
+        bind_label(c, top);
+        E(c, OPC_is_nonempty_list);
+        E(c, done);
+        E(c, l);
+        E(c, OPC_get_list);
+        E(c, l);
+        E(c, h);
+        E(c, l);
+        /* Generator patterns bind fresh variables. */
+        NameSet ns = {0};
+        each_var(c, q->a, false, collect_name, &ns);
+        for (int i = 0; i < ns.n; i++) var_find(c, ns.v[i])->bound = false;
+        free(ns.v);
+        cmatch(c, q->a, h, next);
+        clc_quals(c, e, qi + 1, acc);
+        bind_label(c, next);
+        emit_jump(c, top);
+        bind_label(c, done);
+        E(c, OPC_is_nil);
+        E(c, bad);
+        E(c, l);
+        unsigned out = new_label(c);
+        emit_jump(c, out);
+        bind_label(c, bad);
+        E(c, OPC_raise_tag);
+        E(c, atom_s("bad_generator"));
+        E(c, l);
+        bind_label(c, out);
+        return;
+    }
+    if (q->kind == A_B_GENERATE) {
+        cerr(c, q, "binary generators are not supported%s", "");
+        return;
+    }
+    /* A filter. */
+    unsigned skip = new_label(c);
+    if (is_test_expr(q)) {
+        ctest(c, q, skip);
+    } else {
+        int mark = c->cur_temp;
+        Opnd v = cexpr(c, q, false);
+        E(c, OPC_cmp);
+        E(c, skip);
+        E(c, VC_EQ_EXACT);
+        E(c, v);
+        E(c, AM(true));
+        c->cur_temp = mark;
+    }
+    clc_quals(c, e, qi + 1, acc);
+    bind_label(c, skip);
+}
+
+static Opnd clc(Ctx *c, Ast *e, bool tail)
+{
+    if (e->kind == A_BC) {
+        cerr(c, e, "binary comprehensions are not supported%s", "");
+        return AM(ok);
+    }
+    Opnd acc = temp(c);
+    emit_move(c, NIL, acc);
+    bool *before = bound_save(c);
+    int nb = c->n_vars;
+    clc_quals(c, e, 0, acc);
+    bound_restore(c, before, nb);
+    free(before);
+    E(c, OPC_lc_reverse);
+    E(c, acc);
+    E(c, acc);
+    return ret(c, acc, tail);
+}
+
+static Opnd cmap(Ctx *c, Ast *e, bool tail)
+{
+    int n = e->l1.n;
+    if (!e->a) {
+        if (n == 0) return ret(c, literal_empty_map(), tail);
+        Opnd *ks = malloc((size_t)n * sizeof *ks), *vs = malloc((size_t)n * sizeof *vs);
+        if (!ks || !vs) abort();
+        bool lit_keys = true, all_lit = true;
+        for (int i = 0; i < n; i++) {
+            ks[i] = cexpr(c, e->l1.v[i]->a, false);
+            vs[i] = cexpr(c, e->l1.v[i]->b, false);
+            lit_keys = lit_keys && is_lit(ks[i]);
+            all_lit = all_lit && is_lit(ks[i]) && is_lit(vs[i]);
+        }
+        Opnd d;
+        if (all_lit) {
+            d = lit(map_from_arrays(&c->scratch.heap, ks, vs, (Uint)n));
+        } else if (lit_keys && n <= MAP_SMALL_MAP_LIMIT) {
+            /* Sort the keys (later duplicates win), then a literal keys tuple. */
+            int *ord = malloc((size_t)n * sizeof *ord);
+            int m = 0;
+            for (int i = 0; i < n; i++) {
+                int j;
+                for (j = 0; j < m; j++)
+                    if (term_eq_exact(ks[ord[j]], ks[i])) break;
+                if (j < m) ord[j] = i;
+                else ord[m++] = i;
+            }
+            for (int i = 1; i < m; i++)
+                for (int j = i; j > 0 && term_compare(ks[ord[j - 1]], ks[ord[j]], true) > 0; j--) {
+                    int t = ord[j];
+                    ord[j] = ord[j - 1];
+                    ord[j - 1] = t;
+                }
+            Term *hp = heap_halloc(&c->scratch.heap, (Uint)m + 1);
+            hp[0] = make_tuple_header((Uint)m);
+            for (int i = 0; i < m; i++) hp[1 + i] = ks[ord[i]];
+            Term keys = lit(make_boxed(hp));
+            d = temp(c);
+            E(c, OPC_map_new);
+            E(c, keys);
+            E(c, (Instr)m);
+            for (int i = 0; i < m; i++) E(c, vs[ord[i]]);
+            E(c, d);
+            free(ord);
+        } else {
+            d = temp(c);
+            emit_move(c, literal_empty_map(), d);
+            for (int i = 0; i < n; i++) {
+                E(c, OPC_map_put);
+                E(c, 0);
+                E(c, 0);
+                E(c, d);
+                E(c, ks[i]);
+                E(c, vs[i]);
+                E(c, d);
+            }
+        }
+        free(ks);
+        free(vs);
+        return ret(c, d, tail);
+    }
+    Opnd m0 = cexpr(c, e->a, false);
+    Opnd d = temp(c);
+    emit_move(c, m0, d);
+    line(c, e);
+    for (int i = 0; i < n; i++) {
+        Opnd k = cexpr(c, e->l1.v[i]->a, false), v = cexpr(c, e->l1.v[i]->b, false);
+        E(c, OPC_map_put);
+        E(c, 0);
+        E(c, e->l1.v[i]->kind == A_MAP_EXACT);
+        E(c, d);
+        E(c, k);
+        E(c, v);
+        E(c, d);
+    }
+    return ret(c, d, tail);
+}
+
+/* Bit syntax segment spec. */
+typedef struct Seg { int type; unsigned flags; int unit; bool has_size; } Seg;
+
+static Seg seg_spec(Ctx *c, Ast *el)
+{
+    Seg s = {VBS_INTEGER, 0, -1, el->b != NULL};
+    for (int i = 0; i < el->l1.n; i++) {
+        Ast *t = el->l1.v[i];
+        const char *n = t->name;
+        if (!strcmp(n, "integer")) s.type = VBS_INTEGER;
+        else if (!strcmp(n, "float")) s.type = VBS_FLOAT;
+        else if (!strcmp(n, "binary") || !strcmp(n, "bytes")) s.type = VBS_BINARY;
+        else if (!strcmp(n, "bitstring") || !strcmp(n, "bits")) s.type = VBS_BITSTRING;
+        else if (!strcmp(n, "utf8")) s.type = VBS_UTF8;
+        else if (!strcmp(n, "little")) s.flags |= BIN_LITTLE;
+        else if (!strcmp(n, "big")) s.flags &= ~(unsigned)BIN_LITTLE;
+        else if (!strcmp(n, "native")) s.flags |= BIN_LITTLE;
+        else if (!strcmp(n, "signed")) s.flags |= BIN_SIGNED;
+        else if (!strcmp(n, "unsigned")) s.flags &= ~(unsigned)BIN_SIGNED;
+        else if (!strcmp(n, "unit")) s.unit = (int)t->ival;
+        else cerr(c, t, "bit type %s undefined", n);
+    }
+    if (s.unit < 0) s.unit = (s.type == VBS_BINARY) ? 8 : 1;
+    return s;
+}
+
+static Opnd cbin(Ctx *c, Ast *e, bool tail)
+{
+    int n = e->l1.n;
+    Instr *w = malloc((size_t)(5 * n + 1) * sizeof *w);
+    if (!w) abort();
+    int k = 0;
+    for (int i = 0; i < n; i++) {
+        Ast *el = e->l1.v[i];
+        Seg s = seg_spec(c, el);
+        if (el->a->kind == A_STRING && !s.has_size) {
+            for (size_t j = 0; j < el->a->slen; j++) {
+                w = realloc(w, (size_t)(k + 5 * (n + 1)) * sizeof *w + 5 * (el->a->slen + 1) * sizeof *w);
+                w[k++] = make_small(s.type == VBS_UTF8 ? VBS_UTF8 : VBS_INTEGER);
+                w[k++] = make_small(s.flags);
+                w[k++] = make_small((Sint)el->a->str[j]);
+                w[k++] = s.type == VBS_UTF8 ? AM(undefined) : make_small(8);
+                w[k++] = make_small(1);
+            }
+            continue;
+        }
+        Opnd v = cexpr(c, el->a, false);
+        Opnd sz;
+        if (el->b) sz = cexpr(c, el->b, false);
+        else if (s.type == VBS_INTEGER) sz = make_small(8);
+        else if (s.type == VBS_FLOAT) sz = make_small(64);
+        else sz = AM(undefined);
+        w = realloc(w, (size_t)(k + 5 * (n + 1)) * sizeof *w);
+        w[k++] = make_small(s.type);
+        w[k++] = make_small(s.flags);
+        w[k++] = v;
+        w[k++] = sz;
+        w[k++] = make_small(s.unit);
+    }
+    Opnd d = temp(c);
+    line(c, e);
+    E(c, OPC_bs_build);
+    E(c, c->gfail);
+    E(c, (Instr)k);
+    for (int i = 0; i < k; i++) E(c, w[i]);
+    E(c, d);
+    free(w);
+    return ret(c, d, tail);
+}
+
+static Opnd crecord(Ctx *c, Ast *e, bool tail)
+{
+    RecDef *r = rec_find(c, e, e->name);
+    if (!r) return AM(ok);
+    int n = rec_size(r);
+    Opnd *el = calloc((size_t)n + 1, sizeof *el);
+    if (!el) abort();
+    Ast *other = NULL;
+    for (int i = 0; i < e->l1.n; i++)
+        if (is_wild(e->l1.v[i]->a)) other = e->l1.v[i]->b;
+    Opnd base = 0;
+    if (e->a) {
+        base = cexpr(c, e->a, false);
+        E(c, OPC_is_record);
+        unsigned ok = new_label(c), bad = new_label(c);
+        E(c, bad);
+        E(c, base);
+        E(c, atom_s(r->name));
+        E(c, (Instr)n);
+        emit_jump(c, ok);
+        bind_label(c, bad);
+        line(c, e);
+        E(c, OPC_raise_tag);
+        E(c, atom_s("badrecord"));
+        E(c, base);
+        bind_label(c, ok);
+    }
+    el[0] = atom_s(r->name);
+    for (int i = 0; i < r->decl->l1.n; i++) {
+        Ast *fd = r->decl->l1.v[i];
+        Ast *val = NULL;
+        for (int k = 0; k < e->l1.n; k++)
+            if (!is_wild(e->l1.v[k]->a) && !strcmp(e->l1.v[k]->a->name, fd->a->name))
+                val = e->l1.v[k]->b;
+        if (val) el[i + 1] = cexpr(c, val, false);
+        else if (e->a) {
+            Opnd t = temp(c);
+            E(c, OPC_get_elem);
+            E(c, base);
+            E(c, (Instr)i + 2);
+            E(c, t);
+            el[i + 1] = t;
+        } else if (other) el[i + 1] = cexpr(c, other, false);
+        else if (fd->b) el[i + 1] = cexpr(c, fd->b, false);
+        else el[i + 1] = AM(undefined);
+    }
+    Opnd d = build_tuple(c, el, n);
+    free(el);
+    return ret(c, d, tail);
+}
+
+static Opnd cop(Ctx *c, Ast *e, bool tail)
+{
+    VmCmp k;
+    bool sw;
+    if (e->b && cmp_of(e->name, &k, &sw)) return test_value(c, e, tail);
+    if (e->b && (!strcmp(e->name, "andalso") || !strcmp(e->name, "orelse"))) {
+        if (c->gfail) return test_value(c, e, tail);
+        bool is_and = !strcmp(e->name, "andalso");
+        Opnd d = temp(c);
+        Opnd a = cexpr(c, e->a, false);
+        unsigned chk = new_label(c), bad = new_label(c), end = new_label(c);
+        E(c, OPC_cmp);
+        E(c, chk);
+        E(c, VC_EQ_EXACT);
+        E(c, a);
+        E(c, is_and ? AM(false) : AM(true));
+        emit_move(c, a, d);
+        emit_jump(c, end);
+        bind_label(c, chk);
+        E(c, OPC_cmp);
+        E(c, bad);
+        E(c, VC_EQ_EXACT);
+        E(c, a);
+        E(c, is_and ? AM(true) : AM(false));
+        int mark = c->cur_temp;
+        Opnd b = cexpr(c, e->b, false);
+        emit_move(c, b, d);
+        c->cur_temp = mark;
+        emit_jump(c, end);
+        bind_label(c, bad);
+        line(c, e);
+        E(c, OPC_raise_tag);
+        E(c, AM(badarg));
+        E(c, a);
+        bind_label(c, end);
+        return ret(c, d, tail);
+    }
+    if (e->b && !strcmp(e->name, "!")) {
+        int mark = c->cur_temp;
+        Opnd a = cexpr(c, e->a, false), b = cexpr(c, e->b, false);
+        c->cur_temp = mark;
+        Opnd d = temp(c);
+        line(c, e);
+        E(c, OPC_send);
+        E(c, a);
+        E(c, b);
+        E(c, d);
+        return ret(c, d, tail);
+    }
+    VmOp op;
+    if (!op_of(e->name, e->b == NULL, &op)) {
+        cerr(c, e, "unsupported operator %s", e->name);
+        return AM(ok);
+    }
+    int mark = c->cur_temp;
+    if (!e->b) {
+        Opnd a = cexpr(c, e->a, false);
+        if (is_lit(a)) {
+            Term r = vm_unop(&c->scratch, op, (Term)a);
+            if (r != NONVALUE) return ret(c, lit(r), tail);
+        }
+        c->cur_temp = mark;
+        Opnd d = temp(c);
+        line(c, e);
+        E(c, OPC_op1);
+        E(c, c->gfail);
+        E(c, op);
+        E(c, a);
+        E(c, d);
+        return ret(c, d, tail);
+    }
+    Opnd a = cexpr(c, e->a, false), b = cexpr(c, e->b, false);
+    Opnd f = fold2(c, op, a, b);
+    if (f) {
+        c->cur_temp = mark;
+        return ret(c, f, tail);
+    }
+    if (mark == c->cur_temp || true) {
+        /* Keep the operands' temps until the instruction has read them: the result goes to a
+         * fresh slot above them. */
+    }
+    Opnd d = temp(c);
+    line(c, e);
+    E(c, OPC_op2);
+    E(c, c->gfail);
+    E(c, op);
+    E(c, a);
+    E(c, b);
+    E(c, d);
+    return ret(c, d, tail);
+}
+
+static Opnd cexpr(Ctx *c, Ast *e, bool tail)
+{
+    switch (e->kind) {
+    case A_INTEGER:
+        if (e->big) {
+            Term t = int_from_string(&c->scratch.heap, e->big, strlen(e->big), 10);
+            return ret(c, lit(t), tail);
+        }
+        return ret(c, lit(int_from_sint(&c->scratch.heap, e->ival)), tail);
+    case A_CHAR: return ret(c, make_small(e->ival), tail);
+    case A_FLOAT: {
+        Term *hp = heap_halloc(&c->scratch.heap, FLOAT_SIZE);
+        return ret(c, lit(float_at(hp, e->fval)), tail);
+    }
+    case A_ATOM: return ret(c, atom_of(e), tail);
+    case A_NIL: return ret(c, NIL, tail);
+    case A_STRING: return ret(c, lit(string_term(c, e->str, e->slen, NIL)), tail);
+    case A_VAR: {
+        Var *v = var_find(c, e->name);
+        if (!v || !v->bound) {
+            cerr(c, e, "variable '%s' is unbound", e->name);
+            return AM(ok);
+        }
+        return ret(c, vm_y((unsigned)v->slot), tail);
+    }
+    case A_CONS: {
+        Opnd h = cexpr(c, e->a, false), t = cexpr(c, e->b, false);
+        return ret(c, build_cons(c, h, t), tail);
+    }
+    case A_TUPLE: {
+        Opnd *el = malloc((size_t)(e->l1.n + 1) * sizeof *el);
+        if (!el) abort();
+        for (int i = 0; i < e->l1.n; i++) el[i] = cexpr(c, e->l1.v[i], false);
+        Opnd d = build_tuple(c, el, e->l1.n);
+        free(el);
+        return ret(c, d, tail);
+    }
+    case A_OP: return cop(c, e, tail);
+    case A_MATCH: {
+        Opnd v = cexpr(c, e->b, false);
+        if (is_lit(v) && e->a->kind != A_VAR) {
+            Opnd t = temp(c);
+            emit_move(c, v, t);
+            v = t;
+        }
+        unsigned bad = new_label(c), ok = new_label(c);
+        cmatch(c, e->a, v, bad);
+        emit_jump(c, ok);
+        bind_label(c, bad);
+        line(c, e);
+        E(c, OPC_raise_tag);
+        E(c, AM(badmatch));
+        E(c, v);
+        bind_label(c, ok);
+        if (e->a->kind == A_VAR && !is_wild(e->a)) v = vm_y((unsigned)var_find(c, e->a->name)->slot);
+        return ret(c, v, tail);
+    }
+    case A_BLOCK: return cbody(c, &e->l1, tail);
+    case A_CALL: return ccall(c, e, tail);
+    case A_CASE: {
+        Opnd v = cexpr(c, e->a, false);
+        if (is_lit(v)) {
+            Opnd t = temp(c);
+            emit_move(c, v, t);
+            v = t;
+        }
+        line(c, e);
+        Opnd d = ccase_clauses(c, v, &e->l1, tail, AM(case_clause), false);
+        return tail ? AM(ok) : d;
+    }
+    case A_IF: {
+        line(c, e);
+        Opnd d = ccase_clauses(c, AM(ok), &e->l1, tail, AM(if_clause), false);
+        return tail ? AM(ok) : d;
+    }
+    case A_FUN:
+    case A_NAMED_FUN: return ret(c, cfun(c, e), tail);
+    case A_FUN_LOCAL:
+    case A_FUN_REMOTE: return ret(c, cfun_ref(c, e), tail);
+    case A_TRY: return ctry(c, e, tail);
+    case A_CATCH: return ccatch(c, e, tail);
+    case A_LC:
+    case A_BC: return clc(c, e, tail);
+    case A_MAP: return cmap(c, e, tail);
+    case A_BIN: return cbin(c, e, tail);
+    case A_RECORD: return crecord(c, e, tail);
+    case A_RECORD_INDEX: {
+        RecDef *r = rec_find(c, e, e->name);
+        return ret(c, make_small(r ? rec_field_index(c, r, e->a) : 0), tail);
+    }
+    case A_RECORD_ACCESS: {
+        RecDef *r = rec_find(c, e, e->name);
+        if (!r) return AM(ok);
+        Opnd v = cexpr(c, e->a, false);
+        unsigned bad = new_label(c), ok = new_label(c);
+        E(c, OPC_is_record);
+        E(c, c->gfail ? c->gfail : bad);
+        E(c, v);
+        E(c, atom_s(r->name));
+        E(c, (Instr)rec_size(r));
+        emit_jump(c, ok);
+        bind_label(c, bad);
+        line(c, e);
+        E(c, OPC_raise_tag);
+        E(c, atom_s("badrecord"));
+        E(c, v);
+        bind_label(c, ok);
+        Opnd d = temp(c);
+        E(c, OPC_get_elem);
+        E(c, v);
+        E(c, (Instr)rec_field_index(c, r, e->b));
+        E(c, d);
+        return ret(c, d, tail);
+    }
+    case A_RECEIVE: {
+        /* Single process: the mailbox. */
+        Opnd d = tail ? 0 : temp(c);
+        unsigned loop = new_label(c), none = new_label(c), end = new_label(c), after = new_label(c);
+        Opnd m = temp(c);
+        bind_label(c, loop);
+        E(c, OPC_recv_next);
+        E(c, none);
+        E(c, m);
+        bool *before = bound_save(c);
+        int nb = c->n_vars;
+        for (int i = 0; i < e->l1.n; i++) {
+            Ast *cl = e->l1.v[i];
+            bound_restore(c, before, nb);
+            unsigned next = new_label(c);
+            cmatch(c, cl->l1.v[0], m, next);
+            cguards(c, &cl->l2, next);
+            E(c, OPC_recv_remove);
+            Opnd r = cbody(c, &cl->l3, tail);
+            if (!tail) {
+                emit_move(c, r, d);
+                emit_jump(c, end);
+            }
+            bind_label(c, next);
+        }
+        free(before);
+        E(c, OPC_recv_skip);
+        E(c, loop);
+        bind_label(c, none);
+        Opnd to = AM(infinity);
+        if (e->flags & AF_AFTER) to = cexpr(c, e->a, false);
+        E(c, OPC_recv_wait);
+        E(c, to);
+        E(c, after);
+        emit_jump(c, loop);
+        bind_label(c, after);
+        if (e->flags & AF_AFTER) {
+            Opnd r = cbody(c, &e->l2, tail);
+            if (!tail) emit_move(c, r, d);
+        }
+        bind_label(c, end);
+        return tail ? AM(ok) : d;
+    }
+    default:
+        cerr(c, e, "unsupported expression (%s)", ast_kind_name(e->kind));
+        return AM(ok);
+    }
+}
+
+static Opnd cbody(Ctx *c, AstList *body, bool tail)
+{
+    Opnd r = AM(ok);
+    for (int i = 0; i < body->n; i++) {
+        bool last = i + 1 == body->n;
+        int mark = c->cur_temp;
+        r = cexpr(c, body->v[i], tail && last);
+        if (!last) c->cur_temp = mark;
+    }
+    return r;
+}
+
+/* ---- patterns ---------------------------------------------------------------------------- */
+
+static bool pat_const(Ctx *c, Ast *p, Term *out)
+{
+    switch (p->kind) {
+    case A_INTEGER:
+        *out = p->big ? lit(int_from_string(&c->scratch.heap, p->big, strlen(p->big), 10))
+                      : lit(int_from_sint(&c->scratch.heap, p->ival));
+        return true;
+    case A_CHAR: *out = make_small(p->ival); return true;
+    case A_FLOAT: *out = lit(float_at(heap_halloc(&c->scratch.heap, 2), p->fval)); return true;
+    case A_ATOM: *out = atom_of(p); return true;
+    case A_NIL: *out = NIL; return true;
+    case A_STRING: *out = lit(string_term(c, p->str, p->slen, NIL)); return true;
+    case A_OP:
+        if (!p->b && (p->a->kind == A_INTEGER || p->a->kind == A_FLOAT)) {
+            Term t;
+            if (!pat_const(c, p->a, &t)) return false;
+            VmOp op;
+            if (!op_of(p->name, true, &op)) return false;
+            Term r = vm_unop(&c->scratch, op, t);
+            if (r == NONVALUE) return false;
+            *out = lit(r);
+            return true;
+        }
+        if (p->b) {
+            /* Constant arithmetic in patterns (e.g. 1 bsl 8). */
+            Term a, b;
+            VmOp op;
+            if (pat_const(c, p->a, &a) && pat_const(c, p->b, &b) && op_of(p->name, false, &op) &&
+                op != VOP_APPEND) {
+                Term r = vm_binop(&c->scratch, op, a, b);
+                if (r == NONVALUE) return false;
+                *out = lit(r);
+                return true;
+            }
+        }
+        return false;
+    default: return false;
+    }
+}
+
+static void cmatch(Ctx *c, Ast *p, Opnd v, unsigned fail)
+{
+    Term k;
+    if (pat_const(c, p, &k)) {
+        E(c, OPC_cmp);
+        E(c, fail);
+        E(c, VC_EQ_EXACT);
+        E(c, v);
+        E(c, k);
+        return;
+    }
+    switch (p->kind) {
+    case A_VAR: {
+        if (is_wild(p)) return;
+        Var *x = var_find(c, p->name);
+        if (!x) x = var_add(c, p->name, new_temp(c));
+        if (x->bound) {
+            E(c, OPC_cmp);
+            E(c, fail);
+            E(c, VC_EQ_EXACT);
+            E(c, v);
+            E(c, vm_y((unsigned)x->slot));
+        } else {
+            emit_move(c, v, vm_y((unsigned)x->slot));
+            x->bound = true;
+        }
+        return;
+    }
+    case A_MATCH:
+        cmatch(c, p->a, v, fail);
+        cmatch(c, p->b, v, fail);
+        return;
+    case A_CONS: {
+        E(c, OPC_is_nonempty_list);
+        E(c, fail);
+        E(c, v);
+        Opnd h = temp(c), t = temp(c);
+        E(c, OPC_get_list);
+        E(c, v);
+        E(c, h);
+        E(c, t);
+        cmatch(c, p->a, h, fail);
+        cmatch(c, p->b, t, fail);
+        return;
+    }
+    case A_TUPLE: {
+        E(c, OPC_is_tuple_arity);
+        E(c, fail);
+        E(c, v);
+        E(c, (Instr)p->l1.n);
+        for (int i = 0; i < p->l1.n; i++) {
+            if (is_wild(p->l1.v[i])) continue;
+            Opnd t = temp(c);
+            E(c, OPC_get_elem);
+            E(c, v);
+            E(c, (Instr)i + 1);
+            E(c, t);
+            cmatch(c, p->l1.v[i], t, fail);
+        }
+        return;
+    }
+    case A_OP:
+        if (p->b && !strcmp(p->name, "++")) {
+            /* "abc" ++ Rest, [a, b] ++ Rest */
+            Ast *l = p->a;
+            Opnd cur = v;
+            if (l->kind == A_STRING) {
+                for (size_t i = 0; i < l->slen; i++) {
+                    E(c, OPC_is_nonempty_list);
+                    E(c, fail);
+                    E(c, cur);
+                    Opnd h = temp(c), t = temp(c);
+                    E(c, OPC_get_list);
+                    E(c, cur);
+                    E(c, h);
+                    E(c, t);
+                    E(c, OPC_cmp);
+                    E(c, fail);
+                    E(c, VC_EQ_EXACT);
+                    E(c, h);
+                    E(c, make_small(l->str[i]));
+                    cur = t;
+                }
+                cmatch(c, p->b, cur, fail);
+                return;
+            }
+            while (l->kind == A_CONS) {
+                E(c, OPC_is_nonempty_list);
+                E(c, fail);
+                E(c, cur);
+                Opnd h = temp(c), t = temp(c);
+                E(c, OPC_get_list);
+                E(c, cur);
+                E(c, h);
+                E(c, t);
+                cmatch(c, l->a, h, fail);
+                cur = t;
+                l = l->b;
+            }
+            cmatch(c, p->b, cur, fail);
+            return;
+        }
+        break;
+    case A_MAP: {
+        E(c, OPC_test);
+        E(c, fail);
+        E(c, VT_MAP);
+        E(c, v);
+        for (int i = 0; i < p->l1.n; i++) {
+            Ast *as = p->l1.v[i];
+            int mark = c->cur_temp;
+            Opnd key = cexpr(c, as->a, false);
+            (void)mark;
+            Opnd t = temp(c);
+            E(c, OPC_map_get);
+            E(c, fail);
+            E(c, v);
+            E(c, key);
+            E(c, t);
+            cmatch(c, as->b, t, fail);
+        }
+        return;
+    }
+    case A_RECORD: {
+        RecDef *r = rec_find(c, p, p->name);
+        if (!r) return;
+        E(c, OPC_is_record);
+        E(c, fail);
+        E(c, v);
+        E(c, atom_s(r->name));
+        E(c, (Instr)rec_size(r));
+        for (int i = 0; i < p->l1.n; i++) {
+            Ast *f = p->l1.v[i];
+            if (is_wild(f->a)) continue;
+            Opnd t = temp(c);
+            E(c, OPC_get_elem);
+            E(c, v);
+            E(c, (Instr)rec_field_index(c, r, f->a));
+            E(c, t);
+            cmatch(c, f->b, t, fail);
+        }
+        return;
+    }
+    case A_BIN: {
+        int ctx = new_temp(c);
+        new_temp(c);
+        E(c, OPC_bs_start);
+        E(c, fail);
+        E(c, v);
+        E(c, vm_y((unsigned)ctx));
+        for (int i = 0; i < p->l1.n; i++) {
+            Ast *el = p->l1.v[i];
+            Seg s = seg_spec(c, el);
+            if (el->a->kind == A_STRING) {
+                for (size_t j = 0; j < el->a->slen; j++) {
+                    Opnd t = temp(c);
+                    E(c, OPC_bs_get);
+                    E(c, fail);
+                    E(c, vm_y((unsigned)ctx));
+                    E(c, VBS_INTEGER);
+                    E(c, 0);
+                    E(c, make_small(8));
+                    E(c, 1);
+                    E(c, t);
+                    E(c, OPC_cmp);
+                    E(c, fail);
+                    E(c, VC_EQ_EXACT);
+                    E(c, t);
+                    E(c, make_small(el->a->str[j] & 0xFF));
+                }
+                continue;
+            }
+            Opnd sz;
+            if (el->b) sz = cexpr(c, el->b, false);
+            else if (s.type == VBS_INTEGER) sz = make_small(8);
+            else if (s.type == VBS_FLOAT) sz = make_small(64);
+            else sz = AM(undefined);
+            Opnd t = temp(c);
+            E(c, OPC_bs_get);
+            E(c, fail);
+            E(c, vm_y((unsigned)ctx));
+            E(c, (Instr)s.type);
+            E(c, s.flags);
+            E(c, sz);
+            E(c, (Instr)s.unit);
+            E(c, t);
+            cmatch(c, el->a, t, fail);
+        }
+        E(c, OPC_bs_test_tail);
+        E(c, fail);
+        E(c, vm_y((unsigned)ctx));
+        E(c, 0);
+        return;
+    }
+    default: break;
+    }
+    cerr(c, p, "illegal pattern%s", "");
+}
+
+/* ---- functions ----------------------------------------------------------------------------- */
+
+static void cfunction_body(Ctx *c, AstList *clauses, int arity, const Lambda *lam, Term name, int fline)
+{
+    CodeBuf *cb = c->cb;
+    GROW(cb->funcs, cb->n_funcs, cb->cap_funcs);
+    cb->funcs[cb->n_funcs++] = (CodeFunc){(uint32_t)cb->n, name, (unsigned)arity, fline};
+    c->n_vars = 0;
+    c->n_patch = 0;
+    int nfree = lam ? lam->nfree : 0;
+    int nargs = arity + nfree;
+    c->cur_temp = nargs;
+    /* Free variables come after the arguments, bound. */
+    for (int i = 0; i < nfree; i++) var_add(c, lam->freev[i], arity + i)->bound = true;
+    if (lam && lam->node->kind == A_NAMED_FUN) var_add(c, lam->node->name, c->cur_temp++);
+    for (int i = 0; i < clauses->n; i++) each_var(c, clauses->v[i], false, assign_slot, NULL);
+    c->base_temp = c->cur_temp;
+    c->max_slot = c->cur_temp;
+    E(c, OPC_allocate);
+    frame_word(c);
+    E(c, (Instr)nargs);
+    for (int i = 0; i < nargs; i++) emit_move(c, vm_x((unsigned)i), vm_y((unsigned)i));
+    if (lam && lam->node->kind == A_NAMED_FUN) {
+        Var *self = var_find(c, lam->node->name);
+        E(c, OPC_test_heap);
+        E(c, (Instr)(FUN_BASE_SIZE + nfree));
+        E(c, 0);
+        E(c, OPC_make_fun);
+        E(c, lam->fun_index);
+        E(c, (Instr)nfree);
+        for (int i = 0; i < nfree; i++) E(c, vm_y((unsigned)(arity + i)));
+        E(c, vm_y((unsigned)self->slot));
+        self->bound = true;
+    }
+    bool *before = bound_save(c);
+    int nb = c->n_vars;
+    for (int i = 0; i < clauses->n; i++) {
+        Ast *cl = clauses->v[i];
+        bound_restore(c, before, nb);
+        c->cur_temp = c->base_temp;
+        unsigned next = new_label(c);
+        for (int k = 0; k < cl->l1.n && k < arity; k++) cmatch(c, cl->l1.v[k], vm_y((unsigned)k), next);
+        cguards(c, &cl->l2, next);
+        cbody(c, &cl->l3, true);
+        bind_label(c, next);
+    }
+    free(before);
+    codebuf_line(cb, fline);
+    E(c, OPC_func_clause);
+    E(c, (Instr)arity);
+    for (int i = 0; i < c->n_patch; i++) cb->w[c->frame_patch[i]] = (Instr)c->max_slot;
+}
+
+static void compile_forms(Ctx *c, LangModule *lm)
+{
+    CodeBuf *cb = c->cb;
+    AstList *forms = &lm->forms;
+    /* Pass 1: functions, records, imports. */
+    for (int i = 0; i < forms->n; i++) {
+        Ast *f = forms->v[i];
+        if (f->kind == A_FUNCTION) {
+            GROW(c->funcs, c->n_funcs, c->cap_funcs);
+            c->funcs[c->n_funcs++] = (FuncSym){f->name, f->arity, new_label(c)};
+        } else if (f->kind == A_ATTRIBUTE && f->attr == ATTR_RECORD) {
+            GROW(c->recs, c->n_recs, c->cap_recs);
+            c->recs[c->n_recs++] = (RecDef){f->name2, f};
+        } else if (f->kind == A_ATTRIBUTE && f->attr == ATTR_IMPORT) {
+            GROW(c->imports, c->n_imports, c->cap_imports);
+            c->imports[c->n_imports++] = f;
+        }
+    }
+    for (int i = 0; i < forms->n; i++) {
+        Ast *f = forms->v[i];
+        if (f->kind == A_ATTRIBUTE && f->attr == ATTR_EXPORT) {
+            for (int k = 0; k < f->l1.n; k++) {
+                Ast *p = f->l1.v[k];
+                FuncSym *fs = func_find(c, p->name, p->arity);
+                if (!fs) {
+                    char buf[300];
+                    snprintf(buf, sizeof buf, "%s/%d", p->name, p->arity);
+                    cerr(c, p, "function %s undefined", buf);
+                    continue;
+                }
+                GROW(cb->exports, cb->n_exports, cb->cap_exports);
+                cb->exports[cb->n_exports++] = (CodeExportDef){atom_s(p->name), (unsigned)p->arity, fs->label};
+            }
+        }
+    }
+    for (int i = 0; i < forms->n; i++) {
+        Ast *f = forms->v[i];
+        if (f->kind != A_FUNCTION) continue;
+        FuncSym *fs = func_find(c, f->name, f->arity);
+        bind_label(c, fs->label);
+        c->fname = f->name;
+        c->farity = f->arity;
+        c->fun_counter = 0;
+        cfunction_body(c, &f->l1, f->arity, NULL, atom_s(f->name), f->line);
+        /* Funs created in this function, and in those funs, in order. */
+        for (int k = 0; k < c->n_lambdas; k++) {
+            Lambda lam = c->lambdas[k];
+            bind_label(c, lam.label);
+            CodeFunDef *fd = &cb->fundefs[lam.fun_index];
+            cfunction_body(c, &lam.node->l1, (int)fd->arity, &lam, fd->name, lam.node->line);
+        }
+        for (int k = 0; k < c->n_lambdas; k++) free(c->lambdas[k].freev);
+        c->n_lambdas = 0;
+    }
+}
+
+Module *compile_and_load(const char *path, const char *source, size_t len)
+{
+    compile_had_errors = 0;
+    LangModule lm;
+    LangOptions opt = {0};
+    opt.source = source;
+    opt.source_len = len;
+    int ok = lang_parse_file(path, &opt, &lm);
+    if (!ok || !lm.name) {
+        if (!lm.name && ok) fprintf(stderr, "%s: no module definition\n", path);
+        diags_print(&lm.diags, stderr, 1);
+        lang_module_free(&lm);
+        compile_had_errors = 1;
+        return NULL;
+    }
+    Ctx c;
+    memset(&c, 0, sizeof c);
+    CodeBuf cb;
+    memset(&cb, 0, sizeof cb);
+    codebuf_new_label(&cb); /* label 0 means "no label" */
+    c.cb = &cb;
+    c.file = path;
+    c.diags = &lm.diags;
+    c.mod = atom_put(lm.name, strlen(lm.name));
+    heap_init(&c.scratch.heap, H_DEFAULT_SIZE, FULLSWEEP_AFTER_DEFAULT);
+    compile_forms(&c, &lm);
+    Module *m = NULL;
+    if (c.failed) {
+        diags_sort(&lm.diags);
+        diags_print(&lm.diags, stderr, 1);
+        compile_had_errors = 1;
+    } else {
+        diags_print(&lm.diags, stderr, 1);
+        const char *base = strrchr(path, '/');
+        m = code_load(c.mod, base ? base + 1 : path, &cb);
+    }
+    heap_destroy(&c.scratch.heap);
+    codebuf_free(&cb);
+    free(c.funcs);
+    free(c.recs);
+    free(c.imports);
+    free(c.lambdas);
+    free(c.vars);
+    free(c.frame_patch);
+    lang_module_free(&lm);
+    return m;
+}

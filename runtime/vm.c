@@ -1,0 +1,1129 @@
+/*
+ * vm.c — the interpreter: threaded dispatch over code loaded by code.c (see vm.h).
+ *
+ * May-GC points: allocate, test_heap, the check after each BIF or allocating operation
+ * (after_bif), and the stack check before pushing a return address. Everything else works on
+ * raw terms. Exceptions set p->exc, build the stacktrace, and unwind to the nearest catch tag on
+ * the stack (handle_error); with none, the process crashes.
+ */
+#include "vm.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "atom.h"
+#include "bignum.h"
+#include "bin.h"
+#include "code.h"
+#include "gc.h"
+#include "map.h"
+
+static _Thread_local Term vm_xregs[VM_X_REGS];
+
+const char *const vm_opcode_kinds[OPC_COUNT] = {
+#define VM_OP_KIND(name, kinds) kinds,
+    VM_OPCODES(VM_OP_KIND)
+#undef VM_OP_KIND
+};
+const char *const vm_opcode_names[OPC_COUNT] = {
+#define VM_OP_NAME(name, kinds) #name,
+    VM_OPCODES(VM_OP_NAME)
+#undef VM_OP_NAME
+};
+
+/* ---- catch labels ------------------------------------------------------------------------ */
+
+static const Instr **catch_targets;
+static unsigned n_catch, cap_catch;
+
+unsigned vm_catch_register(const Instr *target)
+{
+    if (n_catch == cap_catch) {
+        cap_catch = cap_catch ? 2 * cap_catch : 256;
+        catch_targets = realloc(catch_targets, cap_catch * sizeof *catch_targets);
+        if (!catch_targets) abort();
+    }
+    catch_targets[n_catch] = target;
+    return n_catch++;
+}
+
+/* ---- the mailbox (one process for now: messages sent to self) -------------------------- */
+
+static void each_root(void *ctx, GcVisitFn fn, void *arg)
+{
+    Process *p = ctx;
+    for (unsigned i = 0; i < p->n_msgs; i++) fn(&p->msgs[i], arg);
+}
+
+static void gc_live(Process *p, unsigned live, Uint need)
+{
+    GcRoots r = {vm_xregs, live, each_root, p};
+    heap_reserve_maybe_gc(&p->heap, need, &r);
+}
+
+/* OTP's erts_gc_after_bif_call: collect when forced or when the fragments outgrow the free
+ * space; the result is a root. */
+static Term after_bif(Process *p, Term r)
+{
+    Heap *h = &p->heap;
+    if ((h->flags & HEAP_FORCE_GC) || h->mbuf_sz > heap_free_words(h)) {
+        vm_xregs[0] = r;
+        GcRoots roots = {vm_xregs, 1, each_root, p};
+        gc_collect(h, 0, &roots, (h->flags & HEAP_NEED_FULLSWEEP) != 0,
+                   (h->flags & HEAP_FORCE_GC) ? GC_REASON_EXPLICIT : GC_REASON_FRAGMENTS, NULL);
+        r = vm_xregs[0];
+    }
+    return r;
+}
+
+/* ---- stacktraces --------------------------------------------------------------------------- */
+
+static Term mk_tuple(Heap *h, unsigned n, const Term *el)
+{
+    Term *hp = heap_halloc(h, n + 1);
+    hp[0] = make_tuple_header(n);
+    memcpy(hp + 1, el, n * sizeof *el);
+    return make_boxed(hp);
+}
+
+static Term mk_string(Heap *h, const char *s)
+{
+    size_t n = strlen(s);
+    Term *hp = heap_halloc(h, 2 * n);
+    Term r = NIL;
+    for (size_t i = n; i-- > 0;) r = cons_at(hp + 2 * i, make_small((unsigned char)s[i]), r);
+    return r;
+}
+
+static Term mk_list(Heap *h, const Term *el, unsigned n)
+{
+    Term *hp = heap_halloc(h, 2 * (Uint)n);
+    Term r = NIL;
+    for (unsigned i = n; i-- > 0;) r = cons_at(hp + 2 * i, el[i], r);
+    return r;
+}
+
+static Term location(Heap *h, Module *m, int line)
+{
+    Term file_t[2] = {atom_put("file", 4), mk_string(h, m->file)};
+    Term line_t[2] = {atom_put("line", 4), make_small(line)};
+    Term items[2] = {mk_tuple(h, 2, file_t), mk_tuple(h, 2, line_t)};
+    return mk_list(h, items, line > 0 ? 2 : 1);
+}
+
+static Term error_info(Heap *h)
+{
+    Term k = atom_put("module", 6), v = atom_put("erl_erts_errors", 15);
+    Term m = map_from_arrays(h, &k, &v, 1);
+    Term t[2] = {atom_put("error_info", 10), m};
+    Term e = mk_tuple(h, 2, t);
+    return mk_list(h, &e, 1);
+}
+
+#define BACKTRACE_DEPTH 8
+
+/* Frames: an optional first frame {M, F, Args, Loc} (bif_mfa[0] != NONVALUE), the function at
+ * ip (unless skip_current), then one frame per return address on the stack. */
+static Term build_stacktrace(Process *p, const Instr *ip, Term bif_mfa[3], const Term *args,
+                             unsigned nargs, Term first_loc, bool skip_current)
+{
+    Heap *h = &p->heap;
+    Term frames[BACKTRACE_DEPTH + 2];
+    unsigned n = 0;
+    if (bif_mfa && bif_mfa[0] != NONVALUE) {
+        Term al = mk_list(h, args, nargs);
+        Term t[4] = {bif_mfa[0], bif_mfa[1], al, first_loc};
+        frames[n++] = mk_tuple(h, 4, t);
+    }
+    Module *m;
+    const CodeFunc *fn;
+    int line;
+    if (!skip_current && ip && code_lookup(ip - 1, &m, &fn, &line)) {
+        Term t[4] = {m->name, fn->name, make_small(fn->arity), location(h, m, line)};
+        frames[n++] = mk_tuple(h, 4, t);
+    }
+    for (Term *s = h->stop; s < h->hend && n < BACKTRACE_DEPTH; s++) {
+        if (!term_is_header(*s) || *s == 0) continue;
+        const Instr *cp = (const Instr *)(uintptr_t)*s;
+        if (cp == code_normal_exit()) {
+            Term t1[4] = {atom_put("init", 4), atom_put("start_em", 8), make_small(1), NIL};
+            frames[n++] = mk_tuple(h, 4, t1);
+            if (n < BACKTRACE_DEPTH) {
+                Term t2[4] = {atom_put("init", 4), atom_put("do_boot", 7), make_small(3), NIL};
+                frames[n++] = mk_tuple(h, 4, t2);
+            }
+            break;
+        }
+        if (code_lookup(cp - 1, &m, &fn, &line)) {
+            Term t[4] = {m->name, fn->name, make_small(fn->arity), location(h, m, line)};
+            frames[n++] = mk_tuple(h, 4, t);
+        }
+    }
+    return mk_list(h, frames, n);
+}
+
+Term vm_build_stacktrace(Process *p, const Instr *ip, const Term *bif_args, Term bif_mfa[3])
+{
+    unsigned n = bif_mfa ? (unsigned)small_val(bif_mfa[2]) : 0;
+    return build_stacktrace(p, ip, bif_mfa, bif_args, n, error_info(&p->heap), false);
+}
+
+static const char *const op_names[VOP_COUNT] = {
+    "+", "-", "*", "/", "div", "rem", "band", "bor", "bxor", "bsl", "bsr", "-", "+", "bnot",
+    "not", "and", "or", "xor", "++", "--"};
+
+/* ---- the interpreter ------------------------------------------------------------------------ */
+
+static const void *const *opcode_addrs;
+static Instr normal_exit_code[2];
+
+const Instr *code_normal_exit(void)
+{
+    vm_opcode_addrs();
+    return normal_exit_code;
+}
+
+const void *const *vm_opcode_addrs(void)
+{
+    if (!opcode_addrs) vm_run(NULL);
+    return opcode_addrs;
+}
+
+static void save_args(Process *p, const Instr *target, unsigned arity)
+{
+    p->ip = target;
+    p->arity = arity;
+    Term *dst = p->arg_reg;
+    if (arity > PROC_DEF_ARG_REGS) {
+        free(p->extra_arg_reg);
+        p->extra_arg_reg = malloc(arity * sizeof(Term));
+        if (!p->extra_arg_reg) abort();
+        dst = p->extra_arg_reg;
+    }
+    memcpy(dst, vm_xregs, arity * sizeof(Term));
+}
+
+static bool list_to_args(Term l, Term *x, unsigned *n)
+{
+    unsigned i = 0;
+    while (term_is_list(l)) {
+        if (i >= VM_X_REGS - 2) return false;
+        x[i++] = list_head(l);
+        l = list_tail(l);
+    }
+    if (l != NIL) return false;
+    *n = i;
+    return true;
+}
+
+static unsigned bs_utf8_len(Sint c) { return c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4; }
+
+/* Builds a bitstring from 5-word segments; NONVALUE (badarg) when a segment is bad. */
+static Term bs_build(Process *p, const Instr *w, unsigned nw, const Term *y, const Term *x)
+{
+#define BSRC(v) (((v) & 3) ? (Term)(v) : ((v) & 4) ? y[(v) >> 3] : x[(v) >> 3])
+    Uint total = 0;
+    for (unsigned i = 0; i < nw; i += 5) {
+        int type = (int)small_val((Term)w[i]);
+        Term v = BSRC(w[i + 2]), sz = BSRC(w[i + 3]);
+        Sint unit = small_val((Term)w[i + 4]);
+        switch (type) {
+        case VBS_INTEGER:
+        case VBS_FLOAT:
+            if (!term_is_small(sz) || small_val(sz) < 0) return NONVALUE;
+            if (type == VBS_INTEGER ? !term_is_integer(v) : !term_is_number(v)) return NONVALUE;
+            if (type == VBS_FLOAT) {
+                Sint b = small_val(sz) * unit;
+                if (b != 16 && b != 32 && b != 64) return NONVALUE;
+            }
+            total += (Uint)(small_val(sz) * unit);
+            break;
+        case VBS_BINARY:
+        case VBS_BITSTRING: {
+            BinView bv;
+            if (!bin_view(v, &bv)) return NONVALUE;
+            if (sz == AM(undefined)) {
+                if (type == VBS_BINARY && bv.bit_size % 8) return NONVALUE;
+                total += bv.bit_size;
+            } else {
+                if (!term_is_small(sz) || small_val(sz) < 0) return NONVALUE;
+                Uint b = (Uint)(small_val(sz) * unit);
+                if (b > bv.bit_size) return NONVALUE;
+                total += b;
+            }
+            break;
+        }
+        case VBS_UTF8:
+            if (!term_is_small(v) || small_val(v) < 0 || small_val(v) > 0x10FFFF ||
+                (small_val(v) >= 0xD800 && small_val(v) <= 0xDFFF))
+                return NONVALUE;
+            total += 8 * bs_utf8_len(small_val(v));
+            break;
+        default: return NONVALUE;
+        }
+    }
+    unsigned char *data;
+    Uint bytes = (total + 7) / 8;
+    Term bin = bin_new_uninit(&p->heap, bytes, &data);
+    memset(data, 0, bytes);
+    Uint off = 0;
+    for (unsigned i = 0; i < nw; i += 5) {
+        int type = (int)small_val((Term)w[i]);
+        unsigned flags = (unsigned)small_val((Term)w[i + 1]);
+        Term v = BSRC(w[i + 2]), sz = BSRC(w[i + 3]);
+        Sint unit = small_val((Term)w[i + 4]);
+        switch (type) {
+        case VBS_INTEGER: {
+            Uint b = (Uint)(small_val(sz) * unit);
+            bin_put_integer(v, b, flags, data, off);
+            off += b;
+            break;
+        }
+        case VBS_FLOAT: {
+            Uint b = (Uint)(small_val(sz) * unit);
+            double d;
+            if (term_is_float(v)) d = float_val(v);
+            else int_to_double(v, &d);
+            bin_put_float(d, b, flags, data, off);
+            off += b;
+            break;
+        }
+        case VBS_BINARY:
+        case VBS_BITSTRING: {
+            BinView bv;
+            bin_view(v, &bv);
+            Uint b = sz == AM(undefined) ? bv.bit_size : (Uint)(small_val(sz) * unit);
+            bin_copy_bits(bv.base, bv.bit_offset, data, off, b);
+            off += b;
+            break;
+        }
+        case VBS_UTF8: {
+            Sint c = small_val(v);
+            unsigned char u[4];
+            unsigned n = bs_utf8_len(c);
+            if (n == 1) u[0] = (unsigned char)c;
+            else if (n == 2) {
+                u[0] = (unsigned char)(0xC0 | (c >> 6));
+                u[1] = (unsigned char)(0x80 | (c & 0x3F));
+            } else if (n == 3) {
+                u[0] = (unsigned char)(0xE0 | (c >> 12));
+                u[1] = (unsigned char)(0x80 | ((c >> 6) & 0x3F));
+                u[2] = (unsigned char)(0x80 | (c & 0x3F));
+            } else {
+                u[0] = (unsigned char)(0xF0 | (c >> 18));
+                u[1] = (unsigned char)(0x80 | ((c >> 12) & 0x3F));
+                u[2] = (unsigned char)(0x80 | ((c >> 6) & 0x3F));
+                u[3] = (unsigned char)(0x80 | (c & 0x3F));
+            }
+            bin_copy_bits(u, 0, data, off, 8 * n);
+            off += 8 * n;
+            break;
+        }
+        }
+    }
+    if (total % 8) return bin_extract(&p->heap, bin, 0, total);
+    return bin;
+#undef BSRC
+}
+
+/* Reads one segment from a match context (binary, bit offset). NONVALUE: no match. */
+static Term bs_get(Process *p, Term bin, Uint *offp, int type, unsigned flags, Term sz, Sint unit)
+{
+    BinView bv;
+    if (!bin_view(bin, &bv)) return NONVALUE;
+    Uint off = *offp, rest = bv.bit_size - off;
+    Uint bits;
+    if (type == VBS_UTF8) {
+        if (rest < 8) return NONVALUE;
+        unsigned char u[4];
+        bin_copy_bits(bv.base, bv.bit_offset + off, u, 0, 8);
+        unsigned n = u[0] < 0x80 ? 1 : (u[0] & 0xE0) == 0xC0 ? 2 : (u[0] & 0xF0) == 0xE0 ? 3
+                   : (u[0] & 0xF8) == 0xF0 ? 4 : 0;
+        if (!n || rest < 8 * n) return NONVALUE;
+        bin_copy_bits(bv.base, bv.bit_offset + off, u, 0, 8 * n);
+        Sint c = n == 1 ? u[0] : n == 2 ? (u[0] & 0x1F) : n == 3 ? (u[0] & 0x0F) : (u[0] & 0x07);
+        for (unsigned i = 1; i < n; i++) {
+            if ((u[i] & 0xC0) != 0x80) return NONVALUE;
+            c = c << 6 | (u[i] & 0x3F);
+        }
+        if (c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) return NONVALUE;
+        *offp = off + 8 * n;
+        return make_small(c);
+    }
+    if (sz == AM(undefined)) {
+        if (type != VBS_BINARY && type != VBS_BITSTRING) return NONVALUE;
+        bits = rest;
+        if (type == VBS_BINARY && bits % 8) return NONVALUE;
+    } else {
+        if (!term_is_small(sz) || small_val(sz) < 0) return NONVALUE;
+        bits = (Uint)(small_val(sz) * unit);
+    }
+    if (bits > rest) return NONVALUE;
+    Term r;
+    switch (type) {
+    case VBS_INTEGER:
+        r = bin_get_integer(&p->heap, bv.base, bv.bit_offset + off, bits, flags);
+        break;
+    case VBS_FLOAT: {
+        double d;
+        if (bits != 16 && bits != 32 && bits != 64) return NONVALUE;
+        if (!bin_get_float(bv.base, bv.bit_offset + off, bits, flags, &d)) return NONVALUE;
+        r = float_at(heap_halloc(&p->heap, FLOAT_SIZE), d);
+        break;
+    }
+    default: r = bin_extract(&p->heap, bin, off, bits); break;
+    }
+    if (r == NONVALUE) return NONVALUE;
+    *offp = off + bits;
+    return r;
+}
+
+VmStatus vm_run(Process *p)
+{
+#define VM_OP_LABEL(name, kinds) &&L_##name,
+    static const void *const labels[] = {VM_OPCODES(VM_OP_LABEL)};
+#undef VM_OP_LABEL
+    if (!p) {
+        opcode_addrs = labels;
+        normal_exit_code[0] = (Instr)labels[OPC_normal_exit];
+        return VM_DONE;
+    }
+    Term *x = vm_xregs;
+    Heap *h = &p->heap;
+    const Instr *ip = p->ip;
+    /* Exception being raised: for BIF errors, the BIF's {M, F, Arity} and its arguments. */
+    Term bif_mfa[3];
+    const Term *bif_args = NULL;
+    Term first_loc = NIL;
+    bool skip_current = false;
+    {
+        const Term *src = p->arity > PROC_DEF_ARG_REGS ? p->extra_arg_reg : p->arg_reg;
+        memcpy(x, src, p->arity * sizeof(Term));
+    }
+    p->reds_left = PROC_CONTEXT_REDS;
+
+#define Y (h->stop)
+#define SRC(w) ((((Instr)(w)) & 3) ? (Term)(w) : (((Instr)(w)) & 4) ? Y[((Instr)(w)) >> 3] : x[((Instr)(w)) >> 3])
+#define SET(w, v)                                               \
+    do {                                                        \
+        Instr w_ = (w);                                         \
+        Term v_ = (v);                                          \
+        if (w_ & 4) Y[w_ >> 3] = v_;                            \
+        else x[w_ >> 3] = v_;                                   \
+    } while (0)
+#define NEXT() goto *(const void *)(*ip++)
+#define REDS(target, arity)                                     \
+    do {                                                        \
+        if (--p->reds_left <= 0) {                              \
+            p->reductions += PROC_CONTEXT_REDS;                 \
+            save_args(p, (target), (arity));                    \
+            return VM_YIELD;                                    \
+        }                                                       \
+    } while (0)
+#define PUSH_CP(cp)                                             \
+    do {                                                        \
+        if (h->stop <= h->htop) gc_live(p, live_args, 1);       \
+        *--h->stop = (Term)(uintptr_t)(cp);                     \
+    } while (0)
+#define RAISE(cls, rsn)                                         \
+    do {                                                        \
+        proc_raise(p, (cls), (rsn));                            \
+        goto handle_error;                                      \
+    } while (0)
+
+    unsigned live_args = 0;
+    unsigned c_arity = 0;
+    bool c_tail = false;
+    Uint c_dealloc = 0;
+    Term c_fun = NIL, c_mod = NIL, c_name = NIL;
+    NEXT();
+
+L_allocate: {
+    Uint n = ip[0];
+    unsigned live = (unsigned)ip[1];
+    ip += 2;
+    gc_live(p, live, n);
+    h->stop -= n;
+    for (Uint i = 0; i < n; i++) h->stop[i] = NIL;
+    NEXT();
+}
+L_deallocate:
+    h->stop += ip[0];
+    ip++;
+    NEXT();
+L_ret:
+    ip = (const Instr *)(uintptr_t)*h->stop++;
+    NEXT();
+L_test_heap:
+    gc_live(p, (unsigned)ip[1], ip[0]);
+    ip += 2;
+    NEXT();
+L_move:
+    SET(ip[1], SRC(ip[0]));
+    ip += 2;
+    NEXT();
+L_jump:
+    ip = (const Instr *)ip[0];
+    NEXT();
+L_call: {
+    unsigned arity = (unsigned)ip[0];
+    const Instr *target = (const Instr *)ip[1];
+    live_args = arity;
+    PUSH_CP(ip + 2);
+    REDS(target, arity);
+    ip = target;
+    NEXT();
+}
+L_call_last: {
+    unsigned arity = (unsigned)ip[0];
+    const Instr *target = (const Instr *)ip[1];
+    h->stop += ip[2];
+    REDS(target, arity);
+    ip = target;
+    NEXT();
+}
+L_call_only: {
+    const Instr *target = (const Instr *)ip[1];
+    REDS(target, (unsigned)ip[0]);
+    ip = target;
+    NEXT();
+}
+L_call_ext:
+    c_tail = false;
+    c_dealloc = 0;
+    goto do_call_ext;
+L_call_ext_only:
+    c_tail = true;
+    c_dealloc = 0;
+    goto do_call_ext;
+L_call_ext_last:
+    c_tail = true;
+    c_dealloc = ip[2];
+    ip++;
+    goto do_call_ext;
+do_call_ext: {
+    unsigned arity = (unsigned)ip[0];
+    Export *e = (Export *)ip[1];
+    Uint dealloc = c_dealloc;
+    bool tail = c_tail;
+    ip += 2;
+    if (!e->code && !e->bif) code_resolve(e);
+    if (e->code) {
+        const Instr *target = e->code;
+        if (tail) h->stop += dealloc;
+        else {
+            live_args = arity;
+            PUSH_CP(ip);
+        }
+        REDS(target, arity);
+        ip = target;
+        NEXT();
+    }
+    if (e->bif) {
+        Term r = e->bif->fn(p, x);
+        if (r == NONVALUE) {
+            bif_mfa[0] = e->module;
+            bif_mfa[1] = e->name;
+            bif_mfa[2] = make_small(arity);
+            bif_args = x;
+            first_loc = e->module == atom_put("erlang", 6) ? NONVALUE : NIL;
+            goto handle_error;
+        }
+        x[0] = after_bif(p, r);
+        if (tail) {
+            h->stop += dealloc;
+            ip = (const Instr *)(uintptr_t)*h->stop++;
+        }
+        NEXT();
+    }
+    bif_mfa[0] = e->module;
+    bif_mfa[1] = e->name;
+    bif_mfa[2] = make_small(arity);
+    bif_args = x;
+    first_loc = NIL;
+    p->exc.class = AM(error);
+    p->exc.reason = AM(undef);
+    p->exc.stacktrace = NONVALUE;
+    goto handle_error_mfa;
+}
+L_call_fun:
+    c_tail = false;
+    c_dealloc = 0;
+    c_arity = (unsigned)ip[0];
+    ip += 1;
+    c_fun = x[c_arity];
+    goto do_call_fun;
+L_call_fun_last:
+    c_tail = true;
+    c_dealloc = ip[1];
+    c_arity = (unsigned)ip[0];
+    ip += 2;
+    c_fun = x[c_arity];
+    goto do_call_fun;
+L_apply:
+    c_tail = false;
+    c_dealloc = 0;
+    c_arity = (unsigned)ip[0];
+    ip += 1;
+    goto do_apply_regs;
+L_apply_last:
+    c_tail = true;
+    c_dealloc = ip[1];
+    c_arity = (unsigned)ip[0];
+    ip += 2;
+do_apply_regs:
+    c_mod = x[c_arity];
+    c_name = x[c_arity + 1];
+    goto do_apply;
+L_apply_list:
+    c_tail = false;
+    c_dealloc = 0;
+    goto do_apply_list;
+L_apply_list_last:
+    c_tail = true;
+    c_dealloc = ip[0];
+    ip += 1;
+do_apply_list: {
+    c_mod = x[0];
+    c_name = x[1];
+    if (!list_to_args(x[2], x, &c_arity)) RAISE(AM(error), AM(badarg));
+    if (c_mod == AM(undefined) && term_is_fun(c_name)) {
+        c_fun = c_name;
+        x[c_arity] = c_fun;
+        goto do_call_fun;
+    }
+    goto do_apply;
+}
+do_call_fun: {
+    Term f = c_fun;
+    unsigned arity = c_arity;
+    if (!term_is_fun(f)) {
+        Term t[2] = {AM(badfun), f};
+        RAISE(AM(error), mk_tuple(h, 2, t));
+    }
+    FunEntry *fe = fun_entry(f);
+    if (fe->arity != arity) {
+        Term al = mk_list(h, x, arity);
+        Term t0[2] = {f, al};
+        Term t[2] = {AM(badarity), mk_tuple(h, 2, t0)};
+        RAISE(AM(error), mk_tuple(h, 2, t));
+    }
+    if (fe->is_export) {
+        Export *e = fe->code;
+        c_mod = e->module;
+        c_name = e->name;
+        goto do_apply;
+    }
+    unsigned nfree = fun_num_free(f);
+    const Term *env = fun_env(f);
+    for (unsigned i = 0; i < nfree; i++) x[arity + i] = env[i];
+    arity += nfree;
+    const Instr *target = fe->code;
+    if (c_tail) h->stop += c_dealloc;
+    else {
+        live_args = arity;
+        PUSH_CP(ip);
+    }
+    REDS(target, arity);
+    ip = target;
+    NEXT();
+}
+do_apply: {
+    unsigned arity = c_arity;
+    Term m = c_mod, f = c_name;
+    if (!term_is_atom(m) || !term_is_atom(f)) RAISE(AM(error), AM(badarg));
+    Export *e = code_export(m, f, arity);
+    if (!e->code && !e->bif) code_resolve(e);
+    if (e->code) {
+        if (c_tail) h->stop += c_dealloc;
+        else {
+            live_args = arity;
+            PUSH_CP(ip);
+        }
+        REDS(e->code, arity);
+        ip = e->code;
+        NEXT();
+    }
+    bif_mfa[0] = m;
+    bif_mfa[1] = f;
+    bif_mfa[2] = make_small(arity);
+    bif_args = x;
+    if (e->bif) {
+        Term r = e->bif->fn(p, x);
+        if (r == NONVALUE) {
+            first_loc = m == atom_put("erlang", 6) ? NONVALUE : NIL;
+            goto handle_error;
+        }
+        x[0] = after_bif(p, r);
+        if (c_tail) {
+            h->stop += c_dealloc;
+            ip = (const Instr *)(uintptr_t)*h->stop++;
+        }
+        NEXT();
+    }
+    first_loc = NIL;
+    p->exc.class = AM(error);
+    p->exc.reason = AM(undef);
+    p->exc.stacktrace = NONVALUE;
+    goto handle_error_mfa;
+}
+L_bif: {
+    const Instr *fail = (const Instr *)ip[0];
+    const BifDef *b = (const BifDef *)ip[1];
+    unsigned n = (unsigned)ip[2];
+    Term args[8];
+    for (unsigned i = 0; i < n && i < 8; i++) args[i] = SRC(ip[3 + i]);
+    Instr dst = ip[3 + n];
+    ip += 4 + n;
+    Term r = b->fn(p, args);
+    if (r == NONVALUE) {
+        if (fail) {
+            ip = fail;
+            NEXT();
+        }
+        bif_mfa[0] = atom_put(b->module, strlen(b->module));
+        bif_mfa[1] = atom_put(b->name, strlen(b->name));
+        bif_mfa[2] = make_small(n);
+        memcpy(x, args, n * sizeof(Term));
+        bif_args = x;
+        first_loc = NONVALUE;
+        goto handle_error;
+    }
+    SET(dst, after_bif(p, r));
+    NEXT();
+}
+L_op2: {
+    const Instr *fail = (const Instr *)ip[0];
+    VmOp op = (VmOp)ip[1];
+    Term a = SRC(ip[2]), b = SRC(ip[3]);
+    Instr dst = ip[4];
+    ip += 5;
+    Term r = vm_binop(p, op, a, b);
+    if (r == NONVALUE) {
+        if (fail) {
+            ip = fail;
+            NEXT();
+        }
+        bif_mfa[0] = atom_put("erlang", 6);
+        bif_mfa[1] = atom_put(op_names[op], strlen(op_names[op]));
+        bif_mfa[2] = make_small(2);
+        x[0] = a;
+        x[1] = b;
+        bif_args = x;
+        first_loc = NONVALUE;
+        goto handle_error;
+    }
+    SET(dst, after_bif(p, r));
+    NEXT();
+}
+L_op1: {
+    const Instr *fail = (const Instr *)ip[0];
+    VmOp op = (VmOp)ip[1];
+    Term a = SRC(ip[2]);
+    Instr dst = ip[3];
+    ip += 4;
+    Term r = vm_unop(p, op, a);
+    if (r == NONVALUE) {
+        if (fail) {
+            ip = fail;
+            NEXT();
+        }
+        bif_mfa[0] = atom_put("erlang", 6);
+        bif_mfa[1] = atom_put(op_names[op], strlen(op_names[op]));
+        bif_mfa[2] = make_small(1);
+        x[0] = a;
+        bif_args = x;
+        first_loc = NONVALUE;
+        goto handle_error;
+    }
+    SET(dst, after_bif(p, r));
+    NEXT();
+}
+L_test:
+    if (vm_type_test((VmTest)ip[1], SRC(ip[2]))) ip += 3;
+    else ip = (const Instr *)ip[0];
+    NEXT();
+L_cmp: {
+    Term a = SRC(ip[2]), b = SRC(ip[3]);
+    bool ok;
+    switch ((VmCmp)ip[1]) {
+    case VC_EQ_EXACT: ok = term_eq_exact(a, b); break;
+    case VC_NE_EXACT: ok = !term_eq_exact(a, b); break;
+    case VC_EQ: ok = term_eq(a, b); break;
+    case VC_NE: ok = !term_eq(a, b); break;
+    case VC_LT: ok = term_compare(a, b, false) < 0; break;
+    default: ok = term_compare(a, b, false) >= 0; break;
+    }
+    if (ok) ip += 4;
+    else ip = (const Instr *)ip[0];
+    NEXT();
+}
+L_is_tuple_arity: {
+    Term t = SRC(ip[1]);
+    if (term_is_tuple(t) && tuple_arity(t) == ip[2]) ip += 3;
+    else ip = (const Instr *)ip[0];
+    NEXT();
+}
+L_is_nonempty_list:
+    if (term_is_list(SRC(ip[1]))) ip += 2;
+    else ip = (const Instr *)ip[0];
+    NEXT();
+L_is_nil:
+    if (SRC(ip[1]) == NIL) ip += 2;
+    else ip = (const Instr *)ip[0];
+    NEXT();
+L_is_record: {
+    Term t = SRC(ip[1]);
+    if (term_is_tuple(t) && tuple_arity(t) == ip[3] && ip[3] > 0 && tuple_elem(t, 1) == SRC(ip[2]))
+        ip += 4;
+    else ip = (const Instr *)ip[0];
+    NEXT();
+}
+L_is_fun_arity: {
+    Term f = SRC(ip[1]), a = SRC(ip[2]);
+    if (term_is_fun(f) && term_is_small(a) && (Sint)fun_entry(f)->arity == small_val(a)) ip += 3;
+    else ip = (const Instr *)ip[0];
+    NEXT();
+}
+L_get_list: {
+    Term l = SRC(ip[0]);
+    Term hd = list_head(l), tl = list_tail(l);
+    SET(ip[1], hd);
+    SET(ip[2], tl);
+    ip += 3;
+    NEXT();
+}
+L_get_elem:
+    SET(ip[2], tuple_elem(SRC(ip[0]), ip[1]));
+    ip += 3;
+    NEXT();
+L_put_list: {
+    Term *hp = heap_alloc(h, 2);
+    Term r = cons_at(hp, SRC(ip[0]), SRC(ip[1]));
+    SET(ip[2], r);
+    ip += 3;
+    NEXT();
+}
+L_put_tuple: {
+    Uint n = ip[0];
+    Term *hp = heap_alloc(h, n + 1);
+    hp[0] = make_tuple_header(n);
+    for (Uint i = 0; i < n; i++) hp[1 + i] = SRC(ip[1 + i]);
+    SET(ip[1 + n], make_boxed(hp));
+    ip += 2 + n;
+    NEXT();
+}
+L_make_fun: {
+    FunEntry *fe = (FunEntry *)ip[0];
+    unsigned n = (unsigned)ip[1];
+    Term *hp = heap_alloc(h, FUN_BASE_SIZE + n);
+    Term env[256];
+    for (unsigned i = 0; i < n && i < 256; i++) env[i] = SRC(ip[2 + i]);
+    Term f = fun_at(hp, fe, p->pid, n, env);
+    SET(ip[2 + n], f);
+    ip += 3 + n;
+    NEXT();
+}
+L_set_elem: {
+    Term t = SRC(ip[0]);
+    Uint n = tuple_arity(t);
+    Term *hp = heap_halloc(h, n + 1);
+    memcpy(hp, boxed_ptr(t), (n + 1) * sizeof(Term));
+    hp[ip[1]] = SRC(ip[2]);
+    Instr dst = ip[3];
+    ip += 4;
+    SET(dst, after_bif(p, make_boxed(hp)));
+    NEXT();
+}
+L_try_:
+    SET(ip[0], (Term)ip[1]);
+    ip += 2;
+    NEXT();
+L_catch_:
+    SET(ip[0], (Term)ip[1]);
+    ip += 2;
+    NEXT();
+L_try_end:
+    SET(ip[0], NIL);
+    ip++;
+    NEXT();
+L_try_case:
+    SET(ip[0], NIL);
+    x[0] = x[1];
+    x[1] = x[2];
+    x[2] = x[3];
+    ip++;
+    NEXT();
+L_catch_end:
+    SET(ip[0], NIL);
+    ip++;
+    if (x[0] == NONVALUE) {
+        if (x[1] == AM(throw)) x[0] = x[2];
+        else if (x[1] == AM(error)) {
+            Term t[2] = {x[2], x[3]};
+            Term t2[2] = {AM(EXIT), mk_tuple(h, 2, t)};
+            x[0] = mk_tuple(h, 2, t2);
+        } else {
+            Term t2[2] = {AM(EXIT), x[2]};
+            x[0] = mk_tuple(h, 2, t2);
+        }
+        x[0] = after_bif(p, x[0]);
+    }
+    NEXT();
+L_raise: {
+    Term cls = SRC(ip[0]), rsn = SRC(ip[1]);
+    ip += 2;
+    RAISE(cls, rsn);
+}
+L_rethrow: {
+    Term cls = SRC(ip[0]), rsn = SRC(ip[1]), st = SRC(ip[2]);
+    ip += 3;
+    p->exc.class = cls;
+    p->exc.reason = rsn;
+    p->exc.args = NIL;
+    p->exc.stacktrace = st;
+    goto unwind;
+}
+L_raise_tag: {
+    Term t[2] = {SRC(ip[0]), SRC(ip[1])};
+    ip += 2;
+    RAISE(AM(error), mk_tuple(h, 2, t));
+}
+L_func_clause: {
+    unsigned arity = (unsigned)ip[0];
+    ip++;
+    Module *m;
+    const CodeFunc *fn;
+    int line;
+    for (unsigned i = 0; i < arity; i++) x[i] = Y[i];
+    Uint frame = 0;
+    /* The frame size: the Y slots below the return address. */
+    while (h->stop + frame < h->hend && !(term_is_header(h->stop[frame]) && h->stop[frame]))
+        frame++;
+    h->stop += frame;
+    if (code_lookup(ip - 1, &m, &fn, &line)) {
+        bif_mfa[0] = m->name;
+        bif_mfa[1] = fn->name;
+        bif_mfa[2] = make_small(arity);
+        first_loc = location(h, m, fn->line);
+    } else {
+        bif_mfa[0] = NONVALUE;
+    }
+    bif_args = x;
+    skip_current = true;
+    proc_raise(p, AM(error), AM(function_clause));
+    goto handle_error_mfa;
+}
+L_lc_reverse: {
+    Term r = vm_reverse(h, SRC(ip[0]));
+    Instr dst = ip[1];
+    ip += 2;
+    SET(dst, after_bif(p, r));
+    NEXT();
+}
+L_map_new: {
+    Term keys = SRC(ip[0]);
+    Uint n = ip[1];
+    Term *mp = heap_halloc(h, 3 + n);
+    mp[0] = make_map_header(MAP_FLAT, 0, 2 + n);
+    mp[1] = n;
+    mp[2] = keys;
+    for (Uint i = 0; i < n; i++) mp[3 + i] = SRC(ip[2 + i]);
+    Instr dst = ip[2 + n];
+    ip += 3 + n;
+    SET(dst, after_bif(p, make_boxed(mp)));
+    NEXT();
+}
+L_map_put: {
+    const Instr *fail = (const Instr *)ip[0];
+    bool exact = ip[1] != 0;
+    Term m = SRC(ip[2]), k = SRC(ip[3]), v = SRC(ip[4]);
+    Instr dst = ip[5];
+    ip += 6;
+    if (!term_is_map(m)) {
+        if (fail) {
+            ip = fail;
+            NEXT();
+        }
+        Term t[2] = {AM(badmap), m};
+        RAISE(AM(error), mk_tuple(h, 2, t));
+    }
+    Term r = exact ? map_update(h, m, k, v) : map_put(h, m, k, v);
+    if (r == NONVALUE) {
+        if (fail) {
+            ip = fail;
+            NEXT();
+        }
+        Term t[2] = {AM(badkey), k};
+        RAISE(AM(error), mk_tuple(h, 2, t));
+    }
+    SET(dst, after_bif(p, r));
+    NEXT();
+}
+L_map_get: {
+    Term m = SRC(ip[1]), k = SRC(ip[2]), v;
+    if (term_is_map(m) && map_get(m, k, &v)) {
+        SET(ip[3], v);
+        ip += 4;
+    } else {
+        ip = (const Instr *)ip[0];
+    }
+    NEXT();
+}
+L_bs_start: {
+    Term b = SRC(ip[1]);
+    if (!term_is_binary_any(b)) {
+        ip = (const Instr *)ip[0];
+        NEXT();
+    }
+    Instr d = ip[2];
+    SET(d, b);
+    SET(d + 8, make_small(0));
+    ip += 3;
+    NEXT();
+}
+L_bs_get: {
+    const Instr *fail = (const Instr *)ip[0];
+    Instr ctx = ip[1];
+    Term bin = SRC(ctx);
+    Uint off = (Uint)small_val(SRC(ctx + 8));
+    Term r = bs_get(p, bin, &off, (int)ip[2], (unsigned)ip[3], SRC(ip[4]), (Sint)ip[5]);
+    Instr dst = ip[6];
+    if (r == NONVALUE) {
+        ip = fail;
+        NEXT();
+    }
+    ip += 7;
+    SET(ctx + 8, make_small((Sint)off));
+    SET(dst, after_bif(p, r));
+    NEXT();
+}
+L_bs_skip:
+    ip += 5;
+    NEXT();
+L_bs_test_tail: {
+    Instr ctx = ip[1];
+    BinView bv;
+    bin_view(SRC(ctx), &bv);
+    Uint off = (Uint)small_val(SRC(ctx + 8));
+    if (bv.bit_size - off == ip[2]) ip += 3;
+    else ip = (const Instr *)ip[0];
+    NEXT();
+}
+L_bs_test_unit: {
+    Instr ctx = ip[1];
+    BinView bv;
+    bin_view(SRC(ctx), &bv);
+    Uint off = (Uint)small_val(SRC(ctx + 8));
+    if ((bv.bit_size - off) % ip[2] == 0) ip += 3;
+    else ip = (const Instr *)ip[0];
+    NEXT();
+}
+L_bs_build: {
+    const Instr *fail = (const Instr *)ip[0];
+    unsigned nw = (unsigned)ip[1];
+    Term r = bs_build(p, ip + 2, nw, Y, x);
+    Instr dst = ip[2 + nw];
+    ip += 3 + nw;
+    if (r == NONVALUE) {
+        if (fail) {
+            ip = fail;
+            NEXT();
+        }
+        RAISE(AM(error), AM(badarg));
+    }
+    SET(dst, after_bif(p, r));
+    NEXT();
+}
+L_recv_next:
+    if (p->recv_pos < p->n_msgs) {
+        SET(ip[1], p->msgs[p->recv_pos]);
+        ip += 2;
+    } else {
+        ip = (const Instr *)ip[0];
+    }
+    NEXT();
+L_recv_remove:
+    memmove(p->msgs + p->recv_pos, p->msgs + p->recv_pos + 1,
+            (p->n_msgs - p->recv_pos - 1) * sizeof(Term));
+    p->n_msgs--;
+    p->recv_pos = 0;
+    NEXT();
+L_recv_skip:
+    p->recv_pos++;
+    ip = (const Instr *)ip[0];
+    NEXT();
+L_recv_wait: {
+    Term to = SRC(ip[0]);
+    if (to == AM(infinity)) {
+        /* Nobody else can send: wait for ever (the caller decides what that means). */
+        p->ip = ip - 1;
+        p->arity = 0;
+        return VM_WAIT;
+    }
+    if (!term_is_small(to) || small_val(to) < 0) RAISE(AM(error), atom_put("timeout_value", 13));
+    Sint ms = small_val(to);
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) != 0) {
+    }
+    p->recv_pos = 0;
+    ip = (const Instr *)ip[1];
+    NEXT();
+}
+L_send: {
+    Term to = SRC(ip[0]), msg = SRC(ip[1]);
+    Instr dst = ip[2];
+    ip += 3;
+    if (!term_is_pid(to) && !term_is_atom(to)) RAISE(AM(error), AM(badarg));
+    if (to == p->pid) {
+        if (p->n_msgs == p->cap_msgs) {
+            p->cap_msgs = p->cap_msgs ? 2 * p->cap_msgs : 8;
+            p->msgs = realloc(p->msgs, p->cap_msgs * sizeof(Term));
+            if (!p->msgs) abort();
+        }
+        p->msgs[p->n_msgs++] = msg;
+    }
+    SET(dst, msg);
+    NEXT();
+}
+L_normal_exit:
+    p->ip = ip - 1;
+    p->arity = 0;
+    p->result = x[0];
+    return VM_DONE;
+
+handle_error:
+handle_error_mfa:
+    if (p->exc.stacktrace == NONVALUE) {
+        Term loc = first_loc == NONVALUE ? error_info(h) : first_loc;
+        unsigned na = bif_args ? (unsigned)small_val(bif_mfa[2]) : 0;
+        p->exc.stacktrace = build_stacktrace(p, ip, bif_args ? bif_mfa : NULL, bif_args, na, loc,
+                                             skip_current);
+    }
+    bif_args = NULL;
+    skip_current = false;
+    first_loc = NIL;
+    goto unwind;
+unwind: {
+    Term *prev = NULL;
+    for (Term *s = h->stop; s < h->hend; s++) {
+        Term w = *s;
+        if (term_is_catch(w)) {
+            if (prev) h->stop = prev + 1;
+            ip = catch_targets[catch_index(w)];
+            x[0] = NONVALUE;
+            x[1] = p->exc.class;
+            x[2] = p->exc.reason;
+            x[3] = p->exc.stacktrace;
+            NEXT();
+        }
+        if (term_is_header(w) && w) prev = s;
+    }
+    p->ip = ip;
+    return VM_CRASHED;
+}
+}
+
+/* Raises from outside the loop are not needed: BIFs return NONVALUE. */
