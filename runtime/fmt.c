@@ -742,8 +742,8 @@ static bool w_out(StrBuf *out, const Spec *sp)
 static bool p_out(StrBuf *out, const Spec *sp, long col)
 {
     if (sp->left) return false; /* OTP has no clause for left adjustment */
-    /* sp->strings (~lp) is not honoured: PrintOpts has no such option (see fmt.h). */
     PrintOpts o = PRINT_OPTS_DEFAULT;
+    o.no_strings = !sp->strings;
     if (sp->cc == 'P' && !depth_arg(sp->a[1], &o.depth)) return false;
     o.line_length = sp->width < 0 ? 80 : (int)sp->width;
     long column = sp->prec < 0 ? col + 1 : sp->prec;

@@ -20,8 +20,7 @@
  * ".*" pad character that is not a Unicode code point (negative or above 16#10FFFF), when it
  * would appear in the output.
  *
- * Known difference, for lack of a printer option in print.h: ~lp / ~lP print like ~p (OTP
- * shows lists and binaries as numbers with l). Characters are counted as code points where
+ * Known difference: characters are counted as code points where
  * OTP's string:length/slice count grapheme clusters (they differ for combining sequences).
  *
  * Nothing here allocates on a process heap or collects.

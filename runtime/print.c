@@ -660,6 +660,7 @@ typedef struct PCtx {
     StrBuf text;
     ArenaBlock *blocks;
     bool unicode, printable_unicode;
+    bool strings; /* false for ~lp: no string detection at all */
 } PCtx;
 
 static void *palloc(PCtx *c, size_t n)
@@ -928,7 +929,7 @@ static PNode *print_length_bits(PCtx *c, Term t, int d)
     const unsigned char *b = bits_bytes(t, &v, &owned);
     int d1 = d - 1;
     BinStr s = {false, false, false, NULL, 0};
-    if (v.bit_size % 8 == 0) {
+    if (v.bit_size % 8 == 0 && c->strings) {
         long size = (long)(v.bit_size / 8);
         long len = d1 >= 0 ? (4L * d1 < size ? 4L * d1 : size) : size;
         s = printable_bin(c, b, size, len, d1);
@@ -961,7 +962,7 @@ static PNode *print_length(PCtx *c, Term t, int d)
         return str_end(c, n);
     }
     if (term_is_list(t)) {
-        if (d != 1 && printable_list(t, c->unicode && c->printable_unicode)) {
+        if (d != 1 && c->strings && printable_list(t, c->unicode && c->printable_unicode)) {
             PNode *n = str_begin(c, PN_STR);
             sb_putc(&c->text, '"');
             for (Term l = t; term_is_list(l); l = list_tail(l))
@@ -1377,7 +1378,7 @@ static void print_p_here(StrBuf *sb, Term t, const PrintOpts *opts)
         write_leaf(sb, t, false);
         return;
     }
-    PCtx c = {STRBUF_INIT, NULL, opts->unicode, opts->printable_unicode};
+    PCtx c = {STRBUF_INIT, NULL, opts->unicode, opts->printable_unicode, !opts->no_strings};
     PNode *root = print_length(&c, t, opts->depth);
     Lay L = {&c, sb, opts->line_length, root->len};
     if (L.ll == 0 || root->len < L.ll - col) {

@@ -35,9 +35,11 @@ typedef struct PrintOpts {
     bool printable_unicode; /* erl +pc unicode: lists and binaries of any printable Unicode
                              * character show as strings. Only with unicode (~tp); OTP's
                              * default printable range, latin1, is false. */
+    bool no_strings;  /* ~lp: lists and binaries never show as strings (io_lib_pretty's
+                       * {strings, false}) */
 } PrintOpts;
 
-#define PRINT_OPTS_DEFAULT {-1, 80, 0, false, false}
+#define PRINT_OPTS_DEFAULT {-1, 80, 0, false, false, false}
 
 void print_w(StrBuf *sb, Term t, int depth);
 void print_p(StrBuf *sb, Term t, const PrintOpts *opts);

@@ -200,7 +200,7 @@ static Term etf_term(const unsigned char **p)
     case 110: return etf_big(p, be(p, 1));                   /* SMALL_BIG_EXT */
     case 116: {                                              /* MAP_EXT, iterator order */
         size_t n = be(p, 4);
-        Term *k = malloc((n + 1) * sizeof *k), *v = malloc((n + 1) * sizeof *v);
+        Term *k = calloc(n + 1, sizeof *k), *v = calloc(n + 1, sizeof *v);
         for (size_t i = 0; i < n; i++) {
             k[i] = etf_term(p);
             v[i] = etf_term(p);
@@ -347,6 +347,18 @@ TEST(column_from_format_start)
               "[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,\n"
               " 29,30,31,32,33,34,35,36,37,38,39,40]");
     sb_free(&sb);
+}
+
+/* ~lp: no string detection for lists or binaries, also inside a term.
+ * erl: io_lib:format("~lp|~lp|~p|~lp", [[104,105], <<"hi">>, {"ab",<<"cd">>}, {"ab",<<"cd">>,[[97]]}]) */
+TEST(lp_no_strings)
+{
+    Term tup = tuple_of(2, (Term[]){S("ab"), Bin("cd", 2)});
+    Term tup3 = tuple_of(3, (Term[]){S("ab"), Bin("cd", 2), cons_at(take(2), S("a"), NIL)});
+    Term args = cons_at(take(2), S("hi"), cons_at(take(2), Bin("hi", 2),
+                cons_at(take(2), tup, cons_at(take(2), tup3, NIL))));
+    CHECK_FMT(Fmt(S("~lp|~lp|~p|~lp"), args),
+              "[104,105]|<<104,105>>|{\"ab\",<<\"cd\">>}|{[97,98],<<99,100>>,[[97]]}");
 }
 
 static const struct {
@@ -2084,6 +2096,7 @@ int main(void)
     TH_RUN(float_api);
     TH_RUN(append_and_rollback);
     TH_RUN(column_from_format_start);
+    TH_RUN(lp_no_strings);
     TH_RUN(otp_cases);
     return th_done();
 }
