@@ -434,7 +434,7 @@ VmStatus vm_run(Process *p)
     } while (0)
 
     unsigned live_args = 0;
-    unsigned c_arity = 0;
+    unsigned c_arity = 0, c_skip = 0;
     bool c_tail = false;
     Uint c_dealloc = 0;
     Term c_fun = NIL, c_mod = NIL, c_name = NIL;
@@ -493,22 +493,24 @@ L_call_only: {
 L_call_ext:
     c_tail = false;
     c_dealloc = 0;
+    c_skip = 2;
     goto do_call_ext;
 L_call_ext_only:
     c_tail = true;
     c_dealloc = 0;
+    c_skip = 2;
     goto do_call_ext;
 L_call_ext_last:
     c_tail = true;
     c_dealloc = ip[2];
-    ip++;
+    c_skip = 3;
     goto do_call_ext;
 do_call_ext: {
     unsigned arity = (unsigned)ip[0];
     Export *e = (Export *)ip[1];
     Uint dealloc = c_dealloc;
     bool tail = c_tail;
-    ip += 2;
+    ip += c_skip;
     if (!e->code && !e->bif) code_resolve(e);
     if (e->code) {
         const Instr *target = e->code;

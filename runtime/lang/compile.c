@@ -659,7 +659,7 @@ static Opnd ccall(Ctx *c, Ast *e, bool tail)
                 Ast *im = c->imports[i];
                 for (int k = 0; k < im->l1.n; k++) {
                     Ast *p = im->l1.v[k];
-                    if (p->arity == n && !strcmp(p->name, fn->name))
+                    if ((int)p->ival == n && !strcmp(p->name, fn->name))
                         return ret(c, call_ext(c, e, atom_put(im->name2, im->name2_len), atom_of(fn), args, tail), false);
                 }
             }
@@ -815,10 +815,10 @@ static Opnd cfun_ref(Ctx *c, Ast *e)
         return call_result(c, false);
     }
     /* fun f/N: a fun whose body calls f. */
-    FuncSym *fs = func_find(c, e->name, e->arity);
+    FuncSym *fs = func_find(c, e->name, (int)e->ival);
     if (!fs) {
         char buf[300];
-        snprintf(buf, sizeof buf, "%s/%d", e->name, e->arity);
+        snprintf(buf, sizeof buf, "%s/%d", e->name, (int)e->ival);
         cerr(c, e, "function %s undefined", buf);
         return AM(ok);
     }
@@ -827,7 +827,7 @@ static Opnd cfun_ref(Ctx *c, Ast *e)
     CodeBuf *cb = c->cb;
     GROW(cb->fundefs, cb->n_fundefs, cb->cap_fundefs);
     unsigned idx = (unsigned)cb->n_fundefs++;
-    cb->fundefs[idx] = (CodeFunDef){atom_s(name), (unsigned)e->arity, 0, fs->label};
+    cb->fundefs[idx] = (CodeFunDef){atom_s(name), (unsigned)e->ival, 0, fs->label};
     E(c, OPC_test_heap);
     E(c, FUN_BASE_SIZE);
     E(c, 0);
@@ -1879,15 +1879,15 @@ static void compile_forms(Ctx *c, LangModule *lm)
         if (f->kind == A_ATTRIBUTE && f->attr == ATTR_EXPORT) {
             for (int k = 0; k < f->l1.n; k++) {
                 Ast *p = f->l1.v[k];
-                FuncSym *fs = func_find(c, p->name, p->arity);
+                FuncSym *fs = func_find(c, p->name, (int)p->ival);
                 if (!fs) {
                     char buf[300];
-                    snprintf(buf, sizeof buf, "%s/%d", p->name, p->arity);
+                    snprintf(buf, sizeof buf, "%s/%d", p->name, (int)p->ival);
                     cerr(c, p, "function %s undefined", buf);
                     continue;
                 }
                 GROW(cb->exports, cb->n_exports, cb->cap_exports);
-                cb->exports[cb->n_exports++] = (CodeExportDef){atom_s(p->name), (unsigned)p->arity, fs->label};
+                cb->exports[cb->n_exports++] = (CodeExportDef){atom_s(p->name), (unsigned)p->ival, fs->label};
             }
         }
     }
