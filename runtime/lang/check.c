@@ -1908,9 +1908,13 @@ static void scan_compile(Lint *L, const Ast *v)
         const Ast *p = v->l1.v[1];
         for (;;) {
             const Ast *x = p->kind == A_CONS ? p->a : p;
-            if (x->kind == A_OP && x->b && ast_name_is(x, "/") && x->a->kind == A_ATOM &&
-                x->b->kind == A_INTEGER) {
-                Func f = {x->a->name, x->a->name_len, (int)x->b->ival};
+            const Ast *fn = NULL, *ar = NULL;
+            if (x->kind == A_OP && x->b && ast_name_is(x, "/")) /* F/A, or {F, A} */
+                fn = x->a, ar = x->b;
+            else if (x->kind == A_TUPLE && x->l1.n == 2)
+                fn = x->l1.v[0], ar = x->l1.v[1];
+            if (fn && fn->kind == A_ATOM && ar->kind == A_INTEGER && !ar->big) {
+                Func f = {fn->name, fn->name_len, (int)ar->ival};
                 Func *nv = arena_alloc(&L->ar, (size_t)(L->nno_auto + 1) * sizeof *nv);
                 if (L->nno_auto) memcpy(nv, L->no_auto, (size_t)L->nno_auto * sizeof *nv);
                 nv[L->nno_auto++] = f;
