@@ -79,8 +79,8 @@ static void golden_forms(void)
     int ran = 0;
     for (int i = 0; i < n; i++) {
         char path[160], fpath[160];
-        snprintf(path, sizeof path, "%s.erl", names[i]);
-        snprintf(fpath, sizeof fpath, "%s.forms", names[i]);
+        snprintf(path, sizeof path, "%.120s.erl", names[i]);
+        snprintf(fpath, sizeof fpath, "%.120s.forms", names[i]);
         char *want = slurp(fpath);
         if (!want) continue;
         CASE_BEGIN(names[i]);
@@ -115,7 +115,7 @@ static void valid_cases_check_clean(void)
     CASE_BEGIN("valid_cases_have_no_errors");
     for (int i = 0; i < n; i++) {
         char path[160];
-        snprintf(path, sizeof path, "%s.erl", names[i]);
+        snprintf(path, sizeof path, "%.120s.erl", names[i]);
         LangModule m;
         lang_parse_file(path, NULL, &m);
         char *errs = diags_text(&m.diags, 0);
@@ -141,8 +141,8 @@ static void broken_programs(void)
     int n = list_cases(".", ".errors", names, 256);
     for (int i = 0; i < n; i++) {
         char path[160], epath[160];
-        snprintf(path, sizeof path, "%s.erl", names[i]);
-        snprintf(epath, sizeof epath, "%s.errors", names[i]);
+        snprintf(path, sizeof path, "%.120s.erl", names[i]);
+        snprintf(epath, sizeof epath, "%.120s.errors", names[i]);
         char *want = slurp(epath);
         CASE_BEGIN(names[i]);
         LangModule m;
