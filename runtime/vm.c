@@ -1109,19 +1109,25 @@ handle_error_mfa:
     first_loc = NIL;
     goto unwind;
 unwind: {
-    Term *prev = NULL;
+    /* The innermost catch: the first frame (from the top) holding a catch tag, and within it
+     * the tag in the highest slot (nested trys take later, hence higher, slots). */
+    Term *prev = NULL, *found = NULL;
     for (Term *s = h->stop; s < h->hend; s++) {
         Term w = *s;
-        if (term_is_catch(w)) {
-            if (prev) h->stop = prev + 1;
-            ip = catch_targets[catch_index(w)];
-            x[0] = NONVALUE;
-            x[1] = p->exc.class;
-            x[2] = p->exc.reason;
-            x[3] = p->exc.stacktrace;
-            NEXT();
+        if (term_is_catch(w)) found = s;
+        else if (term_is_header(w) && w) {
+            if (found) break;
+            prev = s;
         }
-        if (term_is_header(w) && w) prev = s;
+    }
+    if (found) {
+        if (prev) h->stop = prev + 1;
+        ip = catch_targets[catch_index(*found)];
+        x[0] = NONVALUE;
+        x[1] = p->exc.class;
+        x[2] = p->exc.reason;
+        x[3] = p->exc.stacktrace;
+        NEXT();
     }
     p->ip = ip;
     return VM_CRASHED;

@@ -1945,8 +1945,7 @@ Module *compile_and_load(const char *path, const char *source, size_t len)
         compile_had_errors = 1;
     } else {
         diags_print(&lm.diags, stderr, 1);
-        const char *base = strrchr(path, '/');
-        m = code_load(c.mod, base ? base + 1 : path, &cb);
+        m = code_load(c.mod, path, &cb);
     }
     heap_destroy(&c.scratch.heap);
     codebuf_free(&cb);

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Runs the shared conformance programs whose needs are met (see SUPPORTED) with `heapscope run`
+# and compares stdout byte for byte with NAME.expected; also under GC stress. heap.erl and
+# sharing.erl wait for spawn (issue 4). Ends with "N passed, N failed".
+set -u
+cd "$(dirname "$0")/../.."
+MODE=${MODE:-release}
+BUILD=${BUILD:-build/$MODE}
+HS=${HEAPSCOPE:-$BUILD/bin/heapscope}
+SUPPORTED="sizes"
+passed=0 failed=0
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+for name in $SUPPORTED; do
+    f=tests/conformance/$name.erl
+    for stress in 0 1; do
+        HEAPSCOPE_GC_STRESS=$stress timeout 120 "$HS" run "$f" >"$out" 2>/dev/null
+        if cmp -s "$out" "tests/conformance/$name.expected"; then
+            passed=$((passed + 1))
+        else
+            failed=$((failed + 1))
+            echo "FAIL $f (GC stress $stress)"
+            diff "tests/conformance/$name.expected" "$out" | head -n 10 | sed 's/^/  /'
+        fi
+    done
+done
+echo "${passed} passed, ${failed} failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,28 @@
+-module(binaries).
+-export([main/0]).
+main() ->
+    B = <<1, 2, 3>>,
+    io:format("~p~n", [B]),
+    io:format("~p~n", [byte_size(B)]),
+    <<A, Rest/binary>> = B,
+    io:format("~p ~p~n", [A, Rest]),
+    io:format("~p~n", [<<"hello">>]),
+    X = 258,
+    io:format("~p~n", [<<X:16>>]),
+    io:format("~p~n", [<<X:16/little>>]),
+    <<N:16/big, _/binary>> = <<1, 2, 99>>,
+    io:format("~p~n", [N]),
+    io:format("~p~n", [<<B/binary, B/binary>>]),
+    io:format("~p~n", [<<1:1, 0:7>>]),
+    io:format("~p~n", [binary_to_list(<<"abc">>)]),
+    io:format("~p~n", [list_to_binary([<<"x">>, "yz", 33])]),
+    <<F:64/float>> = <<1.5:64/float>>,
+    io:format("~p~n", [F]),
+    io:format("~p~n", [<<"é"/utf8>>]),
+    <<C/utf8, _/binary>> = <<"ü!"/utf8>>,
+    io:format("~p~n", [C]),
+    io:format("~p~n", [<<-1:8/signed>>]),
+    <<S:8/signed>> = <<255>>,
+    io:format("~p~n", [S]),
+    io:format("~p~n", [bit_size(<<1:3>>)]),
+    ok.

@@ -1,0 +1,25 @@
+-module(lists_ops).
+-export([main/0]).
+main() ->
+    L = [5, 3, 8, 1, 9, 2],
+    io:format("~p~n", [lists:sort(L)]),
+    io:format("~p~n", [lists:reverse(L)]),
+    io:format("~p~n", [lists:sum(L)]),
+    io:format("~p~n", [lists:max(L)]),
+    io:format("~p~n", [lists:foldl(fun(X, A) -> X + A end, 0, L)]),
+    io:format("~p~n", [lists:filter(fun(X) -> X > 4 end, L)]),
+    io:format("~p~n", [lists:zip([a, b, c], [1, 2, 3])]),
+    io:format("~p~n", [lists:keyfind(b, 1, [{a, 1}, {b, 2}])]),
+    io:format("~p~n", [lists:member(8, L)]),
+    io:format("~p~n", [lists:nth(2, L)]),
+    io:format("~p~n", [lists:flatten([1, [2, [3, 4]], 5])]),
+    io:format("~p~n", [lists:append([[1], [2, 3], []])]),
+    io:format("~p~n", [[1, 2, 3] ++ [4]]),
+    io:format("~p~n", [[1, 2, 3, 2] -- [2]]),
+    io:format("~p~n", [length(L)]),
+    io:format("~p~n", [{hd(L), tl(L)}]),
+    io:format("~p~n", [lists:duplicate(3, x)]),
+    io:format("~p~n", [lists:seq(1, 10, 3)]),
+    io:format("~p~n", [lists:usort([3, 1, 3, 2])]),
+    io:format("~p~n", [lists:split(2, L)]),
+    ok.

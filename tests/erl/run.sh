@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Runs each tests/erl/NAME.erl with `heapscope run` and compares its stdout byte for byte with
+# NAME.expected (what OTP 25 printed: scripts/otp-expect.sh). Ends with "N passed, N failed".
+set -u
+cd "$(dirname "$0")/../.."
+MODE=${MODE:-release}
+BUILD=${BUILD:-build/$MODE}
+HS=${HEAPSCOPE:-$BUILD/bin/heapscope}
+passed=0 failed=0
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+for f in tests/erl/*.erl; do
+    exp="${f%.erl}.expected"
+    [ -f "$exp" ] || continue
+    timeout 120 "$HS" run "$f" >"$out" 2>/dev/null
+    st=$?
+    want=0
+    [ -f "${f%.erl}.status" ] && want=$(cat "${f%.erl}.status")
+    if cmp -s "$out" "$exp" && [ "$st" = "$want" ]; then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1))
+        echo "FAIL $f (exit $st, want $want)"
+        diff "$exp" "$out" | head -n 10 | sed 's/^/  /'
+    fi
+done
+echo "${passed} passed, ${failed} failed"
+[ "$failed" -eq 0 ]
