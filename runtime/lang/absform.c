@@ -1,5 +1,6 @@
 #include "lang/absform.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "lang/lex.h"
@@ -336,8 +337,61 @@ void absform_print(StrBuf *sb, const Ast *n)
 }
 
 /* The value of a wild attribute as the term erl_parse:normalise/1 builds (~w). */
-static void term(StrBuf *sb, const Ast *n)
+/* printable as a string by ~tp: Unicode characters, newlines and the like */
+static int printable_char(int64_t c)
 {
+    return (c >= 32 && c <= 126) || (c >= 160 && c < 0xD800) || (c > 0xDFFF && c < 0xFFFE) ||
+           (c > 0xFFFF && c <= 0x10FFFF) || c == '\n' || c == '\r' || c == '\t' || c == '\v' ||
+           c == '\b' || c == '\f' || c == 27;
+}
+
+static int printable_list(const Ast *n)
+{
+    while (n->kind == A_CONS) {
+        const Ast *h = n->a;
+        if (!((h->kind == A_INTEGER && !h->big) || h->kind == A_CHAR) || !printable_char(h->ival))
+            return 0;
+        n = n->b;
+    }
+    if (n->kind == A_STRING) {
+        for (size_t i = 0; i < n->slen; i++)
+            if (!printable_char(n->str[i])) return 0;
+        return 1;
+    }
+    return n->kind == A_NIL;
+}
+
+static void term_p(StrBuf *sb, const Ast *n, int p);
+
+static void term(StrBuf *sb, const Ast *n) { term_p(sb, n, 0); }
+
+void absform_print_term(StrBuf *sb, const Ast *n, int p_style) { term_p(sb, n, p_style); }
+
+/* p: ~tp rather than ~w (strings as "...", atoms in UTF-8) */
+static void term_p(StrBuf *sb, const Ast *n, int p)
+{
+    if (p && (n->kind == A_STRING || (n->kind == A_CONS && printable_list(n)))) {
+        StrBuf tmp = STRBUF_INIT;
+        const Ast *q = n;
+        uint32_t *cs = NULL;
+        size_t nc = 0;
+        while (q->kind == A_CONS) q = q->b, nc++;
+        if (q->kind == A_STRING) nc += q->slen;
+        cs = malloc((nc ? nc : 1) * sizeof *cs);
+        size_t k = 0;
+        for (q = n; q->kind == A_CONS; q = q->b) cs[k++] = (uint32_t)q->a->ival;
+        if (q->kind == A_STRING)
+            for (size_t i = 0; i < q->slen; i++) cs[k++] = q->str[i];
+        lex_write_string(&tmp, cs, k, '"');
+        sb_puts(sb, tmp.data);
+        sb_free(&tmp);
+        free(cs);
+        return;
+    }
+    if (p && n->kind == A_ATOM) {
+        lex_write_atom(sb, n->name, n->name_len);
+        return;
+    }
     switch (n->kind) {
     case A_INTEGER: integer(sb, n); return;
     case A_CHAR: sb_printf(sb, "%lld", (long long)n->ival); return;
@@ -350,7 +404,7 @@ static void term(StrBuf *sb, const Ast *n)
         int first = 1;
         while (n->kind == A_CONS) {
             if (!first) sb_putc(sb, ',');
-            term(sb, n->a);
+            term_p(sb, n->a, p);
             first = 0;
             n = n->b;
         }
@@ -358,7 +412,7 @@ static void term(StrBuf *sb, const Ast *n)
             for (size_t i = 0; i < n->slen; i++) sb_printf(sb, ",%u", n->str[i]);
         } else if (n->kind != A_NIL && !(n->kind == A_STRING)) {
             sb_putc(sb, '|');
-            term(sb, n);
+            term_p(sb, n, p);
         }
         sb_putc(sb, ']');
         return;
@@ -367,7 +421,7 @@ static void term(StrBuf *sb, const Ast *n)
         sb_putc(sb, '{');
         for (int i = 0; i < n->l1.n; i++) {
             if (i) sb_putc(sb, ',');
-            term(sb, n->l1.v[i]);
+            term_p(sb, n->l1.v[i], p);
         }
         sb_putc(sb, '}');
         return;
@@ -375,18 +429,18 @@ static void term(StrBuf *sb, const Ast *n)
         sb_puts(sb, "#{");
         for (int i = 0; i < n->l1.n; i++) {
             if (i) sb_putc(sb, ',');
-            term(sb, n->l1.v[i]->a);
+            term_p(sb, n->l1.v[i]->a, p);
             sb_puts(sb, " => ");
-            term(sb, n->l1.v[i]->b);
+            term_p(sb, n->l1.v[i]->b, p);
         }
         sb_putc(sb, '}');
         return;
     case A_OP:
         if (n->b) { /* Name/Arity */
             sb_putc(sb, '{');
-            term(sb, n->a);
+            term_p(sb, n->a, p);
             sb_putc(sb, ',');
-            term(sb, n->b);
+            term_p(sb, n->b, p);
             sb_putc(sb, '}');
             return;
         }
@@ -403,15 +457,15 @@ static void term(StrBuf *sb, const Ast *n)
                 !(n->a->kind == A_CHAR && n->a->ival == 0))
                 sb_putc(sb, '-');
         }
-        term(sb, n->a);
+        term_p(sb, n->a, p);
         return;
     case A_FUN_REMOTE:
         sb_puts(sb, "fun ");
-        term(sb, n->a);
+        term_p(sb, n->a, p);
         sb_putc(sb, ':');
-        term(sb, n->b);
+        term_p(sb, n->b, p);
         sb_putc(sb, '/');
-        term(sb, n->c);
+        term_p(sb, n->c, p);
         return;
     default:
         sb_puts(sb, "?");

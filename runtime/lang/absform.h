@@ -12,6 +12,9 @@
 
 /* One form (A_FUNCTION, A_ATTRIBUTE, A_EOF), without a newline. */
 void absform_print_form(StrBuf *out, const Ast *form);
+/* A literal expression as the term it denotes (erl_parse:normalise/1), printed with ~w, or
+ * with p_style as ~tp prints it on one line (strings as "..."): for -error and -warning. */
+void absform_print_term(StrBuf *out, const Ast *node, int p_style);
 /* Any node (expression, pattern, clause, type). */
 void absform_print(StrBuf *out, const Ast *node);
 

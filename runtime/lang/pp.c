@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lang/absform.h"
+#include "lang/parse.h"
 #include "lang/pp_eval.h"
 #include "strbuf.h"
 
@@ -1275,6 +1277,63 @@ static int is_kw(const Token *t, const char *s)
     return t->kind == TK_ATOM && t->len == strlen(s) && memcmp(t->name, s, t->len) == 0;
 }
 
+/* A literal term for -error/-warning (erl_parse:parse_term/1 then normalise/1) */
+static int literal_term(const Ast *e)
+{
+    for (;;) {
+        switch (e->kind) {
+        case A_INTEGER: case A_FLOAT: case A_CHAR: case A_ATOM: case A_STRING: case A_NIL:
+            return 1;
+        case A_CONS:
+            if (!literal_term(e->a)) return 0;
+            e = e->b;
+            continue;
+        case A_TUPLE:
+            for (int i = 0; i < e->l1.n; i++)
+                if (!literal_term(e->l1.v[i])) return 0;
+            return 1;
+        case A_OP:
+            return !e->b && (ast_name_is(e, "-") || ast_name_is(e, "+")) &&
+                   (e->a->kind == A_INTEGER || e->a->kind == A_FLOAT || e->a->kind == A_CHAR);
+        default: return 0;
+        }
+    }
+}
+
+/* epp:scan_err_warn/4: -error(Term). and -warning(Term). print the term with ~tp */
+static void err_warn(Pp *pp, const Token *kw, const Token *t, size_t n)
+{
+    const char *tag = kw->len == 5 ? "error" : "warning";
+    if (n == 0 || t[0].kind != TK_LPAREN) {
+        const Token *bad = n ? &t[0] : kw;
+        pp_error(pp, bad->line, bad->col, "badly formed '%s'", tag);
+        return;
+    }
+    TokVec out = {0};
+    int ok = expand_form(pp, t, n, NULL, 0, &out);
+    AstList es = {0};
+    if (ok) {
+        Token *tv = arena_memdup(pp->ar, out.v, out.n, sizeof *out.v);
+        Diags quiet = DIAGS_INIT;
+        ok = parse_exprs_form(pp->ar, tv, out.n, pp->cur->name, &quiet, &es) && es.n == 1 &&
+             literal_term(es.v[0]);
+        diags_free(&quiet);
+    }
+    tv_free(&out);
+    if (!ok) {
+        pp->failed = 0;
+        pp_error(pp, kw->line, kw->col, "badly formed '%s'", tag);
+        return;
+    }
+    StrBuf sb = STRBUF_INIT;
+    absform_print_term(&sb, es.v[0], 1);
+    if (kw->len == 5)
+        pp_error(pp, kw->line, kw->col, "-error(%s).", sb.data);
+    else if (!pp->silent)
+        diags_warn(pp->diags, pp->cur->name, kw->line, kw->col, "", "-warning(%s).", sb.data);
+    sb_free(&sb);
+}
+
 /* -module(M) in an expanded form sets ?MODULE and ?MODULE_STRING (epp:scan_module/2) */
 static void scan_module(Pp *pp, const Token *t, size_t n)
 {
@@ -1362,8 +1421,11 @@ static int scan_toks(Pp *pp, const Token *t, size_t n, const Token **out_toks, s
             }
             return 0;
         }
-        if (is_kw(kw, "file") || is_kw(kw, "feature") || is_kw(kw, "error") ||
-            is_kw(kw, "warning")) {
+        if (is_kw(kw, "error") || is_kw(kw, "warning")) {
+            err_warn(pp, kw, rest, nr);
+            return 0;
+        }
+        if (is_kw(kw, "file") || is_kw(kw, "feature")) {
             pp_error(pp, kw->line, kw->col, "heapscope does not support '-%.*s'", (int)kw->len,
                      kw->name);
             return 0;
