@@ -25,6 +25,18 @@
          takewhile/2, dropwhile/2, search/2, splitwith/2, split/2, join/2,
          enumerate/1, enumerate/2, uniq/1, uniq/2]).
 
+-ifdef(OTP_CHECK).
+%% Only for tests/stdlib/check_otp.sh, which runs this module on OTP as hs_lists: the
+%% functions heapscope has as BIFs, forwarded to OTP's.
+-export([reverse/1, reverse/2, keyfind/3, keymember/3, keysearch/3, member/2]).
+reverse(L) -> erlang:apply(lists, reverse, [L]).
+reverse(L, T) -> erlang:apply(lists, reverse, [L, T]).
+keyfind(K, N, L) -> erlang:apply(lists, keyfind, [K, N, L]).
+keymember(K, N, L) -> erlang:apply(lists, keymember, [K, N, L]).
+keysearch(K, N, L) -> erlang:apply(lists, keysearch, [K, N, L]).
+member(E, L) -> erlang:apply(lists, member, [E, L]).
+-endif.
+
 append(L1, L2) -> L1 ++ L2.
 
 append([E]) -> E;
@@ -63,15 +75,15 @@ seq(First, Last) when is_integer(First), is_integer(Last), First - 1 =< Last ->
 seq_up(First, X, Acc) when X >= First -> seq_up(First, X - 1, [X|Acc]);
 seq_up(_, _, Acc) -> Acc.
 
-seq(First, Last, Inc) when is_integer(First), is_integer(Last), is_integer(Inc) ->
-    if
-        Inc > 0, First - Inc =< Last;
-        Inc < 0, First - Inc >= Last ->
-            N = (Last - First + Inc) div Inc,
-            seq_step(N, Inc * (N - 1) + First, Inc, []);
-        Inc =:= 0, First =:= Last ->
-            [First]
-    end.
+seq(First, Last, Inc)
+  when is_integer(First), is_integer(Last), is_integer(Inc),
+       ((Inc > 0 andalso First - Inc =< Last) orelse (Inc < 0 andalso First - Inc >= Last)) ->
+    N = (Last - First + Inc) div Inc,
+    seq_step(N, Inc * (N - 1) + First, Inc, []);
+seq(First, Last, 0) when is_integer(First), First =:= Last ->
+    [First];
+seq(First, Last, Inc) ->
+    erlang:error(badarg, [First, Last, Inc]).
 
 seq_step(0, _, _, Acc) -> Acc;
 seq_step(N, X, D, Acc) -> seq_step(N - 1, X - D, D, [X|Acc]).
@@ -209,28 +221,62 @@ keymap(Fun, Index, []) when is_integer(Index), Index >= 1, is_function(Fun, 1) -
 
 %% ---- higher order ----
 
-all(Pred, [Hd|Tail]) ->
+%% all, any, map and foldl look at the list in a case first, as OTP 25 does: a non-list
+%% raises {case_clause, Term}, not function_clause.
+all(Pred, List) when is_function(Pred, 1) ->
+    case List of
+        [Hd|Tail] ->
+            case Pred(Hd) of
+                true -> all_1(Pred, Tail);
+                false -> false
+            end;
+        [] -> true
+    end.
+
+all_1(Pred, [Hd|Tail]) ->
     case Pred(Hd) of
-        true -> all(Pred, Tail);
+        true -> all_1(Pred, Tail);
         false -> false
     end;
-all(Pred, []) when is_function(Pred, 1) -> true.
+all_1(_Pred, []) -> true.
 
-any(Pred, [Hd|Tail]) ->
+any(Pred, List) when is_function(Pred, 1) ->
+    case List of
+        [Hd|Tail] ->
+            case Pred(Hd) of
+                true -> true;
+                false -> any_1(Pred, Tail)
+            end;
+        [] -> false
+    end.
+
+any_1(Pred, [Hd|Tail]) ->
     case Pred(Hd) of
         true -> true;
-        false -> any(Pred, Tail)
+        false -> any_1(Pred, Tail)
     end;
-any(Pred, []) when is_function(Pred, 1) -> false.
+any_1(_Pred, []) -> false.
 
-map(F, [H|T]) -> [F(H)|map(F, T)];
-map(F, []) when is_function(F, 1) -> [].
+map(F, List) when is_function(F, 1) ->
+    case List of
+        [Hd|Tail] -> [F(Hd)|map_1(F, Tail)];
+        [] -> []
+    end.
+
+map_1(F, [Hd|Tail]) -> [F(Hd)|map_1(F, Tail)];
+map_1(_F, []) -> [].
 
 flatmap(F, [Hd|Tail]) -> F(Hd) ++ flatmap(F, Tail);
 flatmap(F, []) when is_function(F, 1) -> [].
 
-foldl(F, Accu, [Hd|Tail]) -> foldl(F, F(Hd, Accu), Tail);
-foldl(F, Accu, []) when is_function(F, 2) -> Accu.
+foldl(F, Accu, List) when is_function(F, 2) ->
+    case List of
+        [Hd|Tail] -> foldl_1(F, F(Hd, Accu), Tail);
+        [] -> Accu
+    end.
+
+foldl_1(F, Accu, [Hd|Tail]) -> foldl_1(F, F(Hd, Accu), Tail);
+foldl_1(_F, Accu, []) -> Accu.
 
 foldr(F, Accu, [Hd|Tail]) -> F(Hd, foldr(F, Accu, Tail));
 foldr(F, Accu, []) when is_function(F, 2) -> Accu.

@@ -4,19 +4,41 @@
 %% put/3, remove/2, take/2, to_list/1, update/3, values/1) are provided by the runtime in C
 %% and are not defined here.
 %%
-%% Iteration order. OTP iterates a map in a fixed internal order: for a flatmap (at most 32
-%% keys) it is the key order of maps:to_list/1; for a hashmap (more than 32 keys) it is the
-%% reverse of maps:to_list/1 (to_list conses the pairs up while walking the HAMT). iter_list/1
-%% rebuilds that order from the to_list BIF, so fold/foreach/next and the funs of map/filter
-%% see the keys in exactly OTP's order.
+%% Iteration order. Every traversal (fold, foreach, map, filter, filtermap, intersect_with,
+%% merge_with, next) goes through next/1, which, as in OTP 25, asks the runtime's
+%% erts_internal:map_next(Path, Map, iterator) for the next batch of pairs, so iterators,
+%% their terms and the order of keys are OTP's.
 %%
-%% Iterators: iterator(M) is [0|M] as in OTP; the iterators returned by next/1 are [Pairs|M]
-%% with the pairs still to visit (OTP stores a path into the HAMT instead), or none.
+%% Fallback when the runtime lacks erts_internal:map_next/3: the pairs come from the
+%% maps:to_list/1 BIF, in its order for a flatmap (at most 32 keys, where it is OTP's
+%% iteration order) and reversed for a hashmap (close to, but not always, OTP's order);
+%% the iterators are then [Pairs|M].
 -module(maps).
 
 -export([new/0, size/1, map/2, filter/2, filtermap/2, fold/3, foreach/2, with/2,
          without/2, update_with/3, update_with/4, iterator/1, next/1, intersect/2,
          intersect_with/3, merge_with/3, groups_from_list/2, groups_from_list/3]).
+
+-ifdef(OTP_CHECK).
+%% Only for tests/stdlib/check_otp.sh, which runs this module on OTP as hs_maps: the
+%% functions heapscope has as BIFs, forwarded to OTP's.
+-export([find/2, get/2, get/3, from_list/1, from_keys/2, is_key/2, keys/1, merge/2,
+         put/3, remove/2, take/2, to_list/1, update/3, values/1]).
+find(K, M) -> erlang:apply(maps, find, [K, M]).
+get(K, M) -> erlang:apply(maps, get, [K, M]).
+get(K, M, D) -> erlang:apply(maps, get, [K, M, D]).
+from_list(L) -> erlang:apply(maps, from_list, [L]).
+from_keys(L, V) -> erlang:apply(maps, from_keys, [L, V]).
+is_key(K, M) -> erlang:apply(maps, is_key, [K, M]).
+keys(M) -> erlang:apply(maps, keys, [M]).
+merge(M1, M2) -> erlang:apply(maps, merge, [M1, M2]).
+put(K, V, M) -> erlang:apply(maps, put, [K, V, M]).
+remove(K, M) -> erlang:apply(maps, remove, [K, M]).
+take(K, M) -> erlang:apply(maps, take, [K, M]).
+to_list(M) -> erlang:apply(maps, to_list, [M]).
+update(K, V, M) -> erlang:apply(maps, update, [K, V, M]).
+values(M) -> erlang:apply(maps, values, [M]).
+-endif.
 
 new() -> #{}.
 
@@ -27,7 +49,13 @@ iterator(M) when is_map(M) -> [0|M];
 iterator(M) -> erlang:error({badmap, M}, [M]).
 
 next({K, V, I}) -> {K, V, I};
-next([0|Map]) when is_map(Map) -> next_pairs(iter_list(Map), Map);
+next([Path|Map] = Iter) when (is_integer(Path) orelse is_atom(Path)), is_map(Map) ->
+    try
+        erts_internal:map_next(Path, Map, iterator)
+    catch
+        error:undef when Path =:= 0 -> next_pairs(iter_list(Map), Map);
+        error:undef -> erlang:error(badarg, [Iter])
+    end;
 next([Pairs|Map]) when is_list(Pairs), is_map(Map) -> next_pairs(Pairs, Map);
 next(none) -> none;
 next(Iter) -> erlang:error(badarg, [Iter]).

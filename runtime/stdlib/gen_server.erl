@@ -1,0 +1,294 @@
+%% gen_server — a compact generic server with the API and callback contract of OTP 25's
+%% gen_server, written with spawn/monitor/receive only (no proc_lib, no sys).
+%%
+%% Same as OTP: start/3,4, start_link/3,4 ({ok,Pid} | ignore | {error,Reason}, with
+%% {error,{already_started,Pid}} for a taken {local,Name}), call/2,3 (exits with
+%% {Reason, {gen_server, call, Args}} when the server is dead or dies, and with
+%% {timeout, {gen_server, call, Args}} on timeout), cast/2, reply/2, stop/1,3, the callback
+%% returns of init/handle_call/handle_cast/handle_info/handle_continue (timeouts,
+%% hibernate, {continue, C}, stop), terminate/2 when exported, and the message formats
+%% {'$gen_call', From, Request} and {'$gen_cast', Msg}.
+%%
+%% Differences (docs/stdlib.md): From is {Pid, Ref} (OTP 25 uses an alias tag); hibernate
+%% is a garbage collection, not erlang:hibernate/3; only local names and pids (no
+%% global/via, no multi_call/abcast, send_request); unexpected messages without a
+%% handle_info/2 are dropped silently; no sys messages except the terminate request used by stop/3; a server
+%% that stops abnormally prints a shortened "Generic server terminating" report instead of
+%% the logger's error and crash reports; code_change/format_status are never called.
+-module(gen_server).
+
+-export([start/3, start/4, start_link/3, start_link/4, call/2, call/3, cast/2, reply/2,
+         stop/1, stop/3]).
+-export([init_it/6]).
+
+start(Mod, Args, Options) -> do_start(nolink, self, Mod, Args, Options).
+
+start(Name, Mod, Args, Options) -> do_start(nolink, Name, Mod, Args, Options).
+
+start_link(Mod, Args, Options) -> do_start(link, self, Mod, Args, Options).
+
+start_link(Name, Mod, Args, Options) -> do_start(link, Name, Mod, Args, Options).
+
+do_start(Link, Name, Mod, Args, Options) ->
+    Starter = self(),
+    Pid = case Link of
+              link -> spawn_link(?MODULE, init_it, [Starter, Starter, Name, Mod, Args, Options]);
+              nolink -> spawn(?MODULE, init_it, [Starter, Starter, Name, Mod, Args, Options])
+          end,
+    Mref = erlang:monitor(process, Pid),
+    Timeout = start_timeout(Options),
+    receive
+        {ack, Pid, Return} ->
+            erlang:demonitor(Mref, [flush]),
+            Return;
+        {'DOWN', Mref, process, Pid, Reason} ->
+            {error, Reason}
+    after Timeout ->
+            erlang:demonitor(Mref, [flush]),
+            unlink(Pid),
+            exit(Pid, kill),
+            {error, timeout}
+    end.
+
+start_timeout(Options) when is_list(Options) ->
+    case lists:keyfind(timeout, 1, Options) of
+        {timeout, T} -> T;
+        false -> infinity
+    end;
+start_timeout(_) -> infinity.
+
+%% ---------------------------------------------------------------------------
+%% Server side
+
+init_it(Starter, Parent, Name, Mod, Args, _Options) ->
+    case register_name(Name) of
+        true -> init_callback(Starter, Parent, Name, Mod, Args);
+        {false, Pid} -> Starter ! {ack, self(), {error, {already_started, Pid}}}
+    end.
+
+register_name(self) -> true;
+register_name({local, Name}) ->
+    try register(Name, self()) of
+        true -> true
+    catch
+        error:_ -> {false, whereis(Name)}
+    end.
+
+unregister_name({local, Name}) ->
+    try unregister(Name) catch error:_ -> ok end;
+unregister_name(_) -> ok.
+
+init_callback(Starter, Parent, Name, Mod, Args) ->
+    case run_init(Mod, Args) of
+        {ok, {ok, State}} ->
+            Starter ! {ack, self(), {ok, self()}},
+            loop(Parent, Name, State, Mod, infinity);
+        {ok, {ok, State, TimeoutOrCont}} ->
+            Starter ! {ack, self(), {ok, self()}},
+            loop(Parent, Name, State, Mod, TimeoutOrCont);
+        {ok, {stop, Reason}} ->
+            unregister_name(Name),
+            Starter ! {ack, self(), {error, Reason}},
+            exit(Reason);
+        {ok, ignore} ->
+            unregister_name(Name),
+            Starter ! {ack, self(), ignore},
+            exit(normal);
+        {ok, Else} ->
+            Error = {bad_return_value, Else},
+            unregister_name(Name),
+            Starter ! {ack, self(), {error, Error}},
+            exit(Error);
+        {'EXIT', Class, Reason, Stacktrace} ->
+            unregister_name(Name),
+            Starter ! {ack, self(), {error, terminate_reason(Class, Reason, Stacktrace)}},
+            erlang:raise(Class, Reason, Stacktrace)
+    end.
+
+run_init(Mod, Args) ->
+    try
+        {ok, Mod:init(Args)}
+    catch
+        throw:R -> {ok, R};
+        Class:R:S -> {'EXIT', Class, R, S}
+    end.
+
+terminate_reason(error, Reason, Stacktrace) -> {Reason, Stacktrace};
+terminate_reason(exit, Reason, _Stacktrace) -> Reason.
+
+%% Timeout is a time-out in ms, infinity, hibernate or {continue, C}.
+loop(Parent, Name, State, Mod, {continue, Continue} = Msg) ->
+    Reply = try_dispatch(Mod, handle_continue, [Continue, State]),
+    handle_common_reply(Reply, Parent, Name, undefined, Msg, Mod, State);
+loop(Parent, Name, State, Mod, hibernate) ->
+    %% OTP hibernates (a full sweep that shrinks the heap); a collection is the closest.
+    erlang:garbage_collect(),
+    loop(Parent, Name, State, Mod, infinity);
+loop(Parent, Name, State, Mod, Timeout) ->
+    Msg = receive
+              Input -> Input
+          after Timeout ->
+              timeout
+          end,
+    decode_msg(Msg, Parent, Name, State, Mod).
+
+decode_msg({system, From, {terminate, Reason}}, _Parent, Name, State, Mod) ->
+    terminate(Reason, Name, undefined, {system, From, terminate}, Mod, State);
+decode_msg({'EXIT', Parent, Reason} = Msg, Parent, Name, State, Mod) ->
+    terminate(Reason, Name, undefined, Msg, Mod, State);
+decode_msg(Msg, Parent, Name, State, Mod) ->
+    handle_msg(Msg, Parent, Name, State, Mod).
+
+handle_msg({'$gen_call', From, Request} = Msg, Parent, Name, State, Mod) ->
+    case try_dispatch(Mod, handle_call, [Request, From, State]) of
+        {ok, {reply, Reply, NState}} ->
+            reply(From, Reply),
+            loop(Parent, Name, NState, Mod, infinity);
+        {ok, {reply, Reply, NState, TimeoutOrCont}} ->
+            reply(From, Reply),
+            loop(Parent, Name, NState, Mod, TimeoutOrCont);
+        {ok, {stop, Reason, Reply, NState}} ->
+            try
+                terminate(Reason, Name, From, Msg, Mod, NState)
+            after
+                reply(From, Reply)
+            end;
+        Other ->
+            handle_common_reply(Other, Parent, Name, From, Msg, Mod, State)
+    end;
+handle_msg({'$gen_cast', Cast} = Msg, Parent, Name, State, Mod) ->
+    Reply = try_dispatch(Mod, handle_cast, [Cast, State]),
+    handle_common_reply(Reply, Parent, Name, undefined, Msg, Mod, State);
+handle_msg(Info, Parent, Name, State, Mod) ->
+    case erlang:function_exported(Mod, handle_info, 2) of
+        true ->
+            Reply = try_dispatch(Mod, handle_info, [Info, State]),
+            handle_common_reply(Reply, Parent, Name, undefined, Info, Mod, State);
+        false ->
+            loop(Parent, Name, State, Mod, infinity)
+    end.
+
+try_dispatch(Mod, Fun, Args) ->
+    try
+        {ok, apply(Mod, Fun, Args)}
+    catch
+        throw:R -> {ok, R};
+        Class:R:Stacktrace -> {'EXIT', Class, R, Stacktrace}
+    end.
+
+handle_common_reply(Reply, Parent, Name, From, Msg, Mod, State) ->
+    case Reply of
+        {ok, {noreply, NState}} ->
+            loop(Parent, Name, NState, Mod, infinity);
+        {ok, {noreply, NState, TimeoutOrCont}} ->
+            loop(Parent, Name, NState, Mod, TimeoutOrCont);
+        {ok, {stop, Reason, NState}} ->
+            terminate(Reason, Name, From, Msg, Mod, NState);
+        {'EXIT', Class, Reason, Stacktrace} ->
+            terminate(Class, Reason, Stacktrace, Name, From, Msg, Mod, State);
+        {ok, BadReply} ->
+            terminate({bad_return_value, BadReply}, Name, From, Msg, Mod, State)
+    end.
+
+terminate(Reason, Name, From, Msg, Mod, State) ->
+    terminate(exit, Reason, [], Name, From, Msg, Mod, State).
+
+%% Runs Mod:terminate/2, reports an abnormal end, and exits with the reason (an error in a
+%% callback ends the server with {Reason, Stacktrace}, as in OTP).
+terminate(Class, Reason, Stacktrace, Name, _From, Msg, Mod, State) ->
+    ExitReason = case Class of
+                     error -> {Reason, Stacktrace};
+                     _ -> Reason
+                 end,
+    case erlang:function_exported(Mod, terminate, 2) of
+        true ->
+            try
+                Mod:terminate(ExitReason, State)
+            catch
+                throw:_ -> ok;
+                C:R:S ->
+                    report(Name, Msg, State, terminate_reason(C, R, S)),
+                    erlang:raise(C, R, S)
+            end;
+        false -> ok
+    end,
+    case ExitReason of
+        normal -> ok;
+        shutdown -> ok;
+        {shutdown, _} -> ok;
+        _ -> report(Name, Msg, State, ExitReason)
+    end,
+    case Class of
+        error -> erlang:raise(error, Reason, Stacktrace);
+        _ -> exit(ExitReason)
+    end.
+
+report(Name, Msg, State, Reason) ->
+    io:format("=ERROR REPORT====~n** Generic server ~p terminating~n"
+              "** Last message in was ~p~n** When Server state == ~p~n"
+              "** Reason for termination ==~n** ~p~n",
+              [server_name(Name), Msg, State, Reason]).
+
+server_name({local, Name}) -> Name;
+server_name(_) -> self().
+
+%% ---------------------------------------------------------------------------
+%% Client side
+
+call(Server, Request) -> do_call(Server, Request, infinity, [Server, Request]).
+
+call(Server, Request, Timeout) -> do_call(Server, Request, Timeout, [Server, Request, Timeout]).
+
+do_call(Server, Request, Timeout, CallArgs) ->
+    case where(Server) of
+        undefined -> exit({noproc, {gen_server, call, CallArgs}});
+        Pid ->
+            Mref = erlang:monitor(process, Pid),
+            Pid ! {'$gen_call', {self(), Mref}, Request},
+            receive
+                {Mref, Reply} ->
+                    erlang:demonitor(Mref, [flush]),
+                    Reply;
+                {'DOWN', Mref, _, _, Reason} ->
+                    exit({Reason, {gen_server, call, CallArgs}})
+            after Timeout ->
+                    erlang:demonitor(Mref, [flush]),
+                    exit({timeout, {gen_server, call, CallArgs}})
+            end
+    end.
+
+where(Pid) when is_pid(Pid) -> Pid;
+where(Name) when is_atom(Name) -> whereis(Name);
+where({local, Name}) when is_atom(Name) -> whereis(Name);
+where({Name, Node}) when is_atom(Name), Node =:= node() -> whereis(Name).
+
+cast(Server, Request) ->
+    case where(Server) of
+        undefined -> ok;
+        Pid -> Pid ! {'$gen_cast', Request}, ok
+    end.
+
+reply({To, Tag}, Reply) ->
+    To ! {Tag, Reply},
+    ok.
+
+stop(Server) -> stop(Server, normal, infinity).
+
+%% Asks the server to terminate with Reason and waits until it is gone; exits with noproc
+%% when there is no such server, with timeout when it takes too long, and with the
+%% server's exit reason when terminate/2 fails.
+stop(Server, Reason, Timeout) ->
+    case where(Server) of
+        undefined -> exit(noproc);
+        Pid ->
+            Mref = erlang:monitor(process, Pid),
+            Pid ! {system, {self(), Mref}, {terminate, Reason}},
+            receive
+                {'DOWN', Mref, _, _, Reason} -> ok;
+                {'DOWN', Mref, _, _, noproc} -> exit(noproc);
+                {'DOWN', Mref, _, _, Other} -> exit(Other)
+            after Timeout ->
+                    erlang:demonitor(Mref, [flush]),
+                    exit(timeout)
+            end
+    end.
