@@ -749,8 +749,17 @@ static bool dec_head(Dec *d, Head *hd)
         Term m = dec_atom(d);
         if (m == NONVALUE) return false;
         Term f = dec_atom(d);
-        if (f == NONVALUE || !have(d, 2) || get8(d) != SMALL_INTEGER_EXT) return false;
-        unsigned arity = get8(d);
+        if (f == NONVALUE || !have(d, 2)) return false;
+        unsigned arity, atag = get8(d);
+        if (atag == SMALL_INTEGER_EXT) {
+            arity = get8(d);
+        } else if (atag == INTEGER_EXT && have(d, 4)) {
+            uint32_t v = get32(d);
+            if (v > 255) return false;
+            arity = v;
+        } else {
+            return false;
+        }
         hd->kind = K_EXPORT;
         hd->fe = export_entry(m, f, arity, !d->safe);
         return hd->fe != NULL;
@@ -906,6 +915,16 @@ static bool build_one(Heap *h, Build *b, const Head *hd, Term *slot)
     return false;
 }
 
+/* #{} decoded: a fresh 3-word flatmap whose keys are the literal {} (as OTP: flat_size 3). */
+static Term empty_heap_map(Heap *h)
+{
+    Term *mp = heap_halloc(h, 3);
+    mp[0] = make_map_header(MAP_FLAT, 0, 2);
+    mp[1] = 0;
+    mp[2] = literal_empty_tuple();
+    return make_boxed(mp);
+}
+
 static Term dec_build(Heap *h, Dec *d)
 {
     Term result = NIL;
@@ -920,8 +939,7 @@ static Term dec_build(Heap *h, Dec *d)
     for (size_t i = b.nf; i-- > 0;) {
         MapFix *f = &b.fix[i];
         if (ok) {
-            Term m = f->n == 0 ? map_from_arrays(h, f->keys, f->keys, 0)
-                               : map_from_arrays(h, f->keys, f->keys + f->n, f->n);
+            Term m = f->n == 0 ? empty_heap_map(h) : map_from_arrays(h, f->keys, f->keys + f->n, f->n);
             if (map_size(m) != f->n) ok = false; /* duplicate keys: OTP refuses them */
             else *f->slot = m;
         }

@@ -73,16 +73,17 @@ static bool pos_len_tuple(Term t, Uint size, Uint *start, Uint *n)
 
 /* ---- part, at, first, last, copy -------------------------------------------------------- */
 
+/* part/2,3 take bitstrings too (their whole bytes), as OTP 25. */
 static Term bif_part3(Process *p, const Term *a)
 {
     Uint s, n;
-    if (!is_binary(a[0]) || !pos_len(a[1], a[2], bin_byte_size(a[0]), &s, &n)) return bif_badarg(p);
+    if (!term_is_binary_any(a[0]) || !pos_len(a[1], a[2], bin_byte_size(a[0]), &s, &n)) return bif_badarg(p);
     return piece(p, a[0], s, n);
 }
 static Term bif_part2(Process *p, const Term *a)
 {
     Uint s, n;
-    if (!is_binary(a[0]) || !pos_len_tuple(a[1], bin_byte_size(a[0]), &s, &n)) return bif_badarg(p);
+    if (!term_is_binary_any(a[0]) || !pos_len_tuple(a[1], bin_byte_size(a[0]), &s, &n)) return bif_badarg(p);
     return piece(p, a[0], s, n);
 }
 
@@ -268,7 +269,8 @@ static bool search_init(Search *se, Term subj, Term pat, Term opts, bool split, 
     se->tmp = (StrBuf)STRBUF_INIT;
     se->ps = (Patterns){NULL, 0, NULL};
     if (!bytes_of(subj, &se->s, &se->n, &se->tmp)) return false;
-    if (!pats_parse(pat, &se->ps)) return false;
+    /* OTP's split of <<>> does not look at the pattern: split(<<>>, <<>>) is [<<>>] */
+    if (!(split && se->n == 0) && !pats_parse(pat, &se->ps)) return false;
     return opts_parse(opts, se->n, &se->mo, split, replace);
 }
 static void search_done(Search *se)
@@ -494,7 +496,7 @@ static Term bif_encode_unsigned2(Process *p, const Term *a) { return encode_unsi
 static Term bif_referenced_byte_size(Process *p, const Term *a)
 {
     Term t = a[0];
-    if (!is_binary(t)) return bif_badarg(p);
+    if (!term_is_binary_any(t)) return bif_badarg(p);
     if (term_is_sub_bin(t)) t = sub_bin_orig(t);
     if (term_is_refc_bin(t)) return int_from_uint(&p->heap, procbin_ptr(t)->val->orig_size);
     return int_from_uint(&p->heap, bin_byte_size(t));

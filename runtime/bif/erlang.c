@@ -408,7 +408,7 @@ static Term bif_uplus(Process *p, const Term *a)
 static Term bif_abs(Process *p, const Term *a)
 {
     Term t = a[0];
-    if (term_is_float(t)) return signbit(float_val(t)) ? make_float(p, -float_val(t)) : t;
+    if (term_is_float(t)) return float_val(t) < 0 ? make_float(p, -float_val(t)) : t; /* abs(-0.0) is -0.0 */
     if (term_is_small(t)) return small_val(t) < 0 ? int_from_sint(&p->heap, -small_val(t)) : t;
     if (term_is_big(t)) return big_is_neg(t) ? negate(p, t) : t;
     return bif_badarg(p);
@@ -865,10 +865,11 @@ static Term bif_split_binary(Process *p, const Term *a)
     return make_boxed(hp);
 }
 
-/* binary_part/2,3: Start and a length that may be negative (counts back from Start). */
-static Term binary_part(Process *p, Term bin, Term start, Term len)
+/* binary_part/2,3: Start and a length that may be negative (counts back from Start). OTP 25's
+ * binary_part/2 refuses bitstrings; binary_part/3 takes their whole bytes. */
+static Term binary_part(Process *p, Term bin, Term start, Term len, bool bits_ok)
 {
-    if (!term_is_binary_any(bin) || bin_bit_size(bin) % 8) return bif_badarg(p);
+    if (!term_is_binary_any(bin) || (!bits_ok && bin_bit_size(bin) % 8)) return bif_badarg(p);
     Sint size = (Sint)bin_byte_size(bin), s, l;
     if (!small_in(start, 0, size, &s) || !small_in(len, -size, size, &l)) return bif_badarg(p);
     if (l < 0) {
@@ -881,9 +882,9 @@ static Term binary_part(Process *p, Term bin, Term start, Term len)
 static Term bif_binary_part2(Process *p, const Term *a)
 {
     if (!term_is_tuple(a[1]) || tuple_arity(a[1]) != 2) return bif_badarg(p);
-    return binary_part(p, a[0], tuple_elem(a[1], 1), tuple_elem(a[1], 2));
+    return binary_part(p, a[0], tuple_elem(a[1], 1), tuple_elem(a[1], 2), false);
 }
-static Term bif_binary_part3(Process *p, const Term *a) { return binary_part(p, a[0], a[1], a[2]); }
+static Term bif_binary_part3(Process *p, const Term *a) { return binary_part(p, a[0], a[1], a[2], true); }
 
 /* ---- integers <-> text ------------------------------------------------------------------ */
 
@@ -937,7 +938,7 @@ static Term bif_binary_to_integer2(Process *p, const Term *a) { return binary_to
 
 /* ---- floats <-> text -------------------------------------------------------------------- */
 
-/* OTP's sys_chars_to_double: [+-]digits.digits[(e|E)[+-]digits], nothing else; a result that
+/* OTP's sys_chars_to_double: [+-]digits(.|,)digits[(e|E)[+-]digits], nothing else; a result that
  * overflows is badarg, one that underflows is what strtod gives. */
 static bool parse_float(const char *s, size_t n, double *out)
 {
@@ -956,7 +957,8 @@ static bool parse_float(const char *s, size_t n, double *out)
     if (*q == '+' || *q == '-') q++;
     if (*q < '0' || *q > '9') goto out;
     while (*q >= '0' && *q <= '9') q++;
-    if (*q != '.') goto out;
+    if (*q != '.' && *q != ',') goto out; /* OTP also takes a comma as the radix */
+    b[q - b] = '.';
     q++;
     if (*q < '0' || *q > '9') goto out;
     while (*q >= '0' && *q <= '9') q++;
@@ -1005,17 +1007,19 @@ static Term bif_binary_to_float(Process *p, const Term *a)
 /*
  * float_to_list(F, [{decimals, N}]): OTP's sys_double_to_chars_fast. Below 2^53 and with fewer
  * than 19 decimals it rounds the fraction half away from zero (2.5 -> "3", 0.125 -> "0.13"),
- * which printf does not; otherwise it is printf's "%.*f". compact drops trailing zeros but
- * keeps one digit after the point.
+ * which printf does not; otherwise it is printf's "%.*f", and longer than 255 bytes is badarg.
+ * compact drops trailing zeros but keeps one digit after the point.
  */
-static void format_decimals(StrBuf *sb, double f, int decimals, bool compact)
+static bool format_decimals(StrBuf *sb, double f, int decimals, bool compact)
 {
     static const double pow10v[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8, 1e9,
                                     1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18};
     size_t start = sb->len;
     double af = fabs(f);
-    if (af > (double)((Uint)1 << 53) || decimals >= 19) {
+    bool slow = af > (double)((Uint)1 << 53) || decimals >= 19;
+    if (slow) {
         sb_printf(sb, "%.*f", decimals, f);
+        if (sb->len - start >= 256) return false; /* OTP's 256-byte buffer: badarg */
     } else {
         char rev[64];
         int k = 0;
@@ -1044,12 +1048,15 @@ static void format_decimals(StrBuf *sb, double f, int decimals, bool compact)
         if (signbit(f)) rev[k++] = '-';
         while (k > 0) sb_putc(sb, rev[--k]);
     }
-    if (compact && decimals > 0) {
+    /* OTP strips on the printf path even without a point (1.0e16, [{decimals, 0}, compact]
+     * gives "1"), on the fast path only after one */
+    if (compact && (decimals > 0 || slow)) {
         size_t e = sb->len;
         while (e > start && sb->data[e - 1] == '0') e--;
         if (e > start && sb->data[e - 1] == '.') e++;
         sb_truncate(sb, e);
     }
+    return true;
 }
 
 /* The options of float_to_list/2: false on anything else. The last format option wins. */
@@ -1079,7 +1086,7 @@ static bool float_text(Term f, Term opts, StrBuf *sb)
     double d = float_val(f);
     switch (fmt) {
     case F_SHORT: print_float_short(sb, d); break;
-    case F_DEC: format_decimals(sb, d, (int)digits, compact); break;
+    case F_DEC: return format_decimals(sb, d, (int)digits, compact);
     case F_SCI: sb_printf(sb, "%.*e", (int)digits, d); break;
     default: sb_printf(sb, "%.20e", d); break;
     }

@@ -1,7 +1,7 @@
 /*
- * math.c — BIFs of the math module. As OTP 25 (erl_math.c): arguments that are not numbers,
- * or integers too large for a double, raise badarg; a result that is NaN or infinite (a
- * domain or range error) raises badarith. ceil/floor return floats.
+ * math.c — BIFs of the math module. As OTP 25 (erl_math.c): arguments that are not numbers
+ * raise badarg; a result that is NaN or infinite (a domain or range error), or an integer
+ * argument too large for a double, raises badarith. ceil/floor return floats.
  */
 #include "bif/bif.h"
 
@@ -9,17 +9,24 @@
 
 #include "bignum.h"
 
-static bool arg_double(Term t, double *d)
+/* 1: a double; 0: not a number (badarg); -1: an integer too large for a double (badarith). */
+static int arg_double(Term t, double *d)
 {
     if (term_is_float(t)) {
         *d = float_val(t);
-        return true;
+        return 1;
     }
     if (term_is_small(t)) {
         *d = (double)small_val(t);
-        return true;
+        return 1;
     }
-    return term_is_big(t) && int_to_double(t, d);
+    if (!term_is_big(t)) return 0;
+    return int_to_double(t, d) ? 1 : -1;
+}
+
+static Term arg_error(Process *p, int a, int b)
+{
+    return (a == 0 || b == 0) ? bif_badarg(p) : bif_error(p, AM(badarith));
 }
 
 static Term result(Process *p, double r)
@@ -31,14 +38,16 @@ static Term result(Process *p, double r)
 static Term math1(Process *p, const Term *a, double (*fn)(double))
 {
     double x;
-    if (!arg_double(a[0], &x)) return bif_badarg(p);
+    int ok = arg_double(a[0], &x);
+    if (ok != 1) return arg_error(p, ok, ok);
     return result(p, fn(x));
 }
 
 static Term math2(Process *p, const Term *a, double (*fn)(double, double))
 {
-    double x, y;
-    if (!arg_double(a[0], &x) || !arg_double(a[1], &y)) return bif_badarg(p);
+    double x = 0, y = 0;
+    int okx = arg_double(a[0], &x), oky = arg_double(a[1], &y);
+    if (okx != 1 || oky != 1) return arg_error(p, okx, oky);
     return result(p, fn(x, y));
 }
 

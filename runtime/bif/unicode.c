@@ -157,12 +157,15 @@ static Result walk(Process *p, Conv *cv, Term data, Term *rest)
             if (term_is_small(h)) {
                 Sint c = small_val(h);
                 bool ok = cv->in == ENC_LATIN1 ? (c >= 0 && c <= 255) : valid_cp(c);
-                if (!ok) {
+                /* a character latin1 output cannot hold comes back wrapped, whatever the input
+                 * encoding; one the input encoding refuses comes back as it is */
+                bool wrap = !cv->to_list && cv->out == ENC_LATIN1 && c > 255 && valid_cp(c);
+                if (!ok && !wrap) {
                     res = R_ERROR;
                     cur = t;
                     goto stop;
                 }
-                if (!emit(cv, (uint32_t)c)) {
+                if (wrap || !emit(cv, (uint32_t)c)) {
                     res = R_ERROR;
                     cur = cons(p, cons(p, h, NIL), list_tail(t));
                     goto stop;
