@@ -101,8 +101,11 @@ init_callback(Starter, Parent, Name, Mod, Args) ->
             exit(Error);
         {'EXIT', Class, Reason, Stacktrace} ->
             unregister_name(Name),
-            Starter ! {ack, self(), {error, terminate_reason(Class, Reason, Stacktrace)}},
-            erlang:raise(Class, Reason, Stacktrace)
+            ExitReason = terminate_reason(Class, Reason, Stacktrace),
+            Starter ! {ack, self(), {error, ExitReason}},
+            %% OTP re-raises inside proc_lib, whose crash report is not printed by default;
+            %% exit/1 ends the process with the same reason and no error report.
+            exit(ExitReason)
     end.
 
 run_init(Mod, Args) ->
@@ -194,7 +197,8 @@ terminate(Reason, Name, From, Msg, Mod, State) ->
     terminate(exit, Reason, [], Name, From, Msg, Mod, State).
 
 %% Runs Mod:terminate/2, reports an abnormal end, and exits with the reason (an error in a
-%% callback ends the server with {Reason, Stacktrace}, as in OTP).
+%% callback ends the server with {Reason, Stacktrace}, as in OTP). The exit is exit/1 even
+%% for errors: OTP's re-raise happens under proc_lib, which prints nothing more by default.
 terminate(Class, Reason, Stacktrace, Name, _From, Msg, Mod, State) ->
     ExitReason = case Class of
                      error -> {Reason, Stacktrace};
@@ -207,8 +211,9 @@ terminate(Class, Reason, Stacktrace, Name, _From, Msg, Mod, State) ->
             catch
                 throw:_ -> ok;
                 C:R:S ->
-                    report(Name, Msg, State, terminate_reason(C, R, S)),
-                    erlang:raise(C, R, S)
+                    TermReason = terminate_reason(C, R, S),
+                    report(Name, Msg, State, TermReason),
+                    exit(TermReason)
             end;
         false -> ok
     end,
@@ -218,10 +223,7 @@ terminate(Class, Reason, Stacktrace, Name, _From, Msg, Mod, State) ->
         {shutdown, _} -> ok;
         _ -> report(Name, Msg, State, ExitReason)
     end,
-    case Class of
-        error -> erlang:raise(error, Reason, Stacktrace);
-        _ -> exit(ExitReason)
-    end.
+    exit(ExitReason).
 
 report(Name, Msg, State, Reason) ->
     io:format("=ERROR REPORT====~n** Generic server ~p terminating~n"

@@ -64,8 +64,11 @@ next_pairs([{K, V}], _Map) -> {K, V, none};
 next_pairs([{K, V}|Rest], Map) -> {K, V, [Rest|Map]};
 next_pairs([], _Map) -> none.
 
-iter_list(Map) when map_size(Map) =< 32 -> maps:to_list(Map);
-iter_list(Map) -> lists:reverse(maps:to_list(Map)).
+iter_list(Map) ->
+    case map_size(Map) =< 32 of
+        true -> maps:to_list(Map);
+        false -> lists:reverse(maps:to_list(Map))
+    end.
 
 %% The first step of an iteration, raising {badmap, MapOrIter} for anything that is
 %% neither a map nor an iterator (OTP catches the error of its first next/1).
@@ -172,10 +175,10 @@ intersect(Map1, Map2) -> erlang:error(error_type_two_maps(Map1, Map2), [Map1, Ma
 
 intersect_with(Combiner, Map1, Map2)
   when is_map(Map1), is_map(Map2), is_function(Combiner, 3) ->
-    if
-        map_size(Map1) =< map_size(Map2) ->
-            intersect_iterate(next(iterator(Map1)), [], Map2, Combiner);
+    case map_size(Map1) =< map_size(Map2) of
         true ->
+            intersect_iterate(next(iterator(Map1)), [], Map2, Combiner);
+        false ->
             Swapped = fun(K, V1, V2) -> Combiner(K, V2, V1) end,
             intersect_iterate(next(iterator(Map2)), [], Map1, Swapped)
     end;

@@ -127,9 +127,9 @@ intersection1(S1, [S2|Ss]) -> intersection1(intersection(S1, S2), Ss);
 intersection1(S1, []) -> S1.
 
 is_disjoint(#{} = S1, #{} = S2) ->
-    if
-        map_size(S1) < map_size(S2) -> is_disjoint_1(S2, maps:iterator(S1));
-        true -> is_disjoint_1(S1, maps:iterator(S2))
+    case map_size(S1) < map_size(S2) of
+        true -> is_disjoint_1(S2, maps:iterator(S1));
+        false -> is_disjoint_1(S1, maps:iterator(S2))
     end;
 is_disjoint(S1, S2) ->
     case size(S1) < size(S2) of
@@ -157,9 +157,9 @@ subtract(#{} = S1, #{} = S2) -> maps:filter(fun(K, _) -> not maps:is_key(K, S2) 
 subtract(S1, S2) -> filter(fun(E) -> not is_element(E, S2) end, S1).
 
 is_subset(#{} = S1, #{} = S2) ->
-    if
-        map_size(S1) > map_size(S2) -> false;
-        true -> is_subset_1(S2, maps:iterator(S1))
+    case map_size(S1) > map_size(S2) of
+        true -> false;
+        false -> is_subset_1(S2, maps:iterator(S1))
     end;
 is_subset(S1, S2) ->
     fold(fun(E, Sub) -> Sub andalso is_element(E, S2) end, true, S1).

@@ -21,7 +21,7 @@ main() ->
     p(sets:add_element(a, S) =:= S),
     p(sets:to_list(sets:del_element(a, S))),
     Shrunk = lists:foldl(fun sets:del_element/2, Big, lists:seq(1, 190)),
-    p(Shrunk),
+    io:format("~w~n", [Shrunk]),
     p(sets:to_list(sets:union(S, sets:from_list([x, y, a])))),
     p(sets:to_list(sets:union([S, sets:from_list([q]), sets:from_list([r])]))),
     p(sets:to_list(sets:intersection(Big, sets:from_list([5, 500, 7, x])))),
