@@ -785,6 +785,21 @@ static Opnd cfun(Ctx *c, Ast *e)
     return d;
 }
 
+/* Entries of export funs live as long as the runtime (literal funs point at them): kept in
+ * blocks reachable from here. */
+static FunEntry *export_fun_entry(void)
+{
+    typedef struct Block { struct Block *next; size_t used; FunEntry e[64]; } Block;
+    static Block *blocks;
+    if (!blocks || blocks->used == 64) {
+        Block *b = calloc(1, sizeof *b);
+        if (!b) abort();
+        b->next = blocks;
+        blocks = b;
+    }
+    return &blocks->e[blocks->used++];
+}
+
 static Opnd cfun_ref(Ctx *c, Ast *e)
 {
     if (e->kind == A_FUN_REMOTE) {
@@ -792,8 +807,7 @@ static Opnd cfun_ref(Ctx *c, Ast *e)
             /* An export fun: a literal (5 words, creator 'external'). */
             Term m = atom_of(e->a), f = atom_of(e->b);
             unsigned a = (unsigned)e->c->ival;
-            FunEntry *fe = calloc(1, sizeof *fe);
-            if (!fe) abort();
+            FunEntry *fe = export_fun_entry();
             fe->module = m;
             fe->name = f;
             fe->arity = a;

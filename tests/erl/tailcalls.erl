@@ -11,5 +11,5 @@ len([_ | T]) -> 1 + len(T).
 main() ->
     io:format("~p~n", [count(3000000, 0)]),
     io:format("~p~n", [even(1000001)]),
-    io:format("~p~n", [len(lists:seq(1, 200000))]),
+    io:format("~p~n", [len(lists:seq(1, 20000))]),
     ok.
