@@ -17,8 +17,8 @@
 %% the logger's error and crash reports; code_change/format_status are never called.
 -module(gen_server).
 
--export([start/3, start/4, start_link/3, start_link/4, call/2, call/3, cast/2, reply/2,
-         stop/1, stop/3]).
+-export([start/3, start/4, start_link/3, start_link/4, start_monitor/3, start_monitor/4,
+         call/2, call/3, cast/2, reply/2, stop/1, stop/3]).
 -export([init_it/6]).
 
 start(Mod, Args, Options) -> do_start(nolink, self, Mod, Args, Options).
@@ -29,15 +29,24 @@ start_link(Mod, Args, Options) -> do_start(link, self, Mod, Args, Options).
 
 start_link(Name, Mod, Args, Options) -> do_start(link, Name, Mod, Args, Options).
 
+start_monitor(Mod, Args, Options) -> do_start(monitor, self, Mod, Args, Options).
+
+start_monitor(Name, Mod, Args, Options) -> do_start(monitor, Name, Mod, Args, Options).
+
 do_start(Link, Name, Mod, Args, Options) ->
     Starter = self(),
     Pid = case Link of
               link -> spawn_link(?MODULE, init_it, [Starter, Starter, Name, Mod, Args, Options]);
-              nolink -> spawn(?MODULE, init_it, [Starter, Starter, Name, Mod, Args, Options])
+              _ -> spawn(?MODULE, init_it, [Starter, Starter, Name, Mod, Args, Options])
           end,
     Mref = erlang:monitor(process, Pid),
     Timeout = start_timeout(Options),
     receive
+        {ack, Pid, {ok, Pid}} when Link =:= monitor ->
+            {ok, {Pid, Mref}};
+        {ack, Pid, Return} when Link =:= monitor ->
+            %% A failed start_monitor returns after the 'DOWN' message, as in OTP.
+            receive {'DOWN', Mref, process, Pid, _} -> Return end;
         {ack, Pid, Return} ->
             erlang:demonitor(Mref, [flush]),
             Return;
