@@ -252,7 +252,13 @@ Module *code_load(Term name, const char *file, CodeBuf *cb)
     memcpy(m->lines, cb->lines, m->n_lines * sizeof *m->lines);
     for (size_t k = 0; k < cb->n_exports; k++) {
         Export *e = code_export(name, cb->exports[k].name, cb->exports[k].arity);
-        e->code = m->code + cb->labels[cb->exports[k].label];
+        /* A BIF wins over the module's Erlang definition (maps:get/2 is C even though
+         * maps.erl defines it), as in OTP. */
+        if (!e->resolved) {
+            e->resolved = true;
+            e->bif = bif_lookup(e->module, e->name, e->arity);
+        }
+        if (!e->bif) e->code = m->code + cb->labels[cb->exports[k].label];
     }
     GROW(modules, n_modules, cap_modules);
     modules[n_modules++] = m;

@@ -144,9 +144,13 @@ static Term build_stacktrace(Process *p, const Instr *ip, Term bif_mfa[3], const
         Term t[4] = {m->name, fn->name, make_small(fn->arity), location(h, m, line)};
         frames[n++] = mk_tuple(h, 4, t);
     }
+    const Instr *prev = NULL;
     for (Term *s = h->stop; s < h->hend && n < BACKTRACE_DEPTH; s++) {
         if (!term_is_header(*s) || *s == 0) continue;
         const Instr *cp = (const Instr *)(uintptr_t)*s;
+        /* OTP records a return address only when it differs from the previous one. */
+        if (cp == prev) continue;
+        prev = cp;
         if (cp == code_normal_exit()) {
             Term t1[4] = {atom_put("init", 4), atom_put("start_em", 8), make_small(1), NIL};
             frames[n++] = mk_tuple(h, 4, t1);
@@ -172,7 +176,7 @@ Term vm_build_stacktrace(Process *p, const Instr *ip, const Term *bif_args, Term
 
 static const char *const op_names[VOP_COUNT] = {
     "+", "-", "*", "/", "div", "rem", "band", "bor", "bxor", "bsl", "bsr", "-", "+", "bnot",
-    "not", "and", "or", "xor", "++", "--"};
+    "not", "and", "or", "xor", "++", "--", "bs_concat"};
 
 /* ---- the interpreter ------------------------------------------------------------------------ */
 

@@ -6,6 +6,7 @@
  */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "atom.h"
 #include "bignum.h"
@@ -175,6 +176,27 @@ Term vm_unop(Process *p, VmOp op, Term a)
     case VOP_BNOT:
         if (!term_is_integer(a)) return badarith(p);
         return int_result(p, int_bnot(&p->heap, a, &err), err);
+    case VOP_BS_CONCAT: {
+        /* A binary comprehension's pieces, in order, into one bitstring. */
+        Uint total = 0;
+        for (Term t = a; term_is_list(t); t = list_tail(t)) {
+            BinView v;
+            if (!bin_view(list_head(t), &v)) return badarg(p);
+            total += v.bit_size;
+        }
+        unsigned char *data;
+        Term bin = bin_new_uninit(&p->heap, (total + 7) / 8, &data);
+        memset(data, 0, (total + 7) / 8);
+        Uint off = 0;
+        for (Term t = a; term_is_list(t); t = list_tail(t)) {
+            BinView v;
+            bin_view(list_head(t), &v);
+            bin_copy_bits(v.base, v.bit_offset, data, off, v.bit_size);
+            off += v.bit_size;
+        }
+        if (total % 8) return bin_extract(&p->heap, bin, 0, total);
+        return bin;
+    }
     case VOP_NOT:
         if (a == AM(true)) return AM(false);
         if (a == AM(false)) return AM(true);

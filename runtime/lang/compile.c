@@ -209,6 +209,9 @@ static Opnd cbody(Ctx *c, AstList *body, bool tail);
 static void cmatch(Ctx *c, Ast *p, Opnd v, unsigned fail);
 static void cguards(Ctx *c, AstList *guards, unsigned fail);
 static void ctest(Ctx *c, Ast *e, unsigned fail);
+static void cmatch_bin_segments(Ctx *c, Ast *p, int ctx, unsigned fail);
+typedef struct Seg { int type; unsigned flags; int unit; bool has_size; } Seg;
+static Seg seg_spec(Ctx *c, Ast *el);
 
 static Opnd ret(Ctx *c, Opnd v, bool tail)
 {
@@ -1069,7 +1072,31 @@ static void clc_quals(Ctx *c, Ast *e, int qi, Opnd acc)
         return;
     }
     if (q->kind == A_B_GENERATE) {
-        cerr(c, q, "binary generators are not supported%s", "");
+        Opnd src = cexpr(c, q->b, false);
+        int ctx = new_temp(c);
+        new_temp(c);
+        unsigned top = new_label(c), done = new_label(c), bad = new_label(c);
+        E(c, OPC_bs_start);
+        E(c, bad);
+        E(c, src);
+        E(c, vm_y((unsigned)ctx));
+        bind_label(c, top);
+        NameSet ns = {0};
+        each_var(c, q->a, false, collect_name, &ns);
+        for (int i = 0; i < ns.n; i++) var_find(c, ns.v[i])->bound = false;
+        free(ns.v);
+        if (q->a->kind != A_BIN) {
+            cerr(c, q->a, "illegal pattern%s", "");
+            return;
+        }
+        cmatch_bin_segments(c, q->a, ctx, done);
+        clc_quals(c, e, qi + 1, acc);
+        emit_jump(c, top);
+        bind_label(c, bad);
+        E(c, OPC_raise_tag);
+        E(c, atom_s("bad_generator"));
+        E(c, src);
+        bind_label(c, done);
         return;
     }
     /* A filter. */
@@ -1092,10 +1119,6 @@ static void clc_quals(Ctx *c, Ast *e, int qi, Opnd acc)
 
 static Opnd clc(Ctx *c, Ast *e, bool tail)
 {
-    if (e->kind == A_BC) {
-        cerr(c, e, "binary comprehensions are not supported%s", "");
-        return AM(ok);
-    }
     Opnd acc = temp(c);
     emit_move(c, NIL, acc);
     bool *before = bound_save(c);
@@ -1106,6 +1129,14 @@ static Opnd clc(Ctx *c, Ast *e, bool tail)
     E(c, OPC_lc_reverse);
     E(c, acc);
     E(c, acc);
+    if (e->kind == A_BC) {
+        line(c, e);
+        E(c, OPC_op1);
+        E(c, 0);
+        E(c, VOP_BS_CONCAT);
+        E(c, acc);
+        E(c, acc);
+    }
     return ret(c, acc, tail);
 }
 
@@ -1189,7 +1220,6 @@ static Opnd cmap(Ctx *c, Ast *e, bool tail)
 }
 
 /* Bit syntax segment spec. */
-typedef struct Seg { int type; unsigned flags; int unit; bool has_size; } Seg;
 
 static Seg seg_spec(Ctx *c, Ast *el)
 {
@@ -1618,6 +1648,48 @@ static bool pat_const(Ctx *c, Ast *p, Term *out)
     }
 }
 
+static void cmatch_bin_segments(Ctx *c, Ast *p, int ctx, unsigned fail)
+{
+    for (int i = 0; i < p->l1.n; i++) {
+        Ast *el = p->l1.v[i];
+        Seg s = seg_spec(c, el);
+        if (el->a->kind == A_STRING) {
+            for (size_t j = 0; j < el->a->slen; j++) {
+                Opnd t = temp(c);
+                E(c, OPC_bs_get);
+                E(c, fail);
+                E(c, vm_y((unsigned)ctx));
+                E(c, VBS_INTEGER);
+                E(c, 0);
+                E(c, make_small(8));
+                E(c, 1);
+                E(c, t);
+                E(c, OPC_cmp);
+                E(c, fail);
+                E(c, VC_EQ_EXACT);
+                E(c, t);
+                E(c, make_small(el->a->str[j] & 0xFF));
+            }
+            continue;
+        }
+        Opnd sz;
+        if (el->b) sz = cexpr(c, el->b, false);
+        else if (s.type == VBS_INTEGER) sz = make_small(8);
+        else if (s.type == VBS_FLOAT) sz = make_small(64);
+        else sz = AM(undefined);
+        Opnd t = temp(c);
+        E(c, OPC_bs_get);
+        E(c, fail);
+        E(c, vm_y((unsigned)ctx));
+        E(c, (Instr)s.type);
+        E(c, s.flags);
+        E(c, sz);
+        E(c, (Instr)s.unit);
+        E(c, t);
+        cmatch(c, el->a, t, fail);
+    }
+}
+
 static void cmatch(Ctx *c, Ast *p, Opnd v, unsigned fail)
 {
     Term k;
@@ -1768,44 +1840,7 @@ static void cmatch(Ctx *c, Ast *p, Opnd v, unsigned fail)
         E(c, fail);
         E(c, v);
         E(c, vm_y((unsigned)ctx));
-        for (int i = 0; i < p->l1.n; i++) {
-            Ast *el = p->l1.v[i];
-            Seg s = seg_spec(c, el);
-            if (el->a->kind == A_STRING) {
-                for (size_t j = 0; j < el->a->slen; j++) {
-                    Opnd t = temp(c);
-                    E(c, OPC_bs_get);
-                    E(c, fail);
-                    E(c, vm_y((unsigned)ctx));
-                    E(c, VBS_INTEGER);
-                    E(c, 0);
-                    E(c, make_small(8));
-                    E(c, 1);
-                    E(c, t);
-                    E(c, OPC_cmp);
-                    E(c, fail);
-                    E(c, VC_EQ_EXACT);
-                    E(c, t);
-                    E(c, make_small(el->a->str[j] & 0xFF));
-                }
-                continue;
-            }
-            Opnd sz;
-            if (el->b) sz = cexpr(c, el->b, false);
-            else if (s.type == VBS_INTEGER) sz = make_small(8);
-            else if (s.type == VBS_FLOAT) sz = make_small(64);
-            else sz = AM(undefined);
-            Opnd t = temp(c);
-            E(c, OPC_bs_get);
-            E(c, fail);
-            E(c, vm_y((unsigned)ctx));
-            E(c, (Instr)s.type);
-            E(c, s.flags);
-            E(c, sz);
-            E(c, (Instr)s.unit);
-            E(c, t);
-            cmatch(c, el->a, t, fail);
-        }
+        cmatch_bin_segments(c, p, ctx, fail);
         E(c, OPC_bs_test_tail);
         E(c, fail);
         E(c, vm_y((unsigned)ctx));

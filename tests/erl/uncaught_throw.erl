@@ -1,0 +1,5 @@
+-module(uncaught_throw).
+-export([main/0]).
+main() ->
+    io:format("start~n"),
+    throw(oops).
