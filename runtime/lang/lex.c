@@ -370,6 +370,7 @@ uint32_t *lex_decode(const unsigned char *b, size_t len, size_t *n, size_t *vali
         i += (size_t)more + 1;
     }
     *valid_end = o;
+    if (i < len) out[o++] = 0xFFFD; /* stands for the undecodable rest: valid_end < n */
     *n = o;
     return out;
 }
@@ -392,13 +393,19 @@ typedef struct Scan {
     Token *v;
     size_t n, cap;
     LexError *err;
+    int hit_invalid;    /* a step looked past the end of the decodable input */
 } Scan;
 
-static uint32_t at(const Scan *s, size_t k)
+/* The code point at index p, or CP_EOF at the end. Reading up to undecodable bytes is
+ * noted: erl_scan would have asked for more input there, and the file cannot be read. */
+static uint32_t src_at(Scan *s, size_t p)
 {
-    size_t p = s->lx->pos + k;
-    return p < s->lx->valid_end ? s->lx->src[p] : CP_EOF;
+    if (p < s->lx->valid_end) return s->lx->src[p];
+    if (s->lx->valid_end < s->lx->n) s->hit_invalid = 1;
+    return CP_EOF;
 }
+
+static uint32_t at(Scan *s, size_t k) { return src_at(s, s->lx->pos + k); }
 
 static int is_digit(uint32_t c) { return c >= '0' && c <= '9'; }
 static int valid_cp(uint32_t c)
@@ -486,8 +493,7 @@ typedef enum EscKind { ESC_VAL, ESC_NL, ESC_ERROR, ESC_EOF } EscKind;
  * and *ncol the column erl_scan computes. */
 static EscKind scan_escape(Scan *s, size_t p, int col, uint32_t *val, size_t *np, int *ncol)
 {
-    const Lexer *lx = s->lx;
-#define AT(i) ((p + (i)) < lx->valid_end ? lx->src[p + (i)] : CP_EOF)
+#define AT(i) src_at(s, p + (i))
     uint32_t c = AT(0);
     if (c == CP_EOF) {
         *ncol = col;
@@ -510,7 +516,7 @@ static EscKind scan_escape(Scan *s, size_t p, int col, uint32_t *val, size_t *np
             uint64_t v = 0;
             int nd = 0;
             for (;;) {
-                uint32_t h = q < lx->valid_end ? lx->src[q] : CP_EOF;
+                uint32_t h = src_at(s, q);
                 int d = is_digit(h) ? (int)(h - '0') : (h >= 'a' && h <= 'f') ? (int)(h - 'a' + 10)
                         : (h >= 'A' && h <= 'F') ? (int)(h - 'A' + 10) : -1;
                 if (d < 0) break;
@@ -519,7 +525,7 @@ static EscKind scan_escape(Scan *s, size_t p, int col, uint32_t *val, size_t *np
                 q++;
                 cc++;
             }
-            uint32_t e = q < lx->valid_end ? lx->src[q] : CP_EOF;
+            uint32_t e = src_at(s, q);
             if (e == CP_EOF) {
                 *ncol = cc;
                 return ESC_EOF;
@@ -622,7 +628,7 @@ static LexStatus scan_quoted(Scan *s, uint32_t q)
     size_t wn = 0, wcap = 0;
     LexStatus st = LEX_FORM;
     for (;;) {
-        uint32_t c = p < lx->valid_end ? lx->src[p] : CP_EOF;
+        uint32_t c = src_at(s, p);
         if (c == CP_EOF) {
             lx->line = line;
             lx->col = col;
@@ -887,7 +893,7 @@ static LexStatus scan_number(Scan *s)
     return LEX_FORM;
 }
 
-static int starts(const Scan *s, const char *p)
+static int starts(Scan *s, const char *p)
 {
     for (size_t i = 0; p[i]; i++)
         if (at(s, i) != (unsigned char)p[i]) return 0;
@@ -914,10 +920,18 @@ static LexStatus scan_one(Scan *s, int *dot)
 {
     Lexer *lx = s->lx;
     uint32_t c = at(s, 0);
-    if (c == '\n') {
-        lx->pos++;
-        lx->line++;
-        lx->col = 1;
+    if (is_white(c)) {
+        /* a run of white space is one step of erl_scan (skip_white_space/6) */
+        while (is_white(c)) {
+            lx->pos++;
+            if (c == '\n') {
+                lx->line++;
+                lx->col = 1;
+            } else {
+                lx->col++;
+            }
+            c = at(s, 0);
+        }
         return LEX_FORM;
     }
     if ((c >= 'A' && c <= 'Z') || c == '_' || latin1_upper(c)) return scan_name(s, 1);
@@ -938,11 +952,6 @@ static LexStatus scan_one(Scan *s, int *dot)
     }
     if (c == '"' || c == '\'') return scan_quoted(s, c);
     if (c == '$') return scan_char(s);
-    if (is_white(c)) {
-        lx->pos++;
-        lx->col++;
-        return LEX_FORM;
-    }
     if (c == '.' && !starts(s, "..")) {
         uint32_t d = at(s, 1);
         if (d == '%' || d == CP_EOF) {
@@ -986,23 +995,25 @@ static LexStatus scan_one(Scan *s, int *dot)
 
 LexStatus lex_form(Lexer *lx, Arena *a, Token **toks, size_t *ntoks, LexError *err)
 {
-    Scan s = {lx, a, NULL, 0, 0, err};
+    Scan s = {lx, a, NULL, 0, 0, err, 0};
     int dot = 0;
     LexStatus st = LEX_FORM;
     while (!dot) {
-        if (lx->pos >= lx->valid_end) {
-            if (lx->pos < lx->n) {
-                /* undecodable bytes: erlc reports where the scanner stood, and gives up */
-                err->line = lx->line;
-                err->col = lx->col;
-                snprintf(err->msg, sizeof err->msg, "cannot parse file, giving up");
-                lx->pos = lx->n;
-                free(s.v);
-                return LEX_FATAL;
-            }
-            break;
+        int line0 = lx->line, col0 = lx->col;
+        if (lx->pos >= lx->valid_end && lx->pos >= lx->n) break;
+        s.hit_invalid = lx->pos >= lx->valid_end;
+        if (!s.hit_invalid) st = scan_one(&s, &dot);
+        if (s.hit_invalid) {
+            /* undecodable bytes: erlc reports where the unfinished step began, and gives up */
+            err->line = line0;
+            err->col = col0;
+            snprintf(err->msg, sizeof err->msg, "cannot parse file, giving up");
+            lx->pos = lx->n;
+            lx->line = line0;
+            lx->col = col0;
+            free(s.v);
+            return LEX_FATAL;
         }
-        st = scan_one(&s, &dot);
         if (st != LEX_FORM) break;
     }
     if (st == LEX_ERROR) {

@@ -947,9 +947,10 @@ static char *string_utf8(Pp *pp, const Token *t)
 static int find_include(Pp *pp, const char *name, char **found, unsigned char **bytes,
                         size_t *len)
 {
-    int ndirs = 1 + pp->opt.n_include_dirs;
+    /* compile's include path: the including file's directory, ".", then the -I ones */
+    int ndirs = 2 + pp->opt.n_include_dirs;
     for (int i = 0; i < ndirs; i++) {
-        const char *dir = i == 0 ? pp->cur->dir : pp->opt.include_dirs[i - 1];
+        const char *dir = i == 0 ? pp->cur->dir : i == 1 ? "." : pp->opt.include_dirs[i - 2];
         char *p = join(pp, dir, name);
         *bytes = read_all(p, len);
         if (*bytes) {
