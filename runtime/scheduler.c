@@ -586,3 +586,8 @@ uint64_t sched_run_queue_total(Sched *s)
     for (unsigned i = 0; i < s->n; i++) n += runq_total(&s->w[i].rq);
     return n;
 }
+
+unsigned sched_sleeping(Sched *s)
+{
+    return atomic_load_explicit(&s->n_sleeping, memory_order_relaxed); /* statistics */
+}

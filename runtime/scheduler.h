@@ -141,6 +141,8 @@ void sched_wake(Sched *s, unsigned sched_id);
 unsigned sched_count(const Sched *s);
 void sched_stats(Sched *s, unsigned sched_id, SchedStats *out);
 uint64_t sched_run_queue_total(Sched *s); /* statistics(run_queue) */
+/* Schedulers asleep (or about to sleep) right now. */
+unsigned sched_sleeping(Sched *s);
 /* The id of the scheduler running on this thread, or -1 outside any scheduler of s. */
 int sched_current(const Sched *s);
 /* CLOCK_MONOTONIC in milliseconds: the time base of next_deadline_ms. */

@@ -438,6 +438,15 @@ static SchedResult wake_run(void *ctx, unsigned sched_id, SchedLink *l)
     return SCHED_WAIT;
 }
 
+/* Waits (at most 5 s) until every scheduler sleeps: a loaded box may start threads late. */
+static void wait_all_asleep(Sched *s)
+{
+    uint64_t t0 = now_ns();
+    while (sched_sleeping(s) < sched_count(s) && now_ns() - t0 < 5000000000ull) sleep_ms(1);
+    sleep_ms(5);
+    CHECK_EQ(sched_sleeping(s), sched_count(s));
+}
+
 static uint64_t total_wakeups(Sched *s)
 {
     uint64_t n = 0;
@@ -455,7 +464,7 @@ TEST(idle_schedulers_sleep)
     SchedConfig cfg = {.n_schedulers = 4, .run = wake_run, .ctx = &w};
     Sched *s = sched_new(&cfg);
     CHECK(sched_start(s));
-    sleep_ms(50);
+    wait_all_asleep(s);
     uint64_t before[4], after[4];
     for (unsigned i = 0; i < 4; i++) {
         SchedStats st;
@@ -489,14 +498,14 @@ TEST(notify_from_outside_wakes_one_sleeper_promptly)
     CHECK_EQ(atomic_load(&w.runs), 1);
     int home = atomic_load(&w.ran_on); /* 2, unless a searching scheduler stole it first */
     CHECK(home >= 0 && home < 4);
-    sleep_ms(50); /* all asleep again */
+    wait_all_asleep(s);
     uint64_t wakes0 = total_wakeups(s);
     t0 = now_ns();
     CHECK(sched_notify(s, &p.link)); /* it waits: this call queues it */
     while (atomic_load(&w.runs) < 2 && now_ns() - t0 < 2000000000ull) sleep_ms(0);
     CHECK_EQ(atomic_load(&w.runs), 2);
     uint64_t latency = atomic_load(&w.ran_at_ns) - t0;
-    CHECK(latency < 50000000u); /* 50 ms (load on a shared box); a missed wake never runs it */
+    CHECK(latency < 200000000u); /* generous for a loaded box: a missed wake never runs it */
     CHECK_EQ(atomic_load(&w.ran_on), home); /* its home: the scheduler that ran it last */
     sleep_ms(50);
     /* exactly one scheduler was woken: no thundering herd */
@@ -615,7 +624,7 @@ TEST(timer_deadline_bounds_the_sleep)
     Sched *s = sched_new(&cfg);
     t.s = s;
     CHECK(sched_start(s));
-    sleep_ms(30); /* both asleep with no deadline */
+    wait_all_asleep(s); /* both asleep with no deadline */
     uint64_t t0 = now_ns();
     atomic_store(&t.deadline_ms, sched_now_ms() + 60);
     sched_wake(s, 0); /* a new earliest deadline: the timer module wakes its scheduler */
@@ -623,7 +632,7 @@ TEST(timer_deadline_bounds_the_sleep)
     CHECK_EQ(atomic_load(&t.wake.runs), 1);
     uint64_t after = atomic_load(&t.wake.ran_at_ns) - t0;
     CHECK(after >= 59000000u);
-    CHECK(after < 160000000u);
+    CHECK(after < 500000000u); /* woke for the deadline (else never): loaded box */
     CHECK_EQ(atomic_load(&t.wake.ran_on), 0); /* notified from scheduler 0's timer */
     CHECK(atomic_load(&t.advances) >= 2);
     sched_stop(s);
