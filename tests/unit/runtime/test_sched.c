@@ -639,6 +639,81 @@ TEST(timer_deadline_bounds_the_sleep)
     sched_free(s);
 }
 
+/* ---- spawning from schedulers, exit -------------------------------------------------------- */
+
+/* A binary tree of processes: each spawns two children from its scheduler thread (on its own
+ * queue: stealing must spread them) until depth TREE_DEPTH, then exits. */
+enum { TREE_DEPTH = 13, TREE_N = (1 << (TREE_DEPTH + 1)) - 1 };
+
+typedef struct Tree {
+    Sched *s;
+    FakeProc *procs;
+    _Atomic unsigned next;      /* next free slot */
+    _Atomic unsigned exited;    /* by the exited callback */
+    _Atomic unsigned exited_bad;
+} Tree;
+
+static SchedResult tree_run(void *ctx, unsigned sched_id, SchedLink *l)
+{
+    Tree *t = ctx;
+    FakeProc *p = SCHED_OWNER(l, FakeProc, link);
+    slice_enter(p);
+    if (sched_current(t->s) != (int)sched_id) atomic_fetch_add(&t->exited_bad, 1);
+    if (p->work_slices < TREE_DEPTH) {
+        for (int i = 0; i < 2; i++) {
+            FakeProc *c = &t->procs[atomic_fetch_add(&t->next, 1)];
+            c->work_slices = p->work_slices + 1; /* depth, set before the spawn publishes it */
+            sched_spawn(t->s, &c->link);
+        }
+    }
+    slice_leave(p);
+    return SCHED_EXIT;
+}
+
+static void tree_exited(void *ctx, unsigned sched_id, SchedLink *l)
+{
+    Tree *t = ctx;
+    if (atomic_load(&l->state) != SCHED_EXITED) atomic_fetch_add(&t->exited_bad, 1);
+    atomic_fetch_add(&t->exited, 1);
+}
+
+TEST(spawn_tree_from_schedulers)
+{
+    static Tree t;
+    memset(&t, 0, sizeof t);
+    t.procs = calloc(TREE_N, sizeof *t.procs);
+    procs_init(t.procs, TREE_N, SCHED_PRIO_NORMAL);
+    atomic_store(&t.next, 1);
+    atomic_store(&overlaps, 0);
+    SchedConfig cfg = {.n_schedulers = 8, .run = tree_run, .exited = tree_exited, .ctx = &t,
+                       .seed = th_seed() | 1};
+    Sched *s = sched_new(&cfg);
+    t.s = s;
+    CHECK(sched_start(s));
+    sched_spawn(s, &t.procs[0].link);
+    uint64_t t0 = now_ns();
+    while (atomic_load(&t.exited) < TREE_N && now_ns() - t0 < 60000000000ull) sleep_ms(1);
+    sched_stop(s);
+    CHECK_EQ(atomic_load(&t.exited), TREE_N);
+    CHECK_EQ(atomic_load(&t.exited_bad), 0);
+    CHECK_EQ(atomic_load(&overlaps), 0);
+    unsigned ran_on_others = 0;
+    uint64_t steals = 0;
+    for (unsigned i = 0; i < 8; i++) {
+        SchedStats st;
+        sched_stats(s, i, &st);
+        steals += st.steals;
+        ran_on_others += st.context_switches > 0;
+    }
+    CHECK(steals > 0);
+    CHECK(ran_on_others >= 2);
+    /* exited is final: a late notify does nothing */
+    CHECK(!sched_notify(s, &t.procs[5].link));
+    CHECK_EQ(sched_run_queue_total(s), 0);
+    sched_free(s);
+    free(t.procs);
+}
+
 /* ---- shutdown ---------------------------------------------------------------------------- */
 
 static SchedResult forever_run(void *ctx, unsigned sched_id, SchedLink *l)
@@ -694,6 +769,7 @@ int main(void)
     TH_RUN(notify_storm_exactly_once);
     TH_RUN(timer_deadline_bounds_the_sleep);
     TH_RUN(stop_while_busy_joins);
+    TH_RUN(spawn_tree_from_schedulers);
     TH_RUN(ring_one_token_100k_8_schedulers);
     TH_RUN(ring_1000_tokens_100k_8_schedulers_seeded);
     return th_done();
