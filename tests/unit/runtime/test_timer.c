@@ -278,7 +278,11 @@ TEST(hundred_thousand_timers)
     printf("  100k inserts, 50k cancels, 50k fired: %.1f ms\n", dt * 1e3);
     CHECK_EQ(b.fired, N / 2);
     CHECK(b.ordered);
+#if defined(__SANITIZE_THREAD__)
+    CHECK(dt < 3.0); /* TSan instruments every atomic: about 10x */
+#else
     CHECK(dt < 0.5);
+#endif
     timer_wheel_destroy(&w);
 }
 
