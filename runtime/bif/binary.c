@@ -2,8 +2,8 @@
  * binary.c — BIFs of the binary module (OTP 25's erl_bif_binary.c and binary.erl).
  *
  * Subjects must be binaries (a bitstring is badarg); positions are 0-based. Pieces that split,
- * part and bin_to_list cut from a subject are what bin_extract makes: a heap binary copy up
- * to 64 bytes, else a sub binary over the subject's data. Patterns are a non-empty binary or
+ * and part cut from a subject are sub binaries over the subject's data, whatever their size,
+ * as OTP 25 builds them. Patterns are a non-empty binary or
  * a non-empty list of non-empty binaries (compiled patterns, binary:compile_pattern, are not
  * supported). At one position the longest pattern wins; matches never overlap. binary:replace
  * takes a binary replacement only (a fun is badarg, as on OTP 25).
@@ -45,9 +45,19 @@ static Term tuple2(Process *p, Term a, Term b)
     return make_boxed(hp);
 }
 
+/* A sub binary over bin's bytes [offs, offs + len), whatever its size: OTP 25's binary module
+ * (erts_binary_part, do_split) builds ErlSubBins, never heap binary copies. */
 static Term piece(Process *p, Term bin, Uint offs, Uint len)
 {
-    return bin_extract(&p->heap, bin, offs * 8, len * 8);
+    Term orig = bin;
+    Uint base = 0;
+    unsigned bitoffs = 0;
+    if (term_is_sub_bin(bin)) {
+        orig = sub_bin_orig(bin);
+        base = sub_bin_offs(bin);
+        bitoffs = sub_bin_bitoffs(bin);
+    }
+    return sub_bin_at(heap_halloc(&p->heap, SUB_BIN_SIZE), orig, base + offs, len, bitoffs, 0);
 }
 
 /* Start and length (length may be negative) within a binary of size bytes. */

@@ -850,14 +850,30 @@ static Term bif_binary_to_list3(Process *p, const Term *a)
     return r;
 }
 
+/* A sub binary of size bytes (plus bitsize bits) at byte offs of bin, whatever its size: OTP
+ * 25's split_binary and binary_part build ErlSubBins, never heap binary copies. */
+static Term sub_binary(Process *p, Term bin, Uint offs, Uint size, unsigned bitsize)
+{
+    Term orig = bin;
+    Uint base = 0;
+    unsigned bitoffs = 0;
+    if (term_is_sub_bin(bin)) {
+        orig = sub_bin_orig(bin);
+        base = sub_bin_offs(bin);
+        bitoffs = sub_bin_bitoffs(bin);
+    }
+    return sub_bin_at(heap_halloc(&p->heap, SUB_BIN_SIZE), orig, base + offs, size, bitoffs, bitsize);
+}
+
 static Term bif_split_binary(Process *p, const Term *a)
 {
     Sint pos;
     if (!term_is_binary_any(a[0]) || !small_in(a[1], 0, (Sint)bin_byte_size(a[0]), &pos))
         return bif_badarg(p);
-    Uint bits = bin_bit_size(a[0]);
-    Term l = bin_extract(&p->heap, a[0], 0, (Uint)pos * 8);
-    Term r = bin_extract(&p->heap, a[0], (Uint)pos * 8, bits - (Uint)pos * 8);
+    Uint size = bin_byte_size(a[0]);
+    unsigned bits = term_is_sub_bin(a[0]) ? sub_bin_bitsize(a[0]) : 0;
+    Term l = sub_binary(p, a[0], 0, (Uint)pos, 0);
+    Term r = sub_binary(p, a[0], (Uint)pos, size - (Uint)pos, bits);
     Term *hp = heap_halloc(&p->heap, 3);
     hp[0] = make_tuple_header(2);
     hp[1] = l;
@@ -877,7 +893,7 @@ static Term binary_part(Process *p, Term bin, Term start, Term len, bool bits_ok
         l = -l;
     }
     if (s < 0 || s + l > size) return bif_badarg(p);
-    return bin_extract(&p->heap, bin, (Uint)s * 8, (Uint)l * 8);
+    return sub_binary(p, bin, (Uint)s, (Uint)l, 0);
 }
 static Term bif_binary_part2(Process *p, const Term *a)
 {

@@ -247,7 +247,10 @@ TEST(binary_forms)
     Term part = call("erlang", "binary_part", 3, args);
     CHECK(term_is_sub_bin(part) && bin_byte_size(part) == 100);
     Term small_args[3] = {big, make_small(3), make_small(10)};
-    CHECK(term_is_heap_bin(call("erlang", "binary_part", 3, small_args)));
+    CHECK(term_is_sub_bin(call("erlang", "binary_part", 3, small_args))); /* as OTP 25 */
+    Term sp = call2("split_binary", part, make_small(1));
+    CHECK(term_is_sub_bin(tuple_elem(sp, 1)) && sub_bin_orig(tuple_elem(sp, 1)) == big);
+    CHECK(sub_bin_offs(tuple_elem(sp, 2)) == 4 && bin_byte_size(tuple_elem(sp, 2)) == 99);
     /* an unaligned bitstring (bits 3..) encodes with its own bytes */
     Term odd = bin_extract(&proc.heap, big, 3, 8 * 4 + 5);
     Uint n;
