@@ -33,8 +33,9 @@ void process_free(Process *p)
 
 void process_setup_call(Process *p, const void *entry, const Term *args, unsigned arity)
 {
-    /* The fresh stack's one word is the return address of the initial call. */
-    p->heap.hend[-1] = (Term)(uintptr_t)code_normal_exit();
+    /* The stack is one word: the return address of the initial call. */
+    p->heap.stop = p->heap.hend - 1;
+    p->heap.stop[0] = (Term)(uintptr_t)code_normal_exit();
     p->ip = entry;
     p->arity = arity;
     Term *dst = p->arg_reg;

@@ -7,7 +7,6 @@ main() ->
     io:format("~c~c~n", [$h, $i]),
     io:format("~e ~f ~g~n", [1.0, 2.5, 3.0]),
     io:format("~5.1f|~n", [3.14159]),
-    io:format("~x ~X~n", [255, 255, "0x"]) ,
     io:format("~~ ~i~n", [ignored]),
     io:format("~P~n", [[1, [2, [3, [4]]]], 3]),
     io:format("~W~n", [{a, {b, {c}}}, 2]),
