@@ -298,14 +298,19 @@ Uint mailbox_fetch(Mailbox *mb, Uint max, MailboxSignalFn fn, void *ctx)
 {
     Uint n = 0;
     while (n < max) {
+        if (!fn) {
+            /* Messages only: stop in front of the first other signal. The next node out is the
+             * tail, or the stub's successor when the tail is the stub. Acquire as in pop. */
+            MsgLink *nx = mb->tail != &mb->stub ? mb->tail
+                                                : atomic_load_explicit(&mb->stub.next, memory_order_acquire);
+            if (!nx || ((Message *)nx)->kind != SIG_MESSAGE) break;
+        }
         MsgLink *l = pop(mb);
         if (!l) break;
         n++;
         Message *m = (Message *)l;
         if (m->kind == SIG_MESSAGE) {
             mailbox_enqueue_private(mb, m);
-        } else if (!fn) {
-            mailbox_message_free(m);
         } else if (!fn(ctx, mb, m)) {
             break;
         }

@@ -194,7 +194,10 @@ typedef bool (*MailboxSignalFn)(void *ctx, Mailbox *mb, Message *sig);
 
 /*
  * Moves up to max signals from the in-transit queue: messages to the end of the private queue,
- * the others to fn. Returns how many signals it took. A producer caught between its exchange
+ * the others to fn. With fn NULL it moves messages only and stops in front of the first other
+ * signal, which stays in transit with everything behind it (order is kept: a message that
+ * follows an exit signal must not be received before the exit is handled). Returns how many
+ * signals it took. A producer caught between its exchange
  * and its link makes the queue look empty for that moment: the signals behind it are taken by
  * the next fetch (mailbox_prepare_wait fails meanwhile, so no wait is lost). [owner only]
  */
