@@ -179,6 +179,13 @@ void sched_wake(Sched *s, unsigned sched_id)
 static void wake_idle(Sched *s)
 {
     if (!s->started || s->n < 2) return;
+    /* Plain loads first: when every scheduler is busy (nobody sleeps) or one already searches,
+     * this costs no RMW on the shared counters, which every requeue of a yielding process would
+     * otherwise hit. seq_cst as the rest of the protocol; a stale answer only skips a wake that
+     * liveness does not need (the queue's owner is awake). */
+    if (atomic_load_explicit(&s->n_sleeping, memory_order_seq_cst) == 0 ||
+        atomic_load_explicit(&s->n_searching, memory_order_seq_cst) != 0)
+        return;
     int expect = 0;
     if (!atomic_compare_exchange_strong_explicit(&s->n_searching, &expect, 1,
                                                  memory_order_seq_cst, memory_order_seq_cst))
