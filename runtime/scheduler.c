@@ -598,3 +598,8 @@ unsigned sched_sleeping(Sched *s)
 {
     return atomic_load_explicit(&s->n_sleeping, memory_order_relaxed); /* statistics */
 }
+
+SchedState sched_status(SchedLink *l)
+{
+    return (SchedState)atomic_load_explicit(&l->state, memory_order_relaxed); /* a snapshot */
+}

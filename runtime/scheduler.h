@@ -137,6 +137,10 @@ void sched_set_prio(SchedLink *l, SchedPrio prio);
  * deadline earlier than the one that scheduler sleeps towards. */
 void sched_wake(Sched *s, unsigned sched_id);
 
+/* [any thread] The state word, for process_info(status): WAITING is waiting, RUNNABLE
+ * runnable, RUNNING and RUNNING_NOTIFIED running, EXITED exiting. Stale as soon as read. */
+SchedState sched_status(SchedLink *l);
+
 /* [any thread] Queries. */
 unsigned sched_count(const Sched *s);
 void sched_stats(Sched *s, unsigned sched_id, SchedStats *out);

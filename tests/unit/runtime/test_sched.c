@@ -297,6 +297,7 @@ TEST(priority_order_one_scheduler)
     CHECK_EQ(st.run_queue[SCHED_PRIO_NORMAL], 2);
     CHECK_EQ(st.run_queue[SCHED_PRIO_HIGH], 1);
     CHECK_EQ(st.run_queue[SCHED_PRIO_MAX], 1);
+    CHECK_EQ(sched_status(&ps[0].link), SCHED_RUNNABLE);
     CHECK_EQ(sched_run_until_idle(s), 6);
     unsigned want[] = {3, 2, 2, 2, 0, 1};
     CHECK_EQ(o.n, 6);
@@ -458,10 +459,17 @@ static uint64_t total_wakeups(Sched *s)
     return n;
 }
 
+static _Atomic int thread_starts, thread_stops;
+static void count_start(void *ctx, unsigned id) { atomic_fetch_add(&thread_starts, 1 << id); }
+static void count_stop(void *ctx, unsigned id) { atomic_fetch_add(&thread_stops, 1 << id); }
+
 TEST(idle_schedulers_sleep)
 {
     Wake w = {0};
-    SchedConfig cfg = {.n_schedulers = 4, .run = wake_run, .ctx = &w};
+    SchedConfig cfg = {.n_schedulers = 4, .run = wake_run, .ctx = &w,
+                       .thread_start = count_start, .thread_stop = count_stop};
+    atomic_store(&thread_starts, 0);
+    atomic_store(&thread_stops, 0);
     Sched *s = sched_new(&cfg);
     CHECK(sched_start(s));
     wait_all_asleep(s);
@@ -480,7 +488,10 @@ TEST(idle_schedulers_sleep)
         /* 200 ms idle: well under 1 ms of CPU (a spinning thread would show ~100 ms here) */
         CHECK(after[i] - before[i] < 1000000u);
     }
+    CHECK_EQ(atomic_load(&thread_starts), 0xF); /* each of the 4 threads once */
+    CHECK_EQ(atomic_load(&thread_stops), 0);
     sched_stop(s);
+    CHECK_EQ(atomic_load(&thread_stops), 0xF);
     sched_free(s);
 }
 
