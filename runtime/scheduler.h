@@ -21,16 +21,22 @@
  *      pushed while the receiver decided to wait is never missed.
  *   4. EXITED is final: notify ignores it.
  *
- *       spawn ──> RUNNABLE ──pop──> RUNNING ──WAIT──> WAITING ──notify──> RUNNABLE
- *                    ^               │  │ notify                             
- *                    │               │  v                                  
- *                    └──YIELD/WAIT── RUNNING_NOTIFIED        RUNNING ──EXIT──> EXITED
+ *   Transitions:
+ *     WAITING           -> RUNNABLE  sched_spawn, sched_notify (CAS)   queued exactly once
+ *     RUNNABLE          -> RUNNING   popped by one scheduler
+ *     RUNNING           -> RUNNING_NOTIFIED   sched_notify (CAS)
+ *     RUNNING           -> WAITING   the slice returned SCHED_WAIT (CAS)
+ *     RUNNING_NOTIFIED  -> RUNNABLE  the slice returned SCHED_WAIT (that CAS failed): requeued
+ *     RUNNING(_NOTIFIED)-> RUNNABLE  the slice returned SCHED_YIELD: requeued
+ *     RUNNING(_NOTIFIED)-> EXITED    the slice returned SCHED_EXIT
  *
- * The mailbox contract that makes 3 work: a sender first pushes its signal (with release
- * semantics, in the signal queue) and then calls sched_notify; the receiver's slice returns
- * SCHED_WAIT only after it saw no matching message. Both then meet on the state word, whose
- * RMWs are totally ordered: either the sender sees WAITING (and queues the receiver) or the
- * receiver's RUNNING -> WAITING CAS fails on RUNNING_NOTIFIED (and it is queued again).
+ * The mailbox contract that makes 3 work (with mailbox.h: return SCHED_WAIT only after
+ * mailbox_prepare_wait succeeded; notify on MAILBOX_PUSH_WAKE or a won mailbox_claim_wake):
+ * a sender first pushes its signal (with release semantics, in the signal queue) and then calls
+ * sched_notify; the receiver's slice returns SCHED_WAIT only after it saw no message in transit.
+ * Both then meet on the state word, whose RMWs are totally ordered: either the sender sees
+ * WAITING (and queues the receiver) or the receiver's RUNNING -> WAITING CAS fails on
+ * RUNNING_NOTIFIED (and it is queued again). Notifying after every push is correct too, slower.
  *
  * Lifetime: the scheduler holds no reference after the exited callback; but sched_notify reads
  * the link, so a process may be freed only once no sender can still notify it (the process
