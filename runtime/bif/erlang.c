@@ -23,6 +23,7 @@
 #include "copy.h"
 #include "etf.h"
 #include "literal.h"
+#include "map.h"
 #include "print.h"
 #include "strbuf.h"
 
@@ -1307,6 +1308,275 @@ static Term bif_phash2_2(Process *p, const Term *a)
     return make_small((Sint)(term_phash2(a[0]) % range));
 }
 
+/* ---- maps in guards ---------------------------------------------------------------------- */
+
+static Term tuple2(Process *p, Term a, Term b)
+{
+    Term *hp = heap_halloc(&p->heap, 3);
+    hp[0] = make_tuple_header(2);
+    hp[1] = a;
+    hp[2] = b;
+    return make_boxed(hp);
+}
+
+static Term bif_map_size(Process *p, const Term *a)
+{
+    if (!term_is_map(a[0])) return bif_error(p, tuple2(p, AM(badmap), a[0]));
+    return make_small((Sint)map_size(a[0]));
+}
+static Term bif_map_get(Process *p, const Term *a)
+{
+    Term v;
+    if (!term_is_map(a[1])) return bif_error(p, tuple2(p, AM(badmap), a[1]));
+    return map_get(a[1], a[0], &v) ? v : bif_error(p, tuple2(p, AM(badkey), a[0]));
+}
+static Term bif_is_map_key(Process *p, const Term *a)
+{
+    if (!term_is_map(a[1])) return bif_error(p, tuple2(p, AM(badmap), a[1]));
+    return make_bool(map_get(a[1], a[0], NULL));
+}
+
+/* ---- more tuples ------------------------------------------------------------------------ */
+
+static Term bif_insert_element(Process *p, const Term *a)
+{
+    Sint i;
+    if (!term_is_tuple(a[1]) || tuple_arity(a[1]) >= MAX_ARITY ||
+        !small_in(a[0], 1, (Sint)tuple_arity(a[1]) + 1, &i))
+        return bif_badarg(p);
+    Uint n = tuple_arity(a[1]);
+    Term *hp = heap_halloc(&p->heap, n + 2);
+    hp[0] = make_tuple_header(n + 1);
+    const Term *e = tuple_elems(a[1]);
+    for (Uint k = 1, src = 1; k <= n + 1; k++) hp[k] = (Sint)k == i ? a[2] : e[src++];
+    return make_boxed(hp);
+}
+
+static Term bif_delete_element(Process *p, const Term *a)
+{
+    Sint i;
+    if (!term_is_tuple(a[1]) || !small_in(a[0], 1, (Sint)tuple_arity(a[1]), &i)) return bif_badarg(p);
+    Uint n = tuple_arity(a[1]);
+    if (n == 1) return literal_empty_tuple();
+    Term *hp = heap_halloc(&p->heap, n);
+    hp[0] = make_tuple_header(n - 1);
+    const Term *e = tuple_elems(a[1]);
+    for (Uint k = 1, dst = 1; k <= n; k++)
+        if ((Sint)k != i) hp[dst++] = e[k];
+    return make_boxed(hp);
+}
+
+/* ---- bitstrings and lists --------------------------------------------------------------- */
+
+/* bitstring_to_list: the whole bytes, then the remaining bits as a bitstring tail. */
+static Term bif_bitstring_to_list(Process *p, const Term *a)
+{
+    BinView v;
+    if (!bin_view(a[0], &v)) return bif_badarg(p);
+    Uint bytes = v.bit_size / 8, rest = v.bit_size % 8;
+    Term tail = NIL;
+    if (rest) tail = cons_at(heap_halloc(&p->heap, 2), bin_extract(&p->heap, a[0], bytes * 8, rest), NIL);
+    if (bytes == 0) return tail;
+    Term *hp = heap_halloc(&p->heap, 2 * bytes);
+    Term r = tail;
+    for (Uint i = bytes; i-- > 0;) {
+        unsigned char b;
+        bin_copy_bits(v.base, v.bit_offset + 8 * i, &b, 0, 8);
+        r = cons_at(hp + 2 * i, make_small(b), r);
+    }
+    return r;
+}
+
+/* Appends n bits at bit offset soffs of src to a bit buffer. */
+typedef struct BitOut {
+    StrBuf sb;
+    Uint bits;
+} BitOut;
+static void bits_append(BitOut *o, const unsigned char *src, Uint soffs, Uint n)
+{
+    Uint need = (o->bits + n + 7) / 8;
+    while (o->sb.len < need) sb_putc(&o->sb, 0);
+    bin_copy_bits(src, soffs, (unsigned char *)o->sb.data, o->bits, n);
+    o->bits += n;
+}
+
+/* list_to_bitstring: an iolist whose binaries may be bitstrings, concatenated bit by bit. */
+static bool bitlist_walk(Term t, BitOut *o)
+{
+    Term *stack = NULL;
+    size_t sp = 0, cap = 0;
+    bool ok = true;
+    for (;;) {
+        while (term_is_list(t)) {
+            Term h = list_head(t);
+            BinView v;
+            if (term_is_small(h) && small_val(h) >= 0 && small_val(h) <= 255) {
+                unsigned char b = (unsigned char)small_val(h);
+                bits_append(o, &b, 0, 8);
+            } else if (term_is_list(h) || term_is_nil(h)) {
+                if (sp == cap) {
+                    cap = cap ? 2 * cap : 32;
+                    Term *ns = realloc(stack, cap * sizeof *ns);
+                    if (!ns) abort();
+                    stack = ns;
+                }
+                stack[sp++] = list_tail(t);
+                t = h;
+                continue;
+            } else if (bin_view(h, &v)) {
+                bits_append(o, v.base, v.bit_offset, v.bit_size);
+            } else {
+                ok = false;
+                goto done;
+            }
+            t = list_tail(t);
+        }
+        BinView v;
+        if (bin_view(t, &v)) bits_append(o, v.base, v.bit_offset, v.bit_size);
+        else if (!term_is_nil(t)) {
+            ok = false;
+            goto done;
+        }
+        if (sp == 0) break;
+        t = stack[--sp];
+    }
+done:
+    free(stack);
+    return ok;
+}
+
+static Term bif_list_to_bitstring(Process *p, const Term *a)
+{
+    if (!term_is_list(a[0]) && !term_is_nil(a[0])) return bif_badarg(p);
+    BitOut o = {STRBUF_INIT, 0};
+    Term r;
+    if (!bitlist_walk(a[0], &o)) {
+        r = bif_badarg(p);
+    } else {
+        Term bin = bin_new(&p->heap, o.sb.data, o.sb.len);
+        r = o.bits % 8 ? bin_extract(&p->heap, bin, 0, o.bits) : bin;
+    }
+    sb_free(&o.sb);
+    return r;
+}
+
+/* ---- term text -------------------------------------------------------------------------- */
+
+/* ~w text of a pid, port, ref or fun as a list of characters (print.h's UTF-8 decoded). */
+static Term text_list(Process *p, Term t)
+{
+    StrBuf sb = STRBUF_INIT;
+    print_w(&sb, t, -1);
+    uint32_t *cs = malloc((sb.len + 1) * sizeof *cs);
+    if (!cs) abort();
+    long k = utf8_decode((const unsigned char *)sb.data, sb.len, cs);
+    Term r = k < 0 ? bytes_to_list(p, (const unsigned char *)sb.data, sb.len, NIL)
+                   : codepoints_to_list(p, cs, (Uint)k);
+    free(cs);
+    sb_free(&sb);
+    return r;
+}
+static Term bif_pid_to_list(Process *p, const Term *a)
+{
+    return term_kind(a[0]) == KIND_PID ? text_list(p, a[0]) : bif_badarg(p);
+}
+static Term bif_port_to_list(Process *p, const Term *a)
+{
+    return term_kind(a[0]) == KIND_PORT ? text_list(p, a[0]) : bif_badarg(p);
+}
+static Term bif_ref_to_list(Process *p, const Term *a)
+{
+    return term_kind(a[0]) == KIND_REF ? text_list(p, a[0]) : bif_badarg(p);
+}
+static Term bif_fun_to_list(Process *p, const Term *a)
+{
+    return term_is_fun(a[0]) ? text_list(p, a[0]) : bif_badarg(p);
+}
+
+/* list_to_pid("<0.N.0>"): local pids only (no distribution). */
+static Term bif_list_to_pid(Process *p, const Term *a)
+{
+    StrBuf sb = STRBUF_INIT;
+    Term r = NONVALUE;
+    unsigned long long node, num, serial;
+    int used = -1;
+    if (byte_list(a[0], &sb) && sb.data &&
+        sscanf(sb.data, "<%llu.%llu.%llu>%n", &node, &num, &serial, &used) == 3 &&
+        (size_t)used == sb.len && sb.data[1] >= '0' && sb.data[1] <= '9' && node == 0 && serial == 0 &&
+        num < ((Uint)1 << 59))
+        r = make_pid((Uint)num);
+    sb_free(&sb);
+    return r == NONVALUE ? bif_badarg(p) : r;
+}
+
+/* ---- unique integers and time ------------------------------------------------------------ */
+
+static _Atomic uint64_t unique_counter;
+
+/* unique_integer/0,1: one global counter; [positive] counts from 1, otherwise values start
+ * near the smallest small integer, as OTP's do (-576460752303423487 ...). */
+static Term unique(Process *p, Term opts)
+{
+    bool positive = false;
+    Term a_positive = atom_put("positive", 8), a_monotonic = atom_put("monotonic", 9);
+    Term l = opts;
+    for (; term_is_list(l); l = list_tail(l)) {
+        if (list_head(l) == a_positive) positive = true;
+        else if (list_head(l) != a_monotonic) return bif_badarg(p);
+    }
+    if (!term_is_nil(l)) return bif_badarg(p);
+    uint64_t n = atomic_fetch_add_explicit(&unique_counter, 1, memory_order_relaxed) + 1;
+    return positive ? int_from_uint(&p->heap, n) : int_from_sint(&p->heap, MIN_SMALL + (Sint)n);
+}
+static Term bif_unique_integer0(Process *p, const Term *a) { return unique(p, NIL); }
+static Term bif_unique_integer1(Process *p, const Term *a) { return unique(p, a[0]); }
+
+static Term bif_timestamp(Process *p, const Term *a)
+{
+    Sint us = clock_ns(CLOCK_REALTIME) / 1000;
+    Term *hp = heap_halloc(&p->heap, 4);
+    hp[0] = make_tuple_header(3);
+    hp[1] = make_small(us / 1000000000000);
+    hp[2] = make_small(us / 1000000 % 1000000);
+    hp[3] = make_small(us % 1000000);
+    return make_boxed(hp);
+}
+
+/* convert_time_unit/3: floor(Time * To / From), as OTP rounds. */
+static Term bif_convert_time_unit(Process *p, const Term *a)
+{
+    Uint from = time_unit(a[1]), to = time_unit(a[2]);
+    if (!term_is_small(a[0]) || !from || !to) return bif_badarg(p);
+    __int128 v = (__int128)small_val(a[0]) * (__int128)to;
+    __int128 q = v / (__int128)from;
+    if (v % (__int128)from < 0) q--;
+    if (q < INT64_MIN || q > INT64_MAX) return bif_badarg(p);
+    return int_from_sint(&p->heap, (Sint)q);
+}
+
+/* external_size/1,2: the encoding's exact length (OTP's bound equals it for our terms). */
+static Term external_size(Process *p, Term t, Term opts)
+{
+    EtfEncodeOpts o = ETF_ENCODE_DEFAULT;
+    Term l = opts;
+    for (; term_is_list(l); l = list_tail(l)) {
+        Term e = list_head(l);
+        Sint v;
+        if (!term_is_tuple(e) || tuple_arity(e) != 2 || tuple_elem(e, 1) != am(A_MINOR_VERSION) ||
+            !small_in(tuple_elem(e, 2), 0, 1, &v))
+            return bif_badarg(p);
+        o.minor_version = (int)v;
+    }
+    if (!term_is_nil(l)) return bif_badarg(p);
+    unsigned char *d;
+    size_t n;
+    if (!etf_encode_bytes(t, &o, &d, &n)) return bif_badarg(p);
+    free(d);
+    return int_from_uint(&p->heap, n);
+}
+static Term bif_external_size1(Process *p, const Term *a) { return external_size(p, a[0], NIL); }
+static Term bif_external_size2(Process *p, const Term *a) { return external_size(p, a[0], a[1]); }
+
 /* ---- the table -------------------------------------------------------------------------- */
 
 #define E(n, a, f, fl) {"erlang", n, a, f, fl}
@@ -1428,5 +1698,23 @@ const BifDef bif_table_erlang[] = {
     E("garbage_collect", 0, bif_garbage_collect0, 0),
     E("phash2", 1, bif_phash2_1, 0),
     E("phash2", 2, bif_phash2_2, 0),
+    E("map_size", 1, bif_map_size, G),
+    E("map_get", 2, bif_map_get, G),
+    E("is_map_key", 2, bif_is_map_key, G),
+    E("insert_element", 3, bif_insert_element, 0),
+    E("delete_element", 2, bif_delete_element, 0),
+    E("bitstring_to_list", 1, bif_bitstring_to_list, 0),
+    E("list_to_bitstring", 1, bif_list_to_bitstring, 0),
+    E("pid_to_list", 1, bif_pid_to_list, 0),
+    E("port_to_list", 1, bif_port_to_list, 0),
+    E("ref_to_list", 1, bif_ref_to_list, 0),
+    E("fun_to_list", 1, bif_fun_to_list, 0),
+    E("list_to_pid", 1, bif_list_to_pid, 0),
+    E("unique_integer", 0, bif_unique_integer0, 0),
+    E("unique_integer", 1, bif_unique_integer1, 0),
+    E("timestamp", 0, bif_timestamp, 0),
+    E("convert_time_unit", 3, bif_convert_time_unit, 0),
+    E("external_size", 1, bif_external_size1, 0),
+    E("external_size", 2, bif_external_size2, 0),
     {0},
 };

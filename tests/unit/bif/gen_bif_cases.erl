@@ -154,6 +154,19 @@ cases() ->
                                             {#{1 => x, 99 => y}, Map40}, {Map40, x}]] ++
     [{maps, from_keys, [L, 0]} || L <- [[], [a, b, a], lists:seq(1, 40), [a | b], x]] ++
     [{maps, new, []}] ++
+    [{erlang, map_size, [M]} || M <- [#{}, #{a => 1}, Map40, x]] ++
+    [{erlang, F, [K, M]} || F <- [map_get, is_map_key], K <- [a, 5], M <- [#{a => 1}, Map40, x]] ++
+    [{erlang, insert_element, [I, T, x]} || I <- [0, 1, 2, 3, 4, a], T <- [{}, {a, b}]] ++
+    [{erlang, delete_element, [I, T]} || I <- [0, 1, 2, 3], T <- [{a}, {a, b}, a]] ++
+    [{erlang, bitstring_to_list, [Bn]} || Bn <- [<<>>, <<1, 2:3>>, <<1, 2>>, <<7:5>>, a]] ++
+    [{erlang, list_to_bitstring, [L]} || L <- [[], [<<2:3>>, 1], [1, <<2:3>>], [[<<1:1>>], <<1:1>> | <<1:6>>], [a], <<1:1>>]] ++
+    [{erlang, pid_to_list, [self()]}, {erlang, pid_to_list, [a]}, {erlang, fun_to_list, [fun lists:map/2]},
+     {erlang, fun_to_list, [fun erlang:'+'/2]}, {erlang, ref_to_list, [a]}, {erlang, port_to_list, [a]}] ++
+    [{erlang, list_to_pid, [S]} || S <- ["<0.9.0>", "<0.77.0>", "<1.2.3>", "<0.9.0", "x", "<0.-1.0>", a]] ++
+    [{erlang, convert_time_unit, [T, F, To]} || T <- [-1, 1500, -1500, 0], F <- [native, millisecond, 1000],
+                                              To <- [second, microsecond, 7, bad]] ++
+    [{erlang, external_size, [T]} || T <- Terms] ++
+    [{erlang, external_size, [T, O]} || T <- [1.5, abc], O <- [[{minor_version, 0}], [{minor_version, 2}], [bad]]] ++
     [{math, F, [X]} || F <- [sin, cos, tan, asin, acos, atan, sinh, cosh, tanh, exp, log, log2, log10, sqrt, ceil, floor],
                       X <- [0, 1, -1, 0.5, 2, 1000, 1 bsl 1100, a]] ++
     [{math, F, [X, Y]} || F <- [atan2, pow, fmod], X <- [0, 2, -8, 5.5], Y <- [0, 2, -1, 0.5, 1000]] ++
