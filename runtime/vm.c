@@ -127,7 +127,7 @@ static Term error_info(Heap *h)
 /* Frames: an optional first frame {M, F, Args, Loc} (bif_mfa[0] != NONVALUE), the function at
  * ip (unless skip_current), then one frame per return address on the stack. */
 static Term build_stacktrace(Process *p, const Instr *ip, Term bif_mfa[3], const Term *args,
-                             unsigned nargs, Term first_loc, bool skip_current)
+                             unsigned nargs, Term first_loc, bool skip_current, Term cur_args)
 {
     Heap *h = &p->heap;
     Term frames[BACKTRACE_DEPTH + 2];
@@ -141,7 +141,8 @@ static Term build_stacktrace(Process *p, const Instr *ip, Term bif_mfa[3], const
     const CodeFunc *fn;
     int line;
     if (!skip_current && ip && code_lookup(ip - 1, &m, &fn, &line)) {
-        Term t[4] = {m->name, fn->name, make_small(fn->arity), location(h, m, line)};
+        Term t[4] = {m->name, fn->name, cur_args != NONVALUE ? cur_args : make_small(fn->arity),
+                     location(h, m, line)};
         frames[n++] = mk_tuple(h, 4, t);
     }
     const Instr *prev = NULL;
@@ -171,7 +172,7 @@ static Term build_stacktrace(Process *p, const Instr *ip, Term bif_mfa[3], const
 Term vm_build_stacktrace(Process *p, const Instr *ip, const Term *bif_args, Term bif_mfa[3])
 {
     unsigned n = bif_mfa ? (unsigned)small_val(bif_mfa[2]) : 0;
-    return build_stacktrace(p, ip, bif_mfa, bif_args, n, error_info(&p->heap), false);
+    return build_stacktrace(p, ip, bif_mfa, bif_args, n, error_info(&p->heap), false, NONVALUE);
 }
 
 static const char *const op_names[VOP_COUNT] = {
@@ -1103,10 +1104,18 @@ L_normal_exit:
 handle_error:
 handle_error_mfa:
     if (p->exc.stacktrace == NONVALUE) {
+        Term cur_args = NONVALUE;
+        /* erlang:error/1,2,3, exit/1 and throw/1 raise on purpose: no frame of their own;
+         * error/2,3 show their argument list in the caller's frame, as OTP does. */
+        if (bif_args && bif_mfa[0] == atom_put("erlang", 6) &&
+            (bif_mfa[1] == AM(error) || bif_mfa[1] == AM(exit) || bif_mfa[1] == AM(throw))) {
+            bif_args = NULL;
+            if (p->exc.args != NIL && list_length(p->exc.args) >= 0) cur_args = p->exc.args;
+        }
         Term loc = first_loc == NONVALUE ? error_info(h) : first_loc;
         unsigned na = bif_args ? (unsigned)small_val(bif_mfa[2]) : 0;
         p->exc.stacktrace = build_stacktrace(p, ip, bif_args ? bif_mfa : NULL, bif_args, na, loc,
-                                             skip_current);
+                                             skip_current, cur_args);
     }
     bif_args = NULL;
     skip_current = false;
