@@ -2011,4 +2011,5 @@ void check_module(const char *file, const AstList *forms, Arena *ar, Diags *diag
                   "spec for undefined function %s/%d", q, f->arity);
     }
     arena_free(&L.ar);
+    check_types(file, forms, diags);
 }

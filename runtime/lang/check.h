@@ -13,4 +13,8 @@
  * warnings that are implemented) to diags. file is the main file's name. */
 void check_module(const char *file, const AstList *forms, Arena *ar, Diags *diags);
 
+/* The checks of the type language (check_type.c): -type, -opaque, -spec, -callback,
+ * -export_type and typed record fields. check_module calls it. */
+void check_types(const char *file, const AstList *forms, Diags *diags);
+
 #endif

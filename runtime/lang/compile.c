@@ -767,6 +767,7 @@ static Opnd cfun(Ctx *c, Ast *e)
     }
     free(used.v);
     int arity = e->l1.n ? e->l1.v[0]->l1.n : 0;
+    if (arity + fv.n > 255) cerr(c, e, "too many arguments and free variables in fun%s", "");
     char name[512];
     snprintf(name, sizeof name, "-%s/%d-fun-%d-", c->fname, c->farity, c->fun_counter++);
     CodeBuf *cb = c->cb;
@@ -1023,6 +1024,20 @@ static Opnd ccatch(Ctx *c, Ast *e, bool tail)
     return ret(c, d, tail);
 }
 
+/* A generator's pattern binds fresh variables: one already bound outside is shadowed by a new
+ * slot for the comprehension (clc drops the shadows afterwards), so the outer value survives. */
+static void shadow_pattern_vars(Ctx *c, Ast *pat)
+{
+    NameSet ns = {0};
+    each_var(c, pat, false, collect_name, &ns);
+    for (int i = 0; i < ns.n; i++) {
+        Var *v = var_find(c, ns.v[i]);
+        if (v && v->bound) var_add(c, ns.v[i], new_temp(c));
+        else if (v) v->bound = false;
+    }
+    free(ns.v);
+}
+
 /* Comprehensions: nested loops in the frame, consing onto an accumulator, reversed at the end. */
 static void clc_quals(Ctx *c, Ast *e, int qi, Opnd acc)
 {
@@ -1049,11 +1064,7 @@ static void clc_quals(Ctx *c, Ast *e, int qi, Opnd acc)
         E(c, l);
         E(c, h);
         E(c, l);
-        /* Generator patterns bind fresh variables. */
-        NameSet ns = {0};
-        each_var(c, q->a, false, collect_name, &ns);
-        for (int i = 0; i < ns.n; i++) var_find(c, ns.v[i])->bound = false;
-        free(ns.v);
+        shadow_pattern_vars(c, q->a);
         cmatch(c, q->a, h, next);
         clc_quals(c, e, qi + 1, acc);
         bind_label(c, next);
@@ -1081,10 +1092,7 @@ static void clc_quals(Ctx *c, Ast *e, int qi, Opnd acc)
         E(c, src);
         E(c, vm_y((unsigned)ctx));
         bind_label(c, top);
-        NameSet ns = {0};
-        each_var(c, q->a, false, collect_name, &ns);
-        for (int i = 0; i < ns.n; i++) var_find(c, ns.v[i])->bound = false;
-        free(ns.v);
+        shadow_pattern_vars(c, q->a);
         if (q->a->kind != A_BIN) {
             cerr(c, q->a, "illegal pattern%s", "");
             return;
@@ -1124,6 +1132,7 @@ static Opnd clc(Ctx *c, Ast *e, bool tail)
     bool *before = bound_save(c);
     int nb = c->n_vars;
     clc_quals(c, e, 0, acc);
+    c->n_vars = nb; /* drop the generators' shadows */
     bound_restore(c, before, nb);
     free(before);
     E(c, OPC_lc_reverse);
@@ -1863,6 +1872,10 @@ static void cfunction_body(Ctx *c, AstList *clauses, int arity, const Lambda *la
     c->n_patch = 0;
     int nfree = lam ? lam->nfree : 0;
     int nargs = arity + nfree;
+    if (nargs > 255) {
+        cerr(c, NULL, "function %s has too many arguments", c->fname);
+        return;
+    }
     c->cur_temp = nargs;
     /* Free variables come after the arguments, bound. */
     for (int i = 0; i < nfree; i++) var_add(c, lam->freev[i], arity + i)->bound = true;
