@@ -22,6 +22,10 @@
 #include "literal.h"
 #include "map.h"
 
+#ifdef HS_HAVE_ZLIB
+#include <zlib.h>
+#endif
+
 enum {
     VERSION_MAGIC = 131,
     NEW_FLOAT_EXT = 70,
@@ -436,12 +440,42 @@ static void enc_term(Out *o, Term root, const EtfEncodeOpts *opt)
     free(st.it);
 }
 
+#ifdef HS_HAVE_ZLIB
+/* OTP's erts_term_to_binary with a level: the term after the version byte, deflated (zlib's
+ * compress2: one deflate, default window and memory) behind COMPRESSED and the uncompressed
+ * size; used only when it is smaller than the plain encoding (else the plain one is). */
+static void compress_out(Out *o, int level)
+{
+    uLong real = (uLong)(o->len - 1);
+    if (level == 0 || real < 6) return;
+    uLongf dest_len = real - 5;
+    unsigned char *z = malloc(6 + dest_len);
+    if (!z) abort();
+    if (compress2(z + 6, &dest_len, o->d + 1, real, level) == Z_OK) {
+        z[0] = VERSION_MAGIC;
+        z[1] = COMPRESSED;
+        for (int i = 0; i < 4; i++) z[2 + i] = (unsigned char)(real >> (8 * (3 - i)));
+        free(o->d);
+        o->d = z;
+        o->len = o->cap = 6 + dest_len;
+    } else {
+        free(z);
+    }
+}
+#endif
+
 bool etf_encode_bytes(Term t, const EtfEncodeOpts *opt, unsigned char **out, size_t *len)
 {
-    if (opt->compress_level >= 0 || opt->minor_version < 0 || opt->minor_version > 2) return false;
+    if (opt->minor_version < 0 || opt->minor_version > 2 || opt->compress_level > 9) return false;
+#ifndef HS_HAVE_ZLIB
+    if (opt->compress_level >= 0) return false;
+#endif
     Out o = {NULL, 0, 0};
     put8(&o, VERSION_MAGIC);
     enc_term(&o, t, opt);
+#ifdef HS_HAVE_ZLIB
+    if (opt->compress_level >= 0) compress_out(&o, opt->compress_level);
+#endif
     *out = o.d;
     *len = o.len;
     return true;
@@ -950,9 +984,46 @@ static Term dec_build(Heap *h, Dec *d)
     return ok ? result : NONVALUE;
 }
 
+#ifdef HS_HAVE_ZLIB
+/* COMPRESSED: inflates into exactly the size it declares, then decodes that (which has no
+ * version byte of its own). *used counts the compressed bytes read. */
+static Term decode_compressed(Heap *h, const unsigned char *data, size_t len, bool safe, size_t *used)
+{
+    if (len < 6) return NONVALUE;
+    uLong size = (uLong)data[2] << 24 | (uLong)data[3] << 16 | (uLong)data[4] << 8 | data[5];
+    /* a stream cannot inflate more than about 1032:1; refuse sizes that would be a lie */
+    if (size == 0 || size / 1032 > len) return NONVALUE;
+    unsigned char *buf = malloc(size + 1);
+    if (!buf) return NONVALUE;
+    buf[0] = VERSION_MAGIC;
+    z_stream zs;
+    memset(&zs, 0, sizeof zs);
+    Term r = NONVALUE;
+    if (inflateInit(&zs) == Z_OK) {
+        zs.next_in = (Bytef *)(uintptr_t)(data + 6);
+        zs.avail_in = (uInt)(len - 6);
+        zs.next_out = buf + 1;
+        zs.avail_out = (uInt)size;
+        int rc = inflate(&zs, Z_FINISH);
+        if (rc == Z_STREAM_END && zs.total_out == size && (size < 1 || buf[1] != COMPRESSED)) {
+            size_t inner_used;
+            r = etf_decode(h, buf, size + 1, safe, &inner_used);
+            if (r != NONVALUE && inner_used != size + 1) r = NONVALUE;
+            if (used) *used = 6 + zs.total_in;
+        }
+        inflateEnd(&zs);
+    }
+    free(buf);
+    return r;
+}
+#endif
+
 Term etf_decode(Heap *h, const unsigned char *data, size_t len, bool safe, size_t *used)
 {
     if (len < 2 || data[0] != VERSION_MAGIC) return NONVALUE;
+#ifdef HS_HAVE_ZLIB
+    if (data[1] == COMPRESSED) return decode_compressed(h, data, len, safe, used);
+#endif
     Dec d = {data + 1, data + len, safe};
     if (!dec_check(&d)) return NONVALUE;
     if (used) *used = (size_t)(d.p - data);

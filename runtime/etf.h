@@ -13,8 +13,10 @@
  * NEW_REFERENCE_EXT, REFERENCE_EXT, FLOAT_EXT, V4_PORT_EXT). It never crashes and never reads
  * past the input: malformed input gives NONVALUE (badarg). It validates the whole input before
  * building anything, walks with explicit stacks (no C recursion, whatever the nesting), and
- * allocates with heap_halloc only (never collects). Not decodable, NONVALUE: compressed terms
- * (no zlib in the build), the distribution header, NEW_FUN_EXT / FUN_EXT (local funs need the
+ * allocates with heap_halloc only (never collects). Compression ([compressed], COMPRESSED)
+ * needs zlib: built with -DHS_HAVE_ZLIB and -lz it compresses as OTP (zlib's compress2, kept
+ * only when smaller) and inflates; without, compressing is refused and compressed input is
+ * badarg. Not decodable, NONVALUE: the distribution header, NEW_FUN_EXT / FUN_EXT (local funs need the
  * code loader's fun table), pids, ports and refs of any node but nonode@nohost, maps with
  * duplicate keys (as OTP). EXPORT_EXT decodes to a fun whose FunEntry comes from a table here
  * (code NULL: the VM resolves M:F/A when it calls it). [any thread]
@@ -28,7 +30,7 @@
 
 typedef struct EtfEncodeOpts {
     int minor_version;  /* 0, 1 (OTP 25's default) or 2 */
-    int compress_level; /* -1: not compressed; 0..9: refused for now (NONVALUE) */
+    int compress_level; /* -1: not compressed; 0..9: zlib level (needs HS_HAVE_ZLIB) */
     bool deterministic; /* maps in term order of their keys */
 } EtfEncodeOpts;
 

@@ -20,7 +20,6 @@
 
 #include "bignum.h"
 #include "bin.h"
-#include "copy.h"
 #include "etf.h"
 #include "literal.h"
 #include "map.h"

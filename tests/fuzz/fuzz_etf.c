@@ -6,7 +6,7 @@
  *     -Iruntime -Itests tests/fuzz/fuzz_etf.c runtime/atom.c runtime/bignum.c runtime/bin.c \
  *     runtime/copy.c runtime/gc.c runtime/gc_verify.c runtime/heap.c runtime/literal.c \
  *     runtime/map.c runtime/print.c runtime/strbuf.c runtime/term.c runtime/etf.c \
- *     -lgmp -lm -pthread -o /tmp/fuzz_etf
+ *     -lgmp -lm -pthread -o /tmp/fuzz_etf    (add -DHS_HAVE_ZLIB ... -lz to fuzz compressed input)
  *   mkdir -p /tmp/etf_corpus && /tmp/fuzz_etf -jobs=1 -max_total_time=300 /tmp/etf_corpus tests/fuzz/etf_seeds
  *
  * Every input is decoded on a fresh heap; what decodes must encode again, and decoding that

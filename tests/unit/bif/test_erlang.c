@@ -323,6 +323,33 @@ TEST(decode_mutations)
     teardown();
 }
 
+/* [compressed]: zlib's bytes as OTP's, and only when smaller (erl 25 outputs quoted). Without
+ * zlib in the build, compressing is badarg and so is compressed input. */
+TEST(compressed)
+{
+    setup();
+    Term l = NIL, seq = NIL;
+    Term *hp = heap_halloc(&proc.heap, 400);
+    for (int i = 0; i < 100; i++) l = cons_at(hp + 2 * i, make_small(7), l);
+    for (int i = 50; i >= 1; i--) seq = cons_at(hp + 200 + 2 * i, make_small(i), seq);
+    Term comp = atom("compressed");
+    Term opts = cons_at(heap_halloc(&proc.heap, 2), comp, NIL);
+    static const unsigned char want[] = {131, 80, 0, 0, 0, 103, 120, 156, 203, 102, 72, 97, 167, 3, 0, 0, 220, 254, 3, 140};
+#ifdef HS_HAVE_ZLIB
+    Term b = call2("term_to_binary", l, opts);
+    CHECK(bytes_are(b, want, sizeof want));
+    CHECK(term_eq_exact(b2t(b), l));
+    /* not smaller compressed: the plain encoding */
+    Term plain = t2b(seq);
+    CHECK(term_eq_exact(call2("term_to_binary", seq, opts), plain));
+#else
+    CHECK(call2("term_to_binary", l, opts) == NONVALUE && proc.exc.reason == AM(badarg));
+    Term b = bin_new(&proc.heap, want, sizeof want);
+    CHECK(b2t(b) == NONVALUE);
+#endif
+    teardown();
+}
+
 int main(void)
 {
     hs_init();
@@ -338,5 +365,6 @@ int main(void)
     TH_RUN(subtract_long_lists);
     TH_RUN(binary_to_term_used);
     TH_RUN(decode_mutations);
+    TH_RUN(compressed);
     return th_done();
 }
