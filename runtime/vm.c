@@ -237,7 +237,7 @@ static Term bs_build(Process *p, const Instr *w, unsigned nw, const Term *y, con
         switch (type) {
         case VBS_INTEGER:
         case VBS_FLOAT:
-            if (!term_is_small(sz) || small_val(sz) < 0) return NONVALUE;
+            if (!term_is_small(sz) || small_val(sz) < 0 || small_val(sz) > ((Sint)1 << 32)) return NONVALUE;
             if (type == VBS_INTEGER ? !term_is_integer(v) : !term_is_number(v)) return NONVALUE;
             if (type == VBS_FLOAT) {
                 Sint b = small_val(sz) * unit;
@@ -253,7 +253,7 @@ static Term bs_build(Process *p, const Instr *w, unsigned nw, const Term *y, con
                 if (type == VBS_BINARY && bv.bit_size % 8) return NONVALUE;
                 total += bv.bit_size;
             } else {
-                if (!term_is_small(sz) || small_val(sz) < 0) return NONVALUE;
+                if (!term_is_small(sz) || small_val(sz) < 0 || small_val(sz) > ((Sint)1 << 40)) return NONVALUE;
                 Uint b = (Uint)(small_val(sz) * unit);
                 if (b > bv.bit_size) return NONVALUE;
                 total += b;
@@ -362,7 +362,7 @@ static Term bs_get(Process *p, Term bin, Uint *offp, int type, unsigned flags, T
         bits = rest;
         if (type == VBS_BINARY && bits % 8) return NONVALUE;
     } else {
-        if (!term_is_small(sz) || small_val(sz) < 0) return NONVALUE;
+        if (!term_is_small(sz) || small_val(sz) < 0 || small_val(sz) > ((Sint)1 << 40)) return NONVALUE;
         bits = (Uint)(small_val(sz) * unit);
     }
     if (bits > rest) return NONVALUE;
@@ -680,8 +680,8 @@ L_bif: {
     const Instr *fail = (const Instr *)ip[0];
     const BifDef *b = (const BifDef *)ip[1];
     unsigned n = (unsigned)ip[2];
-    Term args[8];
-    for (unsigned i = 0; i < n && i < 8; i++) args[i] = SRC(ip[3 + i]);
+    Term args[16];
+    for (unsigned i = 0; i < n && i < 16; i++) args[i] = SRC(ip[3 + i]);
     Instr dst = ip[3 + n];
     ip += 4 + n;
     Term r = b->fn(p, args);
@@ -826,9 +826,10 @@ L_make_fun: {
     FunEntry *fe = (FunEntry *)ip[0];
     unsigned n = (unsigned)ip[1];
     Term *hp = heap_alloc(h, FUN_BASE_SIZE + n);
-    Term env[256];
-    for (unsigned i = 0; i < n && i < 256; i++) env[i] = SRC(ip[2 + i]);
-    Term f = fun_at(hp, fe, p->pid, n, env);
+    Term f = fun_at(hp, fe, p->pid, 0, NULL);
+    hp[0] = make_header(SUB_FUN, 0, 4 + n);
+    hp[3] = ((Uint)fe->arity << 32) | n;
+    for (unsigned i = 0; i < n; i++) hp[5 + i] = SRC(ip[2 + i]);
     SET(ip[2 + n], f);
     ip += 3 + n;
     NEXT();
