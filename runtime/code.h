@@ -23,6 +23,7 @@ typedef struct Export {
     const Instr *code;     /* NULL until a module defining it is loaded */
     const BifDef *bif;     /* when M:F/A is a BIF */
     bool resolved;         /* bif lookup done */
+    FunEntry *fun;         /* the entry of `fun M:F/A`, made on first use */
 } Export;
 
 /* Where code addresses come from, for stacktraces. */

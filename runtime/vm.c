@@ -1096,6 +1096,27 @@ L_send: {
     SET(dst, msg);
     NEXT();
 }
+L_make_export_fun: {
+    Term m = SRC(ip[0]), f = SRC(ip[1]), a = SRC(ip[2]);
+    Instr dst = ip[3];
+    ip += 4;
+    if (!term_is_atom(m) || !term_is_atom(f) || !term_is_small(a) || small_val(a) < 0 ||
+        small_val(a) > 255)
+        RAISE(AM(error), AM(badarg));
+    Export *e = code_export(m, f, (unsigned)small_val(a));
+    if (!e->fun) {
+        e->fun = calloc(1, sizeof *e->fun);
+        if (!e->fun) abort();
+        e->fun->module = m;
+        e->fun->name = f;
+        e->fun->arity = (uint32_t)small_val(a);
+        e->fun->is_export = 1;
+        e->fun->code = e;
+    }
+    Term r = fun_at(heap_halloc(h, FUN_BASE_SIZE), e->fun, AM(external), 0, NULL);
+    SET(dst, after_bif(p, r));
+    NEXT();
+}
 L_normal_exit:
     p->ip = ip - 1;
     p->arity = 0;

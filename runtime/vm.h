@@ -91,6 +91,7 @@ typedef uintptr_t Instr;
     OP(recv_skip, "L")                                                                 \
     OP(recv_wait, "sL")         /* timeout (or infinity), after-label */               \
     OP(send, "ssd")                                                                    \
+    OP(make_export_fun, "sssd") /* fun M:F/A with M, F or A not constant */            \
     OP(normal_exit, "")
 
 typedef enum VmOpcode {

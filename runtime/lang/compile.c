@@ -820,17 +820,15 @@ static Opnd cfun_ref(Ctx *c, Ast *e)
             Term *hp = heap_halloc(&c->scratch.heap, FUN_BASE_SIZE);
             return lit(fun_at(hp, fe, AM(external), 0, NULL));
         }
-        int mark = c->cur_temp;
         Opnd m = cexpr(c, e->a, false), f = cexpr(c, e->b, false), a = cexpr(c, e->c, false);
-        emit_move(c, m, vm_x(0));
-        emit_move(c, f, vm_x(1));
-        emit_move(c, a, vm_x(2));
-        unsigned imp = codebuf_import(c->cb, atom_s("erlang"), atom_s("make_fun"), 3);
-        E(c, OPC_call_ext);
-        E(c, 3);
-        E(c, imp);
-        c->cur_temp = mark;
-        return call_result(c, false);
+        Opnd d = temp(c);
+        line(c, e);
+        E(c, OPC_make_export_fun);
+        E(c, m);
+        E(c, f);
+        E(c, a);
+        E(c, d);
+        return d;
     }
     /* fun f/N: a fun whose body calls f. */
     FuncSym *fs = func_find(c, e->name, (int)e->ival);
@@ -1936,9 +1934,26 @@ static void compile_forms(Ctx *c, LangModule *lm)
             c->imports[c->n_imports++] = f;
         }
     }
+    bool export_all = false;
     for (int i = 0; i < forms->n; i++) {
         Ast *f = forms->v[i];
-        if (f->kind == A_ATTRIBUTE && f->attr == ATTR_EXPORT) {
+        if (f->kind == A_ATTRIBUTE && f->attr == ATTR_TERM && ast_name_is(f, "compile") && f->a) {
+            Ast *v = f->a;
+            if (v->kind == A_ATOM && ast_name_is(v, "export_all")) export_all = true;
+            for (; v->kind == A_CONS; v = v->b)
+                if (v->a->kind == A_ATOM && ast_name_is(v->a, "export_all")) export_all = true;
+        }
+    }
+    if (export_all) {
+        for (int i = 0; i < c->n_funcs; i++) {
+            GROW(cb->exports, cb->n_exports, cb->cap_exports);
+            cb->exports[cb->n_exports++] =
+                (CodeExportDef){atom_s(c->funcs[i].name), (unsigned)c->funcs[i].arity, c->funcs[i].label};
+        }
+    }
+    for (int i = 0; i < forms->n; i++) {
+        Ast *f = forms->v[i];
+        if (f->kind == A_ATTRIBUTE && f->attr == ATTR_EXPORT && !export_all) {
             for (int k = 0; k < f->l1.n; k++) {
                 Ast *p = f->l1.v[k];
                 FuncSym *fs = func_find(c, p->name, (int)p->ival);
