@@ -333,6 +333,11 @@ static Term bs_build(Process *p, const Instr *w, unsigned nw, const Term *y, con
 #undef BSRC
 }
 
+Term vm_bs_build_const(Process *p, const Instr *w, unsigned nw)
+{
+    return bs_build(p, w, nw, NULL, NULL);
+}
+
 /* Reads one segment from a match context (binary, bit offset). NONVALUE: no match. */
 static Term bs_get(Process *p, Term bin, Uint *offp, int type, unsigned flags, Term sz, Sint unit)
 {

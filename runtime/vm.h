@@ -145,6 +145,9 @@ VmStatus vm_run(Process *p);
 Term vm_binop(Process *p, VmOp op, Term a, Term b);
 Term vm_unop(Process *p, VmOp op, Term a);
 bool vm_type_test(VmTest t, Term v);
+/* A bitstring from bs_build segments whose operands are all constants (constant folding);
+ * NONVALUE when a segment is bad. */
+Term vm_bs_build_const(Process *p, const Instr *w, unsigned nw);
 /* erlang:'++'/2 and '--'/2 and lists:reverse/1 helpers. */
 Term vm_reverse(Heap *h, Term list);
 

@@ -1284,6 +1284,21 @@ static Opnd cbin(Ctx *c, Ast *e, bool tail)
         w[k++] = sz;
         w[k++] = make_small(s.unit);
     }
+    bool all_lit = true;
+    for (int i = 0; i < k; i++) all_lit = all_lit && is_lit(w[i]);
+    /* OTP folds integer segments of at most 256 bits only (<<0:257>> is built at run time). */
+    for (int i = 0; all_lit && i < k; i += 5)
+        if (small_val((Term)w[i]) == VBS_INTEGER && term_is_small((Term)w[i + 3]) &&
+            small_val((Term)w[i + 3]) * small_val((Term)w[i + 4]) > 256)
+            all_lit = false;
+    if (all_lit) {
+        /* A constant binary is a literal, as OTP builds it. */
+        Term b = vm_bs_build_const(&c->scratch, w, (unsigned)k);
+        if (b != NONVALUE) {
+            free(w);
+            return ret(c, lit(b), tail);
+        }
+    }
     Opnd d = temp(c);
     line(c, e);
     E(c, OPC_bs_build);
