@@ -247,7 +247,6 @@ static int rec_field_index(Ctx *c, const RecDef *r, const Ast *f)
 static Opnd fold2(Ctx *c, VmOp op, Opnd a, Opnd b)
 {
     if (!is_lit(a) || !is_lit(b)) return 0;
-    if (op == VOP_APPEND || op == VOP_SUBTRACT) return 0;
     Term r = vm_binop(&c->scratch, op, (Term)a, (Term)b);
     if (r == NONVALUE) return 0;
     return lit(r);
@@ -563,6 +562,39 @@ static bool auto_imported(const char *name, int arity)
     return false;
 }
 
+/* OTP's compiler evaluates some pure BIFs on constant arguments (sys_core_fold with
+ * erl_bifs:is_pure); the result is a literal. Only those whose folding was checked against
+ * OTP 25 (erts_debug:size_shared/1 of the result is 0 there) are listed. */
+static Opnd fold_pure_call(Ctx *c, Term m, Term f, const Opnd *a, int n)
+{
+    static const char *const pure[] = {
+        "list_to_binary/1", "atom_to_list/1", "tuple_to_list/1", "list_to_tuple/1",
+        "setelement/3", "integer_to_list/1", "float/1", "atom_to_binary/1", "binary_to_list/1",
+        "element/2", "hd/1", "tl/1", "abs/1", "length/1", "tuple_size/1", "byte_size/1",
+        "size/1", "trunc/1", "round/1", "min/2", "max/2", NULL};
+    for (int i = 0; i < n; i++)
+        if (!is_lit(a[i])) return 0;
+    if (m == atom_s("lists") && f == atom_s("append") && n == 2) {
+        Term r = vm_binop(&c->scratch, VOP_APPEND, (Term)a[0], (Term)a[1]);
+        return r == NONVALUE ? 0 : lit(r);
+    }
+    if (m != atom_s("erlang")) return 0;
+    size_t len;
+    const char *name = atom_name(f, &len);
+    char buf[300];
+    snprintf(buf, sizeof buf, "%.*s/%d", (int)len, name, n);
+    for (int i = 0; pure[i]; i++) {
+        if (strcmp(pure[i], buf)) continue;
+        const BifDef *b = bif_lookup(m, f, (unsigned)n);
+        if (!b) return 0;
+        Term args[4];
+        for (int k = 0; k < n; k++) args[k] = (Term)a[k];
+        Term r = b->fn(&c->scratch, args);
+        return r == NONVALUE ? 0 : lit(r);
+    }
+    return 0;
+}
+
 static Opnd call_ext(Ctx *c, const Ast *at, Term m, Term f, AstList *args, bool tail)
 {
     int mark = c->cur_temp;
@@ -628,6 +660,12 @@ static Opnd call_ext(Ctx *c, const Ast *at, Term m, Term f, AstList *args, bool 
         return call_result(c, tail);
     }
     Opnd *a = eval_args(c, args);
+    Opnd folded = fold_pure_call(c, m, f, a, n);
+    if (folded) {
+        free(a);
+        c->cur_temp = mark;
+        return ret(c, folded, tail);
+    }
     load_args(c, a, n);
     free(a);
     unsigned imp = codebuf_import(c->cb, m, f, (unsigned)n);
