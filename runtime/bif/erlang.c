@@ -1215,16 +1215,31 @@ static Uint time_unit(Term u)
     return 0;
 }
 
-/* ns converted to units per second, rounding toward minus infinity as OTP does. */
+/* An integer term for a 128-bit value. */
+static Term int_from_i128(Process *p, __int128 v)
+{
+    if (v >= INT64_MIN && v <= INT64_MAX) return int_from_sint(&p->heap, (Sint)v);
+    bool neg = v < 0;
+    unsigned __int128 m = neg ? (unsigned __int128)0 - (unsigned __int128)v : (unsigned __int128)v;
+    Uint limbs[2] = {(Uint)m, (Uint)(m >> 64)};
+    return int_from_limbs(&p->heap, neg, limbs, 2);
+}
+
+/* floor(v * to / from): OTP rounds time conversions toward minus infinity. */
+static __int128 scale_floor(Sint v, Uint to, Uint from)
+{
+    __int128 x = (__int128)v * (__int128)to;
+    __int128 q = x / (__int128)from;
+    if (x % (__int128)from < 0) q--;
+    return q;
+}
+
+/* ns converted to units per second. */
 static Term time_in(Process *p, Sint ns, Term unit)
 {
     Uint ups = unit == NONVALUE ? 1000000000 : time_unit(unit);
     if (!ups) return bif_badarg(p);
-    __int128 v = (__int128)ns * (__int128)ups;
-    __int128 q = v / 1000000000;
-    if (v % 1000000000 < 0) q--;
-    if (q >= MIN_SMALL && q <= MAX_SMALL) return make_small((Sint)q);
-    return int_from_sint(&p->heap, (Sint)q);
+    return int_from_i128(p, scale_floor(ns, ups, 1000000000));
 }
 
 static Sint clock_ns(clockid_t id)
@@ -1545,12 +1560,8 @@ static Term bif_timestamp(Process *p, const Term *a)
 static Term bif_convert_time_unit(Process *p, const Term *a)
 {
     Uint from = time_unit(a[1]), to = time_unit(a[2]);
-    if (!term_is_small(a[0]) || !from || !to) return bif_badarg(p);
-    __int128 v = (__int128)small_val(a[0]) * (__int128)to;
-    __int128 q = v / (__int128)from;
-    if (v % (__int128)from < 0) q--;
-    if (q < INT64_MIN || q > INT64_MAX) return bif_badarg(p);
-    return int_from_sint(&p->heap, (Sint)q);
+    if (!term_is_small(a[0]) || !from || !to) return bif_badarg(p); /* a bignum time: not supported */
+    return int_from_i128(p, scale_floor(small_val(a[0]), to, from));
 }
 
 /* external_size/1,2: the encoding's exact length (OTP's bound equals it for our terms). */

@@ -165,6 +165,7 @@ cases() ->
     [{erlang, list_to_pid, [S]} || S <- ["<0.9.0>", "<0.77.0>", "<1.2.3>", "<0.9.0", "x", "<0.-1.0>", a]] ++
     [{erlang, convert_time_unit, [T, F, To]} || T <- [-1, 1500, -1500, 0], F <- [native, millisecond, 1000],
                                               To <- [second, microsecond, 7, bad]] ++
+    [{erlang, convert_time_unit, [T, second, nanosecond]} || T <- [1 bsl 58, -(1 bsl 58)]] ++
     [{erlang, external_size, [T]} || T <- Terms] ++
     [{erlang, external_size, [T, O]} || T <- [1.5, abc], O <- [[{minor_version, 0}], [{minor_version, 2}], [bad]]] ++
     [{math, F, [X]} || F <- [sin, cos, tan, asin, acos, atan, sinh, cosh, tanh, exp, log, log2, log10, sqrt, ceil, floor],
