@@ -295,7 +295,7 @@ static TokKind stk_kind(const TokVec *s, size_t k)
  * ')' stands outside any bracket, or the end of the input). */
 static size_t macro_arg_end(const TokVec *s, size_t k)
 {
-    TokKind expect[PP_MAX_NESTING * 4];
+    TokKind expect[64];
     TokKind *e = expect;
     size_t ne = 0, cap = sizeof expect / sizeof expect[0];
     TokKind *heap = NULL;
@@ -609,8 +609,7 @@ static int expand_named(Pp *pp, const Token *mt, TokVec *stack, int depth)
         tv_free(&done);
         return ok;
     }
-    Arg args[256];
-    Arg *argv = d->arity <= 256 ? args : arena_alloc(pp->ar, (size_t)d->arity * sizeof *argv);
+    Arg *argv = arena_alloc(pp->ar, (size_t)(d->arity ? d->arity : 1) * sizeof *argv);
     if (!bind_args(pp, stack, d, mt, argv)) return 0;
     substitute(pp, d, argv, d->arity, mt->line, mt->col, mt->text, stack);
     return 1;
