@@ -548,6 +548,56 @@ static Term common_affix(Process *p, Term list, bool suffix)
 static Term bif_lcp(Process *p, const Term *a) { return common_affix(p, a[0], false); }
 static Term bif_lcs(Process *p, const Term *a) { return common_affix(p, a[0], true); }
 
+/* encode_hex/1 (upper case, as OTP 25) and decode_hex/1 (either case, even length). */
+static Term bif_encode_hex(Process *p, const Term *a)
+{
+    const unsigned char *b;
+    Uint n;
+    StrBuf tmp = STRBUF_INIT;
+    Term r;
+    if (!bytes_of(a[0], &b, &n, &tmp)) {
+        r = bif_badarg(p);
+    } else {
+        static const char digits[] = "0123456789ABCDEF";
+        unsigned char *d;
+        r = bin_new_uninit(&p->heap, 2 * n, &d);
+        for (Uint i = 0; i < n; i++) {
+            d[2 * i] = (unsigned char)digits[b[i] >> 4];
+            d[2 * i + 1] = (unsigned char)digits[b[i] & 15];
+        }
+    }
+    sb_free(&tmp);
+    return r;
+}
+
+static int hex_digit(unsigned c)
+{
+    if (c >= '0' && c <= '9') return (int)(c - '0');
+    if (c >= 'a' && c <= 'f') return (int)(c - 'a' + 10);
+    if (c >= 'A' && c <= 'F') return (int)(c - 'A' + 10);
+    return -1;
+}
+
+static Term bif_decode_hex(Process *p, const Term *a)
+{
+    const unsigned char *b;
+    Uint n;
+    StrBuf tmp = STRBUF_INIT, out = STRBUF_INIT;
+    Term r = NONVALUE;
+    if (bytes_of(a[0], &b, &n, &tmp) && n % 2 == 0) {
+        Uint i = 0;
+        for (; i < n; i += 2) {
+            int hi = hex_digit(b[i]), lo = hex_digit(b[i + 1]);
+            if (hi < 0 || lo < 0) break;
+            sb_putc(&out, (char)(hi << 4 | lo));
+        }
+        if (i == n) r = bin_new(&p->heap, out.data, out.len);
+    }
+    sb_free(&tmp);
+    sb_free(&out);
+    return r == NONVALUE ? bif_badarg(p) : r;
+}
+
 #define B(n, ar, f) {"binary", n, ar, f, 0}
 const BifDef bif_table_binary[] = {
     B("part", 2, bif_part2),
@@ -576,5 +626,7 @@ const BifDef bif_table_binary[] = {
     B("referenced_byte_size", 1, bif_referenced_byte_size),
     B("longest_common_prefix", 1, bif_lcp),
     B("longest_common_suffix", 1, bif_lcs),
+    B("encode_hex", 1, bif_encode_hex),
+    B("decode_hex", 1, bif_decode_hex),
     {0},
 };

@@ -194,6 +194,8 @@ cases() ->
     [{binary, referenced_byte_size, [Bn]} || Bn <- [<<1, 2>>, Long, <<1:3>>]] ++
     [{binary, F, [L]} || F <- [longest_common_prefix, longest_common_suffix],
                          L <- [[<<"abc">>, <<"abd">>], [<<"abc">>, <<"xbc">>], [], [<<"a">>], [<<"a">>, a]]] ++
+    [{binary, encode_hex, [Bn]} || Bn <- [<<>>, <<1, 171, 255>>, Long, <<1:3>>, a]] ++
+    [{binary, decode_hex, [Bn]} || Bn <- [<<>>, <<"01aBfF">>, <<"0">>, <<"zz">>, <<"0g">>, <<1:4>>, a]] ++
     [{unicode, characters_to_list, [D]} || D <- [<<"abc", 200>>, <<"ab", 195>>, [<<"a">>, 16#100, "b"], [a], [1 | a],
                                                 <<"a", 226, 130>>, <<237, 160, 128>>, [$a, [$b, -1, $c], $d], <<"h", 195, 169>>, a,
                                                 [<<"a">> | <<"b">>], [16#110000], <<255>>]] ++
