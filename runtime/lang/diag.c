@@ -78,7 +78,9 @@ void diags_sort(Diags *d)
 
 static void put_line_head(StrBuf *sb, const Diag *g)
 {
-    if (g->col > 0)
+    if (g->line <= 0)
+        sb_printf(sb, "%s: %s%s\n", g->file, g->warning ? "Warning: " : "", g->msg);
+    else if (g->col > 0)
         sb_printf(sb, "%s:%d:%d: %s%s\n", g->file, g->line, g->col,
                   g->warning ? "Warning: " : "", g->msg);
     else

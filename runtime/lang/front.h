@@ -24,6 +24,9 @@ typedef struct LangOptions {
     const char *source;               /* when non-NULL, the text of the file (not read) */
     size_t source_len;
     int no_include;                   /* -include finds nothing (for fuzzing) */
+    int check_module_name;            /* with source: still require -module(basename) (erlc
+                                       * fails "Module name 'y' does not match file name 'x'");
+                                       * always checked for files read from disk */
 } LangOptions;
 
 typedef struct LangModule {

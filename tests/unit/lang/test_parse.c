@@ -176,6 +176,30 @@ static void broken_programs(void)
     if (chdir("..") != 0) abort();
 }
 
+/* compile:save_binary: erlc x.erl with -module(y) prints (checked with OTP 25)
+ * "/cwd/x.beam: Module name 'y' does not match file name 'x'" and fails */
+static void module_name_mismatch(void)
+{
+    CASE_BEGIN("module_name_mismatch");
+    const char *src = "-module(y).\n-export([f/0]).\nf() -> ok.\n";
+    LangOptions o = {0};
+    o.source = src;
+    o.source_len = strlen(src);
+    o.check_module_name = 1;
+    LangModule m;
+    CHECK(!lang_parse_file("x.erl", &o, &m));
+    char cwd[PATH_MAX];
+    CHECK(getcwd(cwd, sizeof cwd) != NULL);
+    StrBuf want = STRBUF_INIT;
+    sb_printf(&want, "%s/x.beam: Module name 'y' does not match file name 'x'\n", cwd);
+    char *got = diags_text(&m.diags, 0);
+    CHECK(strcmp(got, want.data) == 0);
+    free(got);
+    sb_free(&want);
+    lang_module_free(&m);
+    CASE_END();
+}
+
 int main(void)
 {
     /* the cases live beside this file; the expected outputs name files relative to it */
@@ -194,5 +218,6 @@ int main(void)
     golden_forms();
     valid_cases_check_clean();
     broken_programs();
+    module_name_mismatch();
     return th_done();
 }
