@@ -1750,6 +1750,28 @@ static void cmatch_bin_segments(Ctx *c, Ast *p, int ctx, unsigned fail)
     }
 }
 
+/* Where to put a value that a subpattern will match: an unbound variable's own slot (the
+ * match is then done), a scratch X register for '_' (never read, never a GC root), else a
+ * temporary. *done says the match needs nothing more. */
+#define SCRATCH_X (VM_X_REGS - 1)
+static Opnd sub_dest(Ctx *c, Ast *sp, bool *done)
+{
+    *done = false;
+    if (is_wild(sp)) {
+        *done = true;
+        return vm_x(SCRATCH_X);
+    }
+    if (sp->kind == A_VAR) {
+        Var *x = var_find(c, sp->name);
+        if (x && !x->bound) {
+            x->bound = true;
+            *done = true;
+            return vm_y((unsigned)x->slot);
+        }
+    }
+    return temp(c);
+}
+
 static void cmatch(Ctx *c, Ast *p, Opnd v, unsigned fail)
 {
     Term k;
@@ -1786,13 +1808,14 @@ static void cmatch(Ctx *c, Ast *p, Opnd v, unsigned fail)
         E(c, OPC_is_nonempty_list);
         E(c, fail);
         E(c, v);
-        Opnd h = temp(c), t = temp(c);
+        bool hd, td;
+        Opnd h = sub_dest(c, p->a, &hd), t = sub_dest(c, p->b, &td);
         E(c, OPC_get_list);
         E(c, v);
         E(c, h);
         E(c, t);
-        cmatch(c, p->a, h, fail);
-        cmatch(c, p->b, t, fail);
+        if (!hd) cmatch(c, p->a, h, fail);
+        if (!td) cmatch(c, p->b, t, fail);
         return;
     }
     case A_TUPLE: {
@@ -1802,12 +1825,13 @@ static void cmatch(Ctx *c, Ast *p, Opnd v, unsigned fail)
         E(c, (Instr)p->l1.n);
         for (int i = 0; i < p->l1.n; i++) {
             if (is_wild(p->l1.v[i])) continue;
-            Opnd t = temp(c);
+            bool done;
+            Opnd t = sub_dest(c, p->l1.v[i], &done);
             E(c, OPC_get_elem);
             E(c, v);
             E(c, (Instr)i + 1);
             E(c, t);
-            cmatch(c, p->l1.v[i], t, fail);
+            if (!done) cmatch(c, p->l1.v[i], t, fail);
         }
         return;
     }
