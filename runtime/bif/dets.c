@@ -1,0 +1,8 @@
+/*
+ * dets.c — BIFs of the dets module.
+ */
+#include "bif/bif.h"
+
+const BifDef bif_table_dets[] = {
+    {0},
+};
