@@ -1071,9 +1071,11 @@ L_recv_skip:
 L_recv_wait: {
     Term to = SRC(ip[0]);
     if (to == AM(infinity)) {
-        /* Nobody else can send: wait for ever (the caller decides what that means). */
-        p->ip = ip - 1;
+        /* Nothing to take: the process waits. When it runs again it resumes after this
+         * instruction, at the jump back to the receive loop, which scans the mailbox again. */
+        p->ip = ip + 2;
         p->arity = 0;
+        p->recv_pos = 0;
         return VM_WAIT;
     }
     if (!term_is_small(to) || small_val(to) < 0) RAISE(AM(error), atom_put("timeout_value", 13));
@@ -1123,6 +1125,7 @@ L_make_export_fun: {
     NEXT();
 }
 L_normal_exit:
+    p->reductions += (Uint)(PROC_CONTEXT_REDS - p->reds_left);
     p->ip = ip - 1;
     p->arity = 0;
     p->result = x[0];
