@@ -12,6 +12,7 @@
 
 #include "atom.h"
 #include "code.h"
+#include "gc.h"
 #include "hs.h"
 #include "lang/compile.h"
 #include "print.h"
@@ -102,6 +103,14 @@ static int run_process(Process *p)
     }
 }
 
+/* Verifying the heap after every GC (HS_TEST_HOOKS builds) costs more than the program: a
+ * program run does it only when asked (HEAPSCOPE_GC_VERIFY=1) or under GC stress. */
+static void set_gc_verify(void)
+{
+    const char *v = getenv("HEAPSCOPE_GC_VERIFY");
+    gc_verify_after_gc = v ? (*v && strcmp(v, "0") != 0) : heap_gc_stress;
+}
+
 static int start_main(Module *m, char **args, int nargs)
 {
     Term main_a = atom_put("main", 4);
@@ -163,6 +172,7 @@ static int cmd_run(int argc, char **argv)
     }
     const char *file = argv[i];
     hs_init();
+    set_gc_verify();
     char *dir = strdup(file);
     char *slash = strrchr(dir, '/');
     if (slash) *slash = 0;
@@ -186,6 +196,7 @@ static int cmd_eval(int argc, char **argv)
     while (n && (src[n - 1] == ' ' || src[n - 1] == '\n' || src[n - 1] == '\t')) n--;
     if (n && src[n - 1] == '.') n--;
     hs_init();
+    set_gc_verify();
     code_add_path(".");
     StrBuf sb = STRBUF_INIT;
     sb_printf(&sb, "-module(heapscope_eval).\n-export([main/0]).\nmain() -> io:format(\"~p~n\", [begin\n%.*s\nend]).\n",

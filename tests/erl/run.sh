@@ -6,6 +6,7 @@ cd "$(dirname "$0")/../.."
 MODE=${MODE:-release}
 BUILD=${BUILD:-build/$MODE}
 HS=${HEAPSCOPE:-$BUILD/bin/heapscope}
+export HEAPSCOPE_GC_VERIFY=${HEAPSCOPE_GC_VERIFY:-1} # check the heap after every GC
 passed=0 failed=0
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
