@@ -760,6 +760,24 @@ L_test:
 L_cmp: {
     Term a = SRC(ip[2]), b = SRC(ip[3]);
     bool ok;
+    if (term_is_small(a) && term_is_small(b)) {
+        /* Small integers: the word order is the value order. */
+        Sint x_ = (Sint)a, y_ = (Sint)b;
+        switch ((VmCmp)ip[1]) {
+        case VC_EQ_EXACT: case VC_EQ: ok = x_ == y_; break;
+        case VC_NE_EXACT: case VC_NE: ok = x_ != y_; break;
+        case VC_LT: ok = x_ < y_; break;
+        default: ok = x_ >= y_; break;
+        }
+        if (ok) ip += 4;
+        else ip = (const Instr *)ip[0];
+        NEXT();
+    }
+    if ((VmCmp)ip[1] == VC_EQ_EXACT && (term_is_immed(a) || term_is_immed(b))) {
+        if (a == b) ip += 4;
+        else ip = (const Instr *)ip[0];
+        NEXT();
+    }
     switch ((VmCmp)ip[1]) {
     case VC_EQ_EXACT: ok = term_eq_exact(a, b); break;
     case VC_NE_EXACT: ok = !term_eq_exact(a, b); break;
