@@ -194,26 +194,35 @@ keystore2(Key, N, [H|T], New) when element(N, H) == Key -> [New|T];
 keystore2(Key, N, [H|T], New) -> [H|keystore2(Key, N, T, New)];
 keystore2(_Key, _N, [], New) -> [New].
 
+%% The key sorts and merges look at their list in a case first, as OTP does (a non-list
+%% raises {case_clause, Term}).
 keysort(I, L) when is_integer(I), I > 0 ->
     case L of
         [] -> L;
         [_] -> L;
-        _ -> msort(fun(A, B) -> element(I, A) =< element(I, B) end, L)
+        [_, _|_] -> msort(fun(A, B) -> element(I, A) =< element(I, B) end, L)
     end.
 
 ukeysort(I, L) when is_integer(I), I > 0 ->
     case L of
         [] -> L;
         [_] -> L;
-        _ -> dedup(fun(A, B) -> element(I, A) == element(I, B) end,
-                   msort(fun(A, B) -> element(I, A) =< element(I, B) end, L))
+        [_, _|_] ->
+            dedup(fun(A, B) -> element(I, A) == element(I, B) end,
+                  msort(fun(A, B) -> element(I, A) =< element(I, B) end, L))
     end.
 
 keymerge(Index, T1, L2) when is_integer(Index), Index > 0 ->
-    merge_by(fun(A, B) -> element(Index, A) =< element(Index, B) end, T1, L2).
+    case L2 of
+        [] -> T1;
+        [_|_] -> merge_by(fun(A, B) -> element(Index, A) =< element(Index, B) end, T1, L2)
+    end.
 
 ukeymerge(Index, L1, T2) when is_integer(Index), Index > 0 ->
-    umerge_by(fun(A, B) -> element(Index, A) =< element(Index, B) end, L1, T2).
+    case L1 of
+        [] -> T2;
+        [_|_] -> umerge_by(fun(A, B) -> element(Index, A) =< element(Index, B) end, L1, T2)
+    end.
 
 keymap(Fun, Index, [Tup|Tail]) ->
     [setelement(Index, Tup, Fun(element(Index, Tup)))|keymap(Fun, Index, Tail)];
@@ -266,8 +275,11 @@ map(F, List) when is_function(F, 1) ->
 map_1(F, [Hd|Tail]) -> [F(Hd)|map_1(F, Tail)];
 map_1(_F, []) -> [].
 
-flatmap(F, [Hd|Tail]) -> F(Hd) ++ flatmap(F, Tail);
-flatmap(F, []) when is_function(F, 1) -> [].
+%% As in OTP 25, the fun is checked first: a bad fun raises function_clause, not badfun.
+flatmap(F, List) when is_function(F, 1) -> flatmap_1(F, List).
+
+flatmap_1(F, [Hd|Tail]) -> F(Hd) ++ flatmap_1(F, Tail);
+flatmap_1(_F, []) -> [].
 
 foldl(F, Accu, List) when is_function(F, 2) ->
     case List of
@@ -278,75 +290,91 @@ foldl(F, Accu, List) when is_function(F, 2) ->
 foldl_1(F, Accu, [Hd|Tail]) -> foldl_1(F, F(Hd, Accu), Tail);
 foldl_1(_F, Accu, []) -> Accu.
 
-foldr(F, Accu, [Hd|Tail]) -> F(Hd, foldr(F, Accu, Tail));
-foldr(F, Accu, []) when is_function(F, 2) -> Accu.
+foldr(F, Accu, List) when is_function(F, 2) -> foldr_1(F, Accu, List).
+
+foldr_1(F, Accu, [Hd|Tail]) -> F(Hd, foldr_1(F, Accu, Tail));
+foldr_1(_F, Accu, []) -> Accu.
 
 filter(Pred, List) when is_function(Pred, 1) -> [E || E <- List, Pred(E)].
 
-partition(Pred, L) -> partition(Pred, L, [], []).
+partition(Pred, L) when is_function(Pred, 1) -> partition_1(Pred, L, [], []).
 
-partition(Pred, [H|T], As, Bs) ->
+partition_1(Pred, [H|T], As, Bs) ->
     case Pred(H) of
-        true -> partition(Pred, T, [H|As], Bs);
-        false -> partition(Pred, T, As, [H|Bs])
+        true -> partition_1(Pred, T, [H|As], Bs);
+        false -> partition_1(Pred, T, As, [H|Bs])
     end;
-partition(Pred, [], As, Bs) when is_function(Pred, 1) ->
+partition_1(_Pred, [], As, Bs) ->
     {lists:reverse(As, []), lists:reverse(Bs, [])}.
 
-filtermap(F, [Hd|Tail]) ->
+filtermap(F, List) when is_function(F, 1) -> filtermap_1(F, List).
+
+filtermap_1(F, [Hd|Tail]) ->
     case F(Hd) of
-        true -> [Hd|filtermap(F, Tail)];
-        {true, Val} -> [Val|filtermap(F, Tail)];
-        false -> filtermap(F, Tail)
+        true -> [Hd|filtermap_1(F, Tail)];
+        {true, Val} -> [Val|filtermap_1(F, Tail)];
+        false -> filtermap_1(F, Tail)
     end;
-filtermap(F, []) when is_function(F, 1) -> [].
+filtermap_1(_F, []) -> [].
 
 zf(F, L) -> filtermap(F, L).
 
-foreach(F, [Hd|Tail]) -> F(Hd), foreach(F, Tail);
-foreach(F, []) when is_function(F, 1) -> ok.
+foreach(F, List) when is_function(F, 1) -> foreach_1(F, List).
 
-mapfoldl(F, Accu0, [Hd|Tail]) ->
+foreach_1(F, [Hd|Tail]) -> F(Hd), foreach_1(F, Tail);
+foreach_1(_F, []) -> ok.
+
+mapfoldl(F, Accu, List) when is_function(F, 2) -> mapfoldl_1(F, Accu, List).
+
+mapfoldl_1(F, Accu0, [Hd|Tail]) ->
     {R, Accu1} = F(Hd, Accu0),
-    {Rs, Accu2} = mapfoldl(F, Accu1, Tail),
+    {Rs, Accu2} = mapfoldl_1(F, Accu1, Tail),
     {[R|Rs], Accu2};
-mapfoldl(F, Accu, []) when is_function(F, 2) -> {[], Accu}.
+mapfoldl_1(_F, Accu, []) -> {[], Accu}.
 
-mapfoldr(F, Accu0, [Hd|Tail]) ->
-    {Rs, Accu1} = mapfoldr(F, Accu0, Tail),
+mapfoldr(F, Accu, List) when is_function(F, 2) -> mapfoldr_1(F, Accu, List).
+
+mapfoldr_1(F, Accu0, [Hd|Tail]) ->
+    {Rs, Accu1} = mapfoldr_1(F, Accu0, Tail),
     {R, Accu2} = F(Hd, Accu1),
     {[R|Rs], Accu2};
-mapfoldr(F, Accu, []) when is_function(F, 2) -> {[], Accu}.
+mapfoldr_1(_F, Accu, []) -> {[], Accu}.
 
-takewhile(Pred, [Hd|Tail]) ->
+takewhile(Pred, List) when is_function(Pred, 1) -> takewhile_1(Pred, List).
+
+takewhile_1(Pred, [Hd|Tail]) ->
     case Pred(Hd) of
-        true -> [Hd|takewhile(Pred, Tail)];
+        true -> [Hd|takewhile_1(Pred, Tail)];
         false -> []
     end;
-takewhile(Pred, []) when is_function(Pred, 1) -> [].
+takewhile_1(_Pred, []) -> [].
 
-dropwhile(Pred, [Hd|Tail] = Rest) ->
+dropwhile(Pred, List) when is_function(Pred, 1) -> dropwhile_1(Pred, List).
+
+dropwhile_1(Pred, [Hd|Tail] = Rest) ->
     case Pred(Hd) of
-        true -> dropwhile(Pred, Tail);
+        true -> dropwhile_1(Pred, Tail);
         false -> Rest
     end;
-dropwhile(Pred, []) when is_function(Pred, 1) -> [].
+dropwhile_1(_Pred, []) -> [].
 
-search(Pred, [Hd|Tail]) ->
+search(Pred, List) when is_function(Pred, 1) -> search_1(Pred, List).
+
+search_1(Pred, [Hd|Tail]) ->
     case Pred(Hd) of
         true -> {value, Hd};
-        false -> search(Pred, Tail)
+        false -> search_1(Pred, Tail)
     end;
-search(Pred, []) when is_function(Pred, 1) -> false.
+search_1(_Pred, []) -> false.
 
-splitwith(Pred, List) when is_function(Pred, 1) -> splitwith(Pred, List, []).
+splitwith(Pred, List) when is_function(Pred, 1) -> splitwith_1(Pred, List, []).
 
-splitwith(Pred, [Hd|Tail], Taken) ->
+splitwith_1(Pred, [Hd|Tail], Taken) ->
     case Pred(Hd) of
-        true -> splitwith(Pred, Tail, [Hd|Taken]);
+        true -> splitwith_1(Pred, Tail, [Hd|Taken]);
         false -> {lists:reverse(Taken, []), [Hd|Tail]}
     end;
-splitwith(Pred, [], Taken) when is_function(Pred, 1) ->
+splitwith_1(_Pred, [], Taken) ->
     {lists:reverse(Taken, []), []}.
 
 split(N, List) when is_integer(N), N >= 0, is_list(List) ->
@@ -395,36 +423,34 @@ uniq_2([], _, _) -> [].
 
 %% ---- merges ----
 
-merge(L) -> merge_all(L).
+%% merge/1,2,3 and merge3/3 share sort/1's merging machinery (mergel, merge2_1, merge3_1,
+%% fmerge2_1 below), as in OTP.
+merge(L) -> mergel(L, []).
 
-merge_all([]) -> [];
-merge_all([L]) -> L;
-merge_all(Ls) -> merge_all(merge_pairs(Ls)).
-
-merge_pairs([A, B|T]) -> [merge(A, B)|merge_pairs(T)];
-merge_pairs(T) -> T.
-
-merge3(L1, L2, L3) -> merge(merge(L1, L2), L3).
+merge3(L1, [], L3) -> merge(L1, L3);
+merge3(L1, L2, []) -> merge(L1, L2);
+merge3(L1, [H2|T2], [H3|T3]) -> lists:reverse(merge3_1(L1, [], H2, T2, H3, T3), []).
 
 merge(T1, []) -> T1;
-merge(T1, [H2|T2]) -> merge_le(T1, [H2|T2]).
+merge(T1, [H2|T2]) -> lists:reverse(merge2_1(T1, H2, T2, []), []).
 
 merge_le([H1|T1], [H2|_] = L2) when H1 =< H2 -> [H1|merge_le(T1, L2)];
 merge_le([_|_] = L1, [H2|T2]) -> [H2|merge_le(L1, T2)];
 merge_le([], L2) -> L2;
 merge_le(L1, []) -> L1.
 
-merge(Fun, T1, [H2|T2]) when is_function(Fun, 2) -> merge_by(Fun, T1, [H2|T2]);
+merge(Fun, T1, [H2|T2]) when is_function(Fun, 2) -> lists:reverse(fmerge2_1(T1, H2, Fun, T2, []), []);
 merge(Fun, T1, []) when is_function(Fun, 2) -> T1.
 
-umerge(L) -> umerge_all(L).
+umerge(L) when is_list(L) -> umerge_all(L).
 
 umerge_all([]) -> [];
 umerge_all([L]) -> L;
-umerge_all(Ls) -> umerge_all(umerge_pairs(Ls)).
+umerge_all([_, _|_] = Ls) -> umerge_all(umerge_pairs(Ls)).
 
 umerge_pairs([A, B|T]) -> [umerge(A, B)|umerge_pairs(T)];
-umerge_pairs(T) -> T.
+umerge_pairs([A]) -> [A];
+umerge_pairs([]) -> [].
 
 umerge3(L1, L2, L3) -> umerge(umerge(L1, L2), L3).
 
@@ -467,9 +493,9 @@ umerge_by_1(_, H1, T1, []) -> [H1|T1].
 
 %% ---- usort/1, usort/2 ----
 
+usort([_, _|_] = L) -> dedup_eq(msort_std(L));
 usort([_] = L) -> L;
-usort([]) -> [];
-usort(L) -> dedup_eq(msort_std(L)).
+usort([]) -> [].
 
 dedup_eq([X, Y|T]) when X == Y -> dedup_eq([X|T]);
 dedup_eq([X|T]) -> [X|dedup_eq(T)];
@@ -477,7 +503,7 @@ dedup_eq([]) -> [].
 
 usort(Fun, [_] = L) when is_function(Fun, 2) -> L;
 usort(Fun, [] = L) when is_function(Fun, 2) -> L;
-usort(Fun, L) when is_function(Fun, 2) ->
+usort(Fun, [_, _|_] = L) when is_function(Fun, 2) ->
     dedup(fun(A, B) -> Fun(A, B) andalso Fun(B, A) end, msort(Fun, L)).
 
 dedup(Eq, [X, Y|T]) ->

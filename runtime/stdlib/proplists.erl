@@ -1,11 +1,11 @@
 %% proplists — property lists, as OTP 25's proplists module. A property is an atom A
 %% (short for {A, true}) or a tuple whose first element is the key. Keys are compared
-%% with =:=. expand/2 and the {expand, ...} stage of normalize/2 are not provided.
+%% with =:=.
 -module(proplists).
 
 -export([property/1, property/2, unfold/1, compact/1, lookup/2, lookup_all/2,
          is_defined/2, get_value/2, get_value/3, get_all_values/2, append_values/2,
-         get_bool/2, get_keys/1, delete/2, substitute_aliases/2,
+         get_bool/2, get_keys/1, delete/2, substitute_aliases/2, expand/2,
          substitute_negations/2, normalize/2, split/2, to_map/1, to_map/2, from_map/1]).
 
 property({Key, true}) when is_atom(Key) -> Key;
@@ -142,9 +142,58 @@ substitute_negations_1([{Key, Key1}|As], P) ->
     end;
 substitute_negations_1([], P) -> P.
 
-normalize(L, [{aliases, As}|Xs]) -> normalize(substitute_aliases(As, L), Xs);
-normalize(L, [{negations, Ns}|Xs]) -> normalize(substitute_negations(Ns, L), Xs);
-normalize(L, []) -> compact(L).
+normalize(L, Stages) -> compact(apply_stages(L, Stages)).
+
+apply_stages(L, [{aliases, As}|Xs]) -> apply_stages(substitute_aliases(As, L), Xs);
+apply_stages(L, [{expand, Es}|Xs]) -> apply_stages(expand(Es, L), Xs);
+apply_stages(L, [{negations, Ns}|Xs]) -> apply_stages(substitute_negations(Ns, L), Xs);
+apply_stages(L, []) -> L.
+
+%% Each {Property, Expansion}: the first occurrence of Property's key in Ps is replaced by
+%% the Expansion (spliced in when it is a list) if that occurrence equals Property, and
+%% the later occurrences of the key are deleted; otherwise Ps is left as it is. Of several
+%% expansions in a row for the same key, the first wins.
+expand(Es, Ps) when is_list(Ps) ->
+    Es1 = [{property(P), V} || {P, V} <- Es],
+    splice(expand_all(first_per_key(Es1), Ps)).
+
+expand_all([{P, L}|Es], Ps) -> expand_all(Es, expand_one(P, L, Ps));
+expand_all([], Ps) -> Ps.
+
+expand_one(P, L, Ps) ->
+    if
+        is_atom(P) -> expand_key(P, P, L, Ps);
+        tuple_size(P) >= 1 -> expand_key(element(1, P), P, L, Ps);
+        true -> Ps
+    end.
+
+expand_key(Key, P1, L, [P|Ps]) ->
+    if
+        is_atom(P), P =:= Key -> expand_at(Key, P1, P, L, Ps);
+        tuple_size(P) >= 1, element(1, P) =:= Key -> expand_at(Key, P1, property(P), L, Ps);
+        true -> [P|expand_key(Key, P1, L, Ps)]
+    end;
+expand_key(_, _, _, []) -> [].
+
+expand_at(Key, P1, P, L, Ps) ->
+    case P1 =:= P of
+        true -> [L|delete(Key, Ps)];
+        false -> [P|Ps]
+    end.
+
+first_per_key([{K, V}|Ps]) -> [{K, V}|drop_same_key(K, Ps)];
+first_per_key([]) -> [].
+
+drop_same_key(K, [{K1, V}|Ps]) ->
+    case K =:= K1 of
+        true -> drop_same_key(K, Ps);
+        false -> [{K1, V}|drop_same_key(K1, Ps)]
+    end;
+drop_same_key(_, []) -> [].
+
+splice([E|Es]) when is_list(E) -> E ++ splice(Es);
+splice([E|Es]) -> [E|splice(Es)];
+splice([]) -> [].
 
 split(List, Keys) ->
     {Store, Rest} = split(List, maps:from_list([{K, []} || K <- Keys]), []),
@@ -177,6 +226,6 @@ to_map(List) ->
                    (_, M) -> M
                 end, #{}, List).
 
-to_map(List, Stages) -> to_map(normalize(List, Stages)).
+to_map(List, Stages) -> to_map(apply_stages(List, Stages)).
 
 from_map(Map) -> maps:to_list(Map).

@@ -37,4 +37,9 @@ main() ->
     p(proplists:to_map([{a, 1}, {c}, {c, 3}])),
     p(proplists:to_map([{no_a, true}, b], [{negations, [{no_a, a}]}])),
     p(lists:sort(proplists:from_map(#{a => 1, b => 2}))),
+    p(proplists:expand([{foo, [bar, baz]}, {{b, 1}, [{x, 2}]}, {foo, [never]}], [a, foo, {b, 1}, {foo, false}, c])),
+    p(proplists:expand([{{b, 2}, [y]}], [{b, 1}, a])),
+    p(proplists:expand([{a, {z, 9}}], [{a, true}, {a, 2}])),
+    p(proplists:normalize([a, {b, 1}, foo], [{expand, [{foo, [{bar, true}]}]}, {aliases, [{a, q}]}])),
+    p(proplists:to_map([a, {b, true}], [{expand, [{a, [{c, 1}]}]}])),
     ok.
