@@ -452,7 +452,13 @@ static Opnd test_value(Ctx *c, Ast *e, bool tail)
     return ret(c, d, tail);
 }
 
-static Opnd build_tuple(Ctx *c, const Opnd *el, int n)
+/* A result that is returned at once (tail position) is built straight into x0 instead of a
+ * frame slot: callers pass tail. */
+static Opnd result_slot(Ctx *c, bool tail) { return tail ? vm_x(0) : temp(c); }
+
+static Opnd build_tuple_to(Ctx *c, const Opnd *el, int n, bool tail);
+static Opnd build_tuple(Ctx *c, const Opnd *el, int n) { return build_tuple_to(c, el, n, false); }
+static Opnd build_tuple_to(Ctx *c, const Opnd *el, int n, bool tail)
 {
     if (n == 0) return literal_empty_tuple();
     bool all_lit = true;
@@ -466,7 +472,7 @@ static Opnd build_tuple(Ctx *c, const Opnd *el, int n)
     E(c, OPC_test_heap);
     E(c, (Instr)n + 1);
     E(c, 0);
-    Opnd d = temp(c);
+    Opnd d = result_slot(c, tail);
     E(c, OPC_put_tuple);
     E(c, (Instr)n);
     for (int i = 0; i < n; i++) E(c, el[i]);
@@ -474,7 +480,9 @@ static Opnd build_tuple(Ctx *c, const Opnd *el, int n)
     return d;
 }
 
-static Opnd build_cons(Ctx *c, Opnd h, Opnd t)
+static Opnd build_cons_to(Ctx *c, Opnd h, Opnd t, bool tail);
+static Opnd build_cons(Ctx *c, Opnd h, Opnd t) { return build_cons_to(c, h, t, false); }
+static Opnd build_cons_to(Ctx *c, Opnd h, Opnd t, bool tail)
 {
     if (is_lit(h) && is_lit(t)) {
         Term *hp = heap_halloc(&c->scratch.heap, 2);
@@ -483,7 +491,7 @@ static Opnd build_cons(Ctx *c, Opnd h, Opnd t)
     E(c, OPC_test_heap);
     E(c, 2);
     E(c, 0);
-    Opnd d = temp(c);
+    Opnd d = result_slot(c, tail);
     E(c, OPC_put_list);
     E(c, h);
     E(c, t);
@@ -1476,11 +1484,9 @@ static Opnd cop(Ctx *c, Ast *e, bool tail)
         c->cur_temp = mark;
         return ret(c, f, tail);
     }
-    if (mark == c->cur_temp || true) {
-        /* Keep the operands' temps until the instruction has read them: the result goes to a
-         * fresh slot above them. */
-    }
-    Opnd d = temp(c);
+    /* The operands' temps stay until the instruction has read them: the result goes to a
+     * fresh slot above them, or to x0 when it is returned at once. */
+    Opnd d = result_slot(c, tail);
     line(c, e);
     E(c, OPC_op2);
     E(c, c->gfail);
@@ -1518,13 +1524,13 @@ static Opnd cexpr(Ctx *c, Ast *e, bool tail)
     }
     case A_CONS: {
         Opnd h = cexpr(c, e->a, false), t = cexpr(c, e->b, false);
-        return ret(c, build_cons(c, h, t), tail);
+        return ret(c, build_cons_to(c, h, t, tail), tail);
     }
     case A_TUPLE: {
         Opnd *el = malloc((size_t)(e->l1.n + 1) * sizeof *el);
         if (!el) abort();
         for (int i = 0; i < e->l1.n; i++) el[i] = cexpr(c, e->l1.v[i], false);
-        Opnd d = build_tuple(c, el, e->l1.n);
+        Opnd d = build_tuple_to(c, el, e->l1.n, tail);
         free(el);
         return ret(c, d, tail);
     }
