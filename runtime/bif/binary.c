@@ -279,8 +279,9 @@ static bool search_init(Search *se, Term subj, Term pat, Term opts, bool split, 
     se->tmp = (StrBuf)STRBUF_INIT;
     se->ps = (Patterns){NULL, 0, NULL};
     if (!bytes_of(subj, &se->s, &se->n, &se->tmp)) return false;
-    /* OTP's split of <<>> does not look at the pattern: split(<<>>, <<>>) is [<<>>] */
-    if (!(split && se->n == 0) && !pats_parse(pat, &se->ps)) return false;
+    /* OTP does not look at the pattern when the subject is <<>>: split(<<>>, x) is [<<>>],
+     * matches(<<>>, <<>>) is [], match nomatch, replace <<>> */
+    if (se->n > 0 && !pats_parse(pat, &se->ps)) return false;
     return opts_parse(opts, se->n, &se->mo, split, replace);
 }
 static void search_done(Search *se)
