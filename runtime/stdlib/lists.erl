@@ -215,13 +215,17 @@ ukeysort(I, L) when is_integer(I), I > 0 ->
 keymerge(Index, T1, L2) when is_integer(Index), Index > 0 ->
     case L2 of
         [] -> T1;
-        [_|_] -> merge_by(fun(A, B) -> element(Index, A) =< element(Index, B) end, T1, L2)
+        [H2|_] ->
+            _ = element(Index, H2),
+            merge_by(fun(A, B) -> element(Index, A) =< element(Index, B) end, T1, L2)
     end.
 
 ukeymerge(Index, L1, T2) when is_integer(Index), Index > 0 ->
     case L1 of
         [] -> T2;
-        [_|_] -> umerge_by(fun(A, B) -> element(Index, A) =< element(Index, B) end, L1, T2)
+        [H1|_] ->
+            _ = element(Index, H1),
+            umerge_by(fun(A, B) -> element(Index, A) =< element(Index, B) end, L1, T2)
     end.
 
 keymap(Fun, Index, [Tup|Tail]) ->
@@ -460,8 +464,8 @@ umerge([H1|T1], T2) -> umerge_eq(H1, T1, T2).
 %% H is the last element taken from the first list; equal heads of the second list are dropped.
 umerge_eq(H1, T1, [H2|T2]) when H1 == H2 -> umerge_eq(H1, T1, T2);
 umerge_eq(H1, T1, [H2|T2]) when H2 < H1 -> [H2|umerge_eq(H1, T1, T2)];
-umerge_eq(H1, [N|T1], T2) -> [H1|umerge_eq(N, T1, T2)];
-umerge_eq(H1, [], T2) -> [H1|T2].
+umerge_eq(H1, [N|T1], T2) when is_list(T2) -> [H1|umerge_eq(N, T1, T2)];
+umerge_eq(H1, [], T2) when is_list(T2) -> [H1|T2].
 
 umerge(Fun, [], T2) when is_function(Fun, 2) -> T2;
 umerge(Fun, [H1|T1], T2) when is_function(Fun, 2) -> umerge_by(Fun, [H1|T1], T2).

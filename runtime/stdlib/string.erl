@@ -33,13 +33,23 @@
 %% ---------------------------------------------------------------------------
 %% Chardata helpers
 
-%% Code points of any chardata.
+%% Code points of any chardata. Anything else raises function_clause, as OTP's
+%% unicode_util does.
 cps(L) when is_list(L) ->
     case is_flat(L) of
         true -> L;
-        false -> unicode:characters_to_list(L)
+        false -> to_cps(L)
     end;
-cps(B) when is_binary(B) -> unicode:characters_to_list(B).
+cps(B) when is_binary(B) -> to_cps(B);
+cps(_) -> erlang:error(function_clause).
+
+to_cps(CD) ->
+    try unicode:characters_to_list(CD) of
+        L when is_list(L) -> L;
+        _ -> erlang:error(function_clause)
+    catch
+        error:_ -> erlang:error(function_clause)
+    end.
 
 is_flat([C|T]) when is_integer(C) -> is_flat(T);
 is_flat([]) -> true;
