@@ -253,6 +253,7 @@ call(Server, Request, Timeout) -> do_call(Server, Request, Timeout, [Server, Req
 do_call(Server, Request, Timeout, CallArgs) ->
     case where(Server) of
         undefined -> exit({noproc, {gen_server, call, CallArgs}});
+        Pid when Pid =:= self() -> exit({calling_self, {gen_server, call, CallArgs}});
         Pid ->
             Mref = erlang:monitor(process, Pid),
             Pid ! {'$gen_call', {self(), Mref}, Request},

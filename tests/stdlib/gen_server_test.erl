@@ -31,7 +31,9 @@ handle_call(with_timeout, _From, N) -> {reply, ok, N, 20};
 handle_call(stop_me, _From, N) -> {stop, normal, stopping, N};
 handle_call(throw_me, _From, _N) -> throw({reply, thrown_reply, 99});
 handle_call(hib, _From, N) -> {reply, ok, N, hibernate};
-handle_call(cont, _From, N) -> {reply, ok, N, {continue, more}}.
+handle_call(cont, _From, N) -> {reply, ok, N, {continue, more}};
+handle_call(self_call, _From, N) ->
+    {reply, catch gen_server:call(self(), get), N}.
 
 handle_cast({set, M}, _N) -> {noreply, M};
 handle_cast({notify, Pid}, N) -> Pid ! {state, N}, {noreply, N};
@@ -67,6 +69,8 @@ main() ->
     p(gen_server:call(P, hib)),
     p(gen_server:call(P, cont)),
     p(gen_server:call(P, get)),
+    {'EXIT', {calling_self, {gen_server, call, [Self, get]}}} = gen_server:call(P, self_call),
+    p(Self =:= P),
     p(t(fun() -> gen_server:call(P, slow, 50) end) =:= {exit, {timeout, {gen_server, call, [P, slow, 50]}}}),
     receive_stray(),
     p(gen_server:call(P, stop_me)),
