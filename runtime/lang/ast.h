@@ -107,6 +107,7 @@ enum {
     AF_ARGS_ANY = 1 << 3,   /* A_TYPE: {type,L,tuple|map,any} */
     AF_NO_ARGS = 1 << 4,    /* A_TYPE: {type,L,any} inside fun((...) -> T) */
     AF_NEG = 1 << 5,        /* A_INTEGER/A_FLOAT in an ATTR_TERM value: negated by '-' */
+    AF_PMOD = 1 << 6,       /* ATTR_MODULE: -module(M, [Vars]), which check.c refuses */
 };
 
 typedef struct Ast Ast;

@@ -1957,6 +1957,9 @@ void check_module(const char *file, const AstList *forms, Arena *ar, Diags *diag
             if (f->kind == A_ATTRIBUTE && f->attr == ATTR_MODULE) {
                 L.state = ST_ATTR;
                 L.have_module = 1;
+                if (f->flags & AF_PMOD)
+                    err(&L, f->line, f->col, "pmod_unsupported",
+                        "parameterized modules are no longer supported");
                 continue;
             }
             err(&L, f->line, f->col, "undefined_module", "no module definition");

@@ -1961,8 +1961,7 @@ static void cfunction_body(Ctx *c, AstList *clauses, int arity, const Lambda *la
     /* Free variables come after the arguments, bound. */
     for (int i = 0; i < nfree; i++) var_add(c, lam->freev[i], arity + i)->bound = true;
     if (lam && lam->node->kind == A_NAMED_FUN) var_add(c, lam->node->name, c->cur_temp++);
-    for (int i = 0; i < clauses->n; i++) each_var(c, clauses->v[i], false, assign_slot, NULL);
-    c->base_temp = c->cur_temp;
+    int fixed_vars = c->n_vars, fixed_slots = c->cur_temp;
     c->max_slot = c->cur_temp;
     E(c, OPC_allocate);
     frame_word(c);
@@ -1980,19 +1979,41 @@ static void cfunction_body(Ctx *c, AstList *clauses, int arity, const Lambda *la
         E(c, vm_y((unsigned)self->slot));
         self->bound = true;
     }
-    bool *before = bound_save(c);
-    int nb = c->n_vars;
     for (int i = 0; i < clauses->n; i++) {
         Ast *cl = clauses->v[i];
-        bound_restore(c, before, nb);
-        c->cur_temp = c->base_temp;
+        /* Each clause has variables of its own: a head variable that is a whole argument
+         * lives in that argument's slot; the others get slots above the arguments. */
+        c->n_vars = fixed_vars;
+        c->cur_temp = fixed_slots;
+        NameSet head = {0}, twice = {0};
+        for (int k = 0; k < cl->l1.n; k++) {
+            NameSet one = {0};
+            each_var(c, cl->l1.v[k], false, collect_name, &one);
+            for (int j = 0; j < one.n; j++) {
+                if (ns_has(&head, one.v[j])) ns_add(&twice, one.v[j]);
+                ns_add(&head, one.v[j]);
+            }
+            free(one.v);
+        }
+        for (int k = 0; k < cl->l1.n && k < arity; k++) {
+            Ast *pk = cl->l1.v[k];
+            /* Only a variable that occurs nowhere else in the head: otherwise another
+             * argument's pattern could bind it first, into this argument's slot. */
+            if (pk->kind == A_VAR && !is_wild(pk) && !var_find(c, pk->name) &&
+                !ns_has(&twice, pk->name))
+                var_add(c, pk->name, k);
+        }
+        free(head.v);
+        free(twice.v);
+        each_var(c, cl, false, assign_slot, NULL);
+        if (c->cur_temp > c->max_slot) c->max_slot = c->cur_temp;
+        c->base_temp = c->cur_temp;
         unsigned next = new_label(c);
         for (int k = 0; k < cl->l1.n && k < arity; k++) cmatch(c, cl->l1.v[k], vm_y((unsigned)k), next);
         cguards(c, &cl->l2, next);
         cbody(c, &cl->l3, true);
         bind_label(c, next);
     }
-    free(before);
     codebuf_line(cb, fline);
     E(c, OPC_func_clause);
     E(c, (Instr)arity);

@@ -1055,12 +1055,16 @@ static Ast *build_attribute(Parser *p, const Token *name, AstList *vals)
 {
     Ast *v0 = vals->v[0];
     if (tok_is(name, "module")) {
-        if (v0->kind != A_ATOM) return bad_decl(p, v0, "module");
-        if (vals->n > 1)
-            return parse_error_at(p, name->line, name->col,
-                                  "parameterized modules are not supported");
+        if (v0->kind != A_ATOM || vals->n > 2) return bad_decl(p, v0, "module");
         Ast *a = new_attr(p, name, ATTR_MODULE);
         a->a = v0;
+        if (vals->n == 2) {
+            /* var_list/1: a list of variables; erl_lint then refuses the form */
+            const Ast *l = vals->v[1];
+            while (l->kind == A_CONS && l->a->kind == A_VAR) l = l->b;
+            if (l->kind != A_NIL) return abstr_err(p, l, "bad variable list");
+            a->flags |= AF_PMOD;
+        }
         return a;
     }
     if (tok_is(name, "export")) {

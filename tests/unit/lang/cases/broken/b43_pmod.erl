@@ -1,0 +1,3 @@
+-module(b43_pmod, [A, B]).
+-export([f/0]).
+f() -> ok.

@@ -1,0 +1,1 @@
+-module(b44_pmod_bad, [a]).
