@@ -16,12 +16,12 @@ CC ?= cc
 ifeq ($(origin CC),default)
 CC := cc
 endif
-PKGS := gmp libunwind libcjson ncursesw
+PKGS := gmp libunwind libcjson ncursesw zlib
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 WARN := -std=c11 -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wstrict-prototypes
-BASE_CFLAGS := $(WARN) -D_GNU_SOURCE -g -pthread -Iruntime -Iagent -Iviewer -Itests $(PKG_CFLAGS)
+BASE_CFLAGS := $(WARN) -D_GNU_SOURCE -DHS_HAVE_ZLIB -g -pthread -Iruntime -Iagent -Iviewer -Itests $(PKG_CFLAGS)
 ifeq ($(MODE),release)
 MODE_CFLAGS := -O2 -DHS_TEST_HOOKS
 else ifeq ($(MODE),asan)

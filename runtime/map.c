@@ -386,13 +386,22 @@ static unsigned keyhash_index(KeyHash *kh, unsigned level)
 static Term flat_build(Heap *h, const Term *ks, const Term *vs, Uint n, Uint hole)
 {
     Term *tp = heap_halloc(h, 1 + n + hole);
-    tp[0] = make_tuple_header(n);
-    memcpy(tp + 1, ks, n * sizeof *ks);
-    if (hole) write_filler(tp + 1 + n, hole);
+    Term keys;
+    if (n == 0) {
+        /* No keys: OTP points at the global literal {} (a 0-arity tuple on a heap would read
+         * as a moved cons cell to the GC: term.h), and the words stay allocated as filler. */
+        write_filler(tp, 1 + hole);
+        keys = literal_empty_tuple();
+    } else {
+        tp[0] = make_tuple_header(n);
+        memcpy(tp + 1, ks, n * sizeof *ks);
+        if (hole) write_filler(tp + 1 + n, hole);
+        keys = make_boxed(tp);
+    }
     Term *mp = heap_halloc(h, 3 + n);
     mp[0] = make_map_header(MAP_FLAT, 0, 2 + n);
     mp[1] = n;
-    mp[2] = make_boxed(tp);
+    mp[2] = keys;
     memcpy(mp + 3, vs, n * sizeof *vs);
     return make_boxed(mp);
 }

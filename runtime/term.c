@@ -701,6 +701,7 @@ static uint32_t hash2(Term term, uint32_t hash)
     }
 }
 
+uint32_t term_make_hash2(Term t) { return hash2(t, 0); }
 uint32_t term_phash2(Term t) { return hash2(t, 0) & ((1u << 27) - 1); }
 
 uint32_t term_hash(Term t, uint32_t salt)

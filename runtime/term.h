@@ -341,6 +341,8 @@ static inline bool term_eq(Term a, Term b) { return a == b || term_compare(a, b,
 /* A hash consistent with =:= (equal terms hash alike), stable across runs: for ETS and maps. */
 uint32_t term_hash(Term t, uint32_t salt);
 /* erlang:phash2/1 exactly as OTP 25: make_hash2 (utils.c) masked to 27 bits. */
+/* OTP's make_hash2, unmasked: erlang:phash2/2 is term_make_hash2(t) % range. */
+uint32_t term_make_hash2(Term t);
 uint32_t term_phash2(Term t);
 
 /* Length of a proper list, or -1 when improper. */

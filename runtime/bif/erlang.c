@@ -1309,9 +1309,7 @@ static Term bif_garbage_collect0(Process *p, const Term *a)
 
 static Term bif_phash2_1(Process *p, const Term *a) { return make_small(term_phash2(a[0])); }
 
-/* phash2/2 reduces OTP's full 32-bit make_hash2 modulo Range; term.h exposes only the 27-bit
- * phash2/1 value, so ranges above 2^27, and ranges that do not divide 2^27, need the full hash
- * (see the report: term_phash2 should expose it). Powers of two up to 2^27 are exact. */
+/* phash2/2 reduces OTP's full 32-bit make_hash2 modulo Range (1..2^32). */
 static Term bif_phash2_2(Process *p, const Term *a)
 {
     Uint range;
@@ -1319,7 +1317,7 @@ static Term bif_phash2_2(Process *p, const Term *a)
         range = (Uint)small_val(a[1]);
     else
         return bif_badarg(p);
-    return make_small((Sint)(term_phash2(a[0]) % range));
+    return make_small((Sint)(term_make_hash2(a[0]) % range));
 }
 
 /* ---- maps in guards ---------------------------------------------------------------------- */

@@ -81,6 +81,33 @@ TEST(garbage_collect_asks_the_vm_for_a_major)
     teardown();
 }
 
+/* erl: [erlang:phash2(T,R) || T <- [foo, {1,2}, "abc", 12345678901234567890],
+ *                             R <- [7, 1000, 1 bsl 32, 1 bsl 28]] */
+TEST(phash2_ranges)
+{
+    setup();
+    static const long long want[] = {6, 999, 27999, 27999, 3, 950, 4118095950LL, 91564110,
+                                     2, 486, 519996486, 251561030, 6, 509, 4008297509LL, 250201125};
+    Term *hp = heap_halloc(&proc.heap, 3 + 6);
+    hp[0] = make_tuple_header(2);
+    hp[1] = make_small(1);
+    hp[2] = make_small(2);
+    Term abc = NIL;
+    for (int i = 2; i >= 0; i--) abc = cons_at(hp + 3 + 2 * i, make_small("abc"[i]), abc);
+    Term big = int_from_string(&proc.heap, "12345678901234567890", 20, 10);
+    Term terms[4] = {atom("foo"), make_boxed(hp), abc, big};
+    Sint ranges[4] = {7, 1000, (Sint)1 << 32, (Sint)1 << 28};
+    int k = 0;
+    for (int t = 0; t < 4; t++)
+        for (int r = 0; r < 4; r++) {
+            Term v = call2("phash2", terms[t], make_small(ranges[r]));
+            CHECK(term_is_small(v));
+            CHECK_EQ(small_val(v), want[k]);
+            k++;
+        }
+    teardown();
+}
+
 TEST(identity)
 {
     setup();
@@ -355,6 +382,7 @@ int main(void)
     hs_init();
     TH_RUN(garbage_collect_asks_the_vm_for_a_major);
     TH_RUN(identity);
+    TH_RUN(phash2_ranges);
     TH_RUN(time_bifs);
     TH_RUN(exceptions);
     TH_RUN(pid_and_port_bytes);
