@@ -1,0 +1,534 @@
+#include "series.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void (*ag_store_evict_hook)(AgStore *st, const AgProc *p, const AgTable *t);
+
+/* ---- series ---- */
+
+void ag_series_init(AgSeries *s)
+{
+    memset(s, 0, sizeof *s);
+    s->stride = 1;
+}
+
+/* Halves the points (keeping the later of each pair, and always the newest) so the series
+ * keeps spanning the whole run at twice the grain. */
+static void series_compact(AgSeries *s)
+{
+    unsigned k = 0;
+    for (unsigned i = 1; i < s->n; i += 2) s->pts[k++] = s->pts[i];
+    s->n = k;
+    s->stride *= 2;
+}
+
+void ag_series_add(AgSeries *s, uint64_t t_ns, uint64_t v)
+{
+    if (s->stride == 0) s->stride = 1;
+    s->offered++;
+    s->last = v;
+    if (v > s->peak) s->peak = v;
+    if (s->offered > 1 && ++s->skipped < s->stride) return;
+    s->skipped = 0;
+    if (s->n == AG_SERIES_CAP) series_compact(s);
+    s->pts[s->n].t_ns = t_ns;
+    s->pts[s->n].v = v;
+    s->n++;
+}
+
+/* ---- histogram ---- */
+
+static unsigned hist_bucket(uint64_t v)
+{
+    if (v < AG_HIST_SUB) return (unsigned)v;
+    unsigned msb = 63u - (unsigned)__builtin_clzll(v);        /* >= 3 */
+    unsigned sub = (unsigned)((v >> (msb - 3)) & (AG_HIST_SUB - 1));
+    unsigned b = (msb - 2) * AG_HIST_SUB + sub;
+    return b < AG_HIST_BUCKETS ? b : AG_HIST_BUCKETS - 1;
+}
+
+static uint64_t bucket_upper(unsigned b)
+{
+    if (b < AG_HIST_SUB) return b;
+    unsigned msb = b / AG_HIST_SUB + 2, sub = b % AG_HIST_SUB;
+    if (msb >= 63) return UINT64_MAX;
+    uint64_t lo = ((uint64_t)(AG_HIST_SUB + sub)) << (msb - 3);
+    return lo + (((uint64_t)1) << (msb - 3)) - 1;
+}
+
+void ag_hist_add(AgHist *h, uint64_t v)
+{
+    h->counts[hist_bucket(v)]++;
+    h->n++;
+    h->sum += v;
+    if (v > h->max) h->max = v;
+}
+
+uint64_t ag_hist_quantile(const AgHist *h, double q)
+{
+    if (h->n == 0) return 0;
+    uint64_t rank = (uint64_t)(q * (double)h->n + 0.999999);
+    if (rank < 1) rank = 1;
+    if (rank > h->n) rank = h->n;
+    uint64_t seen = 0;
+    for (unsigned b = 0; b < AG_HIST_BUCKETS; b++) {
+        seen += h->counts[b];
+        if (seen >= rank) {
+            uint64_t u = bucket_upper(b);
+            return u < h->max ? u : h->max;
+        }
+    }
+    return h->max;
+}
+
+/* ---- tracked allocation ---- */
+
+void *ag_store_calloc(AgStore *st, size_t n, size_t size)
+{
+    void *p = calloc(n, size);
+    if (!p) { st->alloc_failures++; return NULL; }
+    st->bytes += n * size;
+    return p;
+}
+
+void ag_store_release(AgStore *st, void *p, size_t size)
+{
+    if (!p) return;
+    free(p);
+    st->bytes -= size;
+}
+
+/* ---- map ---- */
+
+#define MAP_EMPTY 0
+#define MAP_TOMB 1
+/* Keys 0 and 1 are markers; real keys are stored +2 (a pid number or table id may be 0). */
+
+static uint64_t map_hash(uint64_t k)
+{
+    k ^= k >> 33; k *= 0xff51afd7ed558ccdULL; k ^= k >> 33; k *= 0xc4ceb9fe1a85ec53ULL;
+    return k ^ (k >> 33);
+}
+
+static bool map_grow(AgStore *st, AgMap *m)
+{
+    size_t ncap = m->cap ? m->cap * 2 : 64;
+    if (m->used * 2 < m->cap) ncap = m->cap;   /* only tombstones: rehash in place size */
+    uint64_t *nk = ag_store_calloc(st, ncap, sizeof *nk);
+    void **nv = ag_store_calloc(st, ncap, sizeof *nv);
+    if (!nk || !nv) {
+        ag_store_release(st, nk, ncap * sizeof *nk);
+        ag_store_release(st, nv, ncap * sizeof *nv);
+        return false;
+    }
+    for (size_t i = 0; i < m->cap; i++) {
+        if (m->keys[i] <= MAP_TOMB) continue;
+        size_t j = map_hash(m->keys[i]) & (ncap - 1);
+        while (nk[j] != MAP_EMPTY) j = (j + 1) & (ncap - 1);
+        nk[j] = m->keys[i];
+        nv[j] = m->vals[i];
+    }
+    ag_store_release(st, m->keys, m->cap * sizeof *m->keys);
+    ag_store_release(st, m->vals, m->cap * sizeof *m->vals);
+    m->keys = nk; m->vals = nv; m->cap = ncap; m->tomb = 0;
+    return true;
+}
+
+static void *map_get(const AgMap *m, uint64_t key)
+{
+    if (!m->cap) return NULL;
+    uint64_t k = key + 2;
+    size_t j = map_hash(k) & (m->cap - 1);
+    for (size_t probes = 0; probes < m->cap; probes++, j = (j + 1) & (m->cap - 1)) {
+        if (m->keys[j] == MAP_EMPTY) return NULL;
+        if (m->keys[j] == k) return m->vals[j];
+    }
+    return NULL;
+}
+
+static bool map_put(AgStore *st, AgMap *m, uint64_t key, void *val)
+{
+    if ((m->used + m->tomb + 1) * 4 >= m->cap * 3 && !map_grow(st, m)) return false;
+    uint64_t k = key + 2;
+    size_t j = map_hash(k) & (m->cap - 1);
+    while (m->keys[j] > MAP_TOMB && m->keys[j] != k) j = (j + 1) & (m->cap - 1);
+    if (m->keys[j] == MAP_TOMB) m->tomb--;
+    if (m->keys[j] != k) m->used++;
+    m->keys[j] = k;
+    m->vals[j] = val;
+    return true;
+}
+
+static void *map_del(AgMap *m, uint64_t key)
+{
+    if (!m->cap) return NULL;
+    uint64_t k = key + 2;
+    size_t j = map_hash(k) & (m->cap - 1);
+    for (size_t probes = 0; probes < m->cap; probes++, j = (j + 1) & (m->cap - 1)) {
+        if (m->keys[j] == MAP_EMPTY) return NULL;
+        if (m->keys[j] == k) {
+            void *v = m->vals[j];
+            m->keys[j] = MAP_TOMB;
+            m->vals[j] = NULL;
+            m->used--; m->tomb++;
+            return v;
+        }
+    }
+    return NULL;
+}
+
+void *ag_map_next(const AgMap *m, size_t *i)
+{
+    while (*i < m->cap) {
+        size_t j = (*i)++;
+        if (m->keys[j] > MAP_TOMB) return m->vals[j];
+    }
+    return NULL;
+}
+
+static void map_free(AgStore *st, AgMap *m, size_t val_size)
+{
+    for (size_t i = 0; i < m->cap; i++)
+        if (m->keys[i] > MAP_TOMB) ag_store_release(st, m->vals[i], val_size);
+    ag_store_release(st, m->keys, m->cap * sizeof *m->keys);
+    ag_store_release(st, m->vals, m->cap * sizeof *m->vals);
+    memset(m, 0, sizeof *m);
+}
+
+/* ---- store ---- */
+
+bool ag_store_init(AgStore *st)
+{
+    memset(st, 0, sizeof *st);
+    ag_series_init(&st->memory_total);
+    st->dead_cap = AG_MAX_DEAD_PROCS;
+    st->dtab_cap = AG_MAX_DEAD_TABLES;
+    st->dead_fifo = ag_store_calloc(st, st->dead_cap, sizeof *st->dead_fifo);
+    st->dead_tables = ag_store_calloc(st, st->dtab_cap, sizeof *st->dead_tables);
+    if (!st->dead_fifo || !st->dead_tables) { ag_store_free(st); return false; }
+    return true;
+}
+
+void ag_store_free(AgStore *st)
+{
+    map_free(st, &st->procs, sizeof(AgProc));
+    map_free(st, &st->tables, sizeof(AgTable));
+    map_free(st, &st->sites, sizeof(AgSite));
+    map_free(st, &st->native, sizeof(AgNativeBlock));
+    ag_store_release(st, st->other_site, sizeof *st->other_site);
+    ag_store_release(st, st->dead_fifo, st->dead_cap * sizeof *st->dead_fifo);
+    ag_store_release(st, st->dead_tables, st->dtab_cap * sizeof *st->dead_tables);
+    st->other_site = NULL; st->dead_fifo = NULL; st->dead_tables = NULL;
+}
+
+AgProc *ag_store_proc(AgStore *st, uint64_t pid) { return map_get(&st->procs, pid); }
+AgTable *ag_store_table(AgStore *st, uint64_t id) { return map_get(&st->tables, id); }
+
+static AgProc *proc_get(AgStore *st, uint64_t pid, uint64_t t_ns)
+{
+    AgProc *p = map_get(&st->procs, pid);
+    if (p) return p;
+    p = ag_store_calloc(st, 1, sizeof *p);
+    if (!p) return NULL;
+    p->pid = pid;
+    p->registered_name = p->mod = p->fun = NIL;
+    p->alive = true;
+    p->first_ns = t_ns;
+    p->last.pid = make_pid(pid);
+    p->last.registered_name = p->last.mod = p->last.fun = NIL;
+    ag_series_init(&p->total_heap);
+    ag_series_init(&p->live_major);
+    ag_series_init(&p->mailbox);
+    ag_series_init(&p->memory);
+    ag_series_init(&p->bin_vheap);
+    if (!map_put(st, &st->procs, pid, p)) { ag_store_release(st, p, sizeof *p); return NULL; }
+    return p;
+}
+
+static AgTable *table_get(AgStore *st, uint64_t id, uint64_t t_ns)
+{
+    AgTable *t = map_get(&st->tables, id);
+    if (t) return t;
+    t = ag_store_calloc(st, 1, sizeof *t);
+    if (!t) return NULL;
+    t->id = id;
+    t->name = t->owner = t->type = t->protection = NIL;
+    t->alive = true;
+    t->first_ns = t_ns;
+    ag_series_init(&t->size_s);
+    ag_series_init(&t->memory_s);
+    if (!map_put(st, &st->tables, id, t)) { ag_store_release(st, t, sizeof *t); return NULL; }
+    return t;
+}
+
+static void max_into(Uint *peak, Uint v) { if (v > *peak) *peak = v; }
+
+/* A process's figures from a GcInfo (after a GC, or a sample). */
+static void proc_gcinfo(AgProc *p, const GcInfo *g)
+{
+    p->last.gc = *g;
+    max_into(&p->peak_heap, g->heap_size);
+    max_into(&p->peak_old_heap, g->old_heap_size);
+    max_into(&p->peak_stack, g->stack_size);
+    max_into(&p->peak_mbuf, g->mbuf_size);
+    max_into(&p->peak_bin_vheap, g->bin_vheap_size + g->bin_old_vheap_size);
+}
+
+/* Forgets the oldest exited process once too many are kept (invariant 2). */
+static void dead_push(AgStore *st, uint64_t pid)
+{
+    if (st->dead_n == st->dead_cap) {
+        uint64_t old = st->dead_fifo[st->dead_head];
+        st->dead_head = (st->dead_head + 1) % st->dead_cap;
+        st->dead_n--;
+        AgProc *p = map_get(&st->procs, old);
+        if (p && !p->alive) {
+            if (ag_store_evict_hook) ag_store_evict_hook(st, p, NULL);
+            map_del(&st->procs, old);
+            ag_store_release(st, p, sizeof *p);
+        }
+    }
+    st->dead_fifo[(st->dead_head + st->dead_n) % st->dead_cap] = pid;
+    st->dead_n++;
+}
+
+static void dead_table_push(AgStore *st, uint64_t id)
+{
+    if (st->dtab_n == st->dtab_cap) {
+        uint64_t old = st->dead_tables[st->dtab_head];
+        st->dtab_head = (st->dtab_head + 1) % st->dtab_cap;
+        st->dtab_n--;
+        AgTable *t = map_get(&st->tables, old);
+        if (t && !t->alive) {
+            if (ag_store_evict_hook) ag_store_evict_hook(st, NULL, t);
+            map_del(&st->tables, old);
+            ag_store_release(st, t, sizeof *t);
+        }
+    }
+    st->dead_tables[(st->dtab_head + st->dtab_n) % st->dtab_cap] = id;
+    st->dtab_n++;
+}
+
+static uint64_t site_key(const ProbeSite *s)
+{
+    uint64_t k = map_hash(s->module ^ 0x9e3779b97f4a7c15ULL);
+    k = map_hash(k ^ s->function);
+    k = map_hash(k ^ ((uint64_t)s->arity << 32 | s->line));
+    return k;
+}
+
+static AgSite *site_get(AgStore *st, const ProbeSite *s)
+{
+    uint64_t k = site_key(s);
+    AgSite *x = map_get(&st->sites, k);
+    if (x) return x;
+    if (st->nsites >= AG_MAX_SITES) {
+        if (!st->other_site) {
+            st->other_site = ag_store_calloc(st, 1, sizeof *st->other_site);
+            if (!st->other_site) return NULL;
+            st->other_site->other = true;
+            st->other_site->site.module = st->other_site->site.function = NIL;
+        }
+        return st->other_site;
+    }
+    x = ag_store_calloc(st, 1, sizeof *x);
+    if (!x) return NULL;
+    x->site = *s;
+    if (!map_put(st, &st->sites, k, x)) { ag_store_release(st, x, sizeof *x); return NULL; }
+    st->nsites++;
+    return x;
+}
+
+static void apply_gc_end(AgStore *st, const AgEvent *ev)
+{
+    const GcEvent *g = &ev->u.gc.ev;
+    bool major = g->type == GC_MAJOR;
+    if (major) st->major_gcs++; else st->minor_gcs++;
+    st->gc_reclaimed_words += g->reclaimed;
+    ag_hist_add(&st->pause_all, g->duration_ns);
+    ag_hist_add(major ? &st->pause_major : &st->pause_minor, g->duration_ns);
+    AgProc *p = proc_get(st, pid_number(ev->u.gc.p.pid), ev->time_ns);
+    if (!p) return;
+    if (major) p->major_gcs++; else p->minor_gcs++;
+    p->gc_reclaimed += g->reclaimed;
+    p->gc_pause_ns += g->duration_ns;
+    proc_gcinfo(p, &g->after);
+    Uint total = g->after.heap_size + g->after.old_heap_size + g->after.mbuf_size;
+    if (major) ag_series_add(&p->live_major, ev->time_ns, total);
+}
+
+static void apply_ets(AgStore *st, const AgEvent *ev)
+{
+    const ProbeEts *e = &ev->u.ets;
+    AgTable *t = table_get(st, e->table_id, ev->time_ns);
+    if (!t) return;
+    if (e->name != NIL && e->name != 0) t->name = e->name;
+    t->owner = e->owner;
+    t->size = e->size;
+    t->memory_words = e->memory_words;
+    max_into(&t->peak_size, e->size);
+    max_into(&t->peak_memory_words, e->memory_words);
+    switch (e->kind) {
+    case PROBE_ETS_INSERT: t->inserts++; break;
+    case PROBE_ETS_DELETE_OBJECT: t->deletes++; break;
+    case PROBE_ETS_DELETE_TABLE:
+    case PROBE_ETS_OWNER_EXIT:
+        if (t->alive) { t->alive = false; t->end_ns = ev->time_ns; dead_table_push(st, t->id); }
+        break;
+    default: break;
+    }
+}
+
+static void apply_native(AgStore *st, const AgEvent *ev)
+{
+    const AgNative *n = &ev->u.native;
+    uint64_t key = (uint64_t)(uintptr_t)n->n.ptr;
+    if (ev->kind == AG_EV_NATIVE_FREE) {
+        st->native_frees++;
+        AgNativeBlock *b = map_del(&st->native, key);
+        ag_store_release(st, b, sizeof *b);
+        return;
+    }
+    st->native_allocs++;
+    AgNativeBlock *b = map_get(&st->native, key);
+    if (!b) {
+        if (st->native.used >= AG_MAX_NATIVE) { st->native_untracked++; return; }
+        b = ag_store_calloc(st, 1, sizeof *b);
+        if (!b) { st->native_untracked++; return; }
+        if (!map_put(st, &st->native, key, b)) {
+            ag_store_release(st, b, sizeof *b);
+            st->native_untracked++;
+            return;
+        }
+    }
+    b->kind = n->n.kind;
+    b->bytes = n->n.bytes;
+    b->stack_id = n->stack_id;
+    b->t_ns = ev->time_ns;
+}
+
+void ag_store_apply(AgStore *st, const AgEvent *ev)
+{
+    st->events++;
+    if (ev->time_ns > st->last_event_ns) st->last_event_ns = ev->time_ns;
+    switch (ev->kind) {
+    case AG_EV_SPAWN: {
+        AgProc *p = proc_get(st, pid_number(ev->u.spawn.p.pid), ev->time_ns);
+        if (!p) return;
+        p->mod = ev->u.spawn.mod;
+        p->fun = ev->u.spawn.fun;
+        p->arity = ev->u.spawn.arity;
+        p->last.mod = p->mod; p->last.fun = p->fun; p->last.arity = p->arity;
+        break;
+    }
+    case AG_EV_EXIT: {
+        AgProc *p = proc_get(st, pid_number(ev->u.exit.p.pid), ev->time_ns);
+        if (!p || !p->alive) return;
+        p->alive = false;
+        p->exit_ns = ev->time_ns;
+        memcpy(p->exit_reason, ev->u.exit.reason, sizeof p->exit_reason);
+        p->exit_reason[sizeof p->exit_reason - 1] = 0;
+        p->last.memory_bytes = ev->u.exit.memory_bytes;
+        max_into(&p->peak_memory, ev->u.exit.memory_bytes);
+        dead_push(st, p->pid);
+        break;
+    }
+    case AG_EV_GC_START: break;
+    case AG_EV_GC_END: apply_gc_end(st, ev); break;
+    case AG_EV_SEND: {
+        const ProbeSend *s = &ev->u.send;
+        st->sends++;
+        st->send_flat_words += s->flat_words;
+        AgSite *x = site_get(st, &s->site);
+        if (x) {
+            x->messages++;
+            x->flat_words += s->flat_words;
+        }
+        if (s->shared_words) {
+            st->send_sampled++;
+            st->send_sampled_flat += s->flat_words;
+            st->send_sampled_shared += s->shared_words;
+            if (x) {
+                x->sampled++;
+                x->sampled_flat += s->flat_words;
+                x->sampled_shared += s->shared_words;
+            }
+        }
+        AgProc *p = proc_get(st, pid_number(s->p.pid), ev->time_ns);
+        if (p) { p->sends++; p->send_flat_words += s->flat_words; }
+        break;
+    }
+    case AG_EV_ETS: apply_ets(st, ev); break;
+    case AG_EV_BIN:
+        if (ev->u.bin.kind == PROBE_BIN_ALLOC) {
+            st->bin_allocs++;
+            st->bin_alloc_bytes += ev->u.bin.bytes;
+            st->bin_live_bytes += ev->u.bin.bytes;
+            if (st->bin_live_bytes > st->bin_peak_live_bytes)
+                st->bin_peak_live_bytes = st->bin_live_bytes;
+        } else {
+            st->bin_frees++;
+            st->bin_free_bytes += ev->u.bin.bytes;
+            st->bin_live_bytes -= ev->u.bin.bytes < st->bin_live_bytes ? ev->u.bin.bytes
+                                                                       : st->bin_live_bytes;
+        }
+        break;
+    case AG_EV_NATIVE_ALLOC:
+    case AG_EV_NATIVE_FREE: apply_native(st, ev); break;
+    }
+}
+
+void ag_store_sample_procs(AgStore *st, uint64_t t_ns, const HostProc *procs, size_t n)
+{
+    st->last_sample_ns = t_ns;
+    for (size_t i = 0; i < n; i++) {
+        const HostProc *h = &procs[i];
+        AgProc *p = proc_get(st, pid_number(h->pid), t_ns);
+        if (!p || !p->alive) continue;   /* an exit event already arrived */
+        p->last = *h;
+        p->sampled = true;
+        if (h->registered_name != NIL && h->registered_name != 0)
+            p->registered_name = h->registered_name;
+        if (p->mod == NIL && h->mod != NIL) { p->mod = h->mod; p->fun = h->fun; p->arity = h->arity; }
+        proc_gcinfo(p, &h->gc);
+        max_into(&p->peak_total_heap, h->total_heap_words);
+        max_into(&p->peak_memory, h->memory_bytes);
+        max_into(&p->peak_mailbox, h->message_queue_len);
+        ag_series_add(&p->total_heap, t_ns, h->total_heap_words);
+        ag_series_add(&p->mailbox, t_ns, h->message_queue_len);
+        ag_series_add(&p->memory, t_ns, h->memory_bytes);
+        ag_series_add(&p->bin_vheap, t_ns, h->gc.bin_vheap_size + h->gc.bin_old_vheap_size);
+    }
+}
+
+void ag_store_sample_ets(AgStore *st, uint64_t t_ns, const HostEts *tabs, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const HostEts *h = &tabs[i];
+        AgTable *t = table_get(st, h->table_id, t_ns);
+        if (!t || !t->alive) continue;
+        t->name = h->name;
+        t->owner = h->owner;
+        t->type = h->type;
+        t->protection = h->protection;
+        t->size = h->size;
+        t->memory_words = h->memory_words;
+        max_into(&t->peak_size, h->size);
+        max_into(&t->peak_memory_words, h->memory_words);
+        ag_series_add(&t->size_s, t_ns, h->size);
+        ag_series_add(&t->memory_s, t_ns, h->memory_words);
+    }
+}
+
+void ag_store_sample_memory(AgStore *st, uint64_t t_ns, const HostMemory *m)
+{
+    st->memory = *m;
+    st->memory_sampled = true;
+    HostMemory *pk = &st->memory_peak;
+#define PEAK(f) if (m->f > pk->f) pk->f = m->f
+    PEAK(total); PEAK(processes); PEAK(processes_used); PEAK(system); PEAK(atom);
+    PEAK(atom_used); PEAK(binary); PEAK(code); PEAK(ets);
+#undef PEAK
+    ag_series_add(&st->memory_total, t_ns, m->total);
+}
