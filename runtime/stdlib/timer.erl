@@ -2,11 +2,11 @@
 %% conversions, now_diff/2, and timers (send_after, send_interval, apply_after,
 %% apply_interval, exit_after, kill_after, cancel).
 %%
-%% As in OTP 25, send_after/3 to a pid is erlang:send_after/3 and returns
-%% {ok, {send_local, TimerRef}}; the other timers return {ok, {once, Ref}} or
-%% {ok, {interval, Ref}} and are run by one helper process each, which a small registered
-%% process (timer_server, started on first use) finds again for cancel/1. Interval timers
-%% stop when the process that created them dies, as in OTP.
+%% As in OTP 25, a time of 0 acts at once ({ok, {instant, Ref}}), send_after/3 to a local
+%% pid is erlang:send_after/3 ({ok, {send_local, TimerRef}}), and the other timers return
+%% {ok, {once, Ref}} or {ok, {interval, Ref}}. Those are run by one helper process each,
+%% which a small registered process (timer_server, started on first use) finds again for
+%% cancel/1; OTP runs them in its timer gen_server instead.
 -module(timer).
 
 -export([sleep/1, tc/1, tc/2, tc/3, now_diff/2, seconds/1, minutes/1, hours/1, hms/3]).
@@ -51,36 +51,39 @@ hms(H, M, S) -> hours(H) + minutes(M) + seconds(S).
 
 %% ---- timers ----
 
-send_after(Time, Pid, Message) when is_pid(Pid), is_integer(Time), Time >= 0 ->
+%% Time 0 acts at once and returns {ok, {instant, Ref}}, as in OTP 25.
+send_after(0, Dest, Message) when is_pid(Dest); is_atom(Dest) ->
+    Dest ! Message,
+    {ok, {instant, make_ref()}};
+send_after(0, {RegName, Node} = Dest, Message) when is_atom(RegName), is_atom(Node) ->
+    Dest ! Message,
+    {ok, {instant, make_ref()}};
+send_after(Time, Pid, Message) when is_integer(Time), Time >= 0, is_pid(Pid), node(Pid) =:= node() ->
     {ok, {send_local, erlang:send_after(Time, Pid, Message)}};
-send_after(Time, Dest, Message) when is_integer(Time), Time >= 0 ->
-    new_timer(once, Time, {send, Dest, Message});
+send_after(Time, Pid, Message) when is_pid(Pid) ->
+    new_once(Time, {send, Pid, Message});
+send_after(Time, RegName, Message) when is_atom(RegName) ->
+    new_once(Time, {send, RegName, Message});
+send_after(Time, {RegName, Node} = Dest, Message) when is_atom(RegName), is_atom(Node) ->
+    new_once(Time, {send, Dest, Message});
 send_after(_Time, _Dest, _Message) ->
     {error, badarg}.
 
 send_after(Time, Message) -> send_after(Time, self(), Message).
 
-send_interval(Time, Dest, Message) when is_integer(Time), Time >= 0 ->
-    new_timer(interval, Time, {send, Dest, Message});
-send_interval(_Time, _Dest, _Message) ->
-    {error, badarg}.
-
-send_interval(Time, Message) -> send_interval(Time, self(), Message).
-
-apply_after(Time, M, F, A) when is_integer(Time), Time >= 0, is_atom(M), is_atom(F), is_list(A) ->
-    new_timer(once, Time, {apply, M, F, A});
+apply_after(0, M, F, A) when is_atom(M), is_atom(F), is_list(A) ->
+    fire({apply, M, F, A}),
+    {ok, {instant, make_ref()}};
+apply_after(Time, M, F, A) when is_atom(M), is_atom(F), is_list(A) ->
+    new_once(Time, {apply, M, F, A});
 apply_after(_Time, _M, _F, _A) ->
     {error, badarg}.
 
-apply_interval(Time, M, F, A) when is_integer(Time), Time >= 0, is_atom(M), is_atom(F), is_list(A) ->
-    new_timer(interval, Time, {apply, M, F, A});
-apply_interval(_Time, _M, _F, _A) ->
-    {error, badarg}.
-
-exit_after(Time, Pid, Reason) when is_integer(Time), Time >= 0 ->
-    new_timer(once, Time, {exit, Pid, Reason});
-exit_after(_Time, _Pid, _Reason) ->
-    {error, badarg}.
+exit_after(Time, Pid, Reason) ->
+    case apply_after(Time, erlang, exit, [Pid, Reason]) of
+        {ok, {instant, _}} = Instant -> Instant;
+        Other -> Other
+    end.
 
 exit_after(Time, Reason) -> exit_after(Time, self(), Reason).
 
@@ -88,8 +91,29 @@ kill_after(Time, Pid) -> exit_after(Time, Pid, kill).
 
 kill_after(Time) -> exit_after(Time, self(), kill).
 
+%% An interval timer stops when the process it is tied to dies: the caller for
+%% apply_interval, the destination for send_interval (as in OTP 25).
+apply_interval(Time, M, F, A) when is_integer(Time), Time >= 0, is_atom(M), is_atom(F), is_list(A) ->
+    new_interval(Time, {apply, M, F, A}, self());
+apply_interval(_Time, _M, _F, _A) ->
+    {error, badarg}.
+
+send_interval(Time, Pid, Message) when is_integer(Time), Time >= 0, is_pid(Pid) ->
+    new_interval(Time, {send, Pid, Message}, Pid);
+send_interval(Time, RegName, Message) when is_integer(Time), Time >= 0, is_atom(RegName) ->
+    new_interval(Time, {send, RegName, Message}, whereis(RegName));
+send_interval(Time, {RegName, Node} = Dest, Message)
+  when is_integer(Time), Time >= 0, is_atom(RegName), is_atom(Node) ->
+    new_interval(Time, {send, Dest, Message}, undefined);
+send_interval(_Time, _Dest, _Message) ->
+    {error, badarg}.
+
+send_interval(Time, Message) -> send_interval(Time, self(), Message).
+
+cancel({instant, Ref}) when is_reference(Ref) ->
+    {ok, cancel};
 cancel({send_local, Ref}) when is_reference(Ref) ->
-    erlang:cancel_timer(Ref),
+    _ = erlang:cancel_timer(Ref),
     {ok, cancel};
 cancel({Kind, Ref}) when (Kind =:= once orelse Kind =:= interval), is_reference(Ref) ->
     server() ! {cancel, Ref},
@@ -101,14 +125,19 @@ start() ->
     _ = server(),
     ok.
 
-new_timer(Kind, Time, Action) ->
+new_once(Time, Action) when is_integer(Time), Time >= 0 ->
     Ref = make_ref(),
-    Pid = case Kind of
-              once -> spawn(?MODULE, once, [Time, Action, server()]);
-              interval -> spawn(?MODULE, interval, [Time, Action, self(), server()])
-          end,
+    Pid = spawn(?MODULE, once, [Time, Action, server()]),
     server() ! {add, Ref, Pid},
-    {ok, {Kind, Ref}}.
+    {ok, {once, Ref}};
+new_once(_Time, _Action) ->
+    {error, badarg}.
+
+new_interval(Time, Action, Owner) ->
+    Ref = make_ref(),
+    Pid = spawn(?MODULE, interval, [Time, Action, Owner, server()]),
+    server() ! {add, Ref, Pid},
+    {ok, {interval, Ref}}.
 
 %% A one-shot timer process: fires once unless cancelled first.
 once(Time, Action, Server) ->
@@ -121,7 +150,10 @@ once(Time, Action, Server) ->
 
 %% An interval timer process: fires every Time ms until cancelled or its owner dies.
 interval(Time, Action, Owner, Server) ->
-    Mref = erlang:monitor(process, Owner),
+    Mref = case is_pid(Owner) of
+               true -> erlang:monitor(process, Owner);
+               false -> none
+           end,
     interval_loop(Time, Action, Mref, Server).
 
 interval_loop(Time, Action, Mref, Server) ->
@@ -137,11 +169,16 @@ interval_loop(Time, Action, Mref, Server) ->
 fire({send, Dest, Message}) ->
     catch Dest ! Message,
     ok;
+fire({apply, erlang, exit, [Name, Reason]}) ->
+    %% OTP exits the process directly (a registered name is looked up first).
+    Pid = case is_atom(Name) of
+              true -> whereis(Name);
+              false -> Name
+          end,
+    catch exit(Pid, Reason),
+    ok;
 fire({apply, M, F, A}) ->
     catch spawn(M, F, A),
-    ok;
-fire({exit, Pid, Reason}) ->
-    catch exit(Pid, Reason),
     ok.
 
 %% The registry of running timers: timer reference -> timer process.
