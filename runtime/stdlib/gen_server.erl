@@ -21,6 +21,10 @@
          call/2, call/3, cast/2, reply/2, stop/1, stop/3]).
 -export([init_it/6]).
 
+%% What a callback may return as its time-out: anything else is a bad return value.
+-define(is_wait(T), (T =:= infinity orelse (is_integer(T) andalso T >= 0) orelse
+                     T =:= hibernate orelse (tuple_size(T) =:= 2 andalso element(1, T) =:= continue))).
+
 start(Mod, Args, Options) -> do_start(nolink, self, Mod, Args, Options).
 
 start(Name, Mod, Args, Options) -> do_start(nolink, Name, Mod, Args, Options).
@@ -92,7 +96,7 @@ init_callback(Starter, Parent, Name, Mod, Args) ->
         {ok, {ok, State}} ->
             Starter ! {ack, self(), {ok, self()}},
             loop(Parent, Name, State, Mod, infinity);
-        {ok, {ok, State, TimeoutOrCont}} ->
+        {ok, {ok, State, TimeoutOrCont}} when ?is_wait(TimeoutOrCont) ->
             Starter ! {ack, self(), {ok, self()}},
             loop(Parent, Name, State, Mod, TimeoutOrCont);
         {ok, {stop, Reason}} ->
@@ -104,8 +108,8 @@ init_callback(Starter, Parent, Name, Mod, Args) ->
             Starter ! {ack, self(), ignore},
             exit(normal);
         {ok, Else} ->
+            %% OTP leaves the name registered here; it goes away with the process.
             Error = {bad_return_value, Else},
-            unregister_name(Name),
             Starter ! {ack, self(), {error, Error}},
             exit(Error);
         {'EXIT', Class, Reason, Stacktrace} ->
@@ -156,7 +160,7 @@ handle_msg({'$gen_call', From, Request} = Msg, Parent, Name, State, Mod) ->
         {ok, {reply, Reply, NState}} ->
             reply(From, Reply),
             loop(Parent, Name, NState, Mod, infinity);
-        {ok, {reply, Reply, NState, TimeoutOrCont}} ->
+        {ok, {reply, Reply, NState, TimeoutOrCont}} when ?is_wait(TimeoutOrCont) ->
             reply(From, Reply),
             loop(Parent, Name, NState, Mod, TimeoutOrCont);
         {ok, {stop, Reason, Reply, NState}} ->
@@ -192,7 +196,7 @@ handle_common_reply(Reply, Parent, Name, From, Msg, Mod, State) ->
     case Reply of
         {ok, {noreply, NState}} ->
             loop(Parent, Name, NState, Mod, infinity);
-        {ok, {noreply, NState, TimeoutOrCont}} ->
+        {ok, {noreply, NState, TimeoutOrCont}} when ?is_wait(TimeoutOrCont) ->
             loop(Parent, Name, NState, Mod, TimeoutOrCont);
         {ok, {stop, Reason, NState}} ->
             terminate(Reason, Name, From, Msg, Mod, NState);
