@@ -1,0 +1,321 @@
+/*
+ * tree.c — ordered_set: an AVL tree in term order (OTP's erl_db_tree.c).
+ *
+ * Keys compare with == (1 and 1.0 are the same key), as OTP's ordered_set. Each node is
+ * [left][right][balance][DbTerm]: 5 words + the object, OTP's TreeDbTerm. The tree also owns
+ * a 90-word stack as OTP's DbTableTree does (its static traversal stack, STACK_NEED); our
+ * traversals recurse instead (depth <= 1.44 log2 n), so the stack is only charged.
+ * Callers hold the table lock: shared for lookups and visits, exclusive for changes.
+ */
+#include <stdlib.h>
+
+#include "ets/ets_impl.h"
+
+#define STACK_NEED 90
+
+static int key_cmp(Term a, Term b) { return a == b ? 0 : term_compare(a, b, false); }
+static Term node_key(EtsTable *tb, TreeNode *n) { return dbterm_key(&n->dbterm, tb->keypos); }
+static size_t node_bytes(const TreeNode *n) { return ets_node_bytes(offsetof(TreeNode, dbterm), &n->dbterm); }
+
+void tree_create(EtsTable *tb)
+{
+    tb->u.tree.root = NULL;
+    tb->u.tree.stack = ets_alloc(tb, STACK_NEED * sizeof(Term));
+}
+
+static void free_node(EtsTable *tb, TreeNode *n)
+{
+    ets_dbterm_release(&n->dbterm);
+    ets_free(tb, n, node_bytes(n));
+}
+
+static void free_all(EtsTable *tb, TreeNode *n)
+{
+    /* Iterative: a right spine walk with rotations would do, but freeing by pointer reversal
+     * is simpler: flatten left children into the right spine as we go. */
+    while (n) {
+        if (n->left) {
+            TreeNode *l = n->left;
+            n->left = l->right;
+            l->right = n;
+            n = l;
+        } else {
+            TreeNode *r = n->right;
+            free_node(tb, n);
+            n = r;
+        }
+    }
+}
+
+void tree_clear(EtsTable *tb)
+{
+    free_all(tb, tb->u.tree.root);
+    tb->u.tree.root = NULL;
+    atomic_store(&tb->nitems, 0);
+}
+
+void tree_destroy(EtsTable *tb)
+{
+    tree_clear(tb);
+    ets_free(tb, tb->u.tree.stack, STACK_NEED * sizeof(Term));
+    tb->u.tree.stack = NULL;
+}
+
+/* Rotations keep balance = height(right) - height(left). */
+static TreeNode *rot_left(TreeNode *x)
+{
+    TreeNode *y = x->right;
+    x->right = y->left;
+    y->left = x;
+    x->balance = x->balance - 1 - (y->balance > 0 ? y->balance : 0);
+    y->balance = y->balance - 1 + (x->balance < 0 ? x->balance : 0);
+    return y;
+}
+
+static TreeNode *rot_right(TreeNode *x)
+{
+    TreeNode *y = x->left;
+    x->left = y->right;
+    y->right = x;
+    x->balance = x->balance + 1 - (y->balance < 0 ? y->balance : 0);
+    y->balance = y->balance + 1 + (x->balance > 0 ? x->balance : 0);
+    return y;
+}
+
+static TreeNode *rebalance(TreeNode *n)
+{
+    if (n->balance > 1) {
+        if (n->right->balance < 0) n->right = rot_right(n->right);
+        return rot_left(n);
+    }
+    if (n->balance < -1) {
+        if (n->left->balance > 0) n->left = rot_left(n->left);
+        return rot_right(n);
+    }
+    return n;
+}
+
+typedef struct InsCtx {
+    EtsTable *tb;
+    Term obj, key;
+    bool only_new, done, grew;
+} InsCtx;
+
+static TreeNode *new_node(EtsTable *tb, Term obj)
+{
+    void *blk;
+    ets_dbterm_new(tb, obj, offsetof(TreeNode, dbterm), &blk);
+    TreeNode *n = blk;
+    n->left = n->right = NULL;
+    n->balance = 0;
+    return n;
+}
+
+/* Returns the new subtree; c->grew tells whether its height grew. */
+static TreeNode *ins(InsCtx *c, TreeNode *n)
+{
+    if (!n) {
+        c->grew = true;
+        c->done = true;
+        atomic_fetch_add(&c->tb->nitems, 1);
+        return new_node(c->tb, c->obj);
+    }
+    int d = key_cmp(c->key, node_key(c->tb, n));
+    if (d == 0) {
+        c->grew = false;
+        if (c->only_new) return n;
+        TreeNode *q = new_node(c->tb, c->obj);
+        q->left = n->left;
+        q->right = n->right;
+        q->balance = n->balance;
+        free_node(c->tb, n);
+        c->done = true;
+        return q;
+    }
+    if (d < 0) {
+        n->left = ins(c, n->left);
+        if (c->grew) n->balance--;
+    } else {
+        n->right = ins(c, n->right);
+        if (c->grew) n->balance++;
+    }
+    if (c->grew) {
+        if (n->balance == 0) c->grew = false;
+        else if (n->balance > 1 || n->balance < -1) {
+            n = rebalance(n);
+            c->grew = false;
+        }
+    }
+    return n;
+}
+
+bool tree_insert(EtsTable *tb, Term obj, bool only_new)
+{
+    InsCtx c = {tb, obj, tuple_elem(obj, tb->keypos), only_new, false, false};
+    tb->u.tree.root = ins(&c, tb->u.tree.root);
+    return c.done;
+}
+
+DbTerm *tree_lookup(EtsTable *tb, Term key)
+{
+    TreeNode *n = tb->u.tree.root;
+    while (n) {
+        int d = key_cmp(key, node_key(tb, n));
+        if (d == 0) return &n->dbterm;
+        n = d < 0 ? n->left : n->right;
+    }
+    return NULL;
+}
+
+typedef struct DelCtx {
+    EtsTable *tb;
+    Term key;
+    bool found, shrunk;
+    TreeNode *victim;
+} DelCtx;
+
+static TreeNode *fix_after_left_shrink(DelCtx *c, TreeNode *n)
+{
+    n->balance++;
+    if (n->balance == 1) { c->shrunk = false; return n; }
+    if (n->balance > 1) {
+        n = rebalance(n);
+        c->shrunk = n->balance == 0;
+    }
+    return n;
+}
+
+/* Removes the minimum of n into *min; c->shrunk set when the height fell. */
+static TreeNode *del_min(DelCtx *c, TreeNode *n, TreeNode **min)
+{
+    if (!n->left) {
+        *min = n;
+        c->shrunk = true;
+        return n->right;
+    }
+    n->left = del_min(c, n->left, min);
+    return c->shrunk ? fix_after_left_shrink(c, n) : n;
+}
+
+static TreeNode *fix_after_right_shrink(DelCtx *c, TreeNode *n)
+{
+    n->balance--;
+    if (n->balance == -1) { c->shrunk = false; return n; }
+    if (n->balance < -1) {
+        n = rebalance(n);
+        c->shrunk = n->balance == 0;
+    }
+    return n;
+}
+
+static TreeNode *del(DelCtx *c, TreeNode *n)
+{
+    if (!n) { c->shrunk = false; return NULL; }
+    int d = key_cmp(c->key, node_key(c->tb, n));
+    if (d < 0) {
+        n->left = del(c, n->left);
+        return c->shrunk ? fix_after_left_shrink(c, n) : n;
+    }
+    if (d > 0) {
+        n->right = del(c, n->right);
+        return c->shrunk ? fix_after_right_shrink(c, n) : n;
+    }
+    c->found = true;
+    c->victim = n;
+    if (!n->left || !n->right) {
+        c->shrunk = true;
+        return n->left ? n->left : n->right;
+    }
+    TreeNode *min;
+    TreeNode *r = del_min(c, n->right, &min);
+    min->left = n->left;
+    min->right = r;
+    min->balance = n->balance;
+    return c->shrunk ? fix_after_right_shrink(c, min) : min;
+}
+
+bool tree_delete(EtsTable *tb, Term key)
+{
+    DelCtx c = {tb, key, false, false, NULL};
+    tb->u.tree.root = del(&c, tb->u.tree.root);
+    if (c.found) {
+        free_node(tb, c.victim);
+        atomic_fetch_sub(&tb->nitems, 1);
+    }
+    return c.found;
+}
+
+/* In-order visit; deletions requested by the visitor are done after the walk. */
+typedef struct VisitCtx {
+    EtsTable *tb;
+    EtsVisit fn;
+    void *arg;
+    bool reverse, stop;
+    Term *dels;
+    Uint ndel, capdel;
+} VisitCtx;
+
+static void walk(VisitCtx *v, TreeNode *n)
+{
+    while (n && !v->stop) {
+        walk(v, v->reverse ? n->right : n->left);
+        if (v->stop) return;
+        int r = v->fn(&n->dbterm, v->arg);
+        if (r & ETS_V_DELETE) {
+            if (v->ndel == v->capdel) {
+                v->capdel = v->capdel ? 2 * v->capdel : 16;
+                v->dels = realloc(v->dels, v->capdel * sizeof(Term));
+                if (!v->dels) abort();
+            }
+            v->dels[v->ndel++] = make_boxed((Term *)n); /* the node, tagged to keep it a word */
+        }
+        if (r & ETS_V_STOP) { v->stop = true; return; }
+        n = v->reverse ? n->left : n->right;
+    }
+}
+
+void tree_visit(EtsTable *tb, EtsVisit fn, void *arg, bool reverse)
+{
+    VisitCtx v = {tb, fn, arg, reverse, false, NULL, 0, 0};
+    walk(&v, tb->u.tree.root);
+    for (Uint i = 0; i < v.ndel; i++) {
+        TreeNode *n = (TreeNode *)boxed_ptr(v.dels[i]);
+        tree_delete(tb, node_key(tb, n));
+    }
+    free(v.dels);
+}
+
+DbTerm *tree_first(EtsTable *tb, bool last)
+{
+    TreeNode *n = tb->u.tree.root;
+    if (!n) return NULL;
+    while (last ? n->right : n->left) n = last ? n->right : n->left;
+    return &n->dbterm;
+}
+
+DbTerm *tree_next(EtsTable *tb, Term key, bool prev)
+{
+    TreeNode *n = tb->u.tree.root, *best = NULL;
+    while (n) {
+        int d = key_cmp(key, node_key(tb, n));
+        if (!prev) {
+            if (d < 0) { best = n; n = n->left; }
+            else n = n->right;
+        } else {
+            if (d > 0) { best = n; n = n->right; }
+            else n = n->left;
+        }
+    }
+    return best ? &best->dbterm : NULL;
+}
+
+/* For tests: checks the AVL invariants; returns the height or -1. */
+Sint tree_check(EtsTable *tb);
+static Sint check(TreeNode *n)
+{
+    if (!n) return 0;
+    Sint l = check(n->left), r = check(n->right);
+    if (l < 0 || r < 0 || r - l != n->balance || n->balance > 1 || n->balance < -1) return -1;
+    return 1 + (l > r ? l : r);
+}
+Sint tree_check(EtsTable *tb) { return check(tb->u.tree.root); }
