@@ -7,8 +7,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 tmp=$(mktemp -d /tmp/hs_stdlib_diff.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
-mods=""
-for f in "$root"/runtime/stdlib/*.erl; do mods="$mods $(basename "$f" .erl)"; done
+# The modules of this stdlib (others in runtime/stdlib, like ets, are tested elsewhere).
+mods="lists maps proplists string orddict ordsets sets queue gen_server timer"
 alt=$(echo $mods | sed 's/ /\\|/g')
 for m in $mods; do
     sed -e "s/^-module(\($alt\))\./-module(hs_\1)./" \
