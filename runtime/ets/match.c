@@ -1,0 +1,500 @@
+/*
+ * match.c — match specifications: select, select_count, select_delete, match, match_object
+ * (OTP's erl_db_util.c, interpreted directly from the spec term instead of compiled).
+ *
+ * A spec is [{Head, Guards, Body}]. Head is matched against each object binding '$N'
+ * variables ('_' matches anything); the guards must all be true; the body's last expression is
+ * the result ('$_' the object, '$$' the bound variables in order). Guard and body evaluation
+ * build their terms on a scratch heap that lives for one call; results are copied into the
+ * caller's heap (copy_struct) while the table lock is still held, so nothing the caller gets
+ * points into the table. A guard that fails to evaluate is false; a body that fails gives
+ * 'EXIT', as in OTP.
+ *
+ * With a limit (select/3, match/3) the whole result is computed and handed out in chunks: the
+ * continuation holds the rest (docs/ets.md).
+ */
+#include <stdlib.h>
+
+#include "atom.h"
+#include "bignum.h"
+#include "bin.h"
+#include "copy.h"
+#include "ets/ets_impl.h"
+
+#define MAX_VARS 1024
+
+typedef struct MatchCtx {
+    Heap scratch;
+    bool scratch_ready;
+    Term vars[MAX_VARS];
+    bool bound[MAX_VARS];
+    unsigned maxvar;
+    Term obj;
+} MatchCtx;
+
+static Term am(const char *s) { return atom_put(s, strlen(s)); }
+
+/* '$N' -> N; '_' -> -2; '$_' -> -3; '$$' -> -4; else -1. */
+static int var_of(Term t)
+{
+    if (!term_is_atom(t)) return -1;
+    size_t len;
+    const char *s = atom_name(t, &len);
+    if (len == 1 && s[0] == '_') return -2;
+    if (len < 2 || s[0] != '$') return -1;
+    if (len == 2 && s[1] == '_') return -3;
+    if (len == 2 && s[1] == '$') return -4;
+    int n = 0;
+    for (size_t i = 1; i < len; i++) {
+        if (s[i] < '0' || s[i] > '9' || n >= MAX_VARS) return -1;
+        n = n * 10 + (s[i] - '0');
+    }
+    return n < MAX_VARS ? n : -1;
+}
+
+static Term *scratch(MatchCtx *c, Uint n)
+{
+    if (!c->scratch_ready) {
+        heap_init(&c->scratch, 233, 65535);
+        c->scratch_ready = true;
+    }
+    return heap_halloc(&c->scratch, n);
+}
+
+/* ---- head matching ------------------------------------------------------------------------ */
+static bool match_pat(MatchCtx *c, Term pat, Term t)
+{
+    for (;;) {
+        int v = var_of(pat);
+        if (v == -2) return true;
+        if (v >= 0) {
+            if (c->bound[v]) return term_eq_exact(c->vars[v], t);
+            c->bound[v] = true;
+            c->vars[v] = t;
+            if ((unsigned)v + 1 > c->maxvar) c->maxvar = (unsigned)v + 1;
+            return true;
+        }
+        if (term_is_tuple(pat)) {
+            if (!term_is_tuple(t) || tuple_arity(t) != tuple_arity(pat)) return false;
+            Uint n = tuple_arity(pat);
+            if (n == 0) return true;
+            for (Uint i = 1; i < n; i++)
+                if (!match_pat(c, tuple_elem(pat, i), tuple_elem(t, i))) return false;
+            pat = tuple_elem(pat, n);
+            t = tuple_elem(t, n);
+            continue;
+        }
+        if (term_is_list(pat)) {
+            if (!term_is_list(t)) return false;
+            if (!match_pat(c, list_head(pat), list_head(t))) return false;
+            pat = list_tail(pat);
+            t = list_tail(t);
+            continue;
+        }
+        return term_eq_exact(pat, t);
+    }
+}
+
+/* ---- guard and body expressions ---------------------------------------------------------- */
+static Term eval(MatchCtx *c, Term e);
+
+static Term all_vars(MatchCtx *c)
+{
+    Term r = NIL;
+    for (unsigned i = c->maxvar; i-- > 0;)
+        if (c->bound[i]) r = cons_at(scratch(c, 2), c->vars[i], r);
+    return r;
+}
+
+static Term mk_bool(bool b) { return b ? AM(true) : AM(false); }
+
+static Term arith(MatchCtx *c, const char *op, Term a, Term b)
+{
+    Term err;
+    if (term_is_integer(a) && term_is_integer(b)) {
+        if (!strcmp(op, "+")) return int_add(&c->scratch, a, b, &err);
+        if (!strcmp(op, "-")) return int_sub(&c->scratch, a, b, &err);
+        if (!strcmp(op, "*")) return int_mul(&c->scratch, a, b, &err);
+        if (!strcmp(op, "div")) return int_div(&c->scratch, a, b, &err);
+        if (!strcmp(op, "rem")) return int_rem(&c->scratch, a, b, &err);
+        if (!strcmp(op, "band")) return int_band(&c->scratch, a, b, &err);
+        if (!strcmp(op, "bor")) return int_bor(&c->scratch, a, b, &err);
+        if (!strcmp(op, "bxor")) return int_bxor(&c->scratch, a, b, &err);
+        if (!strcmp(op, "bsl")) return int_bsl(&c->scratch, a, b, &err);
+        if (!strcmp(op, "bsr")) return int_bsr(&c->scratch, a, b, &err);
+    }
+    if (!term_is_number(a) || !term_is_number(b)) return NONVALUE;
+    double x, y;
+    if (term_is_float(a)) x = float_val(a);
+    else if (!int_to_double(a, &x)) return NONVALUE;
+    if (term_is_float(b)) y = float_val(b);
+    else if (!int_to_double(b, &y)) return NONVALUE;
+    double r;
+    if (!strcmp(op, "+")) r = x + y;
+    else if (!strcmp(op, "-")) r = x - y;
+    else if (!strcmp(op, "*")) r = x * y;
+    else if (!strcmp(op, "/")) {
+        if (y == 0) return NONVALUE;
+        r = x / y;
+    } else return NONVALUE;
+    return float_at(scratch(c, FLOAT_SIZE), r);
+}
+
+static Term type_test(const char *f, Term a, bool *known)
+{
+    *known = true;
+    if (!strcmp(f, "is_atom")) return mk_bool(term_is_atom(a));
+    if (!strcmp(f, "is_integer")) return mk_bool(term_is_integer(a));
+    if (!strcmp(f, "is_float")) return mk_bool(term_is_float(a));
+    if (!strcmp(f, "is_number")) return mk_bool(term_is_number(a));
+    if (!strcmp(f, "is_list")) return mk_bool(term_is_list(a) || a == NIL);
+    if (!strcmp(f, "is_tuple")) return mk_bool(term_is_tuple(a));
+    if (!strcmp(f, "is_binary")) return mk_bool(term_is_binary_any(a));
+    if (!strcmp(f, "is_pid")) return mk_bool(term_is_pid(a));
+    if (!strcmp(f, "is_port")) return mk_bool(term_is_port(a));
+    if (!strcmp(f, "is_reference")) return mk_bool(term_is_ref(a));
+    if (!strcmp(f, "is_function")) return mk_bool(term_is_fun(a));
+    if (!strcmp(f, "is_map")) return mk_bool(term_is_map(a));
+    *known = false;
+    return NONVALUE;
+}
+
+static int cmp_op(const char *f)
+{
+    static const char *ops[] = {"<", ">", "=<", ">=", "==", "/=", "=:=", "=/="};
+    for (int i = 0; i < 8; i++)
+        if (!strcmp(f, ops[i])) return i;
+    return -1;
+}
+
+static Term call1(MatchCtx *c, const char *f, Term a)
+{
+    bool known;
+    Term r = type_test(f, a, &known);
+    if (known) return r;
+    Term err;
+    if (!strcmp(f, "not")) return a == AM(true) ? AM(false) : a == AM(false) ? AM(true) : NONVALUE;
+    if (!strcmp(f, "abs")) {
+        if (term_is_integer(a)) return int_compare(a, make_small(0)) < 0 ? int_neg(&c->scratch, a, &err) : a;
+        if (term_is_float(a)) return float_at(scratch(c, FLOAT_SIZE), float_val(a) < 0 ? -float_val(a) : float_val(a));
+        return NONVALUE;
+    }
+    if (!strcmp(f, "-")) return term_is_integer(a) ? int_neg(&c->scratch, a, &err)
+                              : term_is_float(a) ? float_at(scratch(c, FLOAT_SIZE), -float_val(a)) : NONVALUE;
+    if (!strcmp(f, "+")) return term_is_number(a) ? a : NONVALUE;
+    if (!strcmp(f, "bnot")) return term_is_integer(a) ? int_bnot(&c->scratch, a, &err) : NONVALUE;
+    if (!strcmp(f, "hd")) return term_is_list(a) ? list_head(a) : NONVALUE;
+    if (!strcmp(f, "tl")) return term_is_list(a) ? list_tail(a) : NONVALUE;
+    if (!strcmp(f, "tuple_size")) return term_is_tuple(a) ? make_small((Sint)tuple_arity(a)) : NONVALUE;
+    if (!strcmp(f, "size")) {
+        if (term_is_tuple(a)) return make_small((Sint)tuple_arity(a));
+        if (term_is_binary_any(a)) {
+            BinView v;
+            if (bin_view(a, &v)) return make_small((Sint)((v.bit_size + 7) / 8));
+        }
+        return NONVALUE;
+    }
+    if (!strcmp(f, "length")) {
+        Sint n = list_length(a);
+        return n < 0 ? NONVALUE : make_small(n);
+    }
+    if (!strcmp(f, "float")) {
+        double d;
+        if (term_is_float(a)) return a;
+        if (term_is_integer(a) && int_to_double(a, &d)) return float_at(scratch(c, FLOAT_SIZE), d);
+        return NONVALUE;
+    }
+    return NONVALUE;
+}
+
+static Term call2(MatchCtx *c, const char *f, Term a, Term b)
+{
+    int co = cmp_op(f);
+    if (co >= 0) {
+        int d = term_compare(a, b, co >= 6);
+        switch (co) {
+        case 0: return mk_bool(d < 0);
+        case 1: return mk_bool(d > 0);
+        case 2: return mk_bool(d <= 0);
+        case 3: return mk_bool(d >= 0);
+        case 4: case 6: return mk_bool(d == 0);
+        default: return mk_bool(d != 0);
+        }
+    }
+    if (!strcmp(f, "and") || !strcmp(f, "or") || !strcmp(f, "xor")) {
+        if ((a != AM(true) && a != AM(false)) || (b != AM(true) && b != AM(false))) return NONVALUE;
+        bool x = a == AM(true), y = b == AM(true);
+        return mk_bool(f[0] == 'a' ? x && y : f[0] == 'o' ? x || y : x != y);
+    }
+    if (!strcmp(f, "element")) {
+        if (!term_is_small(a) || !term_is_tuple(b) || small_val(a) < 1 || (Uint)small_val(a) > tuple_arity(b))
+            return NONVALUE;
+        return tuple_elem(b, (Uint)small_val(a));
+    }
+    return arith(c, f, a, b);
+}
+
+static Term eval_call(MatchCtx *c, Term e)
+{
+    Term fa = tuple_elem(e, 1);
+    if (!term_is_atom(fa)) return NONVALUE;
+    size_t len;
+    const char *nm = atom_name(fa, &len);
+    char f[32];
+    if (len >= sizeof f) return NONVALUE;
+    memcpy(f, nm, len);
+    f[len] = 0;
+    Uint n = tuple_arity(e) - 1;
+    if (!strcmp(f, "const") && n == 1) return tuple_elem(e, 2);
+    if (!strcmp(f, "andalso") || !strcmp(f, "orelse")) {
+        bool want = f[0] == 'a';
+        for (Uint i = 2; i <= n + 1; i++) {
+            Term v = eval(c, tuple_elem(e, i));
+            if (v != AM(true) && v != AM(false)) return NONVALUE;
+            if ((v == AM(true)) != want) return v;
+        }
+        return mk_bool(want);
+    }
+    if (!strcmp(f, "self") && n == 0) return NONVALUE; /* needs the caller: see docs/ets.md */
+    if (n == 1) {
+        Term a = eval(c, tuple_elem(e, 2));
+        return a == NONVALUE ? NONVALUE : call1(c, f, a);
+    }
+    if (n == 2) {
+        Term a = eval(c, tuple_elem(e, 2));
+        if (a == NONVALUE) return NONVALUE;
+        Term b = eval(c, tuple_elem(e, 3));
+        return b == NONVALUE ? NONVALUE : call2(c, f, a, b);
+    }
+    return NONVALUE;
+}
+
+static Term eval(MatchCtx *c, Term e)
+{
+    int v = var_of(e);
+    if (v >= 0) return c->bound[v] ? c->vars[v] : NONVALUE;
+    if (v == -3) return c->obj;
+    if (v == -4) return all_vars(c);
+    if (term_is_tuple(e)) {
+        Uint n = tuple_arity(e);
+        if (n == 0) return NONVALUE;
+        Term first = tuple_elem(e, 1);
+        if (n == 1 && term_is_tuple(first)) {
+            /* {{...}}: a tuple built from its evaluated elements */
+            Uint m = tuple_arity(first);
+            if (m == 0) return first;
+            Term *hp = scratch(c, m + 1);
+            hp[0] = make_tuple_header(m);
+            for (Uint i = 1; i <= m; i++) {
+                Term x = eval(c, tuple_elem(first, i));
+                if (x == NONVALUE) return NONVALUE;
+                hp[i] = x;
+            }
+            return make_boxed(hp);
+        }
+        return eval_call(c, e);
+    }
+    if (term_is_list(e)) {
+        Term h = eval(c, list_head(e));
+        if (h == NONVALUE) return NONVALUE;
+        Term t = eval(c, list_tail(e));
+        if (t == NONVALUE) return NONVALUE;
+        return cons_at(scratch(c, 2), h, t);
+    }
+    return e;
+}
+
+/* ---- the spec ----------------------------------------------------------------------------- */
+bool ets_ms_valid(Term ms)
+{
+    Term l = ms;
+    for (; term_is_list(l); l = list_tail(l)) {
+        Term cl = list_head(l);
+        if (!term_is_tuple(cl) || tuple_arity(cl) != 3) return false;
+        Term g = tuple_elem(cl, 2), b = tuple_elem(cl, 3);
+        if (list_length(g) < 0 || list_length(b) < 0) return false;
+        Term h = tuple_elem(cl, 1);
+        if (!term_is_tuple(h) && var_of(h) != -2 && var_of(h) < 0) return false;
+    }
+    return l == NIL;
+}
+
+/* Runs the spec on one object: the result, or NONVALUE when no clause matched. */
+static Term run_spec(MatchCtx *c, Term ms, Term obj)
+{
+    for (Term l = ms; term_is_list(l); l = list_tail(l)) {
+        Term cl = list_head(l);
+        memset(c->bound, 0, c->maxvar * sizeof(bool));
+        c->maxvar = 0;
+        c->obj = obj;
+        if (!match_pat(c, tuple_elem(cl, 1), obj)) continue;
+        bool ok = true;
+        for (Term g = tuple_elem(cl, 2); ok && term_is_list(g); g = list_tail(g))
+            ok = eval(c, list_head(g)) == AM(true);
+        if (!ok) continue;
+        Term r = am("EXIT");
+        for (Term b = tuple_elem(cl, 3); term_is_list(b); b = list_tail(b)) {
+            r = eval(c, list_head(b));
+            if (r == NONVALUE) { r = am("EXIT"); break; }
+        }
+        if (tuple_elem(cl, 3) == NIL) r = am("EXIT");
+        return r;
+    }
+    return NONVALUE;
+}
+
+typedef struct SelCtx {
+    MatchCtx m;
+    Term ms;
+    EtsSelKind kind;
+    Term *res;
+    Uint n, cap, words, count;
+} SelCtx;
+
+static int visit_select(DbTerm *d, void *arg)
+{
+    SelCtx *s = arg;
+    Term r = run_spec(&s->m, s->ms, dbterm_obj(d));
+    if (r == NONVALUE) return ETS_V_NEXT;
+    if (s->kind == ETS_SEL_COUNT) { s->count += r == AM(true); return ETS_V_NEXT; }
+    if (s->kind == ETS_SEL_DELETE) {
+        if (r != AM(true)) return ETS_V_NEXT;
+        s->count++;
+        return ETS_V_DELETE;
+    }
+    if (s->n == s->cap) {
+        s->cap = s->cap ? 2 * s->cap : 16;
+        s->res = realloc(s->res, s->cap * sizeof(Term));
+        if (!s->res) abort();
+    }
+    s->res[s->n++] = r;
+    s->words += size_object(r) + 2;
+    return ETS_V_NEXT;
+}
+
+/* The matching results as a list on p's heap (table locked by the caller). */
+static Term results_list(Process *p, SelCtx *s)
+{
+    if (s->n == 0) return NIL;
+    Term *hp = heap_halloc(&p->heap, s->words);
+    Term *cells = hp;
+    hp += 2 * s->n;
+    OffHeap oh = {NULL, 0};
+    for (Uint i = 0; i < s->n; i++) {
+        Term r = s->res[i];
+        cells[2 * i] = copy_struct(r, size_object(r), &hp, &oh);
+        cells[2 * i + 1] = i + 1 < s->n ? make_list(cells + 2 * i + 2) : NIL;
+    }
+    for (OffHeapHeader *e = oh.first, *next; e; e = next) {
+        next = e->next;
+        heap_link_offheap(&p->heap, e, hdr_subtag(e->thing_word) == SUB_REFC_BIN ? e->size / 8 : 0);
+    }
+    return make_list(cells);
+}
+
+/* Runs the spec over the table; list (or count in *count). NONVALUE on badarg. */
+static Term do_select(Process *p, Term tab, Term ms, EtsSelKind kind, bool reverse, Uint *count)
+{
+    bool write = kind == ETS_SEL_DELETE;
+    EtsTable *tb = ets_resolve(p, tab, write ? ETS_WRITE : ETS_READ);
+    if (!tb || !ets_ms_valid(ms)) return NONVALUE;
+    SelCtx *s = calloc(1, sizeof *s);
+    if (!s) abort();
+    s->ms = ms;
+    s->kind = kind;
+    ets_lock_all(tb, write);
+    Term r = NONVALUE;
+    if (!atomic_load(&tb->dead)) {
+        if (ets_is_hash(tb)) hash_visit(tb, visit_select, s);
+        else tree_visit(tb, visit_select, s, reverse);
+        r = results_list(p, s);
+        *count = s->count;
+    }
+    ets_unlock_all(tb, write);
+    if (s->m.scratch_ready) heap_destroy(&s->m.scratch);
+    free(s->res);
+    free(s);
+    return r;
+}
+
+Term ets_bif_select(Process *p, Term tab, Term ms, EtsSelKind kind, bool reverse)
+{
+    Uint count = 0;
+    Term r = do_select(p, tab, ms, kind, reverse, &count);
+    if (r == NONVALUE) return NONVALUE;
+    if (kind == ETS_SEL_COUNT || kind == ETS_SEL_DELETE) return make_small((Sint)count);
+    return r;
+}
+
+/* ---- limits and continuations -------------------------------------------------------------- */
+static Term cont_tag(void) { return am("$heapscope_ets_cont"); }
+
+/* {Chunk, {'$heapscope_ets_cont', Rest, Limit}} or '$end_of_table'. */
+static Term chunk(Process *p, Term all, Sint limit)
+{
+    if (all == NIL) return am("$end_of_table");
+    Sint n = 0;
+    Term l = all;
+    while (term_is_list(l) && n < limit) { l = list_tail(l); n++; }
+    Term *hp = heap_halloc(&p->heap, 2 * (Uint)n + 4 + 3);
+    Term first = NIL, *tail = &first;
+    for (Term x = all; x != l; x = list_tail(x)) {
+        *tail = cons_at(hp, list_head(x), NIL);
+        tail = hp + 1;
+        hp += 2;
+    }
+    Term *ct = hp;
+    ct[0] = make_tuple_header(3);
+    ct[1] = cont_tag();
+    ct[2] = l;
+    ct[3] = make_small(limit);
+    Term *res = ct + 4;
+    res[0] = make_tuple_header(2);
+    res[1] = first;
+    res[2] = make_boxed(ct);
+    return make_boxed(res);
+}
+
+static Term limited(Process *p, Term tab, Term ms, Term limit, bool reverse)
+{
+    if (!term_is_small(limit) || small_val(limit) < 1) return NONVALUE;
+    Uint count;
+    Term all = do_select(p, tab, ms, ETS_SEL_LIST, reverse, &count);
+    if (all == NONVALUE) return NONVALUE;
+    return chunk(p, all, small_val(limit));
+}
+
+Term ets_bif_select_limit(Process *p, Term tab, Term ms, Term limit, bool reverse)
+{
+    return limited(p, tab, ms, limit, reverse);
+}
+
+Term ets_bif_select_cont(Process *p, Term cont)
+{
+    if (cont == am("$end_of_table")) return cont;
+    if (!term_is_tuple(cont) || tuple_arity(cont) != 3 || tuple_elem(cont, 1) != cont_tag()) return NONVALUE;
+    return chunk(p, tuple_elem(cont, 2), small_val(tuple_elem(cont, 3)));
+}
+
+Term ets_bif_match_cont(Process *p, Term cont) { return ets_bif_select_cont(p, cont); }
+
+/* [{Pattern, [], ['$$' or '$_']}] on p's heap. */
+static Term pattern_spec(Process *p, Term pattern, bool object)
+{
+    Term *hp = heap_halloc(&p->heap, 4 + 2 + 2);
+    hp[0] = make_tuple_header(3);
+    hp[1] = pattern;
+    hp[2] = NIL;
+    hp[3] = cons_at(hp + 4, am(object ? "$_" : "$$"), NIL);
+    return cons_at(hp + 6, make_boxed(hp), NIL);
+}
+
+Term ets_bif_match(Process *p, Term tab, Term pattern, bool object)
+{
+    return ets_bif_select(p, tab, pattern_spec(p, pattern, object), ETS_SEL_LIST, false);
+}
+
+Term ets_bif_match_limit(Process *p, Term tab, Term pattern, Term limit, bool object)
+{
+    return limited(p, tab, pattern_spec(p, pattern, object), limit, false);
+}
