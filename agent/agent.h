@@ -139,8 +139,9 @@ char *agent_events_since(uint64_t since, size_t max, uint64_t *next_since);
 struct cJSON *agent_events_cjson(uint64_t since, size_t max, uint64_t *next_since);
 
 /* The protocol's "set": changes a setting while running. Keys: "sample_interval_ms",
- * "drain_interval_ms" (1..60000), "send_sample_every" (0..1000000), "leak_force_gc" (0/1),
- * "lost_sharing_ratio" (> 1). false with a message in err for an unknown key or a value out of
+ * "drain_interval_ms" (1..60000), "leak_force_gc" (0/1), "lost_sharing_ratio" (> 1).
+ * (send_sample_every is fixed at attach: schedulers read probe.send_sample_every without
+ * synchronisation, probe.h.) false with a message in err for an unknown key or a value out of
  * range. */
 bool agent_set(const char *key, double value, char *err, size_t errlen);
 

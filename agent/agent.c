@@ -1,0 +1,575 @@
+/*
+ * agent.c — attach/detach, the probe hooks, the collector thread and the query entry points.
+ * The threading contract is in agent.h; the ring protocol in ring.h.
+ */
+#include "agent.h"
+
+#include <cJSON.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "leak.h"
+#include "report.h"
+#include "ring.h"
+#include "series.h"
+
+#define DRAIN_CHUNK 4096u   /* events taken from one ring per pass (bounds the batch buffers) */
+#define MAX_SAMPLED_PROCS (1u << 20)
+
+typedef struct Agent {
+    const AgentHost *host;
+    AgentConfig cfg;
+    AgLeakConfig leak;
+    unsigned nrings;                 /* schedulers + 1; the last is the fallback ring */
+    AgRing **rings;
+    atomic_flag fallback_lock;       /* producers of the fallback ring take it with try-lock */
+    _Atomic uint64_t fallback_busy;  /* events dropped because the fallback lock was busy */
+
+    pthread_t thread;
+    bool thread_started;
+    _Atomic bool stop;
+    pthread_mutex_t mu;              /* the store mutex: collector steps and queries */
+
+    /* everything below: under mu */
+    AgStore st;
+    AgEvent **batches;               /* nrings buffers of DRAIN_CHUNK */
+    size_t *counts;
+    AgEvent *merged;                 /* nrings * DRAIN_CHUNK */
+    AgEvent *recent;                 /* the last recent_cap events, a ring */
+    size_t recent_cap, recent_head, recent_n;
+    uint64_t next_seq;               /* last global sequence number given */
+    AgVerdictList verdicts;
+    AgRunInfo run;
+    AgCost cost;
+    uint64_t last_sample_ns;
+    HostProc *procs_buf; size_t procs_cap;
+    HostEts *ets_buf; size_t ets_cap;
+} Agent;
+
+/* Published by agent_attach before the schedulers start, cleared after they stopped. Hooks on
+ * threads without a ring read it (acquire) to find the fallback ring. */
+static _Atomic(Agent *) the_agent;
+/* The calling scheduler's ring (agent_thread_attach); NULL: use the fallback ring. */
+static _Thread_local AgRing *tls_ring;
+static _Thread_local unsigned tls_sched;
+static _Thread_local unsigned tls_native_count;
+
+void agent_config_default(AgentConfig *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    cfg->ring_capacity = 8192;
+    cfg->drain_interval_ms = 5;
+    cfg->sample_interval_ms = 100;
+    cfg->send_sample_every = 1;
+    cfg->native_sample_every = 16;
+    cfg->recent_events = 4096;
+    cfg->leak_force_gc = true;
+    cfg->lost_sharing_ratio = 4.0;
+}
+
+/* ---- hooks (scheduler threads: no lock, no allocation, no call into the runtime) ---- */
+
+static void post(AgEvent *ev)
+{
+    AgRing *r = tls_ring;
+    if (r) {
+        ev->sched = tls_sched;
+        ag_ring_push(r, ev);
+        return;
+    }
+    Agent *a = atomic_load_explicit(&the_agent, memory_order_acquire);
+    if (!a) return;
+    /* acquire/release: the lock hands the fallback ring's producer side from one thread to
+     * the next, so it stays single-producer. A busy lock drops the event: never wait. */
+    if (atomic_flag_test_and_set_explicit(&a->fallback_lock, memory_order_acquire)) {
+        atomic_fetch_add_explicit(&a->fallback_busy, 1, memory_order_relaxed);
+        return;
+    }
+    ev->sched = AG_RING_FALLBACK;
+    ag_ring_push(a->rings[a->nrings - 1], ev);
+    atomic_flag_clear_explicit(&a->fallback_lock, memory_order_release);
+}
+
+static void hook_spawn(const ProbeSpawn *e)
+{
+    AgEvent ev; ev.kind = AG_EV_SPAWN; ev.time_ns = e->p.time_ns; ev.u.spawn = *e; post(&ev);
+}
+
+static void hook_exit(const ProbeExit *e)
+{
+    AgEvent ev; ev.kind = AG_EV_EXIT; ev.time_ns = e->p.time_ns; ev.u.exit = *e; post(&ev);
+}
+
+static void hook_gc_start(const ProbeGc *e)
+{
+    AgEvent ev; ev.kind = AG_EV_GC_START; ev.time_ns = e->p.time_ns; ev.u.gc = *e; post(&ev);
+}
+
+static void hook_gc_end(const ProbeGc *e)
+{
+    AgEvent ev; ev.kind = AG_EV_GC_END; ev.time_ns = e->p.time_ns; ev.u.gc = *e; post(&ev);
+}
+
+static void hook_send(const ProbeSend *e)
+{
+    AgEvent ev; ev.kind = AG_EV_SEND; ev.time_ns = e->p.time_ns; ev.u.send = *e; post(&ev);
+}
+
+static void hook_ets(const ProbeEts *e)
+{
+    AgEvent ev; ev.kind = AG_EV_ETS; ev.time_ns = e->p.time_ns; ev.u.ets = *e; post(&ev);
+}
+
+static void hook_bin(const ProbeBin *e)
+{
+    AgEvent ev; ev.kind = AG_EV_BIN; ev.time_ns = e->time_ns ? e->time_ns : probe_now_ns();
+    ev.u.bin = *e; post(&ev);
+}
+
+static void hook_native_alloc(const ProbeNative *e)
+{
+    Agent *a = atomic_load_explicit(&the_agent, memory_order_relaxed);
+    AgEvent ev;
+    ev.kind = AG_EV_NATIVE_ALLOC;
+    ev.time_ns = probe_now_ns();
+    ev.u.native.n = *e;
+    ev.u.native.stack_id = 0;
+    /* sampled per thread: no shared counter for the hot path to contend on */
+    if (a && a->cfg.bt_capture && a->cfg.native_sample_every &&
+        tls_native_count++ % a->cfg.native_sample_every == 0)
+        ev.u.native.stack_id = a->cfg.bt_capture();
+    post(&ev);
+}
+
+static void hook_native_free(const ProbeNative *e)
+{
+    if (!e->ptr) return;
+    AgEvent ev;
+    ev.kind = AG_EV_NATIVE_FREE;
+    ev.time_ns = probe_now_ns();
+    ev.u.native.n = *e;
+    ev.u.native.stack_id = 0;
+    post(&ev);
+}
+
+void agent_thread_attach(unsigned sched_id)
+{
+    Agent *a = atomic_load_explicit(&the_agent, memory_order_acquire);
+    tls_sched = sched_id;
+    tls_ring = (a && sched_id + 1 < a->nrings) ? a->rings[sched_id] : NULL;
+}
+
+void agent_thread_detach(void)
+{
+    tls_ring = NULL;
+}
+
+/* ---- the collector ---- */
+
+static void recent_push(Agent *a, const AgEvent *ev)
+{
+    if (!a->recent_cap) return;
+    a->recent[(a->recent_head + a->recent_n) % a->recent_cap] = *ev;
+    if (a->recent_n < a->recent_cap) a->recent_n++;
+    else a->recent_head = (a->recent_head + 1) % a->recent_cap;
+}
+
+/* Drains every ring until empty (at most a few passes: producers keep writing). */
+static void drain(Agent *a)
+{
+    for (int pass = 0; pass < 8; pass++) {
+        size_t total = 0;
+        for (unsigned i = 0; i < a->nrings; i++) {
+            a->counts[i] = ag_ring_pop(a->rings[i], a->batches[i], DRAIN_CHUNK);
+            total += a->counts[i];
+        }
+        if (!total) break;
+        size_t n = ag_ring_merge(a->batches, a->counts, a->nrings, a->merged);
+        for (size_t k = 0; k < n; k++) {
+            AgEvent *ev = &a->merged[k];
+            ev->seq = ++a->next_seq;
+            ag_store_apply(&a->st, ev);
+            recent_push(a, ev);
+        }
+        a->cost.drains++;
+        if (total < DRAIN_CHUNK) break;
+    }
+}
+
+static void sample_host(Agent *a, uint64_t now)
+{
+    const AgentHost *h = a->host;
+    a->cost.samples++;
+    if (h->list_procs) {
+        if (!a->procs_buf) {
+            a->procs_buf = calloc(256, sizeof *a->procs_buf);
+            a->procs_cap = a->procs_buf ? 256 : 0;
+            if (!a->procs_buf) a->st.alloc_failures++;
+        }
+        size_t n = a->procs_cap ? h->list_procs(h->ctx, a->procs_buf, a->procs_cap) : 0;
+        if (n > a->procs_cap && n <= MAX_SAMPLED_PROCS) {
+            size_t ncap = n + n / 4;
+            HostProc *nb = realloc(a->procs_buf, ncap * sizeof *nb);
+            if (nb) {
+                a->procs_buf = nb; a->procs_cap = ncap;
+                n = h->list_procs(h->ctx, a->procs_buf, a->procs_cap);
+            } else a->st.alloc_failures++;
+        }
+        ag_store_sample_procs(&a->st, now, a->procs_buf, n < a->procs_cap ? n : a->procs_cap);
+    }
+    if (h->list_ets) {
+        if (!a->ets_buf) {
+            a->ets_buf = calloc(64, sizeof *a->ets_buf);
+            a->ets_cap = a->ets_buf ? 64 : 0;
+            if (!a->ets_buf) a->st.alloc_failures++;
+        }
+        size_t n = a->ets_cap ? h->list_ets(h->ctx, a->ets_buf, a->ets_cap) : 0;
+        if (n > a->ets_cap && n <= MAX_SAMPLED_PROCS) {
+            size_t ncap = n + n / 4;
+            HostEts *nb = realloc(a->ets_buf, ncap * sizeof *nb);
+            if (nb) {
+                a->ets_buf = nb; a->ets_cap = ncap;
+                n = h->list_ets(h->ctx, a->ets_buf, a->ets_cap);
+            } else a->st.alloc_failures++;
+        }
+        ag_store_sample_ets(&a->st, now, a->ets_buf, n < a->ets_cap ? n : a->ets_cap);
+    }
+    if (h->memory) {
+        HostMemory m;
+        memset(&m, 0, sizeof m);
+        h->memory(h->ctx, &m);
+        ag_store_sample_memory(&a->st, now, &m);
+    }
+}
+
+/* One collector step [mu held]. force_ok: the detector may force GCs (never at exit, when no
+ * scheduler is left to run them). */
+static void step(Agent *a, bool force_ok, bool sample_now)
+{
+    uint64_t t0 = probe_now_ns();
+    drain(a);
+    uint64_t iv = (uint64_t)a->cfg.sample_interval_ms * 1000000u;
+    if (sample_now || t0 - a->last_sample_ns >= iv) {
+        a->last_sample_ns = t0;
+        sample_host(a, t0);
+        a->leak.force_gc = a->cfg.leak_force_gc && force_ok;
+        a->cost.forced_gcs += ag_leak_scan(&a->st, a->host, &a->leak, t0);
+        drain(a);   /* the forced GCs' own events */
+    }
+    a->cost.collector_busy_ns += probe_now_ns() - t0;
+}
+
+static void *collector_main(void *arg)
+{
+    Agent *a = arg;
+    while (!atomic_load_explicit(&a->stop, memory_order_acquire)) {
+        pthread_mutex_lock(&a->mu);
+        step(a, true, false);
+        unsigned ms = a->cfg.drain_interval_ms ? a->cfg.drain_interval_ms : 1;
+        pthread_mutex_unlock(&a->mu);
+        struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+        nanosleep(&ts, NULL);
+    }
+    return NULL;
+}
+
+/* ---- attach / detach ---- */
+
+static void agent_free(Agent *a)
+{
+    if (!a) return;
+    for (unsigned i = 0; a->rings && i < a->nrings; i++) ag_ring_destroy(a->rings[i]);
+    free(a->rings);
+    for (unsigned i = 0; a->batches && i < a->nrings; i++) free(a->batches[i]);
+    free(a->batches);
+    free(a->counts);
+    free(a->merged);
+    free(a->recent);
+    free(a->procs_buf);
+    free(a->ets_buf);
+    ag_verdicts_free(&a->st, &a->verdicts);
+    if (a->st.kept) {
+        ag_verdicts_free(&a->st, a->st.kept);
+        ag_store_release(&a->st, a->st.kept, sizeof *a->st.kept);
+        a->st.kept = NULL;
+    }
+    ag_store_free(&a->st);
+    pthread_mutex_destroy(&a->mu);
+    free(a);
+}
+
+static void set_hooks(bool on, unsigned send_sample_every)
+{
+    probe.spawn = on ? hook_spawn : NULL;
+    probe.exit = on ? hook_exit : NULL;
+    probe.gc_start = on ? hook_gc_start : NULL;
+    probe.gc_end = on ? hook_gc_end : NULL;
+    probe.send = on ? hook_send : NULL;
+    probe.ets = on ? hook_ets : NULL;
+    probe.bin = on ? hook_bin : NULL;
+    probe.native_alloc = on ? hook_native_alloc : NULL;
+    probe.native_free = on ? hook_native_free : NULL;
+    probe.send_sample_every = on ? send_sample_every : 0;
+}
+
+static bool agent_alloc_buffers(Agent *a)
+{
+    unsigned sched = a->host->schedulers ? a->host->schedulers : 1;
+    a->nrings = sched + 1;
+    a->rings = calloc(a->nrings, sizeof *a->rings);
+    a->batches = calloc(a->nrings, sizeof *a->batches);
+    a->counts = calloc(a->nrings, sizeof *a->counts);
+    a->merged = calloc((size_t)a->nrings * DRAIN_CHUNK, sizeof *a->merged);
+    a->recent_cap = a->cfg.recent_events;
+    a->recent = a->recent_cap ? calloc(a->recent_cap, sizeof *a->recent) : NULL;
+    if (!a->rings || !a->batches || !a->counts || !a->merged || (a->recent_cap && !a->recent))
+        return false;
+    for (unsigned i = 0; i < a->nrings; i++) {
+        a->rings[i] = ag_ring_create(a->cfg.ring_capacity);
+        a->batches[i] = calloc(DRAIN_CHUNK, sizeof *a->batches[i]);
+        if (!a->rings[i] || !a->batches[i]) return false;
+    }
+    a->cost.rings = a->nrings;
+    a->cost.ring_capacity = (unsigned)ag_ring_capacity(a->rings[0]);
+    a->cost.ring_bytes = (uint64_t)a->nrings * ag_ring_capacity(a->rings[0]) * sizeof(AgEvent);
+    return true;
+}
+
+bool agent_attach(const AgentHost *host, const AgentConfig *cfg)
+{
+    if (!host || atomic_load(&the_agent)) return false;
+    Agent *a = calloc(1, sizeof *a);
+    if (!a) return false;
+    a->host = host;
+    if (cfg) a->cfg = *cfg; else agent_config_default(&a->cfg);
+    if (!a->cfg.ring_capacity) a->cfg.ring_capacity = 8192;
+    ag_leak_config_default(&a->leak);
+    if (a->cfg.lost_sharing_ratio > 1) a->leak.lost_sharing_ratio = a->cfg.lost_sharing_ratio;
+    atomic_flag_clear(&a->fallback_lock);
+    if (pthread_mutex_init(&a->mu, NULL) != 0) { free(a); return false; }
+    if (!ag_store_init(&a->st) || !agent_alloc_buffers(a)) { agent_free(a); return false; }
+    ag_leak_install(&a->leak);
+    struct timespec wall;
+    clock_gettime(CLOCK_REALTIME, &wall);
+    a->run.program = host->program;
+    a->run.os_pid = host->os_pid;
+    a->run.schedulers = host->schedulers;
+    a->run.start_wall_ms = (uint64_t)wall.tv_sec * 1000u + (uint64_t)wall.tv_nsec / 1000000u;
+    a->run.start_ns = probe_now_ns();
+    a->st.start_ns = a->run.start_ns;
+    a->last_sample_ns = 0;
+    atomic_store_explicit(&the_agent, a, memory_order_release);
+    set_hooks(true, a->cfg.send_sample_every);
+    if (pthread_create(&a->thread, NULL, collector_main, a) != 0) {
+        set_hooks(false, 0);
+        atomic_store(&the_agent, NULL);
+        agent_free(a);
+        return false;
+    }
+    a->thread_started = true;
+    return true;
+}
+
+bool agent_attached(void) { return atomic_load_explicit(&the_agent, memory_order_acquire) != NULL; }
+
+const AgentHost *agent_host(void)
+{
+    Agent *a = atomic_load_explicit(&the_agent, memory_order_acquire);
+    return a ? a->host : NULL;
+}
+
+void agent_run_finished(int exit_status)
+{
+    Agent *a = atomic_load_explicit(&the_agent, memory_order_acquire);
+    if (!a) return;
+    pthread_mutex_lock(&a->mu);
+    if (!a->run.finished) {
+        struct timespec wall;
+        clock_gettime(CLOCK_REALTIME, &wall);
+        a->run.finished = true;
+        a->run.exit_status = exit_status;
+        a->run.end_wall_ms = (uint64_t)wall.tv_sec * 1000u + (uint64_t)wall.tv_nsec / 1000000u;
+        a->run.now_ns = probe_now_ns();
+    }
+    pthread_mutex_unlock(&a->mu);
+}
+
+void agent_detach(void)
+{
+    Agent *a = atomic_load_explicit(&the_agent, memory_order_acquire);
+    if (!a) return;
+    atomic_store_explicit(&a->stop, true, memory_order_release);
+    if (a->thread_started) pthread_join(a->thread, NULL);
+    set_hooks(false, 0);
+    atomic_store_explicit(&the_agent, NULL, memory_order_release);
+    tls_ring = NULL;
+    agent_free(a);
+}
+
+void agent_flush(void)
+{
+    Agent *a = atomic_load_explicit(&the_agent, memory_order_acquire);
+    if (!a) return;
+    pthread_mutex_lock(&a->mu);
+    step(a, false, true);
+    pthread_mutex_unlock(&a->mu);
+}
+
+/* ---- queries [mu held inside] ---- */
+
+static void fill_cost(Agent *a)
+{
+    uint64_t pushed = 0, drops = 0;
+    for (unsigned i = 0; i < a->nrings; i++) {
+        pushed += ag_ring_pushed(a->rings[i]);
+        drops += ag_ring_drops(a->rings[i]);
+    }
+    a->cost.events = pushed;
+    a->cost.drops = drops + atomic_load_explicit(&a->fallback_busy, memory_order_relaxed);
+    a->cost.alloc_failures = a->st.alloc_failures;
+    a->cost.bookkeeping_bytes = a->st.bytes + a->recent_cap * sizeof(AgEvent) +
+        (size_t)a->nrings * (DRAIN_CHUNK * 2 * sizeof(AgEvent)) +
+        a->procs_cap * sizeof(HostProc) + a->ets_cap * sizeof(HostEts) + sizeof *a;
+}
+
+static AgReportArgs report_args(Agent *a)
+{
+    if (!a->run.finished) a->run.now_ns = probe_now_ns();
+    fill_cost(a);
+    AgReportArgs r = {
+        .st = &a->st, .verdicts = &a->verdicts, .run = &a->run, .cost = &a->cost,
+        .fail_on = NULL, .lost_sharing_ratio = a->leak.lost_sharing_ratio,
+        .site_min_flat_words = a->leak.site_min_flat_words,
+        .site_min_messages = a->leak.site_min_messages, .symbolise = a->cfg.bt_symbolise,
+    };
+    return r;
+}
+
+static void judge(Agent *a)
+{
+    if (!ag_leak_judge(&a->st, &a->leak, a->run.finished, probe_now_ns(), &a->verdicts))
+        a->st.alloc_failures++;
+}
+
+cJSON *agent_report_cjson(const AgentFailOn *fail_on, bool *tripped)
+{
+    if (tripped) *tripped = false;
+    Agent *a = atomic_load_explicit(&the_agent, memory_order_acquire);
+    if (!a) return NULL;
+    pthread_mutex_lock(&a->mu);
+    step(a, false, true);
+    judge(a);
+    AgReportArgs r = report_args(a);
+    r.fail_on = fail_on;
+    cJSON *j = ag_report_build(&r, tripped);
+    pthread_mutex_unlock(&a->mu);
+    return j;
+}
+
+static char *print_delete(cJSON *j)
+{
+    if (!j) return NULL;
+    char *s = cJSON_PrintUnformatted(j);
+    cJSON_Delete(j);
+    return s;
+}
+
+char *agent_report_json(const AgentFailOn *fail_on, bool *tripped)
+{
+    return print_delete(agent_report_cjson(fail_on, tripped));
+}
+
+cJSON *agent_snapshot_cjson(void)
+{
+    Agent *a = atomic_load_explicit(&the_agent, memory_order_acquire);
+    if (!a) return NULL;
+    pthread_mutex_lock(&a->mu);
+    judge(a);
+    AgReportArgs r = report_args(a);
+    cJSON *j = ag_snapshot_build(&r);
+    pthread_mutex_unlock(&a->mu);
+    return j;
+}
+
+char *agent_snapshot_json(void) { return print_delete(agent_snapshot_cjson()); }
+
+cJSON *agent_proc_cjson(uint64_t pid_number)
+{
+    Agent *a = atomic_load_explicit(&the_agent, memory_order_acquire);
+    if (!a) return NULL;
+    pthread_mutex_lock(&a->mu);
+    AgReportArgs r = report_args(a);
+    cJSON *j = ag_report_proc(&r, pid_number);
+    pthread_mutex_unlock(&a->mu);
+    return j;
+}
+
+char *agent_proc_json(uint64_t pid_number) { return print_delete(agent_proc_cjson(pid_number)); }
+
+cJSON *agent_events_cjson(uint64_t since, size_t max, uint64_t *next_since)
+{
+    if (next_since) *next_since = since;
+    Agent *a = atomic_load_explicit(&the_agent, memory_order_acquire);
+    if (!a) return NULL;
+    pthread_mutex_lock(&a->mu);
+    cJSON *root = cJSON_CreateObject();
+    cJSON *arr = root ? cJSON_AddArrayToObject(root, "events") : NULL;
+    bool ok = arr != NULL;
+    uint64_t first = a->next_seq - a->recent_n + 1;   /* oldest kept (next_seq+1 when none) */
+    uint64_t last = since;
+    ok = ok && cJSON_AddNumberToObject(root, "first_seq", (double)first);
+    ok = ok && cJSON_AddNumberToObject(root, "last_seq", (double)a->next_seq);
+    ok = ok && cJSON_AddNumberToObject(root, "dropped_before",
+                                       (double)(since + 1 < first ? first - since - 1 : 0));
+    size_t out = 0;
+    for (size_t i = 0; ok && i < a->recent_n; i++) {
+        const AgEvent *ev = &a->recent[(a->recent_head + i) % a->recent_cap];
+        if (ev->seq <= since) continue;
+        if (max && out >= max) break;
+        cJSON *e = ag_report_event(ev, a->run.start_ns);
+        if (!e || !cJSON_AddItemToArray(arr, e)) { cJSON_Delete(e); ok = false; break; }
+        last = ev->seq;
+        out++;
+    }
+    pthread_mutex_unlock(&a->mu);
+    if (!ok) { cJSON_Delete(root); return NULL; }
+    if (next_since) *next_since = last;
+    return root;
+}
+
+char *agent_events_since(uint64_t since, size_t max, uint64_t *next_since)
+{
+    return print_delete(agent_events_cjson(since, max, next_since));
+}
+
+bool agent_set(const char *key, double value, char *err, size_t errlen)
+{
+    Agent *a = atomic_load_explicit(&the_agent, memory_order_acquire);
+#define BAD(...) do { if (err && errlen) snprintf(err, errlen, __VA_ARGS__); return false; } while (0)
+    if (!a) BAD("agent not attached");
+    if (!key) BAD("missing key");
+    bool ok = true;
+    pthread_mutex_lock(&a->mu);
+    if (!strcmp(key, "sample_interval_ms") && value >= 1 && value <= 60000)
+        a->cfg.sample_interval_ms = (unsigned)value;
+    else if (!strcmp(key, "drain_interval_ms") && value >= 1 && value <= 60000)
+        a->cfg.drain_interval_ms = (unsigned)value;
+    else if (!strcmp(key, "leak_force_gc") && (value == 0 || value == 1))
+        a->cfg.leak_force_gc = value == 1;
+    else if (!strcmp(key, "lost_sharing_ratio") && value > 1 && value < 1e9)
+        a->leak.lost_sharing_ratio = value;
+    else ok = false;
+    pthread_mutex_unlock(&a->mu);
+    if (!ok) {
+        if (strcmp(key, "sample_interval_ms") && strcmp(key, "drain_interval_ms") &&
+            strcmp(key, "leak_force_gc") && strcmp(key, "lost_sharing_ratio"))
+            BAD("unknown setting '%s'", key);
+        BAD("value %g out of range for '%s'", value, key);
+    }
+#undef BAD
+    return true;
+}
