@@ -64,7 +64,7 @@ all: $(BIN) bin/heapscope
 # bin/heapscope is the release binary; other modes keep theirs under build/<mode>/bin.
 bin/heapscope: $(BIN)
 	@mkdir -p bin
-	@if [ "$(MODE)" = release ]; then ln -sf ../$(BIN) bin/heapscope; fi
+	@if [ "$(BUILD)" = build/release ]; then ln -sfn ../$(BIN) bin/heapscope; fi
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
