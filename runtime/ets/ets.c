@@ -370,6 +370,10 @@ Term ets_bif_new(Process *p, Term name, Term opts)
     for (; term_is_list(l); l = list_tail(l))
         if (!parse_opt(list_head(l), &o)) return NONVALUE;
     if (l != NIL) return NONVALUE;
+    if (o.access == ETS_PRIVATE) { /* OTP: a private table is never shared: no concurrency */
+        o.read_conc = false;
+        o.wc = ETS_WC_FALSE;
+    }
     EtsTable *tb = table_create(name, &o, p->pid);
     pthread_mutex_lock(&reg_lock);
     if (o.named && named_find(name)) {
@@ -469,8 +473,18 @@ Term ets_bif_insert(Process *p, Term tab, Term objs, bool only_new)
             ok = !exists;
         }
     }
-    if (ok)
+    if (ok && tb->type == ETS_BAG) {
+        /* OTP 25 inserts a list into a bag last object first (observable in lookup order). */
+        Sint n = list_length(objs);
+        Term *v = malloc((size_t)(n ? n : 1) * sizeof(Term));
+        if (!v) abort();
+        Sint i = 0;
+        for (l = objs; term_is_list(l); l = list_tail(l)) v[i++] = list_head(l);
+        while (i-- > 0) insert_one(tb, v[i], false);
+        free(v);
+    } else if (ok) {
         for (l = objs; term_is_list(l); l = list_tail(l)) insert_one(tb, list_head(l), false);
+    }
     if (ets_is_hash(tb)) hash_grow(tb);
     ets_unlock_all(tb, true);
     if (ok && objs != NIL) ets_event(tb, EV_INSERT);
