@@ -74,7 +74,8 @@ TEST(grouped_by_backtrace)
     if (leaky) {
         CHECK_EQ(leaky->count, 7);
         CHECK_EQ(leaky->bytes, 700);
-        CHECK(strstr(text, "grouped_by_backtrace") != NULL); /* the caller, one frame up */
+        /* the caller, one frame up (main when the compiler inlined this test into it) */
+        CHECK(strstr(text, "\ngrouped_by_backtrace+") || strstr(text, "\nmain+"));
         CHECK(strncmp(text, "leaky_alloc_site+0x", 19) == 0); /* frame 0 is the site itself */
     }
     const UnwindGroup *other = group_naming(g, n, "other_alloc_site", text, sizeof text);
