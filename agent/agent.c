@@ -33,6 +33,7 @@ typedef struct Agent {
     bool thread_started;
     _Atomic bool stop;
     pthread_mutex_t mu;              /* the store mutex: collector steps and queries */
+    pthread_cond_t wake;             /* signalled by agent_detach so the collector stops now */
 
     /* everything below: under mu */
     AgStore st;
@@ -266,14 +267,20 @@ static void step(Agent *a, bool force_ok, bool sample_now)
 static void *collector_main(void *arg)
 {
     Agent *a = arg;
+    pthread_mutex_lock(&a->mu);
     while (!atomic_load_explicit(&a->stop, memory_order_acquire)) {
-        pthread_mutex_lock(&a->mu);
         step(a, true, false);
         unsigned ms = a->cfg.drain_interval_ms ? a->cfg.drain_interval_ms : 1;
-        pthread_mutex_unlock(&a->mu);
-        struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
-        nanosleep(&ts, NULL);
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_sec += ms / 1000;
+        ts.tv_nsec += (long)(ms % 1000) * 1000000L;
+        if (ts.tv_nsec >= 1000000000L) { ts.tv_sec++; ts.tv_nsec -= 1000000000L; }
+        /* releases mu while waiting, so queries get in between steps */
+        if (!atomic_load_explicit(&a->stop, memory_order_acquire))
+            pthread_cond_timedwait(&a->wake, &a->mu, &ts);
     }
+    pthread_mutex_unlock(&a->mu);
     return NULL;
 }
 
@@ -299,6 +306,7 @@ static void agent_free(Agent *a)
     }
     ag_store_free(&a->st);
     pthread_mutex_destroy(&a->mu);
+    pthread_cond_destroy(&a->wake);
     free(a);
 }
 
@@ -351,6 +359,11 @@ bool agent_attach(const AgentHost *host, const AgentConfig *cfg)
     if (a->cfg.lost_sharing_ratio > 1) a->leak.lost_sharing_ratio = a->cfg.lost_sharing_ratio;
     atomic_flag_clear(&a->fallback_lock);
     if (pthread_mutex_init(&a->mu, NULL) != 0) { free(a); return false; }
+    if (pthread_cond_init(&a->wake, NULL) != 0) {
+        pthread_mutex_destroy(&a->mu);
+        free(a);
+        return false;
+    }
     if (!ag_store_init(&a->st) || !agent_alloc_buffers(a)) { agent_free(a); return false; }
     ag_leak_install(&a->leak);
     struct timespec wall;
@@ -402,7 +415,10 @@ void agent_detach(void)
 {
     Agent *a = atomic_load_explicit(&the_agent, memory_order_acquire);
     if (!a) return;
+    pthread_mutex_lock(&a->mu);
     atomic_store_explicit(&a->stop, true, memory_order_release);
+    pthread_cond_signal(&a->wake);
+    pthread_mutex_unlock(&a->mu);
     if (a->thread_started) pthread_join(a->thread, NULL);
     set_hooks(false, 0);
     atomic_store_explicit(&the_agent, NULL, memory_order_release);

@@ -1,0 +1,250 @@
+/* Rings: SPSC transfer without loss or reordering (run under TSan too), drops when full, the
+ * k-way merge, and the collector's merge of several schedulers' rings in time order. */
+#include <cJSON.h>
+#include <pthread.h>
+
+#include "agent.h"
+#include "fakehost.h"
+#include "hs.h"
+#include "ring.h"
+#include "testhelp.h"
+
+static AgEvent ev_at(uint64_t t)
+{
+    AgEvent e;
+    memset(&e, 0, sizeof e);
+    e.kind = AG_EV_BIN;
+    e.time_ns = t;
+    e.u.bin.kind = PROBE_BIN_ALLOC;
+    e.u.bin.bytes = t;
+    return e;
+}
+
+TEST(ring_capacity_is_power_of_two)
+{
+    AgRing *r = ag_ring_create(1000);
+    CHECK(r != NULL);
+    CHECK_EQ(ag_ring_capacity(r), 1024);
+    ag_ring_destroy(r);
+    r = ag_ring_create(0);
+    CHECK_EQ(ag_ring_capacity(r), 2);
+    ag_ring_destroy(r);
+}
+
+TEST(ring_full_drops_and_counts)
+{
+    AgRing *r = ag_ring_create(8);
+    for (uint64_t i = 0; i < 20; i++) {
+        AgEvent e = ev_at(i);
+        CHECK_EQ(ag_ring_push(r, &e), i < 8);
+    }
+    CHECK_EQ(ag_ring_pushed(r), 8);
+    CHECK_EQ(ag_ring_drops(r), 12);
+    AgEvent out[16];
+    CHECK_EQ(ag_ring_pop(r, out, 3), 3);
+    CHECK_EQ(out[0].time_ns, 0);
+    CHECK_EQ(out[2].time_ns, 2);
+    CHECK_EQ(out[2].seq, 2);
+    /* room for three more, not four */
+    for (uint64_t i = 100; i < 104; i++) {
+        AgEvent e = ev_at(i);
+        CHECK_EQ(ag_ring_push(r, &e), i < 103);
+    }
+    CHECK_EQ(ag_ring_drops(r), 13);
+    size_t n = ag_ring_pop(r, out, 16);
+    CHECK_EQ(n, 8);
+    CHECK_EQ(out[0].time_ns, 3);
+    CHECK_EQ(out[4].time_ns, 7);
+    CHECK_EQ(out[5].time_ns, 100);
+    CHECK_EQ(out[7].time_ns, 102);
+    CHECK_EQ(out[7].seq, 10);
+    CHECK_EQ(ag_ring_pop(r, out, 16), 0);
+    ag_ring_destroy(r);
+}
+
+#define SPSC_N 200000u
+static AgRing *spsc_ring;
+
+static void *producer(void *arg)
+{
+    (void)arg;
+    for (uint64_t i = 1; i <= SPSC_N; i++) {
+        AgEvent e = ev_at(i);
+        ag_ring_push(spsc_ring, &e);
+    }
+    return NULL;
+}
+
+TEST(ring_spsc_no_loss_no_reorder)
+{
+    spsc_ring = ag_ring_create(256);
+    pthread_t th;
+    pthread_create(&th, NULL, producer, NULL);
+    AgEvent out[64];
+    uint64_t got = 0, last = 0, bad = 0;
+    for (;;) {
+        size_t n = ag_ring_pop(spsc_ring, out, 64);
+        for (size_t i = 0; i < n; i++) {
+            /* every event arrives whole: its payload matches its time, in increasing order */
+            if (out[i].time_ns <= last || out[i].u.bin.bytes != out[i].time_ns) bad++;
+            if (out[i].seq != got + i) bad++;
+            last = out[i].time_ns;
+        }
+        got += n;
+        if (got + ag_ring_drops(spsc_ring) == SPSC_N && ag_ring_pushed(spsc_ring) == got) break;
+    }
+    pthread_join(th, NULL);
+    CHECK_EQ(bad, 0);
+    CHECK_EQ(got + ag_ring_drops(spsc_ring), SPSC_N);
+    CHECK_EQ(ag_ring_pushed(spsc_ring), got);
+    ag_ring_destroy(spsc_ring);
+}
+
+TEST(ring_merge_time_order_stable)
+{
+    AgEvent a[3] = { ev_at(1), ev_at(5), ev_at(9) };
+    AgEvent b[4] = { ev_at(2), ev_at(5), ev_at(6), ev_at(20) };
+    AgEvent c[1] = { ev_at(0) };
+    a[1].sched = 0; b[1].sched = 1;
+    AgEvent *batches[3] = { a, b, c };
+    size_t counts[3] = { 3, 4, 1 };
+    AgEvent out[8];
+    CHECK_EQ(ag_ring_merge(batches, counts, 3, out), 8);
+    uint64_t want[8] = { 0, 1, 2, 5, 5, 6, 9, 20 };
+    for (int i = 0; i < 8; i++) CHECK_EQ(out[i].time_ns, want[i]);
+    CHECK_EQ(out[3].sched, 0);   /* equal times: lower batch first */
+    CHECK_EQ(out[4].sched, 1);
+}
+
+/* ---- the collector merges the schedulers' rings ---- */
+
+#define PER_THREAD 500
+typedef struct PostArg { unsigned sched; uint64_t base; } PostArg;
+
+static void *poster(void *arg)
+{
+    PostArg *p = arg;
+    agent_thread_attach(p->sched);
+    for (uint64_t i = 0; i < PER_THREAD; i++) {
+        ProbeSpawn s;
+        memset(&s, 0, sizeof s);
+        s.p.time_ns = p->base + 2 * i + p->sched;   /* the two threads interleave in time */
+        s.p.sched_id = p->sched;
+        s.p.pid = make_pid(100 + p->sched);
+        s.parent = NIL; s.mod = s.fun = NIL;
+        probe.spawn(&s);
+    }
+    agent_thread_detach();
+    return NULL;
+}
+
+TEST(collector_merges_rings_in_time_order)
+{
+    FakeHost fh;
+    fh_init(&fh, 2);
+    AgentConfig cfg;
+    agent_config_default(&cfg);
+    cfg.drain_interval_ms = 60000;    /* only agent_flush drains: one batch, one merge */
+    cfg.sample_interval_ms = 60000;
+    cfg.ring_capacity = 1024;
+    cfg.recent_events = 4096;
+    CHECK(agent_attach(&fh.host, &cfg));
+    agent_flush();                    /* the collector's first step may be racing: settle */
+    uint64_t base = probe_now_ns();
+    PostArg pa[2] = { { 0, base }, { 1, base } };
+    pthread_t th[2];
+    for (int i = 0; i < 2; i++) pthread_create(&th[i], NULL, poster, &pa[i]);
+    for (int i = 0; i < 2; i++) pthread_join(th[i], NULL);
+    /* one more from an unattached thread: the fallback ring */
+    ProbeBin b = { .time_ns = base + 2 * PER_THREAD + 5, .kind = PROBE_BIN_ALLOC, .binary = &b,
+                   .bytes = 100 };
+    probe.bin(&b);
+    agent_flush();
+    uint64_t next = 0;
+    cJSON *j = agent_events_cjson(0, 0, &next);
+    CHECK(j != NULL);
+    cJSON *evs = cJSON_GetObjectItem(j, "events");
+    int n = cJSON_GetArraySize(evs);
+    CHECK_EQ(n, 2 * PER_THREAD + 1);
+    double last_t = -1;
+    double first_seq = -1, prev_seq = 0;
+    int ordered = 1, alternate = 1, consecutive = 1;
+    for (int i = 0; i < n; i++) {
+        cJSON *e = cJSON_GetArrayItem(evs, i);
+        double t = cJSON_GetObjectItem(e, "t_ms")->valuedouble;
+        double seq = cJSON_GetObjectItem(e, "seq")->valuedouble;
+        if (t < last_t) ordered = 0;
+        last_t = t;
+        if (first_seq < 0) first_seq = seq; else if (seq != prev_seq + 1) consecutive = 0;
+        prev_seq = seq;
+        cJSON *sched = cJSON_GetObjectItem(e, "sched");
+        if (i < 2 * PER_THREAD && (!cJSON_IsNumber(sched) || sched->valueint != i % 2)) alternate = 0;
+        if (i == n - 1) {
+            CHECK(cJSON_IsNull(sched));
+            CHECK_STR(cJSON_GetObjectItem(e, "type")->valuestring, "bin");
+        }
+    }
+    CHECK(ordered);
+    CHECK(alternate);
+    CHECK(consecutive);
+    CHECK_EQ((double)next, prev_seq);
+    cJSON_Delete(j);
+    /* events since the last one: none */
+    j = agent_events_cjson(next, 0, NULL);
+    CHECK_EQ(cJSON_GetArraySize(cJSON_GetObjectItem(j, "events")), 0);
+    cJSON_Delete(j);
+    agent_detach();
+    CHECK(!agent_attached());
+}
+
+static void *flood(void *arg)
+{
+    (void)arg;
+    agent_thread_attach(0);
+    for (int i = 0; i < 100; i++) {
+        ProbeSpawn s;
+        memset(&s, 0, sizeof s);
+        s.p.time_ns = probe_now_ns();
+        s.p.pid = make_pid(7);
+        s.parent = s.mod = s.fun = NIL;
+        probe.spawn(&s);
+    }
+    agent_thread_detach();
+    return NULL;
+}
+
+TEST(agent_counts_drops_of_a_full_ring)
+{
+    FakeHost fh;
+    fh_init(&fh, 1);
+    AgentConfig cfg;
+    agent_config_default(&cfg);
+    cfg.drain_interval_ms = 60000;
+    cfg.sample_interval_ms = 60000;
+    cfg.ring_capacity = 16;
+    CHECK(agent_attach(&fh.host, &cfg));
+    agent_flush();
+    pthread_t th;
+    pthread_create(&th, NULL, flood, NULL);
+    pthread_join(th, NULL);
+    cJSON *r = agent_report_cjson(NULL, NULL);
+    CHECK(r != NULL);
+    cJSON *ag = cJSON_GetObjectItem(r, "agent");
+    CHECK_EQ(cJSON_GetObjectItem(ag, "drops")->valuedouble, 84);
+    CHECK_EQ(cJSON_GetObjectItem(ag, "events")->valuedouble, 16);
+    CHECK_EQ(cJSON_GetObjectItem(ag, "ring_capacity")->valuedouble, 16);
+    cJSON_Delete(r);
+    agent_detach();
+}
+
+int main(void)
+{
+    hs_init();
+    TH_RUN(ring_capacity_is_power_of_two);
+    TH_RUN(ring_full_drops_and_counts);
+    TH_RUN(ring_spsc_no_loss_no_reorder);
+    TH_RUN(ring_merge_time_order_stable);
+    TH_RUN(collector_merges_rings_in_time_order);
+    TH_RUN(agent_counts_drops_of_a_full_ring);
+    return th_done();
+}
