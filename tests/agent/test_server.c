@@ -5,6 +5,7 @@
  * clients; subscription pushes and a subscriber that does not read; directory and uid checks.
  */
 #include "server.h"
+#include "client.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -39,7 +40,8 @@ static cJSON *proc_json(uint64_t n, double heap)
     snprintf(pid, sizeof pid, "<0.%llu.0>", (unsigned long long)n);
     cJSON *p = cJSON_CreateObject();
     cJSON_AddStringToObject(p, "pid", pid);
-    cJSON_AddStringToObject(p, "name", n == 42 ? "my_server" : "");
+    if (n == 42) cJSON_AddStringToObject(p, "registered_name", "my_server");
+    else cJSON_AddNullToObject(p, "registered_name");
     cJSON_AddStringToObject(p, "initial_call", "m:f/0");
     cJSON_AddNumberToObject(p, "memory", heap * 8 + 300);
     cJSON_AddNumberToObject(p, "heap_size", heap);
@@ -281,6 +283,12 @@ static bool is_ok(const char *reply, const char *id_json)
     if (!good) printf("  unexpected reply (want ok): %.300s\n", reply);
     cJSON_Delete(r);
     return good;
+}
+
+static bool num_eq(const cJSON *o, const char *name, double v)
+{
+    const cJSON *x = cJSON_GetObjectItemCaseSensitive(o, name);
+    return cJSON_IsNumber(x) && x->valuedouble == v;
 }
 
 /* ---- the malformed corpus ---------------------------------------------------------------- */
@@ -866,6 +874,161 @@ TEST(socket_file_lifecycle)
     unlink(path);
 }
 
+/* ---- the client side --------------------------------------------------------------------- */
+
+static char *capture_text(FILE *f)
+{
+    static char text[16384];
+    fflush(f);
+    rewind(f);
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    text[n] = 0;
+    return text;
+}
+
+TEST(client_finds_runtimes)
+{
+    char path[256], err[256];
+    setenv("HEAPSCOPE_DIR", test_dir, 1);
+    CHECK(!client_resolve(NULL, path, sizeof path, err, sizeof err));
+    CHECK(strstr(err, "no heapscope runtime") != NULL);
+    Server *s = start(-1);
+    if (!s) { CHECK(0); return; }
+    CHECK(client_resolve(NULL, path, sizeof path, err, sizeof err));
+    CHECK_STR(path, server_path(s));
+    char pidtext[32];
+    snprintf(pidtext, sizeof pidtext, "%d", (int)getpid());
+    CHECK(client_resolve(pidtext, path, sizeof path, err, sizeof err));
+    CHECK_STR(path, server_path(s));
+    CHECK(client_resolve("/some/where.sock", path, sizeof path, err, sizeof err));
+    CHECK_STR(path, "/some/where.sock");
+    ServerConfig cfg = {.dir = test_dir, .os_pid = 1, .allowed_uid = -1, .handlers = FAKE};
+    Server *s2 = server_start(&cfg, err, sizeof err);
+    CHECK(s2 != NULL);
+    CHECK(!client_resolve(NULL, path, sizeof path, err, sizeof err));
+    CHECK(strstr(err, "2 runtimes are running") != NULL);
+    server_stop(s2);
+    /* a stale socket file (nobody listening) does not count */
+    char stale[100];
+    snprintf(stale, sizeof stale, "%.60s/999999.sock", test_dir);
+    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    snprintf(sa.sun_path, sizeof sa.sun_path, "%s", stale);
+    CHECK(bind(fd, (struct sockaddr *)&sa, sizeof sa) == 0);
+    close(fd);
+    CHECK(client_resolve(NULL, path, sizeof path, err, sizeof err));
+    CHECK_STR(path, server_path(s));
+    unlink(stale);
+    Client *c = client_open("99999999", err, sizeof err);
+    CHECK(c == NULL && strstr(err, "no runtime listens there"));
+    server_stop(s);
+    unsetenv("HEAPSCOPE_DIR");
+}
+
+TEST(client_calls_and_pushes)
+{
+    Server *s = start(-1);
+    if (!s) { CHECK(0); return; }
+    char err[256];
+    Client *c = client_connect(server_path(s), err, sizeof err);
+    CHECK(c != NULL);
+    if (!c) { server_stop(s); return; }
+    cJSON *r = client_call(c, "hello", NULL, -1, err, sizeof err);
+    CHECK(r && num_eq(r, "schedulers", 2) && num_eq(r, "protocol", 1));
+    cJSON_Delete(r);
+    cJSON *args = cJSON_CreateObject();
+    cJSON_AddStringToObject(args, "pid", "<0.77.0>");
+    r = client_call(c, "proc", args, -1, err, sizeof err);
+    CHECK(r == NULL);
+    CHECK(strncmp(err, "no_such_process: ", 17) == 0);
+    args = cJSON_CreateObject();
+    cJSON_AddNumberToObject(args, "interval_ms", 10);
+    r = client_call(c, "subscribe", args, -1, err, sizeof err);
+    CHECK(r != NULL);
+    cJSON_Delete(r);
+    usleep(60000);
+    r = client_call(c, "procs", NULL, -1, err, sizeof err); /* pushes before it are kept */
+    CHECK(r && cJSON_GetArraySize(cJSON_GetObjectItem(r, "procs")) == 2);
+    cJSON_Delete(r);
+    int pushes = 0, status;
+    cJSON *m;
+    while ((m = client_read_message(c, 0, &status)) != NULL) {
+        if (cJSON_IsString(cJSON_GetObjectItem(m, "push"))) pushes++;
+        cJSON_Delete(m);
+    }
+    CHECK(pushes >= 2);
+    m = client_read_message(c, 1000, &status); /* and more keep coming */
+    CHECK(m && cJSON_IsString(cJSON_GetObjectItem(m, "push")));
+    cJSON_Delete(m);
+    client_close(c);
+    server_stop(s);
+}
+
+TEST(client_commands)
+{
+    setenv("HEAPSCOPE_DIR", test_dir, 1);
+    Server *s = start(-1);
+    if (!s) { CHECK(0); return; }
+    FILE *out = tmpfile(), *err = tmpfile();
+    CHECK_EQ(client_cmd_ps(NULL, false, out, err), 0);
+    char *text = capture_text(out);
+    CHECK(strstr(text, "<0.42.0>") && strstr(text, "my_server") && strstr(text, "2 processes"));
+    CHECK(strstr(text, "PID") == text);
+    fclose(out);
+    out = tmpfile();
+    CHECK_EQ(client_cmd_ps(NULL, true, out, err), 0);
+    cJSON *j = cJSON_Parse(capture_text(out));
+    CHECK(cJSON_IsArray(j) && cJSON_GetArraySize(j) == 2);
+    cJSON_Delete(j);
+    fclose(out);
+    out = tmpfile();
+    CHECK_EQ(client_cmd_gc(NULL, "42", true, false, out, err), 0);
+    text = capture_text(out);
+    CHECK(strstr(text, "major GC of 1 process ") != NULL);
+    CHECK(strstr(text, "reclaimed in total: 650 words (5200 bytes)") != NULL);
+    fclose(out);
+    out = tmpfile();
+    CHECK_EQ(client_cmd_gc(NULL, NULL, false, false, out, err), 0);
+    text = capture_text(out);
+    CHECK(strstr(text, "minor GC of 2 processes") && strstr(text, "reclaimed in total: 1300"));
+    fclose(out);
+    out = tmpfile();
+    CHECK_EQ(client_cmd_gc(NULL, "<0.4x.0>", true, false, out, err), 2);
+    CHECK_EQ(client_cmd_gc(NULL, "0.77.0", true, false, out, err), 1);
+    text = capture_text(err);
+    CHECK(strstr(text, "not a pid: <0.4x.0>") && strstr(text, "no_such_process"));
+    fclose(out);
+    out = tmpfile();
+    char file[300];
+    snprintf(file, sizeof file, "%s/report.json", test_dir);
+    CHECK_EQ(client_cmd_report(NULL, file, out, err), 0);
+    FILE *f = fopen(file, "r");
+    CHECK(f != NULL);
+    if (f) {
+        j = cJSON_Parse(capture_text(f));
+        CHECK(j && !strcmp(cJSON_GetObjectItem(j, "schema")->valuestring, "heapscope-report/1"));
+        cJSON_Delete(j);
+        fclose(f);
+    }
+    unlink(file);
+    CHECK_EQ(client_cmd_ets(NULL, false, out, err), 0);
+    text = capture_text(out);
+    CHECK(strstr(text, "cache") && strstr(text, "1234") && strstr(text, "1 tables"));
+    fclose(out);
+    fclose(err);
+    server_stop(s);
+    err = tmpfile();
+    CHECK_EQ(client_cmd_ets(NULL, false, stdout, err), 1); /* nobody running now */
+    CHECK(strstr(capture_text(err), "no heapscope runtime") != NULL);
+    fclose(err);
+    char norm[32];
+    CHECK(client_normalize_pid("<0.5.0>", norm, sizeof norm) && !strcmp(norm, "<0.5.0>"));
+    CHECK(client_normalize_pid("0.5.0", norm, sizeof norm) && !strcmp(norm, "<0.5.0>"));
+    CHECK(client_normalize_pid("5", norm, sizeof norm) && !strcmp(norm, "<0.5.0>"));
+    CHECK(!client_normalize_pid("five", norm, sizeof norm));
+    unsetenv("HEAPSCOPE_DIR");
+}
+
 int main(void)
 {
     make_test_dir();
@@ -883,6 +1046,9 @@ int main(void)
     TH_RUN(slow_subscriber_does_not_block);
     TH_RUN(wrong_uid_refused);
     TH_RUN(socket_file_lifecycle);
+    TH_RUN(client_finds_runtimes);
+    TH_RUN(client_calls_and_pushes);
+    TH_RUN(client_commands);
     for (size_t i = 0; i < nbads; i++) free(bads[i].text);
     rmdir(test_dir);
     return th_done();
