@@ -553,7 +553,8 @@ static DetsStatus raw_insert(DetsFile *f, const unsigned char *k, uint32_t klen,
     uint64_t cur;
     if (!read_u64(f, loc, &cur)) return DETS_ERR_CORRUPT;
     bool key_seen = false;
-    uint64_t steps = 0;
+    uint64_t steps = 0, dup_loc = 0, dup_off = 0;
+    unsigned dup_cls = 0;
     while (cur) {
         Rec r;
         if (++steps > f->count + 1 || !rec_read(f, cur, &r, false)) return DETS_ERR_CORRUPT;
@@ -569,8 +570,12 @@ static DetsStatus raw_insert(DetsFile *f, const unsigned char *k, uint32_t klen,
                         return DETS_ERR_CORRUPT;
                     return DETS_OK;
                 }
-                if (f->type == DETS_BAG && r.olen == olen && memcmp(f->buf + klen, o, olen) == 0)
-                    return DETS_OK;
+                if (f->type == DETS_BAG && r.olen == olen && memcmp(f->buf + klen, o, olen) == 0) {
+                    if (mode == INS_REPAIR) return DETS_OK;
+                    /* OTP 25: inserting an object a bag holds moves it to the end of its key's
+                     * objects. The new copy is appended first, the old one unlinked after. */
+                    dup_loc = loc, dup_off = cur, dup_cls = r.cls;
+                }
             }
         }
         loc = cur + R_NEXT;
@@ -579,6 +584,13 @@ static DetsStatus raw_insert(DetsFile *f, const unsigned char *k, uint32_t klen,
     uint64_t off;
     if (!rec_write(f, k, klen, o, olen, hash, seq, 0, &off) || !write_u64(f, loc, off))
         return DETS_ERR_CORRUPT;
+    if (dup_off) {
+        uint64_t nxt;
+        if (!read_u64(f, dup_off + R_NEXT, &nxt) || !write_u64(f, dup_loc, nxt) ||
+            !block_free(f, dup_off, dup_cls))
+            return DETS_ERR_CORRUPT;
+        return DETS_OK;
+    }
     f->count++;
     if (!key_seen) f->nkeys++;
     bool ok = true;
