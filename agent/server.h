@@ -150,4 +150,14 @@ typedef struct ServerStats {
 } ServerStats;
 void server_stats(Server *s, ServerStats *out);
 
+/* ---- the agent glue (server_agent.c) ----------------------------------------------------- */
+
+/* Handlers answering from the attached agent (agent.h) and its host (host.h). */
+void server_agent_handlers(ServerHandlers *out);
+
+/* Starts the control socket for the attached agent: call after agent_attach; server_stop before
+ * agent_detach. dir NULL: the environment's directory. The socket is named after the host's
+ * os_pid. NULL with err filled when it cannot start (the run goes on without a socket). */
+Server *server_start_agent(const char *dir, char *err, size_t errcap);
+
 #endif
