@@ -1,0 +1,2 @@
+-module(b02_unterminated_atom).
+f() -> 'abc.

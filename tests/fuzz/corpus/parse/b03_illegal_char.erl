@@ -1,0 +1,4 @@
+-module(b03_illegal_char).
+-export([f/0]).
+f() -> ok ☺ ok.
+g() -> fine.

@@ -1,0 +1,3 @@
+-module(b04_syntax_paren).
+-export([f/1]).
+f(X) -> foo(X,).

@@ -1,0 +1,3 @@
+-module(b05_missing_dot).
+-export([f/0]).
+f() -> ok

@@ -1,0 +1,3 @@
+-module(b17_unterminated_ifdef).
+-ifdef(FOO).
+f() -> ok.

@@ -1,0 +1,3 @@
+-module(b20_missing_include).
+-include("does_not_exist.hrl").
+-include_lib("nolib/include/nothing.hrl").

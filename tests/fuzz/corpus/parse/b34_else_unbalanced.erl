@@ -1,0 +1,7 @@
+-module(b34_else_unbalanced).
+-else.
+-endif.
+-ifdef(X).
+-else.
+-else.
+-endif.
