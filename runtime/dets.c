@@ -702,12 +702,13 @@ static DetsStatus repair_file(const char *path, DetsType type, unsigned keypos, 
     return st;
 }
 
-DetsStatus dets_open(const DetsOpenOpts *o, DetsFile **out, int *err, bool *repaired)
+DetsStatus dets_open(const DetsOpenOpts *o, DetsFile **out, int *err, DetsRepaired *repaired)
 {
     crc_init();
     *out = NULL;
     *err = 0;
-    if (repaired) *repaired = false;
+    if (repaired) *repaired = DETS_NOT_REPAIRED;
+    bool forced = false;
     for (int attempt = 0; attempt < 2; attempt++) {
         int fd = open(o->file, (o->read_only ? O_RDONLY : O_RDWR) | O_CLOEXEC);
         bool created = false;
@@ -740,7 +741,7 @@ DetsStatus dets_open(const DetsOpenOpts *o, DetsFile **out, int *err, bool *repa
             if (o->type_given && f->type != o->type) return file_free(f), DETS_ERR_TYPE_MISMATCH;
             if (o->keypos_given && f->keypos != o->keypos) return file_free(f), DETS_ERR_KEYPOS_MISMATCH;
         }
-        if (clean && attempt == 0 && o->repair == DETS_REPAIR_FORCE) clean = false;
+        if (clean && attempt == 0 && o->repair == DETS_REPAIR_FORCE) clean = false, forced = true;
         if (clean && !dir_load(f)) clean = false;
         if (clean) {
             f->dirty_on_disk = false;
@@ -757,7 +758,7 @@ DetsStatus dets_open(const DetsOpenOpts *o, DetsFile **out, int *err, bool *repa
         file_free(f);
         st = repair_file(o->file, type, keypos, salt, err);
         if (st != DETS_OK) return st;
-        if (repaired) *repaired = true;
+        if (repaired) *repaired = forced ? DETS_REPAIRED_FORCED : DETS_REPAIRED_DIRTY;
     }
     return DETS_ERR_CORRUPT;
 }

@@ -55,9 +55,16 @@ typedef struct DetsOpenOpts {
 
 typedef struct DetsFile DetsFile;
 
+/* What dets_open did beyond opening (OTP prints a line for each). */
+typedef enum DetsRepaired {
+    DETS_NOT_REPAIRED,
+    DETS_REPAIRED_DIRTY,   /* "not properly closed, repairing ..." */
+    DETS_REPAIRED_FORCED,  /* {repair, force} on a clean file: "is now compacted ..." */
+} DetsRepaired;
+
 /* Opens (creating when absent and writable) and repairs as o->repair says. *repaired (may be
- * NULL) tells whether a repair ran. */
-DetsStatus dets_open(const DetsOpenOpts *o, DetsFile **out, int *err, bool *repaired);
+ * NULL) tells whether and why a repair ran. */
+DetsStatus dets_open(const DetsOpenOpts *o, DetsFile **out, int *err, DetsRepaired *repaired);
 /* Syncs, marks the file clean, frees f (also on error). */
 DetsStatus dets_close(DetsFile *f);
 DetsStatus dets_sync(DetsFile *f);

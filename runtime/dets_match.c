@@ -205,7 +205,7 @@ static Term eval(Ctx *c, Term e)
 bool dets_ms_valid(Term ms)
 {
     Sint n = list_length(ms);
-    if (n < 0) return false;
+    if (n <= 0) return false; /* OTP: [] is badarg too */
     for (Term l = ms; term_is_list(l); l = list_tail(l)) {
         Term cl = list_head(l);
         if (!term_is_tuple(cl) || tuple_arity(cl) != 3) return false;

@@ -9,7 +9,7 @@
 
 #include "heap.h"
 
-/* A proper list of {Pattern, Guards, Body} with proper lists of guards and body. */
+/* A non-empty proper list of {Pattern, Guards, Body} with proper lists of guards and body. */
 bool dets_ms_valid(Term ms);
 /* The value of the first clause that matches obj, or NONVALUE. */
 Term dets_ms_run(Term ms, Term obj, Heap *h);

@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -195,6 +196,19 @@ static bool parse_open(Term name, Term opts, OpenArgs *a)
     return true;
 }
 
+/* OTP's dets prints these through the logger, which erl -noshell shows on stdout. */
+static void report_repair(const char *file, DetsRepaired rep)
+{
+    fputs("dets: file \"", stdout);
+    for (const char *c = file; *c; c++) {
+        if (*c == '"' || *c == '\\') fputc('\\', stdout);
+        fputc(*c, stdout);
+    }
+    fputs(rep == DETS_REPAIRED_FORCED ? "\" is now compacted ...\n"
+                                      : "\" not properly closed, repairing ...\n", stdout);
+    fflush(stdout);
+}
+
 static Term bif_open_file(Process *p, const Term *args)
 {
     Heap *h = &p->heap;
@@ -218,7 +232,9 @@ static Term bif_open_file(Process *p, const Term *args)
     }
     DetsFile *f;
     int err;
-    DetsStatus st = dets_open(&a.o, &f, &err, NULL);
+    DetsRepaired rep;
+    DetsStatus st = dets_open(&a.o, &f, &err, &rep);
+    if (rep != DETS_NOT_REPAIRED) report_repair(a.file, rep);
     if (st == DETS_OK) {
         t = calloc(1, sizeof *t);
         t->name = args[0];

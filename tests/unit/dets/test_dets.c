@@ -219,13 +219,13 @@ TEST(kill9_after_sync)
     DetsFile *f = open_t(file, DETS_SET, DETS_REPAIR_FALSE, &st);
     CHECK_EQ(st, DETS_ERR_NEEDS_REPAIR);
     CHECK(f == NULL);
-    bool repaired = false;
+    DetsRepaired repaired = DETS_NOT_REPAIRED;
     DetsOpenOpts o = {.file = file, .type = DETS_SET, .keypos = 1, .repair = DETS_REPAIR_TRUE,
                       .type_given = true, .keypos_given = true};
     int err;
     st = dets_open(&o, &f, &err, &repaired);
     CHECK_EQ(st, DETS_OK);
-    CHECK(repaired);
+    CHECK_EQ(repaired, DETS_REPAIRED_DIRTY);
     if (!f) return;
     int missing = 0;
     for (int i = 0; i < N; i++) {
