@@ -1320,6 +1320,190 @@ static Term bif_phash2_2(Process *p, const Term *a)
     return make_small((Sint)(term_make_hash2(a[0]) % range));
 }
 
+/* ---- phash: OTP's old make_hash ---------------------------------------------------------- */
+
+/*
+ * erlang:phash/2 is OTP's first term hash (utils.c make_hash), still used by sets version 1
+ * whose layout, and so sets:to_list order, depends on its exact values. It is a multiplicative
+ * hash, H = H*P + X mod 2^32, with one prime per kind of data:
+ *   integers: the bytes of |N|, least significant first, in whole 32-bit words, then *P3 or *P4;
+ *   lists: each byte element as H*P2 + B, other elements hashed in turn, then the tail, then *P8;
+ *   tuples: the elements, then H*P9 + arity; binaries: the bytes, then H*P4 + byte size;
+ *   maps: H*P13 + P14 + make_hash2(Map).
+ * Only multiplications and additions touch H, so OTP's 64-bit Eterm accumulator and our 32-bit
+ * one agree in the low 32 bits it returns.
+ */
+enum {
+    PH1 = 268440163u, PH2 = 268439161u, PH3 = 268435459u, PH4 = 268436141u,
+    PH5 = 268438633u, PH6 = 268437017u, PH8 = 268437511u, PH9 = 268439627u,
+    PH10 = 268440479u, PH11 = 268440577u, PH12 = 268440581u, PH13 = 268440593u,
+    PH14 = 268440611u,
+};
+
+/* The atom's table hash value, atom_hash in erl_atom_table.c: make_hash2 of a lone atom. */
+static uint32_t atom_hvalue(Term atom) { return term_make_hash2(atom); }
+
+/* UINT32_HASH_STEP: the four bytes of x, least significant first. */
+static uint32_t phash_u32(uint32_t h, uint32_t x, uint32_t prime)
+{
+    for (int i = 0; i < 4; i++) h = h * prime + ((x >> (8 * i)) & 0xFFu);
+    return h;
+}
+
+static uint32_t phash_binary(uint32_t h, Term t)
+{
+    BinView v;
+    bin_view(t, &v);
+    Uint sz = v.bit_size / 8, bits = v.bit_size % 8;
+    for (Uint i = 0; i < sz; i++) {
+        unsigned char b;
+        bin_copy_bits(v.base, v.bit_offset + 8 * i, &b, 0, 8);
+        h = h * PH1 + b;
+    }
+    if (bits) {
+        unsigned char b = 0;
+        bin_copy_bits(v.base, v.bit_offset + 8 * sz, &b, 0, bits);
+        h = (h * PH1 + (uint32_t)(b >> (8 - bits))) * PH12 + (uint32_t)bits;
+    }
+    return h * PH4 + (uint32_t)sz;
+}
+
+static uint32_t phash_big(uint32_t h, Term t)
+{
+    const Uint *d = big_limbs(t);
+    Uint n = big_digits(t);
+    for (Uint i = 0; i < n; i++) {
+        Uint x = d[i];
+        /* the top digit hashes 4 bytes when its high half is empty, as OTP's 64-bit digits */
+        int bytes = i + 1 == n && !(x >> 32) ? 4 : 8;
+        for (int j = 0; j < bytes; j++, x >>= 8) h = h * PH2 + (uint32_t)(x & 0xFF);
+    }
+    return h * (big_is_neg(t) ? PH4 : PH3);
+}
+
+/* Work for the explicit stack: the rest of a list, the rest of a tuple or fun environment,
+ * or the end of a tuple or list. */
+typedef enum { PW_LIST, PW_ARRAY, PW_TUPLE_END, PW_LIST_END } PhashOp;
+typedef struct PhashWork {
+    PhashOp op;
+    const Term *elems; /* PW_ARRAY: the elements left */
+    Uint n;            /* PW_ARRAY: how many; PW_TUPLE_END: the arity */
+    Term t;            /* PW_LIST: the rest of a list (or its tail) */
+} PhashWork;
+typedef struct PhashStack {
+    PhashWork *w;
+    size_t len, cap;
+} PhashStack;
+
+static void pw_push(PhashStack *s, PhashWork w)
+{
+    if (s->len == s->cap) {
+        s->cap = s->cap ? 2 * s->cap : 32;
+        PhashWork *nw = realloc(s->w, s->cap * sizeof *nw);
+        if (!nw) abort();
+        s->w = nw;
+    }
+    s->w[s->len++] = w;
+}
+
+/* One term's own contribution; parts to hash afterwards go on the stack (pushed in reverse). */
+static uint32_t phash_one(uint32_t h, Term t, PhashStack *s)
+{
+    if (term_is_nil(t)) return h * PH3 + 1;
+    if (term_is_atom(t)) return h * PH1 + atom_hvalue(t);
+    if (term_is_small(t)) {
+        Sint y = small_val(t);
+        Uint m = y < 0 ? (Uint)0 - (Uint)y : (Uint)y;
+        h = phash_u32(h, (uint32_t)m, PH2);
+        if (m >> 32) h = phash_u32(h, (uint32_t)(m >> 32), PH2);
+        return h * (y < 0 ? PH4 : PH3);
+    }
+    if (term_is_list(t)) {
+        /* [E1, ..., En | Tail]: the elements, the tail, then *P8 (OTP's CDR_POST_OP) */
+        pw_push(s, (PhashWork){PW_LIST_END, NULL, 0, 0});
+        pw_push(s, (PhashWork){PW_LIST, NULL, 0, t});
+        return h;
+    }
+    switch (term_kind(t)) {
+    case KIND_PID: return phash_u32(h, (uint32_t)pid_number(t), PH5) * PH6;
+    case KIND_PORT: return phash_u32(h, (uint32_t)port_number(t), PH9) * PH10;
+    case KIND_REF: return phash_u32(h, (uint32_t)boxed_ptr(t)[1], PH9) * PH10;
+    case KIND_NUMBER:
+        if (term_is_big(t)) return phash_big(h, t);
+        {
+            double d = float_val(t);
+            uint64_t bits;
+            if (d == 0.0) d = 0.0; /* -0.0 hashes as 0.0 */
+            memcpy(&bits, &d, sizeof bits);
+            return h * PH6 + ((uint32_t)bits ^ (uint32_t)(bits >> 32));
+        }
+    case KIND_BITSTRING: return phash_binary(h, t);
+    case KIND_MAP: return h * PH13 + PH14 + term_make_hash2(t);
+    case KIND_TUPLE: {
+        Uint n = tuple_arity(t);
+        pw_push(s, (PhashWork){PW_TUPLE_END, NULL, n, 0});
+        if (n) pw_push(s, (PhashWork){PW_ARRAY, tuple_elems(t) + 1, n, 0});
+        return h;
+    }
+    case KIND_FUN: {
+        const FunEntry *fe = fun_entry(t);
+        if (fe->is_export) {
+            h = h * PH11 + fe->arity;
+            h = h * PH1 + atom_hvalue(fe->module);
+            return h * PH1 + atom_hvalue(fe->name);
+        }
+        unsigned nfree = fun_num_free(t);
+        h = h * PH10 + nfree;
+        h = h * PH1 + atom_hvalue(fe->module);
+        h = h * PH2 + fe->index;
+        h = h * PH2 + fe->uniq;
+        if (nfree) pw_push(s, (PhashWork){PW_ARRAY, fun_env(t), nfree, 0});
+        return h;
+    }
+    default: return h;
+    }
+}
+
+static uint32_t term_make_hash(Term t)
+{
+    PhashStack s = {NULL, 0, 0};
+    uint32_t h = phash_one(0, t, &s);
+    while (s.len) {
+        PhashWork w = s.w[--s.len];
+        switch (w.op) {
+        case PW_LIST: {
+            if (!term_is_list(w.t)) {
+                h = phash_one(h, w.t, &s); /* the tail: [] or an improper end */
+                break;
+            }
+            pw_push(&s, (PhashWork){PW_LIST, NULL, 0, list_tail(w.t)});
+            Term e = list_head(w.t);
+            /* bytes in a list (strings) hash inline, unlike a lone small */
+            if (term_is_small(e) && small_val(e) >= 0 && small_val(e) <= 255) h = h * PH2 + (uint32_t)small_val(e);
+            else h = phash_one(h, e, &s);
+            break;
+        }
+        case PW_ARRAY:
+            if (w.n > 1) pw_push(&s, (PhashWork){PW_ARRAY, w.elems + 1, w.n - 1, 0});
+            h = phash_one(h, w.elems[0], &s);
+            break;
+        case PW_TUPLE_END: h = h * PH9 + (uint32_t)w.n; break;
+        case PW_LIST_END: h *= PH8; break;
+        }
+    }
+    free(s.w);
+    return h;
+}
+
+/* phash/2: 1 + hash rem Range, Range in 1..2^32. */
+static Term bif_phash_2(Process *p, const Term *a)
+{
+    if (!term_is_small(a[1]) || small_val(a[1]) < 1 || small_val(a[1]) > ((Sint)1 << 32))
+        return bif_badarg(p);
+    Uint range = (Uint)small_val(a[1]);
+    return make_small((Sint)(term_make_hash(a[0]) % range) + 1);
+}
+
 /* ---- maps in guards ---------------------------------------------------------------------- */
 
 static Term tuple2(Process *p, Term a, Term b)
@@ -1706,6 +1890,7 @@ const BifDef bif_table_erlang[] = {
     E("garbage_collect", 0, bif_garbage_collect0, 0),
     E("phash2", 1, bif_phash2_1, 0),
     E("phash2", 2, bif_phash2_2, 0),
+    E("phash", 2, bif_phash_2, 0),
     E("map_size", 1, bif_map_size, G),
     E("map_get", 2, bif_map_get, G),
     E("is_map_key", 2, bif_is_map_key, G),
