@@ -37,7 +37,7 @@ const char *ag_verdict_name(AgVerdictLevel v)
 static AgTrendConfig trend(unsigned min_points, double r2, double rel, uint64_t abs_growth)
 {
     AgTrendConfig t = { .windows = 6, .min_points = min_points, .min_r2 = r2,
-                        .min_rel_growth = rel, .tail_fraction = 0.2, .min_abs_growth = abs_growth };
+                        .min_rel_growth = rel, .tail_fraction = 0.15, .min_abs_growth = abs_growth };
     return t;
 }
 
@@ -99,8 +99,9 @@ bool ag_leak_trend(const AgSeries *s, const AgTrendConfig *c, AgFit *fit)
     fit->first_min = (uint64_t)mins[0];
     fit->last_min = (uint64_t)mins[g - 1];
     double rise = mins[g - 1] - mins[0];
-    unsigned mid = g / 2 - 1;            /* last group of the first half */
-    fit->tail_share = rise > 0 ? (mins[g - 1] - mins[mid]) / rise : 0;
+    /* the rise over the last third of the groups (at least the last step) */
+    unsigned tail_from = g - 1 - (g / 3 > 1 ? g / 3 : 1);
+    fit->tail_share = rise > 0 ? (mins[g - 1] - mins[tail_from]) / rise : 0;
     if (rise <= 0 || fit->slope_per_s <= 0) return false;
     if (fit->r2 < c->min_r2) return false;
     if (rise < (double)c->min_abs_growth) return false;

@@ -14,8 +14,8 @@
  *   - the least-squares line through the group minima rises, with R^2 >= min_r2;
  *   - the last group's minimum exceeds the first's by >= min_abs_growth and by >= min_rel_growth
  *     of the first (a large process growing by a few words is not a leak);
- *   - it still grows at the end: the second half of the groups rises by at least tail_fraction
- *     of the total rise (bounded growth then a plateau fails here).
+ *   - it still grows at the end: the last third of the groups (at least the last step) rises
+ *     by at least tail_fraction of the total rise (bounded growth then a plateau fails here).
  *
  * Kinds and verdicts:
  *   process_state  live words after major GCs keep growing -> leak. The total heap keeps
@@ -63,7 +63,7 @@ typedef struct AgFit {
     double slope_per_s;     /* of the group minima, value units per second */
     double r2;
     uint64_t first_min, last_min;  /* first and last group minima */
-    double tail_share;      /* rise of the second half / total rise */
+    double tail_share;      /* rise over the last third of the groups / total rise */
     bool growing;
 } AgFit;
 
