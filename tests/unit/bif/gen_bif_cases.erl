@@ -13,6 +13,17 @@
 big() -> 1 bsl 64.
 nbig() -> -(1 bsl 70) + 12345.
 
+%% Terms whose old hash (phash/2) takes a path Terms does not: integers at the 32- and
+%% 64-bit digit edges, strings with non-byte elements, improper and nested lists, pids.
+phash_terms() ->
+    [4294967295, 4294967296, -4294967296, 1 bsl 63, 1 bsl 64 - 1, -(1 bsl 64), 1 bsl 96, 1 bsl 128 + 7,
+     -0.0, 2.0, -1.0e-5, 123456.789,
+     [1, 256, 2], [a, 1 | 2], [[1, 2], [3 | 4]], ["ab", "cd"], [<<1>> | <<2>>], [1.5],
+     {[], {}}, {{{a}}}, [{}], <<1:1>>, <<1, 2, 3, 4, 5, 6:7>>,
+     #{a => [1]}, #{}, {#{1 => 2}, x},
+     list_to_pid("<0.0.0>"), list_to_pid("<0.1234.0>"), [list_to_pid("<0.99.0>")],
+     fun erlang:phash/2, {fun lists:seq/2}].
+
 cases() ->
     B = big(), N = nbig(),
     Long = list_to_binary(lists:seq(0, 199)),
@@ -126,6 +137,10 @@ cases() ->
     [{erlang, binary_part, [Long, 10, 100]}, {erlang, binary_part, [<<1, 2, 3:4>>, 0, 1]}] ++
     [{erlang, phash2, [T]} || T <- Terms, not is_function(T)] ++
     [{erlang, phash2, [T, R]} || T <- [abc, {1, 2}, [1, 2]], R <- [1, 8, 1 bsl 27, 0, 1 bsl 33]] ++
+    %% phash/2: OTP's old make_hash (sets version 1 depends on its exact values)
+    [{erlang, phash, [T, 1 bsl 32]} || T <- Terms ++ phash_terms()] ++
+    [{erlang, phash, [T, R]} || T <- [abc, {1, 2}, "abc", B], R <- [1, 7, 16, 1 bsl 32 - 1, 1 bsl 31]] ++
+    [{erlang, phash, [a, R]} || R <- [0, -1, 1 bsl 32 + 1, 1 bsl 64, a, 1.0]] ++
     [{erlang, error, [x]}, {erlang, exit, [y]}, {erlang, throw, [z]}, {erlang, error, [{a, b}, [1]]},
      {erlang, raise, [foo, x, []]}, {erlang, raise, [throw, x, bad]}, {erlang, raise, [throw, x, [bad]]},
      {erlang, raise, [exit, x, [{m, f, 1, []}]]}, {erlang, node, []},
