@@ -35,6 +35,8 @@ enum {
     A_SECOND, A_MILLISECOND, A_MICROSECOND, A_NANOSECOND, A_NATIVE, A_PERF_COUNTER,
     A_SECONDS, A_MILLI_SECONDS, A_MICRO_SECONDS, A_NANO_SECONDS, A_NONE,
     A_COMPRESSED, A_MINOR_VERSION, A_DETERMINISTIC, A_SAFE, A_USED, A_LOCAL,
+    A_TYPE, A_PID, A_MODULE, A_NEW_INDEX, A_NEW_UNIQ, A_INDEX, A_UNIQ, A_ENV, A_REFC, A_ARITY,
+    A_NAME,
     A_COUNT
 };
 static const char *const atom_names[A_COUNT] = {
@@ -42,6 +44,8 @@ static const char *const atom_names[A_COUNT] = {
     "second", "millisecond", "microsecond", "nanosecond", "native", "perf_counter",
     "seconds", "milli_seconds", "micro_seconds", "nano_seconds", "none",
     "compressed", "minor_version", "deterministic", "safe", "used", "local",
+    "type", "pid", "module", "new_index", "new_uniq", "index", "uniq", "env", "refc", "arity",
+    "name",
 };
 static Term atoms[A_COUNT];
 static pthread_once_t atoms_once = PTHREAD_ONCE_INIT;
@@ -1532,6 +1536,66 @@ static Term bif_is_map_key(Process *p, const Term *a)
     return make_bool(map_get(a[1], a[0], NULL));
 }
 
+/* ---- fun_info ---------------------------------------------------------------------------- */
+
+/*
+ * fun_info/2's value for one key, NONVALUE for a key OTP 25 does not know. Where a FunEntry
+ * cannot hold OTP's value:
+ *   - uniq is our FunEntry's uniq (OTP's old_uniq comes from the module's MD5, as does
+ *     new_uniq); new_uniq is a 16-byte binary: uniq big endian, then twelve zeros;
+ *   - refc is 2 (OTP counts the loaded module plus every fun object not yet collected, which
+ *     is 2 for a single live fun); index and new_index are both the fun's index, as in OTP 25;
+ *   - env is the free variables in the order our compiler stores them (OTP's beam compiler
+ *     orders them by variable name).
+ */
+static Term fun_info_value(Process *p, Term f, Term key)
+{
+    const FunEntry *fe = fun_entry(f);
+    bool local = !fe->is_export;
+    if (key == am(A_TYPE)) return local ? am(A_LOCAL) : AM(external);
+    if (key == am(A_MODULE)) return fe->module;
+    if (key == am(A_NAME)) return fe->name;
+    if (key == am(A_ARITY)) return make_small(fe->arity);
+    if (key == am(A_ENV)) {
+        if (!local) return NIL;
+        return build_list(p, fun_env(f), fun_num_free(f), NIL);
+    }
+    if (key == am(A_PID)) return local ? fun_creator(f) : AM(undefined);
+    if (key == am(A_INDEX) || key == am(A_NEW_INDEX)) return local ? make_small(fe->index) : AM(undefined);
+    if (key == am(A_UNIQ)) return local ? make_small(fe->uniq) : AM(undefined);
+    if (key == am(A_REFC)) return local ? make_small(2) : AM(undefined);
+    if (key == am(A_NEW_UNIQ)) {
+        if (!local) return AM(undefined);
+        unsigned char md5[16] = {(unsigned char)(fe->uniq >> 24), (unsigned char)(fe->uniq >> 16),
+                                 (unsigned char)(fe->uniq >> 8), (unsigned char)fe->uniq};
+        return bin_new(&p->heap, (const char *)md5, sizeof md5);
+    }
+    return NONVALUE;
+}
+
+static Term bif_fun_info2(Process *p, const Term *a)
+{
+    if (!term_is_fun(a[0]) || !term_is_atom(a[1])) return bif_badarg(p);
+    Term v = fun_info_value(p, a[0], a[1]);
+    return v == NONVALUE ? bif_badarg(p) : tuple2(p, a[1], v);
+}
+
+/* fun_info/1: OTP 25's erlang.erl asks for these keys in this order, consing each pair whose
+ * value is not undefined onto the front, so the list comes out reversed. */
+static Term bif_fun_info1(Process *p, const Term *a)
+{
+    static const int keys[] = {A_TYPE, A_ENV, A_ARITY, A_NAME, A_UNIQ, A_INDEX, A_NEW_UNIQ,
+                               A_NEW_INDEX, A_MODULE, A_PID};
+    if (!term_is_fun(a[0])) return bif_badarg(p);
+    Term r = NIL;
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        Term v = fun_info_value(p, a[0], am(keys[i]));
+        if (v == AM(undefined)) continue;
+        r = cons_at(heap_halloc(&p->heap, 2), tuple2(p, am(keys[i]), v), r);
+    }
+    return r;
+}
+
 /* ---- more tuples ------------------------------------------------------------------------ */
 
 static Term bif_insert_element(Process *p, const Term *a)
@@ -1902,6 +1966,8 @@ const BifDef bif_table_erlang[] = {
     E("port_to_list", 1, bif_port_to_list, 0),
     E("ref_to_list", 1, bif_ref_to_list, 0),
     E("fun_to_list", 1, bif_fun_to_list, 0),
+    E("fun_info", 1, bif_fun_info1, 0),
+    E("fun_info", 2, bif_fun_info2, 0),
     E("list_to_pid", 1, bif_list_to_pid, 0),
     E("unique_integer", 0, bif_unique_integer0, 0),
     E("unique_integer", 1, bif_unique_integer1, 0),
