@@ -207,10 +207,11 @@ static DetsStatus mark_dirty(DetsFile *f)
 
 static uint64_t class_size(unsigned c) { return (uint64_t)MIN_BLOCK << c; }
 
+/* The class of a block holding bytes; N_CLASSES when none is big enough. */
 static unsigned class_for(uint64_t bytes)
 {
     unsigned c = 0;
-    while (class_size(c) < bytes) c++;
+    while (c < N_CLASSES && class_size(c) < bytes) c++;
     return c;
 }
 
@@ -468,7 +469,8 @@ static bool dir_load(DetsFile *f)
 {
     if (f->level > 16 || f->split >= ((uint64_t)SEG_BUCKETS << f->level)) return false;
     uint64_t need = (n_buckets(f) + SEG_BUCKETS - 1) / SEG_BUCKETS;
-    if (f->nsegs < need || f->nsegs > MAX_SEGS || f->nsegs > f->dir_cap) return false;
+    if (f->nsegs < need || f->nsegs > MAX_SEGS || f->nsegs > f->dir_cap || f->dir_cap > 4 * MAX_SEGS)
+        return false;
     unsigned c = class_for(MIN_BLOCK + 8 * f->dir_cap);
     if (!offset_ok(f, f->dir_off, c)) return false;
     unsigned char h[8];
