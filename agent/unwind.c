@@ -149,11 +149,13 @@ __attribute__((noinline)) uint64_t unwind_capture(unsigned skip)
     return intern(frames + first, depth);
 }
 
-/* Skips itself, the agent's native_alloc hook and the probe call: frame 0 is then the
- * runtime's allocating function. */
+/* Skips itself and the agent's native_alloc hook (which calls it directly): frame 0 is then
+ * the runtime function that fired probe.native_alloc. */
 __attribute__((noinline)) uint64_t unwind_capture_hook(void)
 {
-    return unwind_capture(1);
+    uint64_t id = unwind_capture(2);
+    __asm__ volatile("" : "+r"(id)); /* no tail call: this frame must exist to be skipped */
+    return id;
 }
 
 unsigned unwind_frames(uint64_t id, const void *const **frames)

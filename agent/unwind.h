@@ -36,7 +36,8 @@ bool unwind_init(unsigned sample_every, size_t large_bytes);
  * 0 when the table is full or unwinding failed. [any thread, hot path] */
 uint64_t unwind_capture(unsigned skip);
 
-/* AgentConfig.bt_capture: unwind_capture skipping itself and the probe hook's frames. */
+/* AgentConfig.bt_capture: unwind_capture skipping itself and the agent's native_alloc hook,
+ * which must call it directly (frame 0 is then the runtime function that fired the probe). */
 uint64_t unwind_capture_hook(void);
 
 /* Frames of a stack id (pointers into the table, valid forever); 0 when unknown. */
