@@ -65,15 +65,16 @@ static void gc_live(Process *p, unsigned live, Uint need)
 
 /* OTP's erts_gc_after_bif_call: collect when forced or when the fragments outgrow the free
  * space; the result is a root. */
-static Term after_bif(Process *p, Term r)
+static Term after_bif(Process *p, unsigned live, Term r)
 {
     Heap *h = &p->heap;
     if ((h->flags & HEAP_FORCE_GC) || h->mbuf_sz > heap_free_words(h)) {
-        vm_xregs[0] = r;
-        GcRoots roots = {vm_xregs, 1, each_root, p};
+        /* live: the X slots of a leaf function (0 in a frame function); r goes above them. */
+        vm_xregs[live] = r;
+        GcRoots roots = {vm_xregs, live + 1, each_root, p};
         gc_collect(h, 0, &roots, (h->flags & HEAP_NEED_FULLSWEEP) != 0,
                    (h->flags & HEAP_FORCE_GC) ? GC_REASON_EXPLICIT : GC_REASON_FRAGMENTS, NULL);
-        r = vm_xregs[0];
+        r = vm_xregs[live];
     }
     return r;
 }
@@ -444,6 +445,7 @@ VmStatus vm_run(Process *p)
     } while (0)
 
     unsigned live_args = 0;
+    unsigned leaf_live = 0; /* X slots of the running leaf function: GC roots at after_bif */
     unsigned c_arity = 0, c_skip = 0;
     bool c_tail = false;
     Uint c_dealloc = 0;
@@ -464,7 +466,14 @@ L_deallocate:
     ip++;
     NEXT();
 L_ret:
+    /* Callers are frame functions: leaf functions make no calls. */
+    leaf_live = 0;
     ip = (const Instr *)(uintptr_t)*h->stop++;
+    NEXT();
+L_leaf_entry:
+    leaf_live = (unsigned)ip[1];
+    for (Instr i = ip[0]; i < ip[1]; i++) x[i] = NIL;
+    ip += 2;
     NEXT();
 L_test_heap:
     gc_live(p, (unsigned)ip[1], ip[0]);
@@ -543,7 +552,7 @@ do_call_ext: {
             first_loc = e->module == atom_put("erlang", 6) ? NONVALUE : NIL;
             goto handle_error;
         }
-        x[0] = after_bif(p, r);
+        x[0] = after_bif(p, leaf_live, r);
         if (tail) {
             h->stop += dealloc;
             ip = (const Instr *)(uintptr_t)*h->stop++;
@@ -668,7 +677,7 @@ do_apply: {
             first_loc = m == atom_put("erlang", 6) ? NONVALUE : NIL;
             goto handle_error;
         }
-        x[0] = after_bif(p, r);
+        x[0] = after_bif(p, leaf_live, r);
         if (c_tail) {
             h->stop += c_dealloc;
             ip = (const Instr *)(uintptr_t)*h->stop++;
@@ -703,7 +712,7 @@ L_bif: {
         first_loc = NONVALUE;
         goto handle_error;
     }
-    SET(dst, after_bif(p, r));
+    SET(dst, after_bif(p, leaf_live, r));
     NEXT();
 }
 L_op2: {
@@ -727,7 +736,7 @@ L_op2: {
         first_loc = NONVALUE;
         goto handle_error;
     }
-    SET(dst, after_bif(p, r));
+    SET(dst, after_bif(p, leaf_live, r));
     NEXT();
 }
 L_op1: {
@@ -750,7 +759,7 @@ L_op1: {
         first_loc = NONVALUE;
         goto handle_error;
     }
-    SET(dst, after_bif(p, r));
+    SET(dst, after_bif(p, leaf_live, r));
     NEXT();
 }
 L_test:
@@ -865,7 +874,7 @@ L_set_elem: {
     hp[ip[1]] = SRC(ip[2]);
     Instr dst = ip[3];
     ip += 4;
-    SET(dst, after_bif(p, make_boxed(hp)));
+    SET(dst, after_bif(p, leaf_live, make_boxed(hp)));
     NEXT();
 }
 L_try_:
@@ -900,7 +909,7 @@ L_catch_end:
             Term t2[2] = {AM(EXIT), x[2]};
             x[0] = mk_tuple(h, 2, t2);
         }
-        x[0] = after_bif(p, x[0]);
+        x[0] = after_bif(p, leaf_live, x[0]);
     }
     NEXT();
 L_raise: {
@@ -924,16 +933,20 @@ L_raise_tag: {
 }
 L_func_clause: {
     unsigned arity = (unsigned)ip[0];
-    ip++;
+    bool leaf = ip[1] != 0;
+    ip += 2;
     Module *m;
     const CodeFunc *fn;
     int line;
-    for (unsigned i = 0; i < arity; i++) x[i] = Y[i];
-    Uint frame = 0;
-    /* The frame size: the Y slots below the return address. */
-    while (h->stop + frame < h->hend && !(term_is_header(h->stop[frame]) && h->stop[frame]))
-        frame++;
-    h->stop += frame;
+    if (!leaf) {
+        /* The arguments are in the frame's first slots; pop the frame (the slots below the
+         * return address) so the trace starts at the caller, as OTP's does. */
+        for (unsigned i = 0; i < arity; i++) x[i] = Y[i];
+        Uint frame = 0;
+        while (h->stop + frame < h->hend && !(term_is_header(h->stop[frame]) && h->stop[frame]))
+            frame++;
+        h->stop += frame;
+    }
     if (code_lookup(ip - 1, &m, &fn, &line)) {
         bif_mfa[0] = m->name;
         bif_mfa[1] = fn->name;
@@ -951,7 +964,7 @@ L_lc_reverse: {
     Term r = vm_reverse(h, SRC(ip[0]));
     Instr dst = ip[1];
     ip += 2;
-    SET(dst, after_bif(p, r));
+    SET(dst, after_bif(p, leaf_live, r));
     NEXT();
 }
 L_map_new: {
@@ -964,7 +977,7 @@ L_map_new: {
     for (Uint i = 0; i < n; i++) mp[3 + i] = SRC(ip[2 + i]);
     Instr dst = ip[2 + n];
     ip += 3 + n;
-    SET(dst, after_bif(p, make_boxed(mp)));
+    SET(dst, after_bif(p, leaf_live, make_boxed(mp)));
     NEXT();
 }
 L_map_put: {
@@ -990,7 +1003,7 @@ L_map_put: {
         Term t[2] = {AM(badkey), k};
         RAISE(AM(error), mk_tuple(h, 2, t));
     }
-    SET(dst, after_bif(p, r));
+    SET(dst, after_bif(p, leaf_live, r));
     NEXT();
 }
 L_map_get: {
@@ -1028,7 +1041,7 @@ L_bs_get: {
     }
     ip += 7;
     SET(ctx + 8, make_small((Sint)off));
-    SET(dst, after_bif(p, r));
+    SET(dst, after_bif(p, leaf_live, r));
     NEXT();
 }
 L_bs_skip:
@@ -1065,7 +1078,7 @@ L_bs_build: {
         }
         RAISE(AM(error), AM(badarg));
     }
-    SET(dst, after_bif(p, r));
+    SET(dst, after_bif(p, leaf_live, r));
     NEXT();
 }
 L_recv_next:
@@ -1139,7 +1152,7 @@ L_make_export_fun: {
         e->fun->code = e;
     }
     Term r = fun_at(heap_halloc(h, FUN_BASE_SIZE), e->fun, AM(external), 0, NULL);
-    SET(dst, after_bif(p, r));
+    SET(dst, after_bif(p, leaf_live, r));
     NEXT();
 }
 L_normal_exit:
@@ -1170,6 +1183,7 @@ handle_error_mfa:
     first_loc = NIL;
     goto unwind;
 unwind: {
+    leaf_live = 0;
     /* The innermost catch: the first frame (from the top) holding a catch tag, and within it
      * the tag in the highest slot (nested trys take later, hence higher, slots). */
     Term *prev = NULL, *found = NULL;

@@ -34,6 +34,7 @@ typedef uintptr_t Instr;
  *   n a count followed by that many source operands */
 #define VM_OPCODES(OP)                                                                  \
     OP(allocate, "ii")          /* N, live: reserve N stack words, push N Y slots */   \
+    OP(leaf_entry, "ii")        /* args, slots: a frameless function's X slots */      \
     OP(deallocate, "i")                                                                \
     OP(ret, "")                                                                        \
     OP(test_heap, "ii")         /* need, live */                                       \
@@ -75,7 +76,7 @@ typedef uintptr_t Instr;
     OP(raise, "ss")             /* class, reason: a new exception */                   \
     OP(rethrow, "sss")          /* class, reason, stacktrace kept */                   \
     OP(raise_tag, "ss")         /* error {Tag, Value} */                               \
-    OP(func_clause, "i")        /* arity: arguments in y0.. */                         \
+    OP(func_clause, "ii")       /* arity, leaf: arguments in y0.. (x0.. in a leaf) */   \
     OP(lc_reverse, "sd")                                                               \
     OP(map_new, "snd")          /* literal keys tuple, values, dst */                  \
     OP(map_put, "Lisssd")       /* fail, exact?, map, key, value, dst */               \

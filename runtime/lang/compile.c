@@ -55,6 +55,7 @@ typedef struct Ctx {
     size_t *frame_patch;
     int n_patch, cap_patch;
     unsigned gfail; /* in a guard: where failures go */
+    bool leaf;      /* the function makes no calls: its slots are X registers, no frame */
     Process scratch;
 } Ctx;
 
@@ -102,13 +103,24 @@ static void emit_jump(Ctx *c, unsigned l)
     E(c, l);
 }
 
+/* The live operand of test_heap: nothing in X in a frame function; every slot in a leaf
+ * function (patched with the slot count when the function is done). */
+static void heap_live(Ctx *c)
+{
+    if (c->leaf) frame_word(c);
+    else E(c, 0);
+}
+
 static int new_temp(Ctx *c)
 {
     int t = c->cur_temp++;
     if (c->cur_temp > c->max_slot) c->max_slot = c->cur_temp;
     return t;
 }
-static Opnd temp(Ctx *c) { return vm_y((unsigned)new_temp(c)); }
+/* A frame slot: a Y register, or in a leaf function (no calls: nothing clobbers X registers)
+ * an X register, so that the function needs no stack frame, as in OTP. */
+static Opnd slot(Ctx *c, int i) { return c->leaf ? vm_x((unsigned)i) : vm_y((unsigned)i); }
+static Opnd temp(Ctx *c) { return slot(c, new_temp(c)); }
 
 static bool is_lit(Opnd o) { return !vm_operand_is_reg(o); }
 
@@ -217,8 +229,10 @@ static Opnd ret(Ctx *c, Opnd v, bool tail)
 {
     if (tail) {
         emit_move(c, v, vm_x(0));
-        E(c, OPC_deallocate);
-        frame_word(c);
+        if (!c->leaf) {
+            E(c, OPC_deallocate);
+            frame_word(c);
+        }
         E(c, OPC_ret);
     }
     return v;
@@ -471,7 +485,7 @@ static Opnd build_tuple_to(Ctx *c, const Opnd *el, int n, bool tail)
     }
     E(c, OPC_test_heap);
     E(c, (Instr)n + 1);
-    E(c, 0);
+    heap_live(c);
     Opnd d = result_slot(c, tail);
     E(c, OPC_put_tuple);
     E(c, (Instr)n);
@@ -490,7 +504,7 @@ static Opnd build_cons_to(Ctx *c, Opnd h, Opnd t, bool tail)
     }
     E(c, OPC_test_heap);
     E(c, 2);
-    E(c, 0);
+    heap_live(c);
     Opnd d = result_slot(c, tail);
     E(c, OPC_put_list);
     E(c, h);
@@ -674,6 +688,20 @@ static Opnd call_ext(Ctx *c, const Ast *at, Term m, Term f, AstList *args, bool 
         c->cur_temp = mark;
         return ret(c, folded, tail);
     }
+    if (c->leaf) {
+        /* is_leaf let this function in only because the call is a BIF: call it in place. */
+        const BifDef *b = bif_lookup(m, f, (unsigned)n);
+        Opnd d = result_slot(c, tail);
+        line(c, at);
+        E(c, OPC_bif);
+        E(c, 0);
+        E(c, (Instr)b);
+        E(c, (Instr)n);
+        for (int i = 0; i < n; i++) E(c, a[i]);
+        E(c, d);
+        free(a);
+        return ret(c, d, tail);
+    }
     load_args(c, a, n);
     free(a);
     unsigned imp = codebuf_import(c->cb, m, f, (unsigned)n);
@@ -825,12 +853,12 @@ static Opnd cfun(Ctx *c, Ast *e)
     c->lambdas[c->n_lambdas++] = (Lambda){e, fv.v, fv.n, idx, label};
     E(c, OPC_test_heap);
     E(c, (Instr)(FUN_BASE_SIZE + fv.n));
-    E(c, 0);
+    heap_live(c);
     Opnd d = temp(c);
     E(c, OPC_make_fun);
     E(c, idx);
     E(c, (Instr)fv.n);
-    for (int i = 0; i < fv.n; i++) E(c, vm_y((unsigned)var_find(c, fv.v[i])->slot));
+    for (int i = 0; i < fv.n; i++) E(c, slot(c, var_find(c, fv.v[i])->slot));
     E(c, d);
     return d;
 }
@@ -892,7 +920,7 @@ static Opnd cfun_ref(Ctx *c, Ast *e)
     cb->fundefs[idx] = (CodeFunDef){atom_s(name), (unsigned)e->ival, 0, fs->label};
     E(c, OPC_test_heap);
     E(c, FUN_BASE_SIZE);
-    E(c, 0);
+    heap_live(c);
     Opnd d = temp(c);
     E(c, OPC_make_fun);
     E(c, idx);
@@ -946,7 +974,7 @@ static Opnd ccase_clauses(Ctx *c, Opnd v, AstList *clauses, bool tail, Term err_
 static Opnd ctry_inner(Ctx *c, Ast *e)
 {
     int tslot = new_temp(c);
-    Opnd ty = vm_y((unsigned)tslot);
+    Opnd ty = slot(c, tslot);
     unsigned handler = new_label(c), end = new_label(c);
     Opnd d = temp(c);
     E(c, OPC_try_);
@@ -1018,7 +1046,7 @@ static Opnd ctry(Ctx *c, Ast *e, bool tail)
 {
     if (e->l4.n == 0) return ret(c, ctry_inner(c, e), tail);
     int tslot = new_temp(c);
-    Opnd ty = vm_y((unsigned)tslot);
+    Opnd ty = slot(c, tslot);
     unsigned handler = new_label(c), end = new_label(c);
     Opnd d = temp(c);
     E(c, OPC_try_);
@@ -1053,7 +1081,7 @@ static Opnd ctry(Ctx *c, Ast *e, bool tail)
 static Opnd ccatch(Ctx *c, Ast *e, bool tail)
 {
     int tslot = new_temp(c);
-    Opnd ty = vm_y((unsigned)tslot);
+    Opnd ty = slot(c, tslot);
     unsigned handler = new_label(c);
     Opnd d = temp(c);
     E(c, OPC_catch_);
@@ -1134,7 +1162,7 @@ static void clc_quals(Ctx *c, Ast *e, int qi, Opnd acc)
         E(c, OPC_bs_start);
         E(c, bad);
         E(c, src);
-        E(c, vm_y((unsigned)ctx));
+        E(c, slot(c, ctx));
         bind_label(c, top);
         shadow_pattern_vars(c, q->a);
         if (q->a->kind != A_BIN) {
@@ -1520,7 +1548,7 @@ static Opnd cexpr(Ctx *c, Ast *e, bool tail)
             cerr(c, e, "variable '%s' is unbound", e->name);
             return AM(ok);
         }
-        return ret(c, vm_y((unsigned)v->slot), tail);
+        return ret(c, slot(c, v->slot), tail);
     }
     case A_CONS: {
         Opnd h = cexpr(c, e->a, false), t = cexpr(c, e->b, false);
@@ -1551,7 +1579,7 @@ static Opnd cexpr(Ctx *c, Ast *e, bool tail)
         E(c, AM(badmatch));
         E(c, v);
         bind_label(c, ok);
-        if (e->a->kind == A_VAR && !is_wild(e->a)) v = vm_y((unsigned)var_find(c, e->a->name)->slot);
+        if (e->a->kind == A_VAR && !is_wild(e->a)) v = slot(c, var_find(c, e->a->name)->slot);
         return ret(c, v, tail);
     }
     case A_BLOCK: return cbody(c, &e->l1, tail);
@@ -1724,7 +1752,7 @@ static void cmatch_bin_segments(Ctx *c, Ast *p, int ctx, unsigned fail)
                 Opnd t = temp(c);
                 E(c, OPC_bs_get);
                 E(c, fail);
-                E(c, vm_y((unsigned)ctx));
+                E(c, slot(c, ctx));
                 E(c, VBS_INTEGER);
                 E(c, 0);
                 E(c, make_small(8));
@@ -1746,7 +1774,7 @@ static void cmatch_bin_segments(Ctx *c, Ast *p, int ctx, unsigned fail)
         Opnd t = temp(c);
         E(c, OPC_bs_get);
         E(c, fail);
-        E(c, vm_y((unsigned)ctx));
+        E(c, slot(c, ctx));
         E(c, (Instr)s.type);
         E(c, s.flags);
         E(c, sz);
@@ -1772,7 +1800,7 @@ static Opnd sub_dest(Ctx *c, Ast *sp, bool *done)
         if (x && !x->bound) {
             x->bound = true;
             *done = true;
-            return vm_y((unsigned)x->slot);
+            return slot(c, x->slot);
         }
     }
     return temp(c);
@@ -1799,9 +1827,9 @@ static void cmatch(Ctx *c, Ast *p, Opnd v, unsigned fail)
             E(c, fail);
             E(c, VC_EQ_EXACT);
             E(c, v);
-            E(c, vm_y((unsigned)x->slot));
+            E(c, slot(c, x->slot));
         } else {
-            emit_move(c, v, vm_y((unsigned)x->slot));
+            emit_move(c, v, slot(c, x->slot));
             x->bound = true;
         }
         return;
@@ -1929,11 +1957,11 @@ static void cmatch(Ctx *c, Ast *p, Opnd v, unsigned fail)
         E(c, OPC_bs_start);
         E(c, fail);
         E(c, v);
-        E(c, vm_y((unsigned)ctx));
+        E(c, slot(c, ctx));
         cmatch_bin_segments(c, p, ctx, fail);
         E(c, OPC_bs_test_tail);
         E(c, fail);
-        E(c, vm_y((unsigned)ctx));
+        E(c, slot(c, ctx));
         E(c, 0);
         return;
     }
@@ -1943,6 +1971,60 @@ static void cmatch(Ctx *c, Ast *p, Opnd v, unsigned fail)
 }
 
 /* ---- functions ----------------------------------------------------------------------------- */
+
+/* Can these clauses run without a stack frame? Only when nothing in them (funs' bodies are
+ * separate functions) calls Erlang code, catches, waits in receive or calls a BIF with more
+ * than 16 arguments: then X registers are never clobbered and nothing can yield. */
+static bool leaf_call_ok(Ctx *c, Ast *e)
+{
+    Ast *fn = e->a;
+    int n = e->l1.n;
+    if (n > 16) return false;
+    if (fn->kind == A_ATOM) {
+        if (is_test_expr(e)) return true;
+        if (func_find(c, fn->name, n)) return false;
+        for (int i = 0; i < c->n_imports; i++)
+            for (int k = 0; k < c->imports[i]->l1.n; k++)
+                if ((int)c->imports[i]->l1.v[k]->ival == n && !strcmp(c->imports[i]->l1.v[k]->name, fn->name))
+                    return false;
+        if (!strcmp(fn->name, "record_info")) return true;
+        if (!auto_imported(fn->name, n)) return false;
+        if (!strcmp(fn->name, "apply")) return false;
+        if (n == 1 && (!strcmp(fn->name, "error") || !strcmp(fn->name, "throw") || !strcmp(fn->name, "exit")))
+            return true;
+        return bif_lookup(atom_s("erlang"), atom_of(fn), (unsigned)n) != NULL;
+    }
+    if (fn->kind == A_REMOTE && fn->a->kind == A_ATOM && fn->b->kind == A_ATOM) {
+        if (ast_name_is(fn->a, "erlang") && ast_name_is(fn->b, "apply")) return false;
+        if (ast_name_is(fn->a, "erlang") && n == 1 &&
+            (ast_name_is(fn->b, "error") || ast_name_is(fn->b, "throw") || ast_name_is(fn->b, "exit")))
+            return true;
+        return bif_lookup(atom_of(fn->a), atom_of(fn->b), (unsigned)n) != NULL;
+    }
+    return false;
+}
+
+static bool is_leaf(Ctx *c, Ast *n)
+{
+    if (!n) return true;
+    switch (n->kind) {
+    case A_FUN:
+    case A_NAMED_FUN: return true; /* a separate function; making it allocates only */
+    case A_TRY:
+    case A_CATCH:
+    case A_RECEIVE: return false;
+    case A_CALL:
+        if (!leaf_call_ok(c, n)) return false;
+        break;
+    default: break;
+    }
+    if (!is_leaf(c, n->a) || !is_leaf(c, n->b) || !is_leaf(c, n->c)) return false;
+    AstList *ls[4] = {&n->l1, &n->l2, &n->l3, &n->l4};
+    for (int k = 0; k < 4; k++)
+        for (int i = 0; i < ls[k]->n; i++)
+            if (!is_leaf(c, ls[k]->v[i])) return false;
+    return true;
+}
 
 static void cfunction_body(Ctx *c, AstList *clauses, int arity, const Lambda *lam, Term name, int fline)
 {
@@ -1963,20 +2045,30 @@ static void cfunction_body(Ctx *c, AstList *clauses, int arity, const Lambda *la
     if (lam && lam->node->kind == A_NAMED_FUN) var_add(c, lam->node->name, c->cur_temp++);
     int fixed_vars = c->n_vars, fixed_slots = c->cur_temp;
     c->max_slot = c->cur_temp;
-    E(c, OPC_allocate);
-    frame_word(c);
-    E(c, (Instr)nargs);
-    for (int i = 0; i < nargs; i++) emit_move(c, vm_x((unsigned)i), vm_y((unsigned)i));
+    c->leaf = !(lam && lam->node->kind == A_NAMED_FUN);
+    for (int i = 0; c->leaf && i < clauses->n; i++) c->leaf = is_leaf(c, clauses->v[i]);
+    if (c->leaf) {
+        /* No frame: the slots are X registers; those above the arguments start as [] since
+         * every one of them is a GC root. */
+        E(c, OPC_leaf_entry);
+        E(c, (Instr)nargs);
+        frame_word(c);
+    } else {
+        E(c, OPC_allocate);
+        frame_word(c);
+        E(c, (Instr)nargs);
+        for (int i = 0; i < nargs; i++) emit_move(c, vm_x((unsigned)i), vm_y((unsigned)i));
+    }
     if (lam && lam->node->kind == A_NAMED_FUN) {
         Var *self = var_find(c, lam->node->name);
         E(c, OPC_test_heap);
         E(c, (Instr)(FUN_BASE_SIZE + nfree));
-        E(c, 0);
+        heap_live(c);
         E(c, OPC_make_fun);
         E(c, lam->fun_index);
         E(c, (Instr)nfree);
-        for (int i = 0; i < nfree; i++) E(c, vm_y((unsigned)(arity + i)));
-        E(c, vm_y((unsigned)self->slot));
+        for (int i = 0; i < nfree; i++) E(c, slot(c, (arity + i)));
+        E(c, slot(c, self->slot));
         self->bound = true;
     }
     for (int i = 0; i < clauses->n; i++) {
@@ -2009,7 +2101,7 @@ static void cfunction_body(Ctx *c, AstList *clauses, int arity, const Lambda *la
         if (c->cur_temp > c->max_slot) c->max_slot = c->cur_temp;
         c->base_temp = c->cur_temp;
         unsigned next = new_label(c);
-        for (int k = 0; k < cl->l1.n && k < arity; k++) cmatch(c, cl->l1.v[k], vm_y((unsigned)k), next);
+        for (int k = 0; k < cl->l1.n && k < arity; k++) cmatch(c, cl->l1.v[k], slot(c, k), next);
         cguards(c, &cl->l2, next);
         cbody(c, &cl->l3, true);
         bind_label(c, next);
@@ -2017,7 +2109,10 @@ static void cfunction_body(Ctx *c, AstList *clauses, int arity, const Lambda *la
     codebuf_line(cb, fline);
     E(c, OPC_func_clause);
     E(c, (Instr)arity);
+    E(c, (Instr)c->leaf);
+    if (c->leaf && c->max_slot > VM_X_REGS - 8) cerr(c, NULL, "function %s is too large", c->fname);
     for (int i = 0; i < c->n_patch; i++) cb->w[c->frame_patch[i]] = (Instr)c->max_slot;
+    c->leaf = false;
 }
 
 static void compile_forms(Ctx *c, LangModule *lm)
