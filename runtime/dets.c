@@ -555,7 +555,7 @@ static DetsStatus raw_insert(DetsFile *f, const unsigned char *k, uint32_t klen,
     uint64_t cur;
     if (!read_u64(f, loc, &cur)) return DETS_ERR_CORRUPT;
     bool key_seen = false;
-    uint64_t steps = 0, dup_loc = 0, dup_off = 0;
+    uint64_t steps = 0, dup_loc = 0, dup_off = 0, ins_loc = 0, ins_next = 0;
     unsigned dup_cls = 0;
     while (cur) {
         Rec r;
@@ -573,18 +573,29 @@ static DetsStatus raw_insert(DetsFile *f, const unsigned char *k, uint32_t klen,
                     return DETS_OK;
                 }
                 if (f->type == DETS_BAG && r.olen == olen && memcmp(f->buf + klen, o, olen) == 0) {
-                    if (mode == INS_REPAIR) return DETS_OK;
+                    if (mode == INS_REPAIR) {
+                        /* A crash during a move left two copies: keep the later one. The
+                         * repair writes a new file, so the order of writes is free here. */
+                        if (r.seq >= seq) return DETS_OK;
+                        if (!write_u64(f, loc, r.next) || !block_free(f, cur, r.cls)) return DETS_ERR_CORRUPT;
+                        f->count--;
+                        cur = r.next;
+                        continue;
+                    }
                     /* OTP 25: inserting an object a bag holds moves it to the end of its key's
                      * objects. The new copy is appended first, the old one unlinked after. */
                     dup_loc = loc, dup_off = cur, dup_cls = r.cls;
                 }
+                /* Repair rebuilds a key's objects in the order they were written. */
+                if (mode == INS_REPAIR && !ins_loc && r.seq > seq) ins_loc = loc, ins_next = cur;
             }
         }
         loc = cur + R_NEXT;
         cur = r.next;
     }
     uint64_t off;
-    if (!rec_write(f, k, klen, o, olen, hash, seq, 0, &off) || !write_u64(f, loc, off))
+    if (ins_loc) loc = ins_loc;
+    if (!rec_write(f, k, klen, o, olen, hash, seq, ins_next, &off) || !write_u64(f, loc, off))
         return DETS_ERR_CORRUPT;
     if (dup_off) {
         uint64_t nxt;
