@@ -181,7 +181,7 @@ static char test_dir[256];
 
 static void make_test_dir(void)
 {
-    snprintf(test_dir, sizeof test_dir, "/tmp/h18-srv-%d", (int)getpid());
+    snprintf(test_dir, sizeof test_dir, "/tmp/hs-srv-%d", (int)getpid());
     mkdir(test_dir, 0700);
     chmod(test_dir, 0700);
 }
