@@ -98,7 +98,9 @@ static int run_process(Process *p)
         }
         if (p->exc.class == AM(exit) && p->exc.reason == AM(normal)) return 0;
         fflush(stdout);
-        crash_report(p);
+        /* As erts: errors and uncaught throws are logged, exits are not (but the program
+         * still failed). */
+        if (p->exc.class != AM(exit)) crash_report(p);
         return 1;
     }
 }
