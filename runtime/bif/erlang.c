@@ -20,6 +20,7 @@
 
 #include "bignum.h"
 #include "bin.h"
+#include "code.h"
 #include "etf.h"
 #include "literal.h"
 #include "map.h"
@@ -36,7 +37,7 @@ enum {
     A_SECONDS, A_MILLI_SECONDS, A_MICRO_SECONDS, A_NANO_SECONDS, A_NONE,
     A_COMPRESSED, A_MINOR_VERSION, A_DETERMINISTIC, A_SAFE, A_USED, A_LOCAL,
     A_TYPE, A_PID, A_MODULE, A_NEW_INDEX, A_NEW_UNIQ, A_INDEX, A_UNIQ, A_ENV, A_REFC, A_ARITY,
-    A_NAME,
+    A_NAME, A_APPLY, A_MODULE_INFO,
     A_COUNT
 };
 static const char *const atom_names[A_COUNT] = {
@@ -45,7 +46,7 @@ static const char *const atom_names[A_COUNT] = {
     "seconds", "milli_seconds", "micro_seconds", "nano_seconds", "none",
     "compressed", "minor_version", "deterministic", "safe", "used", "local",
     "type", "pid", "module", "new_index", "new_uniq", "index", "uniq", "env", "refc", "arity",
-    "name",
+    "name", "apply", "module_info",
 };
 static Term atoms[A_COUNT];
 static pthread_once_t atoms_once = PTHREAD_ONCE_INIT;
@@ -1769,6 +1770,24 @@ static Term bif_list_to_pid(Process *p, const Term *a)
     return r == NONVALUE ? bif_badarg(p) : r;
 }
 
+/* ---- code ------------------------------------------------------------------------------ */
+
+/* function_exported/3: true for a BIF, or an exported function of a module already loaded
+ * (it loads nothing, as OTP); module_info/0,1 count as exported in every loaded module, as
+ * OTP's compiler adds them. A negative or huge arity is false, a bignum arity badarg. */
+static Term bif_function_exported(Process *p, const Term *a)
+{
+    if (!term_is_atom(a[0]) || !term_is_atom(a[1]) || !term_is_small(a[2])) return bif_badarg(p);
+    Sint ar = small_val(a[2]);
+    if (ar < 0 || ar > 255) return AM(false);
+    unsigned n = (unsigned)ar;
+    if (bif_lookup(a[0], a[1], n)) return AM(true);
+    if (a[0] == atom_put("erlang", 6) && a[1] == am(A_APPLY) && (n == 2 || n == 3)) return AM(true);
+    if (!code_find_module(a[0])) return AM(false);
+    if (a[1] == am(A_MODULE_INFO) && n <= 1) return AM(true);
+    return make_bool(code_export(a[0], a[1], n)->code != NULL);
+}
+
 /* ---- unique integers and time ------------------------------------------------------------ */
 
 static _Atomic uint64_t unique_counter;
@@ -1969,6 +1988,7 @@ const BifDef bif_table_erlang[] = {
     E("fun_info", 1, bif_fun_info1, 0),
     E("fun_info", 2, bif_fun_info2, 0),
     E("list_to_pid", 1, bif_list_to_pid, 0),
+    E("function_exported", 3, bif_function_exported, 0),
     E("unique_integer", 0, bif_unique_integer0, 0),
     E("unique_integer", 1, bif_unique_integer1, 0),
     E("timestamp", 0, bif_timestamp, 0),
