@@ -693,12 +693,13 @@ TEST(oversized_lines)
 
 TEST(vanishing_clients)
 {
+    snapshot_pad = 4u << 20; /* replies far larger than a socket buffer: cut mid-reply */
     Server *s = start(-1);
     if (!s) { CHECK(0); return; }
     for (int i = 0; i < 20; i++) {
         int fd = raw_connect(server_path(s));
         if (i % 4 == 0) send_str(fd, "{\"id\":1,\"cmd\":\"hel");         /* mid-line */
-        if (i % 4 == 1) send_str(fd, "{\"id\":1,\"cmd\":\"report\"}\n"); /* mid-reply */
+        if (i % 4 == 1) send_str(fd, "{\"id\":1,\"cmd\":\"snapshot\"}\n"); /* mid-reply */
         if (i % 4 == 2) {
             char *big = malloc(200000);
             memset(big, 'z', 200000);
@@ -720,6 +721,7 @@ TEST(vanishing_clients)
     close(r->fd);
     free(r);
     server_stop(s);
+    snapshot_pad = 0;
 }
 
 typedef struct Worker { const char *path; int id; int ok; } Worker;
@@ -815,8 +817,8 @@ TEST(slow_subscriber_does_not_block)
     }
     ServerStats st;
     server_stats(s, &st);
-    CHECK(st.pushes >= 10);
-    CHECK(st.pushes_dropped >= 5);
+    CHECK(st.pushes >= 5);          /* ~30 due in that time; loose for loaded machines */
+    CHECK(st.pushes_dropped >= 2);  /* the unread ones were replaced, not queued */
     close(slow);
     close(r->fd);
     free(r);
