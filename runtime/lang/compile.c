@@ -906,6 +906,17 @@ static Opnd cfun_ref(Ctx *c, Ast *e)
     }
     /* fun f/N: a fun whose body calls f. */
     FuncSym *fs = func_find(c, e->name, (int)e->ival);
+    if (!fs && auto_imported(e->name, (int)e->ival)) {
+        /* fun is_atom/1 is fun erlang:is_atom/1, as erl_lint/v3_core make it. */
+        FunEntry *fe = export_fun_entry();
+        fe->module = atom_s("erlang");
+        fe->name = atom_of(e);
+        fe->arity = (uint32_t)e->ival;
+        fe->is_export = 1;
+        fe->code = code_export(fe->module, fe->name, fe->arity);
+        Term *hp = heap_halloc(&c->scratch.heap, FUN_BASE_SIZE);
+        return lit(fun_at(hp, fe, AM(external), 0, NULL));
+    }
     if (!fs) {
         char buf[300];
         snprintf(buf, sizeof buf, "%s/%d", e->name, (int)e->ival);
