@@ -445,8 +445,8 @@ static void build_bads(void)
         "{\"id\":5,\"cmd\":\"set\",\"key\":\"sample_interval_ms\"}",
         "{\"id\":5,\"cmd\":\"set\",\"key\":\"sample_interval_ms\",\"value\":\"x\"}",
         "{\"id\":5,\"cmd\":\"set\",\"key\":\"nope\",\"value\":1}",
-        "{\"id\":5,\"cmd\":\"set\",\"key\":\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\","
-        "\"value\":1}",
+        ("{\"id\":5,\"cmd\":\"set\",\"key\":\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\","
+         "\"value\":1}"),
     };
     for (size_t i = 0; i < sizeof badargs / sizeof *badargs; i++)
         add_bad(badargs[i], SERVER_E_BAD_ARGS, "5");
