@@ -209,8 +209,26 @@ static void report_repair(const char *file, DetsRepaired rep)
     fflush(stdout);
 }
 
+/* At exit every open table is closed, as OTP's init:stop closes them: a program that never
+ * called close/1 leaves a clean file. */
+static void close_all_at_exit(void)
+{
+    pthread_mutex_lock(&reg_lock);
+    while (tabs) {
+        Tab *t = tabs;
+        tabs = t->next;
+        dets_close(t->f);
+        free(t);
+    }
+    pthread_mutex_unlock(&reg_lock);
+}
+
+static void close_all_at_exit_register(void) { atexit(close_all_at_exit); }
+
 static Term bif_open_file(Process *p, const Term *args)
 {
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, close_all_at_exit_register);
     Heap *h = &p->heap;
     OpenArgs a;
     if (!term_is_atom(args[0]) || !parse_open(args[0], args[1], &a)) {
