@@ -139,6 +139,7 @@ static Sint fixed_words(const EtsTable *tb)
 static pthread_mutex_t reg_lock = PTHREAD_MUTEX_INITIALIZER;
 static EtsTable *all_tables;
 static EtsTable *named[NAMED_BUCKETS];
+static EtsTable *graveyard; /* deleted tables' structs (tombstones), linked by next_all */
 
 static EtsTable **named_slot(Term name) { return &named[atom_index(name) % NAMED_BUCKETS]; }
 
@@ -258,9 +259,17 @@ void ets_lock_all(EtsTable *tb, bool write)
 }
 void ets_unlock_all(EtsTable *tb, bool write) { (void)write; pthread_rwlock_unlock(&tb->lock); }
 
-static void maybe_grow(EtsTable *tb)
+/* Does a hash table need more buckets? [table lock, shared at least: nactive changes only
+ * under the exclusive lock] */
+static bool needs_grow(EtsTable *tb)
 {
-    if (!ets_is_hash(tb) || atomic_load(&tb->nitems) <= tb->u.hash.nactive) return;
+    return ets_is_hash(tb) && atomic_load(&tb->nitems) > tb->u.hash.nactive;
+}
+
+/* Grows after needs_grow said so, with nothing held. */
+static void maybe_grow(EtsTable *tb, bool need)
+{
+    if (!need) return;
     pthread_rwlock_wrlock(&tb->lock);
     if (!atomic_load(&tb->dead)) hash_grow(tb);
     pthread_rwlock_unlock(&tb->lock);
@@ -347,12 +356,9 @@ static void table_destroy(EtsTable *tb)
 {
     if (ets_is_hash(tb)) {
         hash_destroy(tb);
-        if (tb->u.hash.stripes) {
-            for (int i = 0; i < ETS_LOCK_CNT; i++) pthread_rwlock_destroy(&tb->u.hash.stripes[i].lock);
-            free(tb->u.hash.stripes);
-            ets_charge(tb, -(Sint)(ETS_LOCK_CNT * sizeof(EtsStripe)));
-            tb->u.hash.stripes = NULL;
-        }
+        /* The stripes stay with the tombstone: an operation that read the pointer before the
+         * delete still locks them, then sees `dead`. They no longer count as table memory. */
+        if (tb->u.hash.stripes) ets_charge(tb, -(Sint)(ETS_LOCK_CNT * sizeof(EtsStripe)));
     } else {
         tree_destroy(tb);
     }
@@ -379,7 +385,11 @@ Term ets_bif_new(Process *p, Term name, Term opts)
     if (o.named && named_find(name)) {
         pthread_mutex_unlock(&reg_lock);
         atomic_store(&tb->dead, true);
-        table_destroy(tb); /* tombstone: never handed out, but kept like the others */
+        table_destroy(tb);
+        pthread_mutex_lock(&reg_lock);
+        tb->next_all = graveyard;
+        graveyard = tb;
+        pthread_mutex_unlock(&reg_lock);
         return NONVALUE;
     }
     if (o.named) {
@@ -399,6 +409,8 @@ static void table_delete(EtsTable *tb, EtsEvent ev)
     pthread_mutex_lock(&reg_lock);
     if (tb->named) named_remove(tb);
     all_remove(tb);
+    tb->next_all = graveyard;
+    graveyard = tb;
     pthread_mutex_unlock(&reg_lock);
     pthread_rwlock_wrlock(&tb->lock);
     atomic_store(&tb->dead, true);
@@ -453,8 +465,9 @@ Term ets_bif_insert(Process *p, Term tab, Term objs, bool only_new)
         uint32_t hv = key_hash(tb, tuple_elem(objs, tb->keypos));
         if (!lock_key(tb, hv, true)) return NONVALUE;
         bool ok = insert_one(tb, objs, only_new);
+        bool grow = needs_grow(tb);
         unlock_key(tb, hv);
-        maybe_grow(tb);
+        maybe_grow(tb, grow);
         if (ok) ets_event(tb, EV_INSERT);
         return ok || !only_new ? AM(true) : AM(false);
     }
@@ -803,9 +816,10 @@ Term ets_bif_update_counter(Process *p, Term tab, Term key, Term op, Term deflt)
         free(ops);
         free(res);
     }
-out:
+out:;
+    bool grow = needs_grow(tb);
     unlock_key(tb, hv);
-    if (inserted) maybe_grow(tb);
+    maybe_grow(tb, grow);
     if (result != NONVALUE) ets_event(tb, EV_INSERT);
     return result;
 }

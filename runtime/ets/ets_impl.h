@@ -76,8 +76,8 @@ struct EtsTable {
     unsigned keypos;
     bool read_conc, compressed;
     EtsWriteConc write_conc;
-    Term owner;            /* pid */
-    Term heir;             /* pid or AM(none) */
+    _Atomic Term owner;    /* pid; read without the table lock by access checks */
+    _Atomic Term heir;     /* pid or the atom none */
     DbTerm *heir_data;     /* flat copy of the heir's data (NULL when none) */
     _Atomic bool dead;
     _Atomic bool deleting; /* one deleter wins */
