@@ -30,6 +30,7 @@ typedef struct MatchCtx {
     bool bound[MAX_VARS];
     unsigned maxvar;
     Term obj;
+    Term self; /* the caller's pid, for self() */
 } MatchCtx;
 
 static Term am(const char *s) { return atom_put(s, strlen(s)); }
@@ -255,7 +256,7 @@ static Term eval_call(MatchCtx *c, Term e)
         }
         return mk_bool(want);
     }
-    if (!strcmp(f, "self") && n == 0) return NONVALUE; /* needs the caller: see docs/ets.md */
+    if (!strcmp(f, "self") && n == 0) return c->self;
     if (n == 1) {
         Term a = eval(c, tuple_elem(e, 2));
         return a == NONVALUE ? NONVALUE : call1(c, f, a);
@@ -305,6 +306,49 @@ static Term eval(MatchCtx *c, Term e)
 }
 
 /* ---- the spec ----------------------------------------------------------------------------- */
+/* Functions a spec may call, with their arity (OTP's erl_db_util.c guard_tab, the part we run). */
+static const struct { const char *name; unsigned arity; } ms_funs[] = {
+    {"is_atom", 1}, {"is_integer", 1}, {"is_float", 1}, {"is_number", 1}, {"is_list", 1},
+    {"is_tuple", 1}, {"is_binary", 1}, {"is_pid", 1}, {"is_port", 1}, {"is_reference", 1},
+    {"is_function", 1}, {"is_map", 1}, {"not", 1}, {"abs", 1}, {"-", 1}, {"+", 1}, {"bnot", 1},
+    {"hd", 1}, {"tl", 1}, {"tuple_size", 1}, {"size", 1}, {"length", 1}, {"float", 1},
+    {"<", 2}, {">", 2}, {"=<", 2}, {">=", 2}, {"==", 2}, {"/=", 2}, {"=:=", 2}, {"=/=", 2},
+    {"and", 2}, {"or", 2}, {"xor", 2}, {"element", 2}, {"+", 2}, {"-", 2}, {"*", 2}, {"/", 2},
+    {"div", 2}, {"rem", 2}, {"band", 2}, {"bor", 2}, {"bxor", 2}, {"bsl", 2}, {"bsr", 2},
+    {"self", 0},
+};
+
+/* Is e an expression the evaluator knows? Unknown calls and unbound-looking atoms are not. */
+static bool expr_valid(Term e, int depth)
+{
+    if (depth > 1000) return false;
+    if (term_is_list(e)) {
+        for (; term_is_list(e); e = list_tail(e))
+            if (!expr_valid(list_head(e), depth + 1)) return false;
+        return expr_valid(e, depth + 1);
+    }
+    if (!term_is_tuple(e)) return true;
+    Uint n = tuple_arity(e);
+    if (n == 0) return false;
+    Term f = tuple_elem(e, 1);
+    if (n == 1 && term_is_tuple(f)) {
+        for (Uint i = 1; i <= tuple_arity(f); i++)
+            if (!expr_valid(tuple_elem(f, i), depth + 1)) return false;
+        return true;
+    }
+    if (!term_is_atom(f)) return false;
+    size_t len;
+    const char *nm = atom_name(f, &len);
+    if (len == 5 && !memcmp(nm, "const", 5)) return n == 2;
+    bool known = (len == 7 && !memcmp(nm, "andalso", 7)) || (len == 6 && !memcmp(nm, "orelse", 6));
+    for (size_t i = 0; !known && i < sizeof ms_funs / sizeof *ms_funs; i++)
+        known = strlen(ms_funs[i].name) == len && !memcmp(ms_funs[i].name, nm, len) && ms_funs[i].arity == n - 1;
+    if (!known) return false;
+    for (Uint i = 2; i <= n; i++)
+        if (!expr_valid(tuple_elem(e, i), depth + 1)) return false;
+    return true;
+}
+
 bool ets_ms_valid(Term ms)
 {
     Term l = ms;
@@ -313,6 +357,7 @@ bool ets_ms_valid(Term ms)
         if (!term_is_tuple(cl) || tuple_arity(cl) != 3) return false;
         Term g = tuple_elem(cl, 2), b = tuple_elem(cl, 3);
         if (list_length(g) < 0 || list_length(b) < 0) return false;
+        if (!expr_valid(g, 0) || !expr_valid(b, 0)) return false;
         Term h = tuple_elem(cl, 1);
         if (!term_is_tuple(h) && var_of(h) != -2 && var_of(h) < 0) return false;
     }
@@ -402,6 +447,7 @@ static Term do_select(Process *p, Term tab, Term ms, EtsSelKind kind, bool rever
     if (!s) abort();
     s->ms = ms;
     s->kind = kind;
+    s->m.self = p->pid;
     ets_lock_all(tb, write);
     Term r = NONVALUE;
     if (!atomic_load(&tb->dead)) {
