@@ -1852,6 +1852,231 @@ static Term external_size(Process *p, Term t, Term opts)
 static Term bif_external_size1(Process *p, const Term *a) { return external_size(p, a[0], NIL); }
 static Term bif_external_size2(Process *p, const Term *a) { return external_size(p, a[0], a[1]); }
 
+/* ---- erts_internal:map_next/3 ------------------------------------------------------------- */
+
+/*
+ * The iteration step of maps:next/1 and friends, OTP 25's erts_internal_map_next_3 (erl_map.c)
+ * step for step, so iterators are OTP's terms. A flatmap gives all its pairs at once. A
+ * hashmap gives up to max(reductions left / 4, 1) pairs (32 on the first call), walking the
+ * HAMT depth first, and the path to the next leaf: 4 bits per level, the root's slot lowest,
+ * 16 levels to a 64-bit digit (a bignum beyond). Third argument `iterator`:
+ * {K1, V1, {K2, V2, none | [Path | Map]}}; a list Acc: [Path, Map | [{Kn,Vn}, ..., {K1,V1} | Acc]]
+ * or, when done, the pairs on Acc only. Batch sizes follow our reduction count, which is close
+ * to but not OTP's, so only an iterator printed after its first batch can differ.
+ */
+#define PATH_ELEM_BITS 4
+#define PATH_ELEMS_PER_DIGIT 16
+
+typedef struct MapFrame {
+    Uint idx; /* the next slot to explore (while walking); the path element + 1 (at the end) */
+    Uint sz;
+    const Term *ptr;
+} MapFrame;
+
+static void hamt_slots(Term node, const Term **ptr, Uint *sz)
+{
+    Term h = boxed_header(node);
+    Uint raw = hdr_raw_words(h);
+    *ptr = boxed_ptr(node) + 1 + raw;
+    *sz = hdr_arity(h) - raw;
+}
+
+/* The pairs collected: the first and every later one, in order. */
+typedef struct MapOut {
+    bool iterator;
+    Term res;       /* iterator: the first tuple; list: the list so far */
+    Term *patch;    /* iterator: where the next tuple (or the end) goes */
+} MapOut;
+
+static void mapout_add(Process *p, MapOut *o, Term leaf)
+{
+    Term k = list_head(leaf), v = list_tail(leaf);
+    Term *hp = heap_halloc(&p->heap, o->iterator ? 4 : 5);
+    if (o->iterator) {
+        hp[0] = make_tuple_header(3);
+        hp[1] = k;
+        hp[2] = v;
+        hp[3] = AM(undefined);
+        if (o->patch) *o->patch = make_boxed(hp);
+        else o->res = make_boxed(hp);
+        o->patch = &hp[3];
+    } else {
+        hp[0] = make_tuple_header(2);
+        hp[1] = k;
+        hp[2] = v;
+        o->res = cons_at(hp + 3, make_boxed(hp), o->res);
+    }
+}
+
+static Term map_next_flat(Process *p, Term map, bool iterator, Term acc)
+{
+    Uint n = map_size(map);
+    const Term *ks = tuple_elems(boxed_ptr(map)[2]) + 1, *vs = boxed_ptr(map) + 3;
+    Term res = iterator ? am(A_NONE) : acc;
+    for (Uint i = n; i-- > 0;) {
+        Term *hp = heap_halloc(&p->heap, iterator ? 4 : 5);
+        if (iterator) {
+            hp[0] = make_tuple_header(3);
+            hp[1] = ks[i];
+            hp[2] = vs[i];
+            hp[3] = res;
+            res = make_boxed(hp);
+        } else {
+            hp[0] = make_tuple_header(2);
+            hp[1] = ks[i];
+            hp[2] = vs[i];
+            res = cons_at(hp + 3, make_boxed(hp), res);
+        }
+    }
+    return res;
+}
+
+/* The path to the leaf the frames point at: a small, or a bignum of 64-bit digits. */
+static Term map_path(Process *p, const MapFrame *st, size_t n)
+{
+    size_t depth = n; /* path elements: one per frame */
+    Uint ndig = (depth + PATH_ELEMS_PER_DIGIT - 1) / PATH_ELEMS_PER_DIGIT;
+    if (ndig <= 1) {
+        Uint path = 0;
+        for (size_t i = n; i-- > 0;) path = path << PATH_ELEM_BITS | (st[i].idx - 1);
+        return int_from_uint(&p->heap, path);
+    }
+    /* beyond 16 levels (colliding 64-bit hashes); OTP makes a bignum from 16 levels on, even
+     * of a value that fits a small: we give the normalised integer up to 16 levels */
+    Term *hp = heap_halloc(&p->heap, 1 + ndig);
+    hp[0] = make_header(SUB_POS_BIG, 0, ndig);
+    for (Uint d = 0; d < ndig; d++) {
+        Uint w = 0;
+        size_t lo = d * PATH_ELEMS_PER_DIGIT, hi = lo + PATH_ELEMS_PER_DIGIT;
+        if (hi > n) hi = n;
+        for (size_t i = hi; i-- > lo;) w = w << PATH_ELEM_BITS | (st[i].idx - 1);
+        hp[1 + d] = w;
+    }
+    return make_boxed(hp);
+}
+
+static void frame_push(MapFrame **st, size_t *n, size_t *cap, MapFrame f)
+{
+    if (*n == *cap) {
+        *cap = *cap ? 2 * *cap : 16;
+        MapFrame *ns = realloc(*st, *cap * sizeof *ns);
+        if (!ns) abort();
+        *st = ns;
+    }
+    (*st)[(*n)++] = f;
+}
+
+static Term map_next_hash(Process *p, Term path, Term map, bool iterator, Term acc)
+{
+    Uint size = map_size(map);
+    Sint fe = p->reds_left / 4;
+    Uint elems = fe > 1 ? (Uint)fe : 1;
+    if (elems > size) elems = size;
+    Uint cur;
+    const Uint *rest = NULL;
+    Uint rest_len = 0;
+    if (term_is_small(path)) {
+        if (small_val(path) < 0) return bif_badarg(p);
+        cur = (Uint)small_val(path);
+        if (cur == 0 && elems > MAP_SMALL_MAP_LIMIT) elems = MAP_SMALL_MAP_LIMIT;
+    } else if (term_is_big(path) && !big_is_neg(path)) {
+        cur = big_limbs(path)[0];
+        rest = big_limbs(path) + 1;
+        rest_len = big_digits(path) - 1;
+    } else {
+        return bif_badarg(p);
+    }
+    Uint orig = elems;
+    MapFrame *st = NULL;
+    size_t n = 0, cap = 0;
+    MapOut out = {iterator, iterator ? AM(undefined) : acc, NULL};
+    Term node = map;
+    for (int i = 1;; i++) { /* down the path to the first leaf */
+        const Term *ptr;
+        Uint sz, e = cur & 0xF;
+        hamt_slots(node, &ptr, &sz);
+        if (e >= sz) {
+            free(st);
+            return bif_badarg(p);
+        }
+        frame_push(&st, &n, &cap, (MapFrame){e + 1, sz, ptr});
+        if (term_is_list(ptr[e])) {
+            mapout_add(p, &out, ptr[e]);
+            elems--;
+            break;
+        }
+        node = ptr[e];
+        cur >>= PATH_ELEM_BITS;
+        if (i == PATH_ELEMS_PER_DIGIT) {
+            i = 0;
+            cur = rest_len ? (rest_len--, *rest++) : 0;
+        }
+    }
+    for (;;) { /* on, depth first, for at most elems more pairs */
+        MapFrame f = st[--n];
+        while (f.idx < f.sz && elems != 0 && term_is_list(f.ptr[f.idx])) {
+            mapout_add(p, &out, f.ptr[f.idx]);
+            elems--;
+            f.idx++;
+        }
+        if (elems == 0) {
+            if (f.idx < f.sz) {
+                frame_push(&st, &n, &cap, (MapFrame){f.idx + 1, f.sz, f.ptr});
+            } else {
+                while (n) {
+                    MapFrame g = st[--n];
+                    if (g.idx < g.sz) {
+                        frame_push(&st, &n, &cap, (MapFrame){g.idx + 1, g.sz, g.ptr});
+                        break;
+                    }
+                }
+            }
+            break;
+        }
+        if (f.idx < f.sz) {
+            Term child = f.ptr[f.idx];
+            frame_push(&st, &n, &cap, (MapFrame){f.idx + 1, f.sz, f.ptr});
+            MapFrame c = {0, 0, NULL};
+            hamt_slots(child, &c.ptr, &c.sz);
+            frame_push(&st, &n, &cap, c);
+        }
+        if (n == 0) break;
+    }
+    Term res;
+    if (n) {
+        Term pt = map_path(p, st, n);
+        if (iterator) {
+            *out.patch = cons_at(heap_halloc(&p->heap, 2), pt, map);
+            res = out.res;
+        } else {
+            Term *hp = heap_halloc(&p->heap, 4);
+            res = cons_at(hp, map, out.res);
+            res = cons_at(hp + 2, pt, res);
+        }
+    } else {
+        if (iterator) *out.patch = am(A_NONE);
+        res = out.res;
+    }
+    p->reds_left -= (int)(4 * (orig - elems));
+    free(st);
+    return res;
+}
+
+static Term bif_map_next(Process *p, const Term *a)
+{
+    if (!term_is_map(a[1])) return bif_badarg(p);
+    bool iterator;
+    if (a[2] == atom_put("iterator", 8)) iterator = true;
+    else if (term_is_nil(a[2]) || term_is_list(a[2])) iterator = false;
+    else return bif_badarg(p);
+    if (map_is_flat(a[1])) {
+        if (!term_is_small(a[0]) || small_val(a[0]) < 0 || (Uint)small_val(a[0]) > map_size(a[1]))
+            return bif_badarg(p);
+        return map_next_flat(p, a[1], iterator, a[2]);
+    }
+    return map_next_hash(p, a[0], a[1], iterator, a[2]);
+}
+
 /* ---- the table -------------------------------------------------------------------------- */
 
 #define E(n, a, f, fl) {"erlang", n, a, f, fl}
@@ -1995,5 +2220,6 @@ const BifDef bif_table_erlang[] = {
     E("convert_time_unit", 3, bif_convert_time_unit, 0),
     E("external_size", 1, bif_external_size1, 0),
     E("external_size", 2, bif_external_size2, 0),
+    {"erts_internal", "map_next", 3, bif_map_next, 0},
     {0},
 };
