@@ -551,29 +551,48 @@ void server_session_clear(ServerSession *sess)
     sess->interval_ms = 0;
 }
 
-char *server_push_line(const ServerHandlers *h, ServerSession *sess)
+/* The snapshot as push members ("{...}"), printed once however many subscribers are due.
+ * Members that would clash with the push envelope are dropped. NULL when the handler failed. */
+static char *snapshot_text(const ServerHandlers *h)
 {
     ServerError e = {0};
     ServerArgs a = {0};
-    if (!sess->subscribed || !h->snapshot) return NULL;
+    if (!h->snapshot) return NULL;
     cJSON *snap = call(h, offsetof(ServerHandlers, snapshot), &a, &e, "snapshot");
     if (!snap) return NULL;
-    cJSON *r = cJSON_CreateObject();
-    cJSON_AddItemToObject(r, "id", dup_id(sess->sub_id));
-    cJSON_AddStringToObject(r, "push", "snapshot");
-    cJSON_AddNumberToObject(r, "seq", (double)++sess->pushes);
-    cJSON_AddNumberToObject(r, "dropped", (double)sess->pushes_dropped);
-    cJSON *m;
-    while ((m = snap->child) != NULL) {
-        cJSON_DetachItemViaPointer(snap, m);
-        if (m->string && cJSON_GetObjectItemCaseSensitive(r, m->string)) {
-            cJSON_Delete(m);
-            continue;
-        }
-        cJSON_AddItemToArray(r, m);
+    static const char *const envelope[] = {"id", "ok", "push", "seq", "dropped"};
+    for (size_t i = 0; i < sizeof envelope / sizeof *envelope; i++)
+        cJSON_DeleteItemFromObjectCaseSensitive(snap, envelope[i]);
+    return print_line(snap);
+}
+
+/* {"id":ID,"push":"snapshot","seq":N,"dropped":D, + the snapshot's members. */
+static char *push_from(ServerSession *sess, const char *snap)
+{
+    char *idtext = print_line(dup_id(sess->sub_id));
+    if (!idtext) return NULL;
+    size_t cap = strlen(idtext) + strlen(snap) + 96;
+    char *out = malloc(cap);
+    if (out) {
+        sess->pushes++;
+        bool empty = !strcmp(snap, "{}");
+        snprintf(out, cap, "{\"id\":%s,\"push\":\"snapshot\",\"seq\":%llu,\"dropped\":%llu%s%s",
+                 idtext, (unsigned long long)sess->pushes,
+                 (unsigned long long)sess->pushes_dropped, empty ? "}" : ",",
+                 empty ? "" : snap + 1);
     }
-    cJSON_Delete(snap);
-    return print_line(r);
+    free(idtext);
+    return out;
+}
+
+char *server_push_line(const ServerHandlers *h, ServerSession *sess)
+{
+    if (!sess->subscribed) return NULL;
+    char *snap = snapshot_text(h);
+    if (!snap) return NULL;
+    char *out = push_from(sess, snap);
+    free(snap);
+    return out;
 }
 
 /* ---- the socket directory ---------------------------------------------------------------- */
@@ -845,15 +864,24 @@ static void accept_clients(Server *s)
 
 static void send_pushes(Server *s, uint64_t now)
 {
+    char *snap = NULL; /* one snapshot for every subscriber due this round */
+    bool tried = false;
     for (size_t i = 0; i < s->nclients; i++) {
         Client *c = s->clients[i];
         if (!c->sess.subscribed || now < c->next_push_ns) continue;
-        enqueue(s, c, server_push_line(&s->h, &c->sess), true);
-        BUMP(s, pushes);
+        if (!snap && !tried) {
+            snap = snapshot_text(&s->h);
+            tried = true;
+        }
+        if (snap) {
+            enqueue(s, c, push_from(&c->sess, snap), true);
+            BUMP(s, pushes);
+        }
         uint64_t iv = (uint64_t)c->sess.interval_ms * 1000000u;
         c->next_push_ns += iv;
         if (c->next_push_ns <= now) c->next_push_ns = now + iv; /* fell behind: no burst */
     }
+    free(snap);
 }
 
 static int poll_timeout_ms(Server *s, uint64_t now)

@@ -70,6 +70,9 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
         if (sess.subscribed) {
             char *push = server_push_line(&H, &sess);
             if (!push || strncmp(push, "{\"id\":", 6) != 0 || strchr(push, '\n')) abort();
+            cJSON *j = cJSON_Parse(push);
+            if (!cJSON_IsObject(j) || !cJSON_IsNumber(cJSON_GetObjectItem(j, "seq"))) abort();
+            cJSON_Delete(j);
             free(push);
         }
         if (!nl) break;
