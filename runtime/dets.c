@@ -461,6 +461,9 @@ static DetsStatus header_read(DetsFile *f, bool *clean)
     for (int c = 0; c < N_CLASSES; c++) f->free_head[c] = get64(h + H_FREE + 8 * c);
     if (f->type > DETS_DUPLICATE_BAG || f->keypos < 1) return DETS_ERR_CORRUPT;
     if (f->eof < DATA_START || f->eof > (uint64_t)st.st_size) *clean = false;
+    /* Every record takes a block of at least 64 bytes: larger counts are damage (and would
+     * let a cycle in a chain or a run of splits go on for ever). */
+    else if (f->count > (f->eof - DATA_START) / 64 || f->nkeys > f->count) *clean = false;
     return DETS_OK;
 }
 
