@@ -18,6 +18,7 @@
 #include "gc.h"
 #include "hs.h"
 #include "literal.h"
+#include "map.h"
 #include "testhelp.h"
 
 static Process proc;
@@ -377,6 +378,128 @@ TEST(compressed)
     teardown();
 }
 
+static Term call3(const char *m, const char *f, Term a, Term b, Term c)
+{
+    Term args[3] = {a, b, c};
+    return call(m, f, 3, args);
+}
+
+/* A local fun as OTP 25 made it: module, index and old_uniq from erl's fun_info. */
+static Term local_fun(FunEntry *fe, const char *mod, const char *name, unsigned arity,
+                      unsigned index, uint32_t uniq, unsigned nfree, const Term *env)
+{
+    fe->module = atom(mod);
+    fe->name = atom(name);
+    fe->arity = arity;
+    fe->index = index;
+    fe->uniq = uniq;
+    fe->is_export = 0;
+    return fun_at(heap_halloc(&proc.heap, FUN_BASE_SIZE + nfree), fe, make_pid(9), nfree, env);
+}
+
+static long long phash32(Term t)
+{
+    Term v = call2("phash", t, make_small((Sint)1 << 32));
+    return term_is_small(v) ? (long long)small_val(v) : -1;
+}
+
+/* phash/2 where the ETF cases cannot go: unaligned bitstrings, local funs, very deep terms. */
+TEST(phash_old_hash)
+{
+    setup();
+    /* erl: <<_:3, X:37/bits, _/bits>> = <<1,2,3,4,5,6,7>>, erlang:phash(X, 1 bsl 32) */
+    static const unsigned char b7[] = {1, 2, 3, 4, 5, 6, 7}, b4[] = {255, 1, 2, 3};
+    CHECK_EQ(phash32(bin_extract(&proc.heap, bin_new(&proc.heap, b7, 7), 3, 37)), 994536379);
+    /* <<_:5, Y:16/bits, _/bits>> = <<255,1,2,3>> */
+    CHECK_EQ(phash32(bin_extract(&proc.heap, bin_new(&proc.heap, b4, 4), 5, 16)), 722264003);
+    /* fi3:mk(7, [x]) = fun(X) -> {X, A, B} end: index 0, uniq 61732204, env [7,[x]] */
+    static FunEntry fe1, fe2;
+    Term x = cons_at(heap_halloc(&proc.heap, 2), atom("x"), NIL);
+    Term env[2] = {make_small(7), x};
+    CHECK_EQ(phash32(local_fun(&fe1, "fi3", "-mk/2-fun-0-", 1, 0, 61732204, 2, env)), 3630566004LL);
+    /* fi3's fun() -> ok end: index 1, no free variables */
+    CHECK_EQ(phash32(local_fun(&fe2, "fi3", "-main/0-fun-0-", 0, 1, 61732204, 0, NULL)), 1890251833);
+    /* 100000 nested lists / tuples: lists:foldl(fun(_, A) -> [A] end, [], lists:seq(1, 100000)) */
+    Term d = NIL, t = literal_empty_tuple();
+    for (int i = 0; i < 100000; i++) {
+        d = cons_at(heap_halloc(&proc.heap, 2), d, NIL);
+        Term *hp = heap_halloc(&proc.heap, 2);
+        hp[0] = make_tuple_header(1);
+        hp[1] = t;
+        t = make_boxed(hp);
+    }
+    CHECK_EQ(phash32(d), 2744812066LL);
+    CHECK_EQ(phash32(t), 2863508161LL);
+    teardown();
+}
+
+/* fun_info/1,2 of a local fun: OTP 25's keys and order (erl's fun_info of fi3:mk(7, [x])). */
+TEST(fun_info_local)
+{
+    setup();
+    static FunEntry fe;
+    Term env[2] = {make_small(7), atom("y")};
+    Term f = local_fun(&fe, "fi3", "-mk/2-fun-0-", 1, 0, 61732204, 2, env);
+    Term l = call1("fun_info", f);
+    static const char *const keys[] = {"pid", "module", "new_index", "new_uniq", "index", "uniq",
+                                       "name", "arity", "env", "type"};
+    for (int i = 0; i < 10; i++) {
+        CHECK(term_is_list(l));
+        if (!term_is_list(l)) break;
+        Term kv = list_head(l);
+        CHECK(term_is_tuple(kv) && tuple_arity(kv) == 2 && tuple_elem(kv, 1) == atom(keys[i]));
+        l = list_tail(l);
+    }
+    CHECK(term_is_nil(l));
+    Term v = call2("fun_info", f, atom("env"));
+    CHECK(tuple_elem(v, 1) == atom("env"));
+    Term e = tuple_elem(v, 2);
+    CHECK(list_head(e) == make_small(7) && list_head(list_tail(e)) == atom("y"));
+    CHECK(tuple_elem(call2("fun_info", f, atom("pid")), 2) == make_pid(9));
+    CHECK(tuple_elem(call2("fun_info", f, atom("uniq")), 2) == make_small(61732204));
+    CHECK(tuple_elem(call2("fun_info", f, atom("index")), 2) == make_small(0));
+    CHECK(tuple_elem(call2("fun_info", f, atom("type")), 2) == atom("local"));
+    CHECK(tuple_elem(call2("fun_info", f, atom("name")), 2) == atom("-mk/2-fun-0-"));
+    Term nu = tuple_elem(call2("fun_info", f, atom("new_uniq")), 2);
+    CHECK(term_is_binary_any(nu) && bin_bit_size(nu) == 128);
+    CHECK(call2("fun_info", f, atom("bad")) == NONVALUE && proc.exc.reason == AM(badarg));
+    CHECK(call2("fun_info", atom("a"), atom("arity")) == NONVALUE && proc.exc.reason == AM(badarg));
+    CHECK(call1("fun_info", make_small(1)) == NONVALUE && proc.exc.reason == AM(badarg));
+    teardown();
+}
+
+/* map_next with no reductions left gives one pair at a time; walking a 40-key hashmap so
+ * visits the keys in OTP's order (erl: lists:reverse of maps:to_list's keys). */
+TEST(map_next_one_at_a_time)
+{
+    setup();
+    static const int order[40] = {16, 18, 5, 19, 27, 35, 10, 24, 36, 4, 21, 22, 17, 3, 8, 1, 7, 2,
+                                  14, 15, 20, 40, 13, 38, 6, 28, 25, 34, 32, 9, 37, 11, 31, 26,
+                                  39, 30, 29, 23, 12, 33};
+    Term ks[40], vs[40];
+    for (int i = 0; i < 40; i++) ks[i] = make_small(i + 1), vs[i] = make_small((i + 1) * (i + 1));
+    Term m = map_from_arrays(&proc.heap, ks, vs, 40);
+    Term path = make_small(0), it = atom("iterator");
+    int seen = 0;
+    for (;;) {
+        proc.reds_left = 0;
+        Term r = call3("erts_internal", "map_next", path, m, it);
+        CHECK(term_is_tuple(r) && tuple_arity(r) == 3);
+        if (!term_is_tuple(r)) break;
+        CHECK(seen < 40 && tuple_elem(r, 1) == make_small(order[seen]));
+        seen++;
+        Term next = tuple_elem(r, 3);
+        if (next == atom("none")) break;
+        CHECK(term_is_list(next) && list_tail(next) == m);
+        if (!term_is_list(next)) break;
+        path = list_head(next);
+    }
+    CHECK_EQ(seen, 40);
+    CHECK(call3("erts_internal", "map_next", make_small(0), atom("a"), it) == NONVALUE);
+    CHECK(call3("erts_internal", "map_next", make_small(0), m, atom("bad")) == NONVALUE);
+    teardown();
+}
+
 int main(void)
 {
     hs_init();
@@ -394,5 +517,8 @@ int main(void)
     TH_RUN(binary_to_term_used);
     TH_RUN(decode_mutations);
     TH_RUN(compressed);
+    TH_RUN(phash_old_hash);
+    TH_RUN(fun_info_local);
+    TH_RUN(map_next_one_at_a_time);
     return th_done();
 }
