@@ -542,6 +542,17 @@ static int visit_collect(DbTerm *d, void *arg)
     return 0;
 }
 
+/* A key's objects in OTP's lookup order: a hash chain holds them newest first. */
+static void collect_key(EtsTable *tb, Term key, uint32_t hv, Collect *c)
+{
+    key_visit(tb, key, hv, visit_collect, c);
+    for (Uint i = 0, j = c->n; i + 1 < j; i++, j--) {
+        DbTerm *t = c->v[i];
+        c->v[i] = c->v[j - 1];
+        c->v[j - 1] = t;
+    }
+}
+
 /* The list of copies of the collected objects, in order. */
 static Term collected_list(Process *p, Collect *c)
 {
@@ -570,7 +581,7 @@ Term ets_bif_lookup(Process *p, Term tab, Term key)
     if (!lock_key(tb, hv, false)) return NONVALUE;
     Collect c;
     collect_init(&c, 0);
-    key_visit(tb, key, hv, visit_collect, &c);
+    collect_key(tb, key, hv, &c);
     Term r = collected_list(p, &c);
     unlock_key(tb, hv);
     collect_done(&c);
@@ -598,7 +609,7 @@ Term ets_bif_lookup_element(Process *p, Term tab, Term key, Term pos)
     if (!lock_key(tb, hv, false)) return NONVALUE;
     Collect c;
     collect_init(&c, 0);
-    key_visit(tb, key, hv, visit_collect, &c);
+    collect_key(tb, key, hv, &c);
     Term r = NONVALUE;
     bool ok = c.n > 0;
     Uint words = 0;
@@ -687,7 +698,7 @@ Term ets_bif_take(Process *p, Term tab, Term key)
     if (!lock_key(tb, hv, true)) return NONVALUE;
     Collect c;
     collect_init(&c, 0);
-    key_visit(tb, key, hv, visit_collect, &c);
+    collect_key(tb, key, hv, &c);
     Term r = collected_list(p, &c);
     if (c.n) key_visit(tb, key, hv, visit_delete, NULL);
     unlock_key(tb, hv);

@@ -15,13 +15,40 @@
  */
 #include <stdlib.h>
 
+#include "atom.h"
 #include "copy.h"
+#include "map.h"
 #include "ets/ets_impl.h"
+
+/* OTP's atom_hash (atom.c): hashpjw over the name, latin-1 letters taken as one byte. */
+static uint32_t atom_text_hash(Term a)
+{
+    size_t len;
+    const unsigned char *p = (const unsigned char *)atom_name(a, &len);
+    uint32_t h = 0, g;
+    while (len--) {
+        unsigned v = *p++;
+        if (len && (v & 0xFE) == 0xC2 && (*p & 0xC0) == 0x80) {
+            v = (v << 6) | (*p & 0x3F);
+            p++;
+            len--;
+        }
+        h = (h << 4) + (v & 0xFF);
+        if ((g = h & 0xf0000000u)) {
+            h ^= g >> 24;
+            h ^= g;
+        }
+    }
+    return h;
+}
 
 uint32_t hash_key(Term key)
 {
-    /* OTP: make_internal_hash(key, 0) % MAX_HASH; ours is term_hash (see docs/ets.md). */
-    return term_hash(key, 0) % 0xEFFFFFFFu;
+    /* OTP's MAKE_HASH: an atom's table hash, else make_internal_hash(key, 0), mod MAX_HASH.
+     * Immediates inside compound keys hash by their tag word, whose atom and pid numbering
+     * differs from OTP's: such keys iterate in an order of their own (docs/ets.md). */
+    uint32_t h = term_is_atom(key) ? atom_text_hash(key) : map_hash(key, 0);
+    return h % 0xEFFFFFFFu;
 }
 
 static HashNode **bucket_slot(EtsHash *h, Uint ix)
@@ -173,14 +200,17 @@ static bool same_key(EtsTable *tb, HashNode *n, uint32_t hv, Term key)
 
 bool hash_insert(EtsTable *tb, Term obj, uint32_t hv, bool only_new)
 {
+    /* As OTP's db_put_hash: a new key goes to the chain's head; a bag's or duplicate_bag's
+     * further object goes in front of the objects with its key. Lookups and selects read the
+     * chain backwards (OTP conses while walking), so both come out oldest first. */
     EtsHash *h = &tb->u.hash;
     Term key = tuple_elem(obj, tb->keypos);
     HashNode **slot = bucket_slot(h, bucket_of(h, hv));
-    HashNode **after = NULL; /* link after the last object with this key */
+    HashNode **group = NULL; /* the link to the first object with this key */
     for (HashNode **pp = slot; *pp; pp = &(*pp)->next) {
         HashNode *n = *pp;
         if (!same_key(tb, n, hv, key)) {
-            if (after) break; /* objects with one key are contiguous */
+            if (group) break; /* objects with one key are contiguous */
             continue;
         }
         if (only_new) return false;
@@ -191,11 +221,11 @@ bool hash_insert(EtsTable *tb, Term obj, uint32_t hv, bool only_new)
             free_node(tb, n);
             return true;
         }
+        if (!group) group = pp;
         if (tb->type == ETS_BAG && term_eq_exact(dbterm_obj(&n->dbterm), obj)) return true;
-        after = &n->next;
     }
     HashNode *q = new_node(tb, obj, hv);
-    HashNode **at = after ? after : slot;
+    HashNode **at = group ? group : slot;
     q->next = *at;
     *at = q;
     atomic_fetch_add(&tb->nitems, 1);
@@ -242,11 +272,52 @@ void hash_key_visit(EtsTable *tb, Term key, uint32_t hv, EtsVisit fn, void *arg)
     visit_chain(tb, bucket_slot(h, bucket_of(h, hv)), &key, hv, fn, arg);
 }
 
+/* Visits one chain last node first (OTP's select order); deletions happen after. Returns true
+ * when the visitor stopped. */
+static bool visit_chain_backwards(EtsTable *tb, HashNode **slot, EtsVisit fn, void *arg)
+{
+    HashNode *local[16], **v = local;
+    Uint n = 0, cap = 16;
+    for (HashNode *x = *slot; x; x = x->next) {
+        if (n == cap) {
+            HashNode **nv = malloc(2 * cap * sizeof *nv);
+            if (!nv) abort();
+            memcpy(nv, v, n * sizeof *nv);
+            if (v != local) free(v);
+            v = nv;
+            cap *= 2;
+        }
+        v[n++] = x;
+    }
+    bool stop = false, any_del = false;
+    for (Uint i = n; i-- > 0 && !stop;) {
+        int r = fn(&v[i]->dbterm, arg);
+        if (r & ETS_V_DELETE) {
+            v[i]->pseudo_deleted = 1; /* a mark until the unlinking below */
+            any_del = true;
+        }
+        stop = (r & ETS_V_STOP) != 0;
+    }
+    if (any_del) {
+        for (HashNode **pp = slot; *pp;) {
+            HashNode *x = *pp;
+            if (!x->pseudo_deleted) { pp = &x->next; continue; }
+            *pp = x->next;
+            free_node(tb, x);
+            atomic_fetch_sub(&tb->nitems, 1);
+        }
+    }
+    if (v != local) free(v);
+    return stop;
+}
+
 void hash_visit(EtsTable *tb, EtsVisit fn, void *arg)
 {
+    /* Highest bucket first, each chain backwards: the order OTP 25's select, match and
+     * tab2list give (they cons results while walking from bucket 0). */
     EtsHash *h = &tb->u.hash;
-    for (Uint ix = 0; ix < h->nactive; ix++)
-        if (visit_chain(tb, bucket_slot(h, ix), NULL, 0, fn, arg)) return;
+    for (Uint ix = h->nactive; ix-- > 0;)
+        if (visit_chain_backwards(tb, bucket_slot(h, ix), fn, arg)) return;
 }
 
 static DbTerm *first_from(EtsHash *h, Uint ix)
