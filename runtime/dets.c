@@ -20,10 +20,10 @@
 #define HDR_SIZE 512u
 #define DATA_START HDR_SIZE
 #define MAGIC "HSDETS\r\n"
-#define FORMAT_VERSION 1u
+#define FORMAT_VERSION 2u
 #define MIN_BLOCK 32u
 #define N_CLASSES 40        /* blocks of 32 << c bytes, c < 40 */
-#define REC_HDR 48u         /* record header bytes */
+#define REC_HDR 40u         /* record header bytes */
 #define SEG_BUCKETS 508u    /* 32-byte block header + 508 * 8 = 4096 bytes */
 #define SEG_CLASS 7u        /* 32 << 7 = 4096 */
 #define MAX_SEGS 65536u     /* 33 M buckets */
@@ -46,7 +46,7 @@ enum {
 
 /* Record header field offsets (block start). */
 enum { R_STATUS = 0, R_CLASS = 4, R_NEXT = 8, R_CRC = 16, R_KLEN = 20, R_OLEN = 24,
-       R_HASH = 32, R_SEQ = 40 };
+       R_HASH = 28, R_SEQ = 32 };
 
 struct DetsFile {
     int fd;
@@ -104,14 +104,15 @@ static uint32_t crc32_update(uint32_t crc, const unsigned char *p, size_t n)
     return ~crc;
 }
 
-/* FNV-1a 64 of the key's encoding, mixed: keys equal under =:= have equal encodings. */
+/* FNV-1a 64 of the key's encoding, mixed down to 32 bits (enough for 2^25 buckets): keys
+ * equal under =:= have equal encodings. */
 static uint64_t key_hash(const unsigned char *k, size_t n)
 {
     uint64_t h = 0xcbf29ce484222325ull;
     for (size_t i = 0; i < n; i++) h = (h ^ k[i]) * 0x100000001b3ull;
     h ^= h >> 29;
     h *= 0xbf58476d1ce4e5b9ull;
-    return h ^ (h >> 32);
+    return (uint32_t)(h ^ (h >> 32));
 }
 
 /* ---- raw I/O ---------------------------------------------------------------------------- */
@@ -280,7 +281,7 @@ static bool rec_read(DetsFile *f, uint64_t off, Rec *r, bool payload)
     r->next = get64(h + R_NEXT);
     r->klen = get32(h + R_KLEN);
     r->olen = get32(h + R_OLEN);
-    r->hash = get64(h + R_HASH);
+    r->hash = get32(h + R_HASH);
     r->seq = get64(h + R_SEQ);
     if (get32(h + R_STATUS) != ST_LIVE || !offset_ok(f, off, r->cls)) return false;
     uint64_t need = (uint64_t)REC_HDR + r->klen + r->olen;
@@ -310,7 +311,7 @@ static bool rec_write(DetsFile *f, const unsigned char *k, uint32_t klen, const 
     put64(b + R_NEXT, nxt);
     put32(b + R_KLEN, klen);
     put32(b + R_OLEN, olen);
-    put64(b + R_HASH, hash);
+    put32(b + R_HASH, (uint32_t)hash);
     put64(b + R_SEQ, seq);
     memcpy(b + REC_HDR, k, klen);
     memcpy(b + REC_HDR + klen, o, olen);
