@@ -16,6 +16,7 @@
 #include "report.h"
 #include "ring.h"
 #include "series.h"
+#include "unwind.h"
 
 #define DRAIN_CHUNK 4096u   /* events taken from one ring per pass (bounds the batch buffers) */
 #define MAX_SAMPLED_PROCS (1u << 20)
@@ -70,6 +71,8 @@ void agent_config_default(AgentConfig *cfg)
     cfg->recent_events = 4096;
     cfg->leak_force_gc = true;
     cfg->lost_sharing_ratio = 4.0;
+    cfg->bt_capture = unwind_capture_hook;
+    cfg->bt_symbolise = unwind_symbolise;
 }
 
 /* ---- hooks (scheduler threads: no lock, no allocation, no call into the runtime) ---- */
@@ -131,7 +134,8 @@ static void hook_bin(const ProbeBin *e)
     ev.u.bin = *e; post(&ev);
 }
 
-static void hook_native_alloc(const ProbeNative *e)
+/* noinline: unwind_capture_hook skips exactly this frame (unwind.h). */
+__attribute__((noinline)) static void hook_native_alloc(const ProbeNative *e)
 {
     Agent *a = atomic_load_explicit(&the_agent, memory_order_relaxed);
     AgEvent ev;
@@ -366,6 +370,10 @@ bool agent_attach(const AgentHost *host, const AgentConfig *cfg)
     }
     if (!ag_store_init(&a->st) || !agent_alloc_buffers(a)) { agent_free(a); return false; }
     ag_leak_install(&a->leak);
+    /* libunwind's tables and lazy setup before the first capture, off the hot path */
+    if (a->cfg.bt_capture == unwind_capture_hook &&
+        !unwind_init(a->cfg.native_sample_every ? a->cfg.native_sample_every : 1, 0))
+        a->cfg.bt_capture = NULL;
     struct timespec wall;
     clock_gettime(CLOCK_REALTIME, &wall);
     a->run.program = host->program;

@@ -61,8 +61,9 @@ typedef struct AgentConfig {
     size_t recent_events;         /* events kept for agent_events_since; default 4096 */
     bool leak_force_gc;           /* the leak detector may force GCs; default true */
     double lost_sharing_ratio;    /* flat/shared ratio of a lost_sharing verdict; default 4.0 */
-    AgentBacktraceCapture bt_capture;
-    AgentBacktraceSymbolise bt_symbolise;
+    AgentBacktraceCapture bt_capture;     /* default unwind_capture_hook (agent_attach then
+                                             calls unwind_init); NULL: no backtraces */
+    AgentBacktraceSymbolise bt_symbolise; /* default unwind_symbolise */
 } AgentConfig;
 
 void agent_config_default(AgentConfig *cfg);

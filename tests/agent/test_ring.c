@@ -2,6 +2,7 @@
  * k-way merge, and the collector's merge of several schedulers' rings in time order. */
 #include <cJSON.h>
 #include <pthread.h>
+#include <time.h>
 
 #include "agent.h"
 #include "fakehost.h"
@@ -118,6 +119,20 @@ TEST(ring_merge_time_order_stable)
 
 /* ---- the collector merges the schedulers' rings ---- */
 
+/* The collector's first step (it samples the host once at start) is done and it sleeps for
+ * drain_interval_ms: agent_flush alone decides the batches from here on. */
+static void wait_collector_asleep(void)
+{
+    for (int i = 0; i < 5000; i++) {
+        cJSON *snap = agent_snapshot_cjson();
+        double samples = cJSON_GetObjectItem(cJSON_GetObjectItem(snap, "agent"), "samples")->valuedouble;
+        cJSON_Delete(snap);
+        if (samples >= 2) return;     /* agent_flush's and the collector's own */
+        struct timespec ts = { 0, 1000000L };
+        nanosleep(&ts, NULL);
+    }
+}
+
 #define PER_THREAD 500
 typedef struct PostArg { unsigned sched; uint64_t base; } PostArg;
 
@@ -149,7 +164,8 @@ TEST(collector_merges_rings_in_time_order)
     cfg.ring_capacity = 1024;
     cfg.recent_events = 4096;
     CHECK(agent_attach(&fh.host, &cfg));
-    agent_flush();                    /* the collector's first step may be racing: settle */
+    agent_flush();
+    wait_collector_asleep();
     uint64_t base = probe_now_ns();
     PostArg pa[2] = { { 0, base }, { 1, base } };
     pthread_t th[2];
@@ -224,6 +240,7 @@ TEST(agent_counts_drops_of_a_full_ring)
     cfg.ring_capacity = 16;
     CHECK(agent_attach(&fh.host, &cfg));
     agent_flush();
+    wait_collector_asleep();
     pthread_t th;
     pthread_create(&th, NULL, flood, NULL);
     pthread_join(th, NULL);
