@@ -65,7 +65,13 @@ struct DetsFile {
     uint64_t free_head[N_CLASSES];
     unsigned char *buf;   /* scratch for record payloads */
     size_t buf_cap;
+    /* Records unlinked since the last sync: still LIVE on disk (a crash brings them back for
+     * repair to weigh by sequence number), freed by the next sync. */
+    uint64_t *pending;    /* offset << 8 | class: 8 bytes each */
+    size_t n_pending, cap_pending;
 };
+
+#define MAX_PENDING 65536 /* unlinked records that force a sync (bounds RAM) */
 
 /* ---- little-endian helpers and CRC32 --------------------------------------------------- */
 
@@ -252,6 +258,21 @@ static bool block_free(DetsFile *f, uint64_t off, unsigned c)
     return true;
 }
 
+/* A record unlinked from the index: its block is freed at the next sync, not now. Freeing
+ * at once would let a later write reuse the block, and after a power loss the disk could hold
+ * the free mark of a synced object's record but not its replacement. */
+static bool record_release(DetsFile *f, uint64_t off, unsigned c)
+{
+    if (f->n_pending == f->cap_pending) {
+        size_t cap = f->cap_pending ? f->cap_pending * 2 : 64;
+        uint64_t *p = realloc(f->pending, cap * sizeof *p);
+        if (!p) return false;
+        f->pending = p, f->cap_pending = cap;
+    }
+    f->pending[f->n_pending++] = off << 8 | c;
+    return true;
+}
+
 /* ---- records ---------------------------------------------------------------------------- */
 
 typedef struct Rec {
@@ -402,6 +423,7 @@ static void file_free(DetsFile *f)
     free(f->path);
     free(f->dir);
     free(f->buf);
+    free(f->pending);
     free(f);
 }
 
@@ -517,6 +539,14 @@ DetsStatus dets_sync(DetsFile *f)
     if (f->read_only || !f->dirty_on_disk) return DETS_OK;
     /* Order: the data and the index, durably; then the header that says they are whole. */
     if (!dir_store(f)) return DETS_ERR_CORRUPT;
+    /* Order: everything that links the new records durable first; then the unlinked records
+     * freed, durably, before the header that names the free lists. */
+    if (f->n_pending) {
+        if (fdatasync(f->fd) != 0) return DETS_ERR_CORRUPT;
+        for (size_t i = 0; i < f->n_pending; i++)
+            if (!block_free(f, f->pending[i] >> 8, (unsigned)(f->pending[i] & 0xFF))) return DETS_ERR_CORRUPT;
+        f->n_pending = 0;
+    }
     /* The last block may be written only up to its record's end: make the file whole, so
      * that a file shorter than its header's eof means truncation. */
     struct stat st;
@@ -572,7 +602,7 @@ static DetsStatus raw_insert(DetsFile *f, const unsigned char *k, uint32_t klen,
                     if (mode == INS_REPAIR && r.seq > seq) return DETS_OK;
                     uint64_t off;
                     if (!rec_write(f, k, klen, o, olen, hash, seq, r.next, &off) ||
-                        !write_u64(f, loc, off) || !block_free(f, cur, r.cls))
+                        !write_u64(f, loc, off) || !record_release(f, cur, r.cls))
                         return DETS_ERR_CORRUPT;
                     return DETS_OK;
                 }
@@ -581,7 +611,7 @@ static DetsStatus raw_insert(DetsFile *f, const unsigned char *k, uint32_t klen,
                         /* A crash during a move left two copies: keep the later one. The
                          * repair writes a new file, so the order of writes is free here. */
                         if (r.seq >= seq) return DETS_OK;
-                        if (!write_u64(f, loc, r.next) || !block_free(f, cur, r.cls)) return DETS_ERR_CORRUPT;
+                        if (!write_u64(f, loc, r.next) || !record_release(f, cur, r.cls)) return DETS_ERR_CORRUPT;
                         f->count--;
                         cur = r.next;
                         continue;
@@ -604,7 +634,7 @@ static DetsStatus raw_insert(DetsFile *f, const unsigned char *k, uint32_t klen,
     if (dup_off) {
         uint64_t nxt;
         if (!read_u64(f, dup_off + R_NEXT, &nxt) || !write_u64(f, dup_loc, nxt) ||
-            !block_free(f, dup_off, dup_cls))
+            !record_release(f, dup_off, dup_cls))
             return DETS_ERR_CORRUPT;
         return DETS_OK;
     }
@@ -648,7 +678,7 @@ static DetsStatus key_walk(DetsFile *f, const unsigned char *k, uint32_t klen, K
                 if (op->fn && !op->fn(op->ctx, f->buf + klen, r.olen)) return DETS_OK;
             } else if (!op->obj || (r.olen == op->olen && memcmp(f->buf + klen, op->obj, r.olen) == 0)) {
                 /* Unlink first, then free: the record stays intact until nothing points to it. */
-                if (!write_u64(f, loc, r.next) || !block_free(f, cur, r.cls)) return DETS_ERR_CORRUPT;
+                if (!write_u64(f, loc, r.next) || !record_release(f, cur, r.cls)) return DETS_ERR_CORRUPT;
                 removed++;
                 cur = r.next;
                 continue;
@@ -784,6 +814,12 @@ DetsStatus dets_open(const DetsOpenOpts *o, DetsFile **out, int *err, DetsRepair
 
 static const EtfEncodeOpts ENC = {1, -1, true};
 
+/* After a change: too many records waiting to be freed make a sync (RAM stays bounded). */
+static DetsStatus changed(DetsFile *f, DetsStatus st)
+{
+    return st == DETS_OK && f->n_pending >= MAX_PENDING ? dets_sync(f) : st;
+}
+
 static bool encode(Term t, unsigned char **b, size_t *n)
 {
     return etf_encode_bytes(t, &ENC, b, n) && *n < 0x7fffffffu;
@@ -805,7 +841,7 @@ DetsStatus dets_insert(DetsFile *f, Term obj)
     if (!encode(obj, &o, &on)) return free(k), DETS_ERR_BADARG;
     st = raw_insert(f, k, (uint32_t)kn, o, (uint32_t)on, ++f->seq, INS_NORMAL);
     free(k), free(o);
-    return st;
+    return changed(f, st);
 }
 
 static DetsStatus key_op(DetsFile *f, Term key, KeyOp *op)
@@ -880,7 +916,7 @@ DetsStatus dets_delete(DetsFile *f, Term key)
     DetsStatus st = mark_dirty(f);
     if (st != DETS_OK) return st;
     KeyOp op = {.del = true};
-    return key_op(f, key, &op);
+    return changed(f, key_op(f, key, &op));
 }
 
 DetsStatus dets_delete_object(DetsFile *f, Term obj)
@@ -894,7 +930,7 @@ DetsStatus dets_delete_object(DetsFile *f, Term obj)
     KeyOp op = {.del = true, .obj = o, .olen = (uint32_t)on};
     st = key_op(f, tuple_elem(obj, f->keypos), &op);
     free(o);
-    return st;
+    return changed(f, st);
 }
 
 DetsStatus dets_delete_all(DetsFile *f)
@@ -903,6 +939,7 @@ DetsStatus dets_delete_all(DetsFile *f)
     if (st != DETS_OK) return st;
     free(f->dir);
     f->dir = NULL;
+    f->n_pending = 0;
     return file_init(f, f->type, f->keypos) ? DETS_OK : DETS_ERR_CORRUPT;
 }
 
