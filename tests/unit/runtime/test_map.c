@@ -717,9 +717,11 @@ TEST(randomized_against_model)
     for (int step = 0; step < 4000; step++) {
         Term key = uni[rng() % 120], val = sm((Sint)(rng() % 1000));
         int at = model_find(&md, key);
-        /* phases of 500 steps that grow and shrink the map across the 32-key limit */
+        /* phases of 500 steps that grow and shrink the map across the 32-key limit: growing,
+         * puts (60%) against removes (25%) settle near 85 of the 120 keys; shrinking, puts
+         * (15%) against removes (70%) settle near 21, well below the limit whatever the seed */
         unsigned r = (unsigned)(rng() % 20), grow = (step / 500) % 2 == 0;
-        switch (r < (grow ? 12u : 5u) ? 0 : r < (grow ? 15u : 8u) ? 2 : 3) {
+        switch (r < (grow ? 12u : 3u) ? 0 : r < (grow ? 15u : 6u) ? 2 : 3) {
         case 0:
             m = map_put(&H, m, key, val);
             if (at < 0) { md.k[md.n] = key; md.v[md.n] = val; md.n++; } else md.v[at] = val;
