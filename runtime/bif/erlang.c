@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "bignum.h"
 #include "bin.h"
@@ -37,7 +38,8 @@ enum {
     A_SECONDS, A_MILLI_SECONDS, A_MICRO_SECONDS, A_NANO_SECONDS, A_NONE,
     A_COMPRESSED, A_MINOR_VERSION, A_DETERMINISTIC, A_SAFE, A_USED, A_LOCAL,
     A_TYPE, A_PID, A_MODULE, A_NEW_INDEX, A_NEW_UNIQ, A_INDEX, A_UNIQ, A_ENV, A_REFC, A_ARITY,
-    A_NAME, A_APPLY, A_MODULE_INFO,
+    A_NAME, A_APPLY, A_MODULE_INFO, A_VISIBLE, A_HIDDEN, A_CONNECTED, A_THIS, A_KNOWN,
+    A_RUNTIME, A_WALL_CLOCK,
     A_COUNT
 };
 static const char *const atom_names[A_COUNT] = {
@@ -46,7 +48,8 @@ static const char *const atom_names[A_COUNT] = {
     "seconds", "milli_seconds", "micro_seconds", "nano_seconds", "none",
     "compressed", "minor_version", "deterministic", "safe", "used", "local",
     "type", "pid", "module", "new_index", "new_uniq", "index", "uniq", "env", "refc", "arity",
-    "name", "apply", "module_info",
+    "name", "apply", "module_info", "visible", "hidden", "connected", "this", "known",
+    "runtime", "wall_clock",
 };
 static Term atoms[A_COUNT];
 static pthread_once_t atoms_once = PTHREAD_ONCE_INIT;
@@ -1770,6 +1773,59 @@ static Term bif_list_to_pid(Process *p, const Term *a)
     return r == NONVALUE ? bif_badarg(p) : r;
 }
 
+/* ---- records, nodes, modules ------------------------------------------------------------- */
+
+/* is_record/2: a tuple whose first element is the atom Tag; a non-atom Tag is badarg. */
+static Term bif_is_record2(Process *p, const Term *a)
+{
+    if (!term_is_atom(a[1])) return bif_badarg(p);
+    return make_bool(term_is_tuple(a[0]) && tuple_arity(a[0]) >= 1 && tuple_elem(a[0], 1) == a[1]);
+}
+/* is_record/3: also of arity Size; Tag must be an atom and Size a small integer. */
+static Term bif_is_record3(Process *p, const Term *a)
+{
+    if (!term_is_atom(a[1]) || !term_is_small(a[2])) return bif_badarg(p);
+    Sint n = small_val(a[2]);
+    return make_bool(n >= 1 && term_is_tuple(a[0]) && (Sint)tuple_arity(a[0]) == n &&
+                     tuple_elem(a[0], 1) == a[1]);
+}
+
+/* Without distribution every pid, port and ref is local: node/1 is nonode@nohost, the node
+ * is not alive, and nodes/0,1 list only the local node for `this` and `known`. */
+static Term bif_node1(Process *p, const Term *a)
+{
+    TermKind k = term_kind(a[0]);
+    return k == KIND_PID || k == KIND_PORT || k == KIND_REF ? AM(nonode_nohost) : bif_badarg(p);
+}
+static Term bif_nodes0(Process *p, const Term *a) { return NIL; }
+static Term bif_is_alive(Process *p, const Term *a) { return AM(false); }
+static bool node_type(Term t, bool *self)
+{
+    if (t == am(A_THIS) || t == am(A_KNOWN)) *self = true;
+    else if (t != am(A_VISIBLE) && t != am(A_HIDDEN) && t != am(A_CONNECTED)) return false;
+    return true;
+}
+static Term bif_nodes1(Process *p, const Term *a)
+{
+    bool self = false;
+    if (term_is_atom(a[0])) {
+        if (!node_type(a[0], &self)) return bif_badarg(p);
+    } else {
+        Term l = a[0];
+        for (; term_is_list(l); l = list_tail(l))
+            if (!node_type(list_head(l), &self)) return bif_badarg(p);
+        if (!term_is_nil(l)) return bif_badarg(p);
+    }
+    return self ? cons_at(heap_halloc(&p->heap, 2), AM(nonode_nohost), NIL) : NIL;
+}
+
+/* module_loaded/1: loaded already (it loads nothing). */
+static Term bif_module_loaded(Process *p, const Term *a)
+{
+    if (!term_is_atom(a[0])) return bif_badarg(p);
+    return make_bool(code_find_module(a[0]) != NULL);
+}
+
 /* ---- code ------------------------------------------------------------------------------ */
 
 /* function_exported/3: true for a BIF, or an exported function of a module already loaded
@@ -1819,6 +1875,99 @@ static Term bif_timestamp(Process *p, const Term *a)
     hp[2] = make_small(us / 1000000 % 1000000);
     hp[3] = make_small(us % 1000000);
     return make_boxed(hp);
+}
+
+/* date/0 and time/0: the local calendar date and time. */
+static Term tuple3_small(Process *p, Sint x, Sint y, Sint z)
+{
+    Term *hp = heap_halloc(&p->heap, 4);
+    hp[0] = make_tuple_header(3);
+    hp[1] = make_small(x);
+    hp[2] = make_small(y);
+    hp[3] = make_small(z);
+    return make_boxed(hp);
+}
+static struct tm local_now(void)
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    localtime_r(&now, &tm);
+    return tm;
+}
+static Term bif_date(Process *p, const Term *a)
+{
+    struct tm tm = local_now();
+    return tuple3_small(p, tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
+static Term bif_time(Process *p, const Term *a)
+{
+    struct tm tm = local_now();
+    return tuple3_small(p, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+/* now/0 (deprecated in OTP, still used): system time in microseconds, strictly increasing
+ * over all calls as OTP guarantees. */
+static _Atomic int64_t now_last_us;
+static Term bif_now(Process *p, const Term *a)
+{
+    int64_t us = clock_ns(CLOCK_REALTIME) / 1000;
+    int64_t last = atomic_load_explicit(&now_last_us, memory_order_relaxed);
+    for (;;) {
+        int64_t want = us > last ? us : last + 1;
+        if (atomic_compare_exchange_weak_explicit(&now_last_us, &last, want, memory_order_relaxed,
+                                                  memory_order_relaxed)) {
+            us = want;
+            break;
+        }
+    }
+    return tuple3_small(p, us / 1000000000000, us / 1000000 % 1000000, us % 1000000);
+}
+
+/* statistics/1 for runtime (CPU time of the runtime, ms) and wall_clock (ms since the runtime
+ * started): {Total, SinceLastCall}. Other keys are not provided (badarg). */
+static _Atomic int64_t stat_last_runtime_ms, stat_last_wall_ms;
+static int64_t start_ns;
+static pthread_once_t start_once = PTHREAD_ONCE_INIT;
+/* The runtime's start on the CLOCK_BOOTTIME scale: field 22 of /proc/self/stat, the start
+ * time in clock ticks after boot. */
+static void start_init(void)
+{
+    FILE *f = fopen("/proc/self/stat", "r");
+    unsigned long long ticks = 0;
+    if (f) {
+        char buf[1024];
+        size_t n = fread(buf, 1, sizeof buf - 1, f);
+        fclose(f);
+        buf[n] = 0;
+        char *q = strrchr(buf, ')'); /* the command name may hold spaces */
+        for (int field = 2; q && field < 22; field++) q = strchr(q + 1, ' ');
+        if (q) ticks = strtoull(q + 1, NULL, 10);
+    }
+    long hz = sysconf(_SC_CLK_TCK);
+    start_ns = hz > 0 && ticks ? (int64_t)(ticks * 1000000000ull / (unsigned long long)hz) : clock_ns(CLOCK_BOOTTIME);
+}
+static int64_t process_start_ns(void)
+{
+    pthread_once(&start_once, start_init);
+    return start_ns;
+}
+static Term stat_pair(Process *p, int64_t total, _Atomic int64_t *last)
+{
+    int64_t prev = atomic_exchange_explicit(last, total, memory_order_relaxed);
+    Term *hp = heap_halloc(&p->heap, 3);
+    hp[0] = make_tuple_header(2);
+    hp[1] = int_from_sint(&p->heap, total);
+    hp[2] = int_from_sint(&p->heap, total - prev);
+    return make_boxed(hp);
+}
+static Term bif_statistics(Process *p, const Term *a)
+{
+    if (a[0] == am(A_RUNTIME)) return stat_pair(p, clock_ns(CLOCK_PROCESS_CPUTIME_ID) / 1000000, &stat_last_runtime_ms);
+    if (a[0] == am(A_WALL_CLOCK)) {
+        int64_t ms = (clock_ns(CLOCK_BOOTTIME) - process_start_ns()) / 1000000;
+        return stat_pair(p, ms < 0 ? 0 : ms, &stat_last_wall_ms);
+    }
+    return bif_badarg(p);
 }
 
 /* convert_time_unit/3: floor(Time * To / From), as OTP rounds. */
@@ -2214,6 +2363,17 @@ const BifDef bif_table_erlang[] = {
     E("fun_info", 2, bif_fun_info2, 0),
     E("list_to_pid", 1, bif_list_to_pid, 0),
     E("function_exported", 3, bif_function_exported, 0),
+    E("is_record", 2, bif_is_record2, G),
+    E("is_record", 3, bif_is_record3, G),
+    E("node", 1, bif_node1, G),
+    E("nodes", 0, bif_nodes0, 0),
+    E("nodes", 1, bif_nodes1, 0),
+    E("is_alive", 0, bif_is_alive, 0),
+    E("module_loaded", 1, bif_module_loaded, 0),
+    E("date", 0, bif_date, 0),
+    E("time", 0, bif_time, 0),
+    E("now", 0, bif_now, 0),
+    E("statistics", 1, bif_statistics, 0),
     E("unique_integer", 0, bif_unique_integer0, 0),
     E("unique_integer", 1, bif_unique_integer1, 0),
     E("timestamp", 0, bif_timestamp, 0),
