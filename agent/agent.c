@@ -261,7 +261,8 @@ static void step(Agent *a, bool force_ok, bool sample_now)
     if (sample_now || t0 - a->last_sample_ns >= iv) {
         a->last_sample_ns = t0;
         sample_host(a, t0);
-        a->leak.force_gc = a->cfg.leak_force_gc && force_ok;
+        /* no forced GC once the program finished: its schedulers may be stopping */
+        a->leak.force_gc = a->cfg.leak_force_gc && force_ok && !a->run.finished;
         a->cost.forced_gcs += ag_leak_scan(&a->st, a->host, &a->leak, t0);
         drain(a);   /* the forced GCs' own events */
     }
