@@ -1844,6 +1844,54 @@ static Term bif_function_exported(Process *p, const Term *a)
     return make_bool(code_export(a[0], a[1], n)->code != NULL);
 }
 
+/* Parses "<prefix>0.N1.N2...>" (n numbers after the node 0, each at most max, digits only)
+ * from a byte list. */
+static bool parse_id(Term list, const char *prefix, int n, uint64_t max, uint64_t *out)
+{
+    StrBuf sb = STRBUF_INIT;
+    bool ok = byte_list(list, &sb) && sb.data;
+    size_t plen = strlen(prefix);
+    const char *q = ok ? sb.data : NULL;
+    const char *end = ok ? sb.data + sb.len : NULL;
+    ok = ok && sb.len > plen + 2 && memcmp(q, prefix, plen) == 0 && q[plen] == '0' && q[plen + 1] == '.';
+    if (ok) q += plen + 2;
+    for (int i = 0; ok && i < n; i++) {
+        uint64_t v = 0;
+        const char *d = q;
+        while (q < end && *q >= '0' && *q <= '9') {
+            v = v * 10 + (uint64_t)(*q - '0');
+            if (v > max) ok = false;
+            q++;
+        }
+        if (q == d || q == end || *q != (i + 1 < n ? '.' : '>')) ok = false;
+        out[i] = v;
+        q++;
+    }
+    ok = ok && q == end;
+    sb_free(&sb);
+    return ok;
+}
+
+/* list_to_ref("#Ref<0.A.B.C>"): the ordinary local ref with those numbers. */
+static Term bif_list_to_ref(Process *p, const Term *a)
+{
+    uint64_t n[3];
+    if (!parse_id(a[0], "#Ref<", 3, 0xFFFFFFFFu, n)) return bif_badarg(p);
+    Term *hp = heap_halloc(&p->heap, REF_SIZE);
+    hp[0] = make_header(SUB_REF, REF_ORDINARY, 2);
+    hp[1] = (Uint)(n[1] << 32 | n[2]);
+    hp[2] = (Uint)n[0];
+    return make_boxed(hp);
+}
+
+/* list_to_port("#Port<0.N>"), N below 2^28 as OTP's port numbers. */
+static Term bif_list_to_port(Process *p, const Term *a)
+{
+    uint64_t n;
+    if (!parse_id(a[0], "#Port<", 1, (1u << 28) - 1, &n)) return bif_badarg(p);
+    return make_port((Uint)n);
+}
+
 /* ---- unique integers and time ------------------------------------------------------------ */
 
 static _Atomic uint64_t unique_counter;
@@ -2362,6 +2410,8 @@ const BifDef bif_table_erlang[] = {
     E("fun_info", 1, bif_fun_info1, 0),
     E("fun_info", 2, bif_fun_info2, 0),
     E("list_to_pid", 1, bif_list_to_pid, 0),
+    E("list_to_ref", 1, bif_list_to_ref, 0),
+    E("list_to_port", 1, bif_list_to_port, 0),
     E("function_exported", 3, bif_function_exported, 0),
     E("is_record", 2, bif_is_record2, G),
     E("is_record", 3, bif_is_record3, G),

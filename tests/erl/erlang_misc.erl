@@ -1,5 +1,6 @@
 %% erlang BIFs with no process or distribution behind them: is_record/2,3, node/1, nodes/0,1,
-%% is_alive/0, module_loaded/1, and the shapes of date/0, time/0, now/0, statistics/1.
+%% is_alive/0, module_loaded/1, list_to_ref/1, list_to_port/1, and the shapes of date/0,
+%% time/0, now/0, statistics/1.
 -module(erlang_misc).
 -export([main/0]).
 
@@ -37,4 +38,14 @@ main() ->
     {WC2, WCd} = statistics(wall_clock),
     io:format("~w ~w~n", [RT2 >= RT andalso RTd >= 0 andalso RTd =< RT2, WC2 >= WC andalso WCd >= 0 andalso WCd =< WC2]),
     p(fun() -> statistics(id(no_such_key)) end),
+    Ref = make_ref(),
+    io:format("~w~n", [list_to_ref(ref_to_list(Ref)) =:= Ref]),
+    [p(fun() -> list_to_ref(id(S1)) end)
+     || S1 <- ["#Ref<0.1.2.3>", "#Ref<0.0.0.0>", "#Ref<0.4294967295.1.2>", "#Ref<0.1.2>",
+               "#Ref<0.1.2.3.4>", "#Ref<0.4294967296.2.3>", "#Ref<1.1.2.3>", "#Ref<0.1.2.3> ",
+               "#Ref<0.1.-2.3>", "Ref<0.1.2.3>", a]],
+    [p(fun() -> erlang:list_to_port(id(S2)) end)
+     || S2 <- ["#Port<0.5>", "#Port<0.0>", "#Port<0.268435455>", "#Port<0.268435456>",
+               "#Port<0.-5>", "#Port<1.5>", "#Port<0.5", "#Port<0.5.6>", b]],
+    io:format("~w~n", [erlang:port_to_list(erlang:list_to_port("#Port<0.77>"))]),
     ok.
