@@ -8,12 +8,14 @@
  *
  * Invariants:
  * - Resident memory is independent of the table's size: RAM holds the header fields, the
- *   segment directory (8 bytes per 508 buckets) and one scratch buffer (the largest record
- *   read). Every lookup reads the file (through the kernel's page cache).
+ *   segment directory (8 bytes per 508 buckets), the blocks waiting for the next sync to be
+ *   freed (at most 65536 x 8 bytes) and one scratch buffer (the largest record read). Every
+ *   lookup reads the file (through the kernel's page cache).
  * - The index is derived data. A file whose header says "dirty" (modified since the last
  *   sync or close) is rebuilt from its records on open (repair), keeping every record whose CRC
- *   holds. Records are written before anything points to them, and a record is freed only
- *   after nothing points to it, so the records on disk are always a superset of the table.
+ *   holds. Records are written before anything points to them, and a record's block is freed
+ *   only at the first sync after it was unlinked, so the records on disk always include the
+ *   table's objects and those of its last synced state.
  * - dets_sync: data fdatasync'd, then the header marked clean and fdatasync'd: after it
  *   returns, every object written before survives a kill -9 or power loss.
  * - A DetsFile is not thread-safe: callers serialise (bif/dets.c holds a lock per table).
