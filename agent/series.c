@@ -13,12 +13,13 @@ void ag_series_init(AgSeries *s)
     s->stride = 1;
 }
 
-/* Halves the points (keeping the later of each pair, and always the newest) so the series
- * keeps spanning the whole run at twice the grain. */
+/* Halves the points, keeping the even ones (the first point of the run stays), so the series
+ * keeps spanning the whole run at twice the grain; the point being added is then exactly one
+ * new stride after the last kept one, so the spacing stays regular. */
 static void series_compact(AgSeries *s)
 {
     unsigned k = 0;
-    for (unsigned i = 1; i < s->n; i += 2) s->pts[k++] = s->pts[i];
+    for (unsigned i = 0; i < s->n; i += 2) s->pts[k++] = s->pts[i];
     s->n = k;
     s->stride *= 2;
 }

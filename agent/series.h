@@ -27,7 +27,7 @@
 #include "probe.h"
 #include "ring.h"
 
-#define AG_SERIES_CAP 64
+#define AG_SERIES_CAP 32
 #define AG_MAX_DEAD_PROCS 2048
 #define AG_MAX_DEAD_TABLES 1024
 #define AG_MAX_SITES 4096
