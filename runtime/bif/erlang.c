@@ -39,7 +39,8 @@ enum {
     A_COMPRESSED, A_MINOR_VERSION, A_DETERMINISTIC, A_SAFE, A_USED, A_LOCAL,
     A_TYPE, A_PID, A_MODULE, A_NEW_INDEX, A_NEW_UNIQ, A_INDEX, A_UNIQ, A_ENV, A_REFC, A_ARITY,
     A_NAME, A_APPLY, A_MODULE_INFO, A_VISIBLE, A_HIDDEN, A_CONNECTED, A_THIS, A_KNOWN,
-    A_RUNTIME, A_WALL_CLOCK,
+    A_RUNTIME, A_WALL_CLOCK, A_OTP_RELEASE, A_VERSION, A_WORDSIZE, A_INTERNAL, A_EXTERNAL,
+    A_MACHINE, A_SMP_SUPPORT,
     A_COUNT
 };
 static const char *const atom_names[A_COUNT] = {
@@ -49,7 +50,8 @@ static const char *const atom_names[A_COUNT] = {
     "compressed", "minor_version", "deterministic", "safe", "used", "local",
     "type", "pid", "module", "new_index", "new_uniq", "index", "uniq", "env", "refc", "arity",
     "name", "apply", "module_info", "visible", "hidden", "connected", "this", "known",
-    "runtime", "wall_clock",
+    "runtime", "wall_clock", "otp_release", "version", "wordsize", "internal", "external",
+    "machine", "smp_support",
 };
 static Term atoms[A_COUNT];
 static pthread_once_t atoms_once = PTHREAD_ONCE_INIT;
@@ -1773,6 +1775,120 @@ static Term bif_list_to_pid(Process *p, const Term *a)
     return r == NONVALUE ? bif_badarg(p) : r;
 }
 
+/* ---- checksums --------------------------------------------------------------------------- */
+
+/* zlib's CRC-32 (reflected polynomial 0xEDB88320) and Adler-32, continued from a previous
+ * value as erlang:crc32/2 and adler32/2 do. */
+static uint32_t crc32_table[256];
+static void crc32_table_init(void)
+{
+    for (uint32_t i = 0; i < 256; i++) {
+        uint32_t c = i;
+        for (int k = 0; k < 8; k++) c = c & 1 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+        crc32_table[i] = c;
+    }
+}
+static uint32_t crc32_update(uint32_t crc, const unsigned char *b, size_t n)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, crc32_table_init);
+    crc = ~crc;
+    for (size_t i = 0; i < n; i++) crc = crc32_table[(crc ^ b[i]) & 0xFF] ^ (crc >> 8);
+    return ~crc;
+}
+
+static uint32_t adler32_update(uint32_t adler, const unsigned char *b, size_t n)
+{
+    uint32_t a = adler & 0xFFFF, c = adler >> 16;
+    for (size_t i = 0; i < n; i++) {
+        a = (a + b[i]) % 65521u;
+        c = (c + a) % 65521u;
+    }
+    return c << 16 | a;
+}
+
+typedef uint32_t (*SumFn)(uint32_t, const unsigned char *, size_t);
+
+/* A checksum of iodata continuing from start (a 32-bit unsigned integer). */
+static Term checksum(Process *p, Term start, Term data, SumFn fn)
+{
+    Sint s0;
+    if (!small_in(start, 0, 0xFFFFFFFF, &s0)) return bif_badarg(p);
+    StrBuf sb = STRBUF_INIT;
+    Uint n;
+    const unsigned char *bytes;
+    StrBuf tmp = STRBUF_INIT;
+    Term r;
+    if (binary_bytes(data, &bytes, &n, &tmp)) {
+        r = make_small(fn((uint32_t)s0, bytes, n));
+    } else if ((term_is_list(data) || term_is_nil(data)) && iolist_walk(data, &sb, &n)) {
+        r = make_small(fn((uint32_t)s0, (const unsigned char *)sb.data, sb.len));
+    } else {
+        r = bif_badarg(p);
+    }
+    sb_free(&sb);
+    sb_free(&tmp);
+    return r;
+}
+static Term bif_crc32_1(Process *p, const Term *a) { return checksum(p, make_small(0), a[0], crc32_update); }
+static Term bif_crc32_2(Process *p, const Term *a) { return checksum(p, a[0], a[1], crc32_update); }
+static Term bif_adler32_1(Process *p, const Term *a) { return checksum(p, make_small(1), a[0], adler32_update); }
+static Term bif_adler32_2(Process *p, const Term *a) { return checksum(p, a[0], a[1], adler32_update); }
+
+/* ---- aliases and scheduling hints ---------------------------------------------------------- */
+
+/* erlang:append/2 and subtract/2 are ++ and -- under their names. */
+static Term bif_append2(Process *p, const Term *a) { return bif_append(p, a); }
+static Term bif_subtract2(Process *p, const Term *a) { return bif_subtract(p, a); }
+
+/* is_builtin/3: M:F/A is implemented in C (apply/2,3 are VM instructions here). */
+static Term bif_is_builtin(Process *p, const Term *a)
+{
+    if (!term_is_atom(a[0]) || !term_is_atom(a[1]) || !term_is_small(a[2])) return bif_badarg(p);
+    Sint n = small_val(a[2]);
+    if (n < 0 || n > 255) return AM(false);
+    if (a[0] == atom_put("erlang", 6) && a[1] == am(A_APPLY) && (n == 2 || n == 3)) return AM(true);
+    return make_bool(bif_lookup(a[0], a[1], (unsigned)n) != NULL);
+}
+
+/* yield/0: give up the rest of the slice (the VM switches at the next call). */
+static Term bif_yield(Process *p, const Term *a)
+{
+    p->reds_left = 1;
+    return AM(true);
+}
+
+/* bump_reductions/1: charge N more reductions; N a non-negative small. */
+static Term bif_bump_reductions(Process *p, const Term *a)
+{
+    Sint n;
+    if (!small_in(a[0], 0, MAX_SMALL, &n)) return bif_badarg(p);
+    if (n >= p->reds_left) n = p->reds_left > 1 ? p->reds_left - 1 : 0;
+    p->reds_left -= (int)n;
+    p->reductions += (Uint)n;
+    return AM(true);
+}
+
+/* ports/0: heapscope opens no ports. */
+static Term bif_ports(Process *p, const Term *a) { return NIL; }
+
+/* system_info/1: the keys that describe the emulator heapscope reproduces (OTP 25.2.3 on a
+ * 64-bit machine); other keys are not provided (badarg). */
+static Term chars(Process *p, const char *s) { return bytes_to_list(p, (const unsigned char *)s, strlen(s), NIL); }
+static Term bif_system_info(Process *p, const Term *a)
+{
+    Term k = a[0];
+    if (k == am(A_OTP_RELEASE)) return chars(p, "25");
+    if (k == am(A_VERSION)) return chars(p, "13.1.5");
+    if (k == am(A_MACHINE)) return chars(p, "BEAM");
+    if (k == am(A_WORDSIZE)) return make_small(8);
+    if (k == am(A_SMP_SUPPORT)) return AM(true);
+    if (term_is_tuple(k) && tuple_arity(k) == 2 && tuple_elem(k, 1) == am(A_WORDSIZE) &&
+        (tuple_elem(k, 2) == am(A_INTERNAL) || tuple_elem(k, 2) == am(A_EXTERNAL)))
+        return make_small(8);
+    return bif_badarg(p);
+}
+
 /* ---- records, nodes, modules ------------------------------------------------------------- */
 
 /* is_record/2: a tuple whose first element is the atom Tag; a non-atom Tag is badarg. */
@@ -2017,6 +2133,89 @@ static Term bif_statistics(Process *p, const Term *a)
     }
     return bif_badarg(p);
 }
+
+/* ---- calendar time ------------------------------------------------------------------------ */
+
+static Term datetime(Process *p, const struct tm *tm)
+{
+    Term d = tuple3_small(p, (Sint)tm->tm_year + 1900, tm->tm_mon + 1, tm->tm_mday);
+    Term t = tuple3_small(p, tm->tm_hour, tm->tm_min, tm->tm_sec);
+    return tuple2(p, d, t);
+}
+static Term bif_universaltime(Process *p, const Term *a)
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    return datetime(p, &tm);
+}
+static Term bif_localtime(Process *p, const Term *a)
+{
+    struct tm tm = local_now();
+    return datetime(p, &tm);
+}
+
+/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar. */
+static int64_t days_from_civil(int64_t y, int64_t m, int64_t d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+/* {{Y, M, D}, {H, Mi, S}} with a valid date and time into tm; false otherwise. */
+static bool get_datetime(Term t, struct tm *tm)
+{
+    if (!term_is_tuple(t) || tuple_arity(t) != 2) return false;
+    Term d = tuple_elem(t, 1), c = tuple_elem(t, 2);
+    if (!term_is_tuple(d) || tuple_arity(d) != 3 || !term_is_tuple(c) || tuple_arity(c) != 3) return false;
+    Sint y, mo, dd, h, mi, se;
+    if (!small_in(tuple_elem(d, 1), 0, 1000000000, &y) || !small_in(tuple_elem(d, 2), 1, 12, &mo) ||
+        !small_in(tuple_elem(d, 3), 1, 31, &dd) || !small_in(tuple_elem(c, 1), 0, 23, &h) ||
+        !small_in(tuple_elem(c, 2), 0, 59, &mi) || !small_in(tuple_elem(c, 3), 0, 59, &se))
+        return false;
+    static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (dd > mdays[mo - 1] + (mo == 2 && leap)) return false;
+    memset(tm, 0, sizeof *tm);
+    tm->tm_year = (int)(y - 1900);
+    tm->tm_mon = (int)mo - 1;
+    tm->tm_mday = (int)dd;
+    tm->tm_hour = (int)h;
+    tm->tm_min = (int)mi;
+    tm->tm_sec = (int)se;
+    return true;
+}
+
+static Term bif_universaltime_to_localtime(Process *p, const Term *a)
+{
+    struct tm tm;
+    if (!get_datetime(a[0], &tm)) return bif_badarg(p);
+    time_t t = (time_t)(days_from_civil(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday) * 86400 +
+                        tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec);
+    struct tm out;
+    if (!localtime_r(&t, &out)) return bif_badarg(p);
+    return datetime(p, &out);
+}
+
+static Term bif_localtime_to_universaltime(Process *p, const Term *a)
+{
+    struct tm tm;
+    if (!get_datetime(a[0], &tm)) return bif_badarg(p);
+    tm.tm_isdst = -1;
+    time_t t = mktime(&tm);
+    struct tm out;
+    if (t == (time_t)-1 || !gmtime_r(&t, &out)) return bif_badarg(p);
+    return datetime(p, &out);
+}
+
+/* time_offset/0,1: system time minus monotonic time. */
+static Sint time_offset_ns(void) { return clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_MONOTONIC); }
+static Term bif_time_offset0(Process *p, const Term *a) { return time_in(p, time_offset_ns(), NONVALUE); }
+static Term bif_time_offset1(Process *p, const Term *a) { return time_in(p, time_offset_ns(), a[0]); }
 
 /* convert_time_unit/3: floor(Time * To / From), as OTP rounds. */
 static Term bif_convert_time_unit(Process *p, const Term *a)
@@ -2413,6 +2612,17 @@ const BifDef bif_table_erlang[] = {
     E("list_to_ref", 1, bif_list_to_ref, 0),
     E("list_to_port", 1, bif_list_to_port, 0),
     E("function_exported", 3, bif_function_exported, 0),
+    E("crc32", 1, bif_crc32_1, 0),
+    E("crc32", 2, bif_crc32_2, 0),
+    E("adler32", 1, bif_adler32_1, 0),
+    E("adler32", 2, bif_adler32_2, 0),
+    E("append", 2, bif_append2, 0),
+    E("subtract", 2, bif_subtract2, 0),
+    E("is_builtin", 3, bif_is_builtin, 0),
+    E("yield", 0, bif_yield, 0),
+    E("bump_reductions", 1, bif_bump_reductions, 0),
+    E("ports", 0, bif_ports, 0),
+    E("system_info", 1, bif_system_info, 0),
     E("is_record", 2, bif_is_record2, G),
     E("is_record", 3, bif_is_record3, G),
     E("node", 1, bif_node1, G),
@@ -2423,6 +2633,12 @@ const BifDef bif_table_erlang[] = {
     E("date", 0, bif_date, 0),
     E("time", 0, bif_time, 0),
     E("now", 0, bif_now, 0),
+    E("universaltime", 0, bif_universaltime, 0),
+    E("localtime", 0, bif_localtime, 0),
+    E("universaltime_to_localtime", 1, bif_universaltime_to_localtime, 0),
+    E("localtime_to_universaltime", 1, bif_localtime_to_universaltime, 0),
+    E("time_offset", 0, bif_time_offset0, 0),
+    E("time_offset", 1, bif_time_offset1, 0),
     E("statistics", 1, bif_statistics, 0),
     E("unique_integer", 0, bif_unique_integer0, 0),
     E("unique_integer", 1, bif_unique_integer1, 0),
