@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "code.h"
+#include "dict.h"
 
 static Uint next_pid = 80; /* OTP's first user process under erl -noshell -s is around <0.80.0> */
 
@@ -26,6 +27,7 @@ void process_free(Process *p)
 {
     if (!p) return;
     heap_destroy(&p->heap);
+    dict_free(p->dict);
     free(p->extra_arg_reg);
     free(p->msgs);
     free(p);

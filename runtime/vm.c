@@ -17,6 +17,7 @@
 #include "bignum.h"
 #include "bin.h"
 #include "code.h"
+#include "dict.h"
 #include "gc.h"
 #include "map.h"
 
@@ -51,10 +52,12 @@ unsigned vm_catch_register(const Instr *target)
 
 /* ---- the mailbox (one process for now: messages sent to self) -------------------------- */
 
+/* The roots outside the block: queued messages and the process dictionary's slots. */
 static void each_root(void *ctx, GcVisitFn fn, void *arg)
 {
     Process *p = ctx;
     for (unsigned i = 0; i < p->n_msgs; i++) fn(&p->msgs[i], arg);
+    dict_each_root(p->dict, fn, arg);
 }
 
 static void gc_live(Process *p, unsigned live, Uint need)
