@@ -1835,6 +1835,103 @@ static Term bif_crc32_2(Process *p, const Term *a) { return checksum(p, a[0], a[
 static Term bif_adler32_1(Process *p, const Term *a) { return checksum(p, make_small(1), a[0], adler32_update); }
 static Term bif_adler32_2(Process *p, const Term *a) { return checksum(p, a[0], a[1], adler32_update); }
 
+/* MD5 (RFC 1321) for erlang:md5/1. */
+typedef struct Md5 {
+    uint32_t h[4];
+    uint64_t len;
+    unsigned char buf[64];
+    size_t n;
+} Md5;
+
+static uint32_t rol32(uint32_t x, unsigned c) { return x << c | x >> (32 - c); }
+
+static void md5_block(Md5 *m, const unsigned char *b)
+{
+    static const uint32_t k[64] = {
+        0xd76aa478, 0xe8c7b756, 0x242070db, 0xc1bdceee, 0xf57c0faf, 0x4787c62a, 0xa8304613, 0xfd469501,
+        0x698098d8, 0x8b44f7af, 0xffff5bb1, 0x895cd7be, 0x6b901122, 0xfd987193, 0xa679438e, 0x49b40821,
+        0xf61e2562, 0xc040b340, 0x265e5a51, 0xe9b6c7aa, 0xd62f105d, 0x02441453, 0xd8a1e681, 0xe7d3fbc8,
+        0x21e1cde6, 0xc33707d6, 0xf4d50d87, 0x455a14ed, 0xa9e3e905, 0xfcefa3f8, 0x676f02d9, 0x8d2a4c8a,
+        0xfffa3942, 0x8771f681, 0x6d9d6122, 0xfde5380c, 0xa4beea44, 0x4bdecfa9, 0xf6bb4b60, 0xbebfbc70,
+        0x289b7ec6, 0xeaa127fa, 0xd4ef3085, 0x04881d05, 0xd9d4d039, 0xe6db99e5, 0x1fa27cf8, 0xc4ac5665,
+        0xf4292244, 0x432aff97, 0xab9423a7, 0xfc93a039, 0x655b59c3, 0x8f0ccc92, 0xffeff47d, 0x85845dd1,
+        0x6fa87e4f, 0xfe2ce6e0, 0xa3014314, 0x4e0811a1, 0xf7537e82, 0xbd3af235, 0x2ad7d2bb, 0xeb86d391};
+    static const unsigned char r[64] = {7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22,
+                                        5, 9, 14, 20, 5, 9, 14, 20, 5, 9, 14, 20, 5, 9, 14, 20,
+                                        4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23,
+                                        6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21};
+    uint32_t w[16];
+    for (int i = 0; i < 16; i++)
+        w[i] = b[4 * i] | (uint32_t)b[4 * i + 1] << 8 | (uint32_t)b[4 * i + 2] << 16 | (uint32_t)b[4 * i + 3] << 24;
+    uint32_t a = m->h[0], bb = m->h[1], c = m->h[2], d = m->h[3];
+    for (int i = 0; i < 64; i++) {
+        uint32_t f;
+        int g;
+        if (i < 16) f = (bb & c) | (~bb & d), g = i;
+        else if (i < 32) f = (d & bb) | (~d & c), g = (5 * i + 1) % 16;
+        else if (i < 48) f = bb ^ c ^ d, g = (3 * i + 5) % 16;
+        else f = c ^ (bb | ~d), g = (7 * i) % 16;
+        uint32_t t = d;
+        d = c;
+        c = bb;
+        bb = bb + rol32(a + f + k[i] + w[g], r[i]);
+        a = t;
+    }
+    m->h[0] += a;
+    m->h[1] += bb;
+    m->h[2] += c;
+    m->h[3] += d;
+}
+
+static void md5_update(Md5 *m, const unsigned char *b, size_t n)
+{
+    m->len += n;
+    while (n) {
+        size_t take = 64 - m->n < n ? 64 - m->n : n;
+        memcpy(m->buf + m->n, b, take);
+        m->n += take;
+        b += take;
+        n -= take;
+        if (m->n == 64) {
+            md5_block(m, m->buf);
+            m->n = 0;
+        }
+    }
+}
+
+static void md5_digest(const unsigned char *b, size_t n, unsigned char out[16])
+{
+    Md5 m = {{0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476}, 0, {0}, 0};
+    md5_update(&m, b, n);
+    uint64_t bits = m.len * 8;
+    unsigned char pad[72] = {0x80};
+    size_t padlen = (m.n < 56 ? 56 : 120) - m.n;
+    for (int i = 0; i < 8; i++) pad[padlen + i] = (unsigned char)(bits >> (8 * i));
+    md5_update(&m, pad, padlen + 8);
+    for (int i = 0; i < 16; i++) out[i] = (unsigned char)(m.h[i / 4] >> (8 * (i % 4)));
+}
+
+static Term bif_md5(Process *p, const Term *a)
+{
+    StrBuf sb = STRBUF_INIT, tmp = STRBUF_INIT;
+    const unsigned char *bytes;
+    Uint n;
+    Term r;
+    unsigned char out[16];
+    if (binary_bytes(a[0], &bytes, &n, &tmp)) {
+        md5_digest(bytes, n, out);
+        r = bin_new(&p->heap, out, 16);
+    } else if ((term_is_list(a[0]) || term_is_nil(a[0])) && iolist_walk(a[0], &sb, &n)) {
+        md5_digest((const unsigned char *)sb.data, sb.len, out);
+        r = bin_new(&p->heap, out, 16);
+    } else {
+        r = bif_badarg(p);
+    }
+    sb_free(&sb);
+    sb_free(&tmp);
+    return r;
+}
+
 /* ---- aliases and scheduling hints ---------------------------------------------------------- */
 
 /* erlang:append/2 and subtract/2 are ++ and -- under their names. */
@@ -2616,6 +2713,7 @@ const BifDef bif_table_erlang[] = {
     E("crc32", 2, bif_crc32_2, 0),
     E("adler32", 1, bif_adler32_1, 0),
     E("adler32", 2, bif_adler32_2, 0),
+    E("md5", 1, bif_md5, 0),
     E("append", 2, bif_append2, 0),
     E("subtract", 2, bif_subtract2, 0),
     E("is_builtin", 3, bif_is_builtin, 0),

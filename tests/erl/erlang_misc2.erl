@@ -1,4 +1,4 @@
-%% erlang BIFs: crc32/1,2, adler32/1,2, append/2, subtract/2, is_builtin/3, yield/0,
+%% erlang BIFs: crc32/1,2, adler32/1,2, md5/1, append/2, subtract/2, is_builtin/3, yield/0,
 %% bump_reductions/1, system_info/1 (the emulator's identity), calendar time conversions and
 %% time_offset/0,1.
 -module(erlang_misc2).
@@ -19,6 +19,10 @@ main() ->
      || D <- [<<>>, <<"hello">>, "hello", a, lists:seq(0, 255), list_to_binary(lists:duplicate(6000, 255))]],
     [p(fun() -> erlang:adler32(id(C), id(D)) end)
      || {C, D} <- [{1, <<"hello">>}, {5, <<" world">>}, {-1, <<"a">>}, {1 bsl 32, <<"a">>}]],
+    [p(fun() -> erlang:md5(id(D)) end)
+     || D <- [<<>>, <<"abc">>, "abc", [<<"a">>, [$b | <<"c">>]], lists:seq(0, 255),
+              list_to_binary(lists:duplicate(1000, $x)), binary:part(list_to_binary(lists:seq(1, 120)), 1, 55),
+              list_to_binary(lists:seq(1, 56)), list_to_binary(lists:seq(1, 64)), a, <<1:7>>, [300]]],
     p(fun() -> erlang:append(id([1]), id([2])) end),
     p(fun() -> erlang:append(id(a), id([2])) end),
     p(fun() -> erlang:subtract(id([1, 2, 1]), id([1])) end),
