@@ -1,6 +1,9 @@
 /*
  * erlang.c — BIFs of the erlang module: type tests, arithmetic, comparisons, term access and
- * the conversions between lists, atoms, binaries, integers, floats and tuples.
+ * the conversions between lists, atoms, binaries, integers, floats and tuples; the term hashes
+ * (phash/2 is OTP's old make_hash, here; phash2 is term.c's make_hash2), fun_info, code
+ * queries, time and calendar, checksums; and erts_internal:map_next/3, the maps iteration step
+ * (in this table: it has no module file of its own).
  *
  * Semantics and error behaviour follow OTP 25 (each edge case checked on erl 25.2.3; the
  * expected values in tests/unit/bif/test_erlang.c come from it). Conventions:
