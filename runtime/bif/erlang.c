@@ -1838,6 +1838,62 @@ static Term bif_crc32_2(Process *p, const Term *a) { return checksum(p, a[0], a[
 static Term bif_adler32_1(Process *p, const Term *a) { return checksum(p, make_small(1), a[0], adler32_update); }
 static Term bif_adler32_2(Process *p, const Term *a) { return checksum(p, a[0], a[1], adler32_update); }
 
+/* crc32_combine/3 and adler32_combine/3: the checksum of A ++ B from those of A and B and
+ * B's length, zlib's algorithms (CRC: appending len2 zero bytes as GF(2) matrix powers). */
+static uint32_t gf2_times(const uint32_t *mat, uint32_t vec)
+{
+    uint32_t sum = 0;
+    for (; vec; vec >>= 1, mat++)
+        if (vec & 1) sum ^= *mat;
+    return sum;
+}
+static void gf2_square(uint32_t *sq, const uint32_t *mat)
+{
+    for (int n = 0; n < 32; n++) sq[n] = gf2_times(mat, mat[n]);
+}
+static uint32_t crc32_combine(uint32_t crc1, uint32_t crc2, uint64_t len2)
+{
+    if (len2 == 0) return crc1 ^ crc2;
+    uint32_t even[32], odd[32];
+    odd[0] = 0xEDB88320u;
+    for (int n = 1; n < 32; n++) odd[n] = (uint32_t)1 << (n - 1);
+    gf2_square(even, odd); /* two zero bits */
+    gf2_square(odd, even); /* four */
+    for (;;) {
+        gf2_square(even, odd);
+        if (len2 & 1) crc1 = gf2_times(even, crc1);
+        if (!(len2 >>= 1)) break;
+        gf2_square(odd, even);
+        if (len2 & 1) crc1 = gf2_times(odd, crc1);
+        if (!(len2 >>= 1)) break;
+    }
+    return crc1 ^ crc2;
+}
+static uint32_t adler32_combine(uint32_t a1, uint32_t a2, uint64_t len2)
+{
+    const uint64_t base = 65521;
+    uint64_t rem = len2 % base;
+    uint64_t sum1 = a1 & 0xFFFF;
+    uint64_t sum2 = rem * sum1 % base;
+    sum1 += (a2 & 0xFFFF) + base - 1;
+    sum2 += (a1 >> 16 & 0xFFFF) + (a2 >> 16 & 0xFFFF) + base - rem;
+    if (sum1 >= base) sum1 -= base;
+    if (sum1 >= base) sum1 -= base;
+    if (sum2 >= base << 1) sum2 -= base << 1;
+    if (sum2 >= base) sum2 -= base;
+    return (uint32_t)(sum1 | sum2 << 16);
+}
+static Term combine(Process *p, const Term *a, uint32_t (*fn)(uint32_t, uint32_t, uint64_t))
+{
+    Sint x, y, n;
+    if (!small_in(a[0], 0, 0xFFFFFFFF, &x) || !small_in(a[1], 0, 0xFFFFFFFF, &y) ||
+        !small_in(a[2], 0, 0xFFFFFFFF, &n))
+        return bif_badarg(p);
+    return make_small(fn((uint32_t)x, (uint32_t)y, (uint64_t)n));
+}
+static Term bif_crc32_combine(Process *p, const Term *a) { return combine(p, a, crc32_combine); }
+static Term bif_adler32_combine(Process *p, const Term *a) { return combine(p, a, adler32_combine); }
+
 /* MD5 (RFC 1321) for erlang:md5/1. */
 typedef struct Md5 {
     uint32_t h[4];
@@ -2716,6 +2772,8 @@ const BifDef bif_table_erlang[] = {
     E("crc32", 2, bif_crc32_2, 0),
     E("adler32", 1, bif_adler32_1, 0),
     E("adler32", 2, bif_adler32_2, 0),
+    E("crc32_combine", 3, bif_crc32_combine, 0),
+    E("adler32_combine", 3, bif_adler32_combine, 0),
     E("md5", 1, bif_md5, 0),
     E("append", 2, bif_append2, 0),
     E("subtract", 2, bif_subtract2, 0),

@@ -1,4 +1,4 @@
-%% erlang BIFs: crc32/1,2, adler32/1,2, md5/1, append/2, subtract/2, is_builtin/3, yield/0,
+%% erlang BIFs: crc32/1,2, adler32/1,2, crc32_combine/3, adler32_combine/3, md5/1, append/2, subtract/2, is_builtin/3, yield/0,
 %% bump_reductions/1, system_info/1 (the emulator's identity), calendar time conversions and
 %% time_offset/0,1.
 -module(erlang_misc2).
@@ -19,6 +19,14 @@ main() ->
      || D <- [<<>>, <<"hello">>, "hello", a, lists:seq(0, 255), list_to_binary(lists:duplicate(6000, 255))]],
     [p(fun() -> erlang:adler32(id(C), id(D)) end)
      || {C, D} <- [{1, <<"hello">>}, {5, <<" world">>}, {-1, <<"a">>}, {1 bsl 32, <<"a">>}]],
+    [p(fun() -> erlang:crc32_combine(id(X), id(Y), id(L)) end)
+     || {X, Y, L} <- [{907060870, erlang:crc32(<<" world">>), 6}, {0, 0, 0}, {5, 9, 0},
+                      {4294967295, 4294967295, 100000}, {1, 2, 4294967295}, {1, 2, 1 bsl 32},
+                      {4294967296, 0, 0}, {0, 4294967296, 0}, {1, 2, -1}, {1, 2, a}]],
+    [p(fun() -> erlang:adler32_combine(id(X), id(Y), id(L)) end)
+     || {X, Y, L} <- [{103547413, erlang:adler32(<<" world">>), 6}, {1, 1, 0},
+                      {4294967295, 4294967295, 100000}, {123456, 654321, 65521}, {123456, 654321, 65520},
+                      {7, 8, 4294967295}, {1, 2, 1 bsl 32}, {4294967296, 0, 0}, {1, 2, -1}]],
     [p(fun() -> erlang:md5(id(D)) end)
      || D <- [<<>>, <<"abc">>, "abc", [<<"a">>, [$b | <<"c">>]], lists:seq(0, 255),
               list_to_binary(lists:duplicate(1000, $x)), binary:part(list_to_binary(lists:seq(1, 120)), 1, 55),
