@@ -13,7 +13,12 @@
 
 #define STACK_NEED 90
 
-static int key_cmp(Term a, Term b) { return a == b ? 0 : term_compare(a, b, false); }
+static int key_cmp(Term a, Term b)
+{
+    if (a == b) return 0;
+    if (term_is_small(a) && term_is_small(b)) return small_val(a) < small_val(b) ? -1 : 1;
+    return term_compare(a, b, false);
+}
 static Term node_key(EtsTable *tb, TreeNode *n) { return dbterm_key(&n->dbterm, tb->keypos); }
 static size_t node_bytes(const TreeNode *n) { return ets_node_bytes(offsetof(TreeNode, dbterm), &n->dbterm); }
 
