@@ -1,0 +1,43 @@
+-module(process_dict_order).
+-export([main/0]).
+%% get/0 and get_keys/0 list the process dictionary in its internal (linear hash) order:
+%% integer, tuple, string and binary keys hash as in OTP. Atom keys hash by their atom index,
+%% which differs from OTP's, so they are printed sorted.
+main() ->
+    io:format("~p~n", [get()]),
+    io:format("~p~n", [get_keys()]),
+    [put(I, I * I) || I <- lists:seq(1, 12)],
+    io:format("~p~n", [get()]),
+    io:format("~p~n", [get_keys(16)]),
+    put(-5, neg),
+    put(1 bsl 40, big_small),
+    put({7, "tuple"}, t),
+    put("a string", s),
+    put(<<"bin">>, b),
+    put(3.5, f),
+    put(1 bsl 70, bignum),
+    io:format("~p~n", [get()]),
+    io:format("~p~n", [get_keys()]),
+    io:format("~p~n", [put(5, five)]),
+    io:format("~p~n", [get(5)]),
+    io:format("~p~n", [erase("a string")]),
+    io:format("~p~n", [erase(no_such_key)]),
+    io:format("~p~n", [get()]),
+    %% grow past many split steps, then shrink by erasing
+    [put(I, I) || I <- lists:seq(13, 300)],
+    io:format("~p~n", [length(get())]),
+    io:format("~p~n", [lists:sublist(get_keys(), 40)]),
+    io:format("~p~n", [get_keys(7)]),
+    [erase(I) || I <- lists:seq(1, 280)],
+    io:format("~p~n", [get()]),
+    [put({I, "k"}, [I]) || I <- lists:seq(1, 50)],
+    [erase({I, "k"}) || I <- lists:seq(1, 50, 3)],
+    io:format("~p~n", [get()]),
+    All = erase(),
+    io:format("~p~n", [length(All)]),
+    io:format("~p~n", [get()]),
+    io:format("~p~n", [erase()]),
+    put(x, 1), put(y, 2), put(z, 1),
+    io:format("~p~n", [lists:sort(get())]),
+    io:format("~p~n", [lists:sort(get_keys(1))]),
+    ok.
