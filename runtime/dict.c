@@ -327,10 +327,14 @@ void dict_each_entry(const ProcDict *pd, DictVisitFn fn, void *arg)
     if (!pd) return;
     for (unsigned i = 0; i < pd->used; i++) {
         Term t = pd->data[i];
-        if (term_is_boxed(t))
+        if (term_is_boxed(t)) {
             fn(entry_key(t), entry_value(t), arg);
-        else
-            for (; t != NIL; t = list_tail(t)) fn(entry_key(list_head(t)), entry_value(list_head(t)), arg);
+            continue;
+        }
+        for (; t != NIL; t = list_tail(t)) {
+            Term e = list_head(t);
+            fn(entry_key(e), entry_value(e), arg);
+        }
     }
 }
 
