@@ -144,6 +144,19 @@ TEST(put_words_as_otp)
     heap_destroy(&heap);
 }
 
+typedef struct Visit {
+    Sint next;
+    bool ok;
+} Visit;
+
+/* dict_each_entry walks table order: the reverse of get()'s list. */
+static void visit_in_order(Term key, Term value, void *arg)
+{
+    Visit *v = arg;
+    v->next++;
+    if (key != make_small(v->next) || value != make_small(v->next)) v->ok = false;
+}
+
 /* ---- order ------------------------------------------------------------------------------ */
 
 TEST(order_as_otp)
@@ -158,6 +171,10 @@ TEST(order_as_otp)
     CHECK(tuple_arity(list_head(all)) == 2);
     CHECK(tuple_elem(list_head(all), 1) == make_small(12));
     CHECK(tuple_elem(list_head(all), 2) == make_small(12));
+    Visit v = {0, true};
+    dict_each_entry(pd, visit_in_order, &v);
+    CHECK(v.ok);
+    CHECK_EQ(v.next, 12);
     dict_free(pd);
 
     /* put(1,a),put(2,b),put(3,a),put(9,a),put(4,1),put(5,1.0): get_keys(a) = [3,1,9],
@@ -270,6 +287,24 @@ TEST(gc_updates_the_slots)
     heap_destroy(&heap);
 }
 
+TEST(atom_and_compound_keys)
+{
+    fresh(1000);
+    ProcDict *pd = NULL;
+    Term k2 = boxed_value(2), k2b = boxed_value(2);
+    CHECK(dict_put(&pd, &heap, AM(ok), make_small(1)) == AM(undefined));
+    CHECK(dict_put(&pd, &heap, k2, AM(true)) == AM(undefined));
+    CHECK(dict_get(pd, k2b) == AM(true)); /* equal, not the same term */
+    CHECK(dict_get(pd, AM(ok)) == make_small(1));
+    CHECK(dict_put(&pd, &heap, k2b, AM(false)) == AM(true));
+    CHECK_EQ(dict_count(pd), 2);
+    CHECK(dict_erase(&pd, &heap, k2) == AM(false));
+    CHECK(dict_get(pd, k2b) == AM(undefined));
+    CHECK_EQ(dict_count(pd), 1);
+    dict_free(pd);
+    heap_destroy(&heap);
+}
+
 int main(void)
 {
     hs_init();
@@ -278,5 +313,6 @@ int main(void)
     TH_RUN(put_words_as_otp);
     TH_RUN(order_as_otp);
     TH_RUN(gc_updates_the_slots);
+    TH_RUN(atom_and_compound_keys);
     return th_done();
 }
