@@ -9,17 +9,18 @@ BUILD=${BUILD:-build/$MODE}
 only_runtime=0
 [ "${1:-}" = --runtime-only ] && only_runtime=1
 
-passed=0 failed=0
+passed=0 failed=0 skipped=0
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
 account() { # name status  — adds a binary's own totals, or one failure if it printed none
     local name=$1 status=$2 line
-    line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1)
+    line=$(grep -E '^[0-9]+ passed, [0-9]+ failed(, [0-9]+ skipped)?$' "$log" | tail -n 1)
     if [ -n "$line" ]; then
-        local p f
+        local p f s=0
         p=${line%% passed*}; f=${line#*, }; f=${f%% failed*}
-        passed=$((passed + p)); failed=$((failed + f))
+        case "$line" in *skipped) s=${line##*failed, }; s=${s%% skipped} ;; esac
+        passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
         if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then failed=$((failed + 1)); echo "FAIL $name exited $status"; fi
     else
         failed=$((failed + 1)); echo "FAIL $name: exited $status without a result line"
@@ -32,7 +33,7 @@ run_bin() { # binary [timeout]
     echo "== $b"
     timeout "$t" "$b" >"$log" 2>&1
     local st=$?
-    grep -E '^(FAIL|  )' "$log" | head -n 40
+    grep -E '^(FAIL|skip|notice|  )' "$log" | head -n 40
     account "$b" "$st"
 }
 
@@ -50,10 +51,10 @@ if [ $only_runtime = 0 ]; then
         echo "== $s"
         MODE=$MODE "$s" >"$log" 2>&1
         st=$?
-        grep -E '^(FAIL|  )' "$log" | head -n 40
+        grep -E '^(FAIL|skip|notice|  )' "$log" | head -n 40
         account "$s" "$st"
     done
 fi
 
-echo "${passed} passed, ${failed} failed"
+echo "${passed} passed, ${failed} failed, ${skipped} skipped"
 [ "$failed" -eq 0 ]
