@@ -66,7 +66,12 @@ bin/heapscope: $(BIN)
 	@mkdir -p bin
 	@if [ "$(BUILD)" = build/release ]; then ln -sfn ../$(BIN) bin/heapscope; fi
 
-$(BUILD)/obj/%.o: %.c
+# Objects depend on the flags they were built with: a change of flags (a new -D, a package's
+# include path) rebuilds them instead of linking stale objects.
+FLAGS_STAMP := $(BUILD)/cflags.stamp
+$(shell mkdir -p $(BUILD) && (echo '$(CFLAGS_ALL)' | cmp -s - $(FLAGS_STAMP) || echo '$(CFLAGS_ALL)' > $(FLAGS_STAMP)))
+
+$(BUILD)/obj/%.o: %.c $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
 
