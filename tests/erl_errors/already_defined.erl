@@ -1,0 +1,5 @@
+-module(already_defined).
+-export([main/0]).
+main() -> ok.
+f() -> 1.
+f() -> 2.

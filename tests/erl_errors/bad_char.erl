@@ -1,0 +1,3 @@
+-module(bad_char).
+-export([main/0]).
+main() -> $.

@@ -1,0 +1,7 @@
+-module(catch_unbound).
+-export([main/0]).
+main() ->
+    try ok
+    catch error:R -> R
+    end,
+    R.

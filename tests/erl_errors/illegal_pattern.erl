@@ -1,0 +1,5 @@
+-module(illegal_pattern).
+-export([main/0]).
+main() ->
+    f(1) = 1.
+f(X) -> X.

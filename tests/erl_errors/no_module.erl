@@ -1,0 +1,2 @@
+-export([main/0]).
+main() -> ok.

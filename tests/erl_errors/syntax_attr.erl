@@ -1,0 +1,3 @@
+-module(syntax_attr).
+-export([main/0).
+main() -> ok.

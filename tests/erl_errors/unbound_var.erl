@@ -1,0 +1,4 @@
+-module(unbound_var).
+-export([main/0]).
+main() ->
+    X + 1.

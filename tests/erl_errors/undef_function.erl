@@ -1,0 +1,4 @@
+-module(undef_function).
+-export([main/0]).
+main() ->
+    helper(3).

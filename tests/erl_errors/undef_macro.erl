@@ -1,0 +1,4 @@
+-module(undef_macro).
+-export([main/0]).
+main() ->
+    ?NOPE.

@@ -1,0 +1,4 @@
+-module(undef_record).
+-export([main/0]).
+main() ->
+    #point{x = 1}.

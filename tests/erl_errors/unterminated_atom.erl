@@ -1,0 +1,4 @@
+-module(unterminated_atom).
+-export([main/0]).
+main() ->
+    'hello.
