@@ -7,6 +7,11 @@
 # same name are paired; ratio = heapscope words_per_sec / otp words_per_sec (> 1: we are faster),
 # null when either side is missing. A benchmark that fails is listed under "errors". Exits 0.
 # BENCH_NO_OTP=1 skips OTP even when it is installed; BENCH_TIMEOUT (seconds) bounds each run.
+# Every bench/erl/<name>.erl runs on both sides: `heapscope run` and (when installed) OTP. Each
+# prints one line {"name": N, "seconds": median, "min_seconds", "reps", "check": C}; its entry
+# holds both sides' objects (less "name", plus "source") and
+# ratio = otp seconds / heapscope seconds (> 1: we are faster), null when either side is missing
+# or the two checks differ (then "errors" says so).
 set -u
 cd "$(dirname "$0")/.."
 MODE=${MODE:-release}
@@ -15,7 +20,7 @@ TIMEOUT=${BENCH_TIMEOUT:-600}
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-mkdir -p "$tmp/ours" "$tmp/otp" "$tmp/beam" "$tmp/err"
+mkdir -p "$tmp/ours" "$tmp/otp" "$tmp/beam" "$tmp/err" "$tmp/erl_ours" "$tmp/erl_otp" "$tmp/erlbeam"
 
 # run_one KIND NAME CMD... : stdout to $tmp/KIND/NAME.json, a failure to $tmp/err/KIND-NAME.
 run_one() {
@@ -34,6 +39,11 @@ for b in "$BUILD"/bench/*; do
     run_one ours "$(basename "$b")" "$b"
 done
 
+for src in bench/erl/*.erl; do
+    [ -f "$src" ] || continue
+    run_one erl_ours "$(basename "$src" .erl)" "$BUILD/bin/heapscope" run "$src"
+done
+
 otp_release=
 if [ -z "${BENCH_NO_OTP:-}" ] && command -v erl >/dev/null 2>&1 && command -v erlc >/dev/null 2>&1; then
     otp_release=$(erl -noshell -eval 'io:format("~s", [erlang:system_info(otp_release)]), halt().' 2>/dev/null)
@@ -47,6 +57,15 @@ if [ -z "${BENCH_NO_OTP:-}" ] && command -v erl >/dev/null 2>&1 && command -v er
                 run_one otp "$mod" erl -noshell -pa "$tmp/beam" -eval "$mod:main(), halt()."
         else
             mv "$tmp/err/otp-$mod.compile" "$tmp/err/otp-$mod"
+        fi
+    done
+    for src in bench/erl/*.erl; do
+        [ -f "$src" ] || continue
+        mod=$(basename "$src" .erl)
+        if erlc -o "$tmp/erlbeam" "$src" >"$tmp/err/erl_otp-$mod" 2>&1; then
+            rm -f "$tmp/err/erl_otp-$mod"
+            ERL_CRASH_DUMP="$tmp/erl_crash.dump" \
+                run_one erl_otp "$mod" erl -noshell -pa "$tmp/erlbeam" -eval "$mod:main(), halt()."
         fi
     done
 fi
@@ -92,9 +111,37 @@ def load(kind):
 ours, otp = load("ours"), load("otp")
 for f in sorted(os.listdir(os.path.join(tmp, "err"))):
     side, _, source = f.partition("-")
+    side = {"ours": "heapscope", "erl_ours": "heapscope", "erl_otp": "otp"}.get(side, side)
     with open(os.path.join(tmp, "err", f), errors="replace") as fh:
-        errors.append({"side": "heapscope" if side == "ours" else side, "source": source,
-                       "error": fh.read().strip()})
+        errors.append({"side": side, "source": source, "error": fh.read().strip()})
+
+def load_erl(kind):
+    """name -> {"seconds", "check", "source"} from the bench/erl programs run on one side."""
+    results = {}
+    d = os.path.join(tmp, kind)
+    for f in sorted(os.listdir(d)):
+        if not f.endswith(".json"):
+            continue
+        source = f[:-5]
+        if os.path.exists(os.path.join(tmp, "err", kind + "-" + source)):
+            continue
+        obj = None
+        with open(os.path.join(d, f), errors="replace") as fh:
+            for line in reversed(fh.read().splitlines()):
+                try:
+                    cand = json.loads(line)
+                except ValueError:
+                    continue
+                if isinstance(cand, dict) and "name" in cand and "seconds" in cand:
+                    obj = cand
+                    break
+        side = "heapscope" if kind == "erl_ours" else "otp"
+        if obj is None:
+            errors.append({"side": side, "source": source, "error": "no JSON result line in the output"})
+            continue
+        name = obj.pop("name")
+        results[name] = dict(obj, source="bench/erl/" + source + ".erl")
+    return results
 
 def rate(r):
     v = r.get("words_per_sec") if isinstance(r, dict) else None
@@ -107,6 +154,19 @@ for n in names:
     ra, rb = rate(a), rate(b)
     benchmarks.append({"name": n, "heapscope": a, "otp": b,
                        "ratio": round(ra / rb, 4) if ra and rb else None})
+
+erl_ours, erl_otp = load_erl("erl_ours"), load_erl("erl_otp")
+for n in list(erl_ours) + [n for n in erl_otp if n not in erl_ours]:
+    a, b = erl_ours.get(n), erl_otp.get(n)
+    ratio = None
+    if a and b:
+        if a.get("check") != b.get("check"):
+            errors.append({"side": "both", "source": n, "error": "check differs: heapscope %r, otp %r"
+                           % (a.get("check"), b.get("check"))})
+        elif isinstance(a.get("seconds"), (int, float)) and a["seconds"] > 0 \
+                and isinstance(b.get("seconds"), (int, float)):
+            ratio = round(b["seconds"] / a["seconds"], 4)
+    benchmarks.append({"name": n, "heapscope": a, "otp": b, "ratio": ratio})
 
 doc = {"benchmarks": benchmarks, "otp_release": otp_release or None}
 if errors:
