@@ -24,31 +24,7 @@
 
 /* ---- UTF-8 ---------------------------------------------------------------------------- */
 
-void fmt_put_char(StrBuf *out, uint32_t cp)
-{
-    char b[4];
-    size_t n;
-    if (cp < 0x80) {
-        b[0] = (char)cp;
-        n = 1;
-    } else if (cp < 0x800) {
-        b[0] = (char)(0xC0 | cp >> 6);
-        b[1] = (char)(0x80 | (cp & 0x3F));
-        n = 2;
-    } else if (cp < 0x10000) {
-        b[0] = (char)(0xE0 | cp >> 12);
-        b[1] = (char)(0x80 | (cp >> 6 & 0x3F));
-        b[2] = (char)(0x80 | (cp & 0x3F));
-        n = 3;
-    } else {
-        b[0] = (char)(0xF0 | cp >> 18);
-        b[1] = (char)(0x80 | (cp >> 12 & 0x3F));
-        b[2] = (char)(0x80 | (cp >> 6 & 0x3F));
-        b[3] = (char)(0x80 | (cp & 0x3F));
-        n = 4;
-    }
-    sb_putn(out, b, n);
-}
+void fmt_put_char(StrBuf *out, uint32_t cp) { sb_put_utf8(out, cp); }
 
 /* Length of the well-formed UTF-8 sequence at s (strict: no overlongs, no surrogates, at most
  * 16#10FFFF), 0 when there is none; *cp receives the character. */

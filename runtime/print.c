@@ -23,29 +23,6 @@
 
 /* ---- characters ------------------------------------------------------------------------- */
 
-static void put_cp(StrBuf *sb, uint32_t c)
-{
-    char b[4];
-    if (c < 0x80) {
-        sb_putc(sb, (char)c);
-    } else if (c < 0x800) {
-        b[0] = (char)(0xC0 | c >> 6);
-        b[1] = (char)(0x80 | (c & 0x3F));
-        sb_putn(sb, b, 2);
-    } else if (c < 0x10000) {
-        b[0] = (char)(0xE0 | c >> 12);
-        b[1] = (char)(0x80 | (c >> 6 & 0x3F));
-        b[2] = (char)(0x80 | (c & 0x3F));
-        sb_putn(sb, b, 3);
-    } else {
-        b[0] = (char)(0xF0 | c >> 18);
-        b[1] = (char)(0x80 | (c >> 12 & 0x3F));
-        b[2] = (char)(0x80 | (c >> 6 & 0x3F));
-        b[3] = (char)(0x80 | (c & 0x3F));
-        sb_putn(sb, b, 4);
-    }
-}
-
 static void put_spaces(StrBuf *sb, long n)
 {
     for (long i = 0; i < n; i++) sb_putc(sb, ' ');
@@ -112,15 +89,15 @@ static void put_string_char(StrBuf *sb, CharEnc enc, uint32_t c, uint32_t q)
 {
     if (c == q) {
         sb_putc(sb, '\\');
-        put_cp(sb, c);
+        sb_put_utf8(sb, c);
     } else if (c == '\\') {
         sb_puts(sb, "\\\\");
     } else if (c >= ' ' && c <= '~') {
         sb_putc(sb, (char)c);
     } else if ((enc == ENC_LATIN1 || enc == ENC_UNI_AS_LATIN1) && c >= 160 && c <= 255) {
-        put_cp(sb, c);
+        sb_put_utf8(sb, c);
     } else if (enc == ENC_UNI_AS_UNI && c >= 160) {
-        put_cp(sb, c);
+        sb_put_utf8(sb, c);
     } else if (enc == ENC_UNI_AS_LATIN1 && c >= 255) {
         sb_printf(sb, "\\x{%X}", (unsigned)c);
     } else {
@@ -140,9 +117,9 @@ static void put_string_char(StrBuf *sb, CharEnc enc, uint32_t c, uint32_t q)
 
 static void put_quoted(StrBuf *sb, CharEnc enc, const uint32_t *cs, size_t n, uint32_t q)
 {
-    put_cp(sb, q);
+    sb_put_utf8(sb, q);
     for (size_t i = 0; i < n; i++) put_string_char(sb, enc, cs[i], q);
-    put_cp(sb, q);
+    sb_put_utf8(sb, q);
 }
 
 /* ---- atoms: io_lib:write_atom / write_atom_as_latin1 ------------------------------------ */
@@ -187,7 +164,7 @@ static void write_atom_enc(StrBuf *sb, Term atom, bool unicode)
     if (atom_needs_quotes(atom, cs, n)) {
         put_quoted(sb, unicode ? ENC_UNI_AS_UNI : ENC_UNI_AS_LATIN1, cs, n, '\'');
     } else {
-        for (size_t i = 0; i < n; i++) put_cp(sb, cs[i]);
+        for (size_t i = 0; i < n; i++) sb_put_utf8(sb, cs[i]);
     }
 }
 
@@ -246,7 +223,7 @@ static void printf_atom_name(StrBuf *sb, Term atom)
                 sb_printf(sb, "\\%03o", s[i + 1]); /* U+0080..U+009F */
                 i++;
             } else {
-                put_cp(sb, c); /* ASCII, or one byte of a UTF-8 sequence as its own character */
+                sb_put_utf8(sb, c); /* ASCII, or one byte of a UTF-8 sequence as its own character */
             }
         }
     }
@@ -382,7 +359,7 @@ static void write_fun(StrBuf *sb, Term t)
     size_t n;
     const unsigned char *m = (const unsigned char *)atom_name(fe->module, &n);
     sb_puts(sb, "#Fun<");
-    for (size_t i = 0; i < n; i++) put_cp(sb, m[i]); /* raw bytes, unquoted */
+    for (size_t i = 0; i < n; i++) sb_put_utf8(sb, m[i]); /* raw bytes, unquoted */
     sb_printf(sb, ".%d.%d>", (int)fe->index, (int)fe->uniq);
 }
 

@@ -7,6 +7,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct StrBuf {
     char *data; /* always NUL-terminated when data != NULL */
@@ -22,6 +23,10 @@ void sb_putn(StrBuf *sb, const char *s, size_t n);
 void sb_printf(StrBuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sb_vprintf(StrBuf *sb, const char *fmt, va_list ap);
 void sb_truncate(StrBuf *sb, size_t len);
+/* Appends code point cp (at most 0x10FFFF; callers check) UTF-8 encoded. */
+void sb_put_utf8(StrBuf *sb, uint32_t cp);
+/* Writes cp UTF-8 encoded into out; returns the number of bytes (1 to 4). */
+size_t utf8_encode(uint32_t cp, unsigned char out[4]);
 void sb_free(StrBuf *sb);
 /* Returns the text and leaves the buffer empty; the caller frees it. */
 char *sb_take(StrBuf *sb);

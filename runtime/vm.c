@@ -20,6 +20,7 @@
 #include "dict.h"
 #include "gc.h"
 #include "map.h"
+#include "strbuf.h"
 
 static _Thread_local Term vm_xregs[VM_X_REGS];
 
@@ -311,21 +312,7 @@ static Term bs_build(Process *p, const Instr *w, unsigned nw, const Term *y, con
         case VBS_UTF8: {
             Sint c = small_val(v);
             unsigned char u[4];
-            unsigned n = bs_utf8_len(c);
-            if (n == 1) u[0] = (unsigned char)c;
-            else if (n == 2) {
-                u[0] = (unsigned char)(0xC0 | (c >> 6));
-                u[1] = (unsigned char)(0x80 | (c & 0x3F));
-            } else if (n == 3) {
-                u[0] = (unsigned char)(0xE0 | (c >> 12));
-                u[1] = (unsigned char)(0x80 | ((c >> 6) & 0x3F));
-                u[2] = (unsigned char)(0x80 | (c & 0x3F));
-            } else {
-                u[0] = (unsigned char)(0xF0 | (c >> 18));
-                u[1] = (unsigned char)(0x80 | ((c >> 12) & 0x3F));
-                u[2] = (unsigned char)(0x80 | ((c >> 6) & 0x3F));
-                u[3] = (unsigned char)(0x80 | (c & 0x3F));
-            }
+            unsigned n = (unsigned)utf8_encode((uint32_t)c, u); /* c was checked */
             bin_copy_bits(u, 0, data, off, 8 * n);
             off += 8 * n;
             break;

@@ -166,26 +166,6 @@ static bool binary_bytes(Term t, const unsigned char **bytes, Uint *len, StrBuf 
     return true;
 }
 
-/* Appends UTF-8 for code point c. */
-static void put_utf8(StrBuf *sb, uint32_t c)
-{
-    if (c < 0x80) {
-        sb_putc(sb, (char)c);
-    } else if (c < 0x800) {
-        sb_putc(sb, (char)(0xC0 | c >> 6));
-        sb_putc(sb, (char)(0x80 | (c & 0x3F)));
-    } else if (c < 0x10000) {
-        sb_putc(sb, (char)(0xE0 | c >> 12));
-        sb_putc(sb, (char)(0x80 | (c >> 6 & 0x3F)));
-        sb_putc(sb, (char)(0x80 | (c & 0x3F)));
-    } else {
-        sb_putc(sb, (char)(0xF0 | c >> 18));
-        sb_putc(sb, (char)(0x80 | (c >> 12 & 0x3F)));
-        sb_putc(sb, (char)(0x80 | (c >> 6 & 0x3F)));
-        sb_putc(sb, (char)(0x80 | (c & 0x3F)));
-    }
-}
-
 /* Decodes strict UTF-8 (no overlongs, no surrogates); returns the number of code points or -1.
  * cs may be NULL to count only. */
 static long utf8_decode(const unsigned char *s, size_t n, uint32_t *cs)
@@ -703,7 +683,7 @@ static bool char_list_utf8(Term l, StrBuf *sb)
         if (!term_is_small(h)) return false;
         Sint c = small_val(h);
         if (c < 0 || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) return false;
-        put_utf8(sb, (uint32_t)c);
+        sb_put_utf8(sb, (uint32_t)c);
         l = list_tail(l);
     }
     return term_is_nil(l);
@@ -785,7 +765,7 @@ static Term binary_to_atom_enc(Process *p, Term bin, int enc, bool existing)
         if (utf8_decode(b, n, NULL) < 0) r = bif_badarg(p);
         else r = make_atom_or_error(p, (const char *)b, n, existing);
     } else {
-        for (Uint i = 0; i < n; i++) put_utf8(&sb, b[i]);
+        for (Uint i = 0; i < n; i++) sb_put_utf8(&sb, b[i]);
         r = make_atom_or_error(p, sb.data ? sb.data : "", sb.len, existing);
     }
     sb_free(&tmp);

@@ -43,25 +43,6 @@ typedef struct Conv {
     unsigned npend, need;  /* bytes held, bytes the sequence takes */
 } Conv;
 
-static void put_utf8(StrBuf *sb, uint32_t c)
-{
-    if (c < 0x80) {
-        sb_putc(sb, (char)c);
-    } else if (c < 0x800) {
-        sb_putc(sb, (char)(0xC0 | c >> 6));
-        sb_putc(sb, (char)(0x80 | (c & 0x3F)));
-    } else if (c < 0x10000) {
-        sb_putc(sb, (char)(0xE0 | c >> 12));
-        sb_putc(sb, (char)(0x80 | (c >> 6 & 0x3F)));
-        sb_putc(sb, (char)(0x80 | (c & 0x3F)));
-    } else {
-        sb_putc(sb, (char)(0xF0 | c >> 18));
-        sb_putc(sb, (char)(0x80 | (c >> 12 & 0x3F)));
-        sb_putc(sb, (char)(0x80 | (c >> 6 & 0x3F)));
-        sb_putc(sb, (char)(0x80 | (c & 0x3F)));
-    }
-}
-
 /* Emits one code point; false when the output encoding cannot hold it. */
 static bool emit(Conv *cv, uint32_t c)
 {
@@ -80,7 +61,7 @@ static bool emit(Conv *cv, uint32_t c)
         sb_putc(&cv->bin, (char)c);
         return true;
     }
-    put_utf8(&cv->bin, c);
+    sb_put_utf8(&cv->bin, c);
     return true;
 }
 

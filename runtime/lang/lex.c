@@ -53,28 +53,7 @@ int lex_reserved_word(const char *name, size_t len) { return keyword_kind(name, 
 
 /* ---------------------------------------------------------------- text output */
 
-void lex_put_utf8(StrBuf *sb, uint32_t c)
-{
-    char b[4];
-    if (c < 0x80) {
-        sb_putc(sb, (char)c);
-    } else if (c < 0x800) {
-        b[0] = (char)(0xC0 | (c >> 6));
-        b[1] = (char)(0x80 | (c & 0x3F));
-        sb_putn(sb, b, 2);
-    } else if (c < 0x10000) {
-        b[0] = (char)(0xE0 | (c >> 12));
-        b[1] = (char)(0x80 | ((c >> 6) & 0x3F));
-        b[2] = (char)(0x80 | (c & 0x3F));
-        sb_putn(sb, b, 3);
-    } else {
-        b[0] = (char)(0xF0 | (c >> 18));
-        b[1] = (char)(0x80 | ((c >> 12) & 0x3F));
-        b[2] = (char)(0x80 | ((c >> 6) & 0x3F));
-        b[3] = (char)(0x80 | (c & 0x3F));
-        sb_putn(sb, b, 4);
-    }
-}
+void lex_put_utf8(StrBuf *sb, uint32_t c) { sb_put_utf8(sb, c); }
 
 /* Decodes one UTF-8 character of a NUL-free name; advances *p. */
 static uint32_t utf8_next(const unsigned char **p, const unsigned char *end)
