@@ -747,41 +747,52 @@ static void pat_var(Lint *L, const Ast *v, Vt vt, Vt new_, Vt *pvt, Vt *pnew)
 }
 
 /* check_fields/6 for patterns: '_' = P and field = P */
+/* The checks every record field of a pattern or a construction gets (check_fields/6's
+ * clauses before the value): the name is an atom or _, given once, and a field of r. 0
+ * when the field was reported and its value is not to be checked; *uvt takes vt for a field
+ * named by a variable, as erl_lint does. */
+static int field_name_ok(Lint *L, const Ast *rec, int i, const Record *r, Vt vt, Vt *uvt)
+{
+    const Ast *f = rec->l1.v[i];
+    const Ast *fn = f->a;
+    int seen = 0;
+    for (int k = 0; k < i; k++) {
+        const Ast *g = rec->l1.v[k]->a;
+        if (g->kind == fn->kind && g->name_len == fn->name_len &&
+            memcmp(g->name, fn->name, fn->name_len) == 0)
+            seen = 1;
+    }
+    if (fn->kind == A_VAR && !is_underscore(fn)) {
+        const char *qf = qatom(L, fn->name, fn->name_len), *qr = qatom(L, r->name, r->len);
+        err(L, fn->line, fn->col, "field_name_is_variable",
+            "field %s is not an atom or _ in record %s", qf, qr);
+        *uvt = vt_merge_pat(L, *uvt, vt);
+        return 0;
+    }
+    if (seen) {
+        if (fn->kind == A_VAR) {
+            err_at(L, fn, "bad_multi_field_init", "'_' initializes no omitted fields");
+        } else {
+            const char *qf = qatom(L, fn->name, fn->name_len), *qr = qatom(L, r->name, r->len);
+            err(L, f->line, f->col, "redefine_field", "field %s already defined in record %s",
+                qf, qr);
+        }
+        return 0;
+    }
+    if (fn->kind == A_ATOM && !find_field(r, fn)) {
+        undefined_field(L, fn, r);
+        return 0;
+    }
+    return 1;
+}
+
 static void pattern_fields(Lint *L, const Ast *rec, const Record *r, Vt vt, Vt old, Vt *pvt,
                            Vt *pnew)
 {
     Vt uvt = VT0, unew = VT0;
     for (int i = 0; i < rec->l1.n; i++) {
         const Ast *f = rec->l1.v[i];
-        const Ast *fn = f->a;
-        int seen = 0;
-        for (int k = 0; k < i; k++) {
-            const Ast *g = rec->l1.v[k]->a;
-            if (g->kind == fn->kind && g->name_len == fn->name_len &&
-                memcmp(g->name, fn->name, fn->name_len) == 0)
-                seen = 1;
-        }
-        if (fn->kind == A_VAR && !is_underscore(fn)) {
-            const char *qf = qatom(L, fn->name, fn->name_len), *qr = qatom(L, r->name, r->len);
-            err(L, fn->line, fn->col, "field_name_is_variable",
-                "field %s is not an atom or _ in record %s", qf, qr);
-            uvt = vt_merge_pat(L, uvt, vt);
-            continue;
-        }
-        if (seen) {
-            if (fn->kind == A_VAR) {
-                err_at(L, fn, "bad_multi_field_init", "'_' initializes no omitted fields");
-            } else {
-                const char *qf = qatom(L, fn->name, fn->name_len), *qr = qatom(L, r->name, r->len);
-                err(L, f->line, f->col, "redefine_field", "field %s already defined in record %s",
-                    qf, qr);
-            }
-            continue;
-        }
-        if (fn->kind == A_ATOM && !find_field(r, fn)) {
-            undefined_field(L, fn, r);
-            continue;
-        }
+        if (!field_name_ok(L, rec, i, r, vt, &uvt)) continue;
         Vt a, b;
         pattern(L, f->b, vt, old, &a, &b);
         uvt = vt_merge_pat(L, uvt, a);
@@ -1249,35 +1260,7 @@ static Vt check_fields(Lint *L, const Ast *rec, const Record *r, Vt vt, int guar
     Vt uvt = VT0;
     for (int i = 0; i < rec->l1.n; i++) {
         const Ast *f = rec->l1.v[i];
-        const Ast *fn = f->a;
-        int seen = 0;
-        for (int k = 0; k < i; k++) {
-            const Ast *g = rec->l1.v[k]->a;
-            if (g->kind == fn->kind && g->name_len == fn->name_len &&
-                memcmp(g->name, fn->name, fn->name_len) == 0)
-                seen = 1;
-        }
-        if (fn->kind == A_VAR && !is_underscore(fn)) {
-            const char *qf = qatom(L, fn->name, fn->name_len), *qr = qatom(L, r->name, r->len);
-            err(L, fn->line, fn->col, "field_name_is_variable",
-                "field %s is not an atom or _ in record %s", qf, qr);
-            uvt = vt_merge_pat(L, uvt, vt);
-            continue;
-        }
-        if (seen) {
-            if (fn->kind == A_VAR) {
-                err_at(L, fn, "bad_multi_field_init", "'_' initializes no omitted fields");
-            } else {
-                const char *qf = qatom(L, fn->name, fn->name_len), *qr = qatom(L, r->name, r->len);
-                err(L, f->line, f->col, "redefine_field", "field %s already defined in record %s",
-                    qf, qr);
-            }
-            continue;
-        }
-        if (fn->kind == A_ATOM && !find_field(r, fn)) {
-            undefined_field(L, fn, r);
-            continue;
-        }
+        if (!field_name_ok(L, rec, i, r, vt, &uvt)) continue;
         Vt v = guard_ ? gexpr(L, f->b, vt) : expr(L, f->b, vt);
         uvt = vt_merge_pat(L, uvt, v);
     }
