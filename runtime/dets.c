@@ -963,6 +963,16 @@ DetsStatus dets_scan(DetsFile *f, uint64_t *bucket, uint64_t want, DetsVisitFn f
     return DETS_OK;
 }
 
+DetsStatus dets_key_bucket(DetsFile *f, Term key, uint64_t *bucket)
+{
+    unsigned char *k;
+    size_t kn;
+    if (!encode(key, &k, &kn)) return DETS_ERR_BADARG;
+    *bucket = bucket_of(f, key_hash(k, kn));
+    free(k);
+    return DETS_OK;
+}
+
 uint64_t dets_size(const DetsFile *f) { return f->count; }
 uint64_t dets_no_keys(const DetsFile *f) { return f->nkeys; }
 uint64_t dets_file_size(const DetsFile *f)

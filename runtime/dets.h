@@ -87,6 +87,9 @@ DetsStatus dets_delete_all(DetsFile *f);
 typedef bool (*DetsVisitFn)(void *ctx, const unsigned char *obj, size_t olen);
 DetsStatus dets_scan(DetsFile *f, uint64_t *bucket, uint64_t want, DetsVisitFn fn, void *ctx);
 uint64_t dets_buckets(const DetsFile *f);
+/* The bucket that holds key's records, whether or not there are any (first/next walk the
+ * table bucket by bucket with dets_scan: docs/dets-format.md, "Iteration"). */
+DetsStatus dets_key_bucket(DetsFile *f, Term key, uint64_t *bucket);
 
 /* Information. */
 uint64_t dets_size(const DetsFile *f);        /* objects */

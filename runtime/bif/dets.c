@@ -1,7 +1,9 @@
 /*
  * dets.c — BIFs of the dets module: the table registry and OTP's argument checks and errors
- * over runtime/dets.h. foldl/3 and traverse/2 call funs, which BIFs cannot: they are Erlang
- * in runtime/stdlib/dets.erl, over the hidden chunk BIF dets:'$hs_chunk'/2.
+ * over runtime/dets.h. Match specifications run on ets's engine (ets_ms_*, runtime/ets/match.c).
+ * foldl/3, traverse/2, init_table/2,3 and to_ets/from_ets call funs or the ets module, and
+ * update_counter/3 is OTP's lookup + setelement + insert: they are Erlang in
+ * runtime/stdlib/dets.erl, over these BIFs and the hidden chunk BIF dets:'$hs_chunk'/2.
  *
  * Tables are named by atoms, one registry per runtime, under one lock (every operation holds
  * it: a DetsFile is not thread-safe, and the disk serialises anyway). A table opened n times
@@ -15,9 +17,11 @@
 #include <string.h>
 
 #include "bif/bif.h"
+#include "bignum.h"
 #include "bin.h"
+#include "copy.h"
 #include "dets.h"
-#include "dets_match.h"
+#include "ets/ets.h"
 #include "etf.h"
 #include "timer.h"
 
@@ -430,40 +434,118 @@ static Term bif_member(Process *p, const Term *args)
     return finish(p, t, st, found ? AM(true) : AM(false));
 }
 
-typedef struct SelCtx {
+/* A walk over the table's buckets running a match specification (runtime/ets/match.c, the
+ * engine ets:select uses) on every object. Each object is decoded on a scratch heap that is
+ * reset for the next one, so only what a scan returns lands on the caller's heap: a scan of a
+ * large file keeps one object in RAM at a time. */
+typedef struct Scan {
     Process *p;
-    Term ms;
-    Term acc;
-    bool bad;
-} SelCtx;
+    EtsMatchSpec *ms;  /* NULL: the objects as they are */
+    Heap tmp;          /* the current object and the spec's view of it */
+    bool tmp_ready;
+    Term acc;          /* results on p's heap, newest first */
+    uint64_t n;
+    bool bad;          /* an undecodable record */
+    bool del;          /* select_delete: collect objects whose result is true */
+    Heap dh;           /* ...copied here until their bucket has been walked */
+    bool dh_ready;
+    Term *dels;
+    size_t ndel, capdel;
+    uint64_t deleted;
+} Scan;
 
-static bool sel_one(void *ctx, const unsigned char *obj, size_t olen)
+static void heap_renew(Heap *h, bool *ready)
 {
-    SelCtx *c = ctx;
-    Term o = etf_decode(&c->p->heap, obj, olen, false, NULL);
-    if (o == NONVALUE) return c->bad = true, false;
-    Term r = c->ms == NONVALUE ? o : dets_ms_run(c->ms, o, &c->p->heap);
-    if (r != NONVALUE) c->acc = cons_at(heap_halloc(&c->p->heap, 2), r, c->acc);
+    if (*ready) heap_destroy(h);
+    heap_init(h, 233, 65535);
+    *ready = true;
+}
+
+static void scan_done(Scan *s)
+{
+    if (s->tmp_ready) heap_destroy(&s->tmp);
+    if (s->dh_ready) heap_destroy(&s->dh);
+    free(s->dels);
+    ets_ms_free(s->ms);
+}
+
+static bool del_push(Scan *s, Term o)
+{
+    if (s->ndel == s->capdel) {
+        size_t cap = s->capdel ? 2 * s->capdel : 16;
+        Term *d = realloc(s->dels, cap * sizeof *d);
+        if (!d) return false;
+        s->dels = d, s->capdel = cap;
+    }
+    Uint sz = size_object(o);
+    Term *hp = heap_halloc(&s->dh, sz);
+    OffHeap oh = {NULL, 0};
+    s->dels[s->ndel++] = copy_struct(o, sz, &hp, &oh);
+    for (OffHeapHeader *e = oh.first, *next; e; e = next) {
+        next = e->next;
+        heap_link_offheap(&s->dh, e, 0);
+    }
     return true;
+}
+
+static bool scan_one(void *ctx, const unsigned char *obj, size_t olen)
+{
+    Scan *s = ctx;
+    heap_renew(&s->tmp, &s->tmp_ready);
+    Term o = etf_decode(&s->tmp, obj, olen, false, NULL);
+    if (o == NONVALUE) return s->bad = true, false;
+    Term r = s->ms ? ets_ms_run(s->ms, o) : o;
+    if (r == NONVALUE) return true;
+    if (s->del) {
+        if (r == AM(true) && !del_push(s, o)) return s->bad = true, false;
+        return true;
+    }
+    r = ets_copy_out(s->p, r, size_object(r));
+    s->acc = cons_at(heap_halloc(&s->p->heap, 2), r, s->acc);
+    s->n++;
+    return true;
+}
+
+/* Walks buckets from *b until `limit` results or the end; deletes what select_delete
+ * collected after each bucket (deleting never moves a record to another bucket). */
+static DetsStatus scan_buckets(DetsFile *f, Scan *s, uint64_t *b, uint64_t limit)
+{
+    DetsStatus st = DETS_OK;
+    while (st == DETS_OK && !s->bad && s->n < limit && *b < dets_buckets(f)) {
+        if (s->del) heap_renew(&s->dh, &s->dh_ready), s->ndel = 0;
+        st = dets_scan(f, b, 1, scan_one, s);
+        for (size_t i = 0; st == DETS_OK && i < s->ndel; i++) st = dets_delete_object(f, s->dels[i]);
+        s->deleted += s->ndel;
+    }
+    if (st == DETS_OK && s->bad) st = DETS_ERR_CORRUPT;
+    return st;
+}
+
+static Term reverse(Heap *h, Term l)
+{
+    Term r = NIL;
+    for (; term_is_list(l); l = list_tail(l)) r = cons_at(heap_halloc(h, 2), list_head(l), r);
+    return r;
+}
+
+/* dets's match specifications: a non-empty proper list that ets would accept. */
+static EtsMatchSpec *spec_new(Process *p, Term ms)
+{
+    return list_length(ms) > 0 ? ets_ms_new(ms, p->pid) : NULL;
 }
 
 static Term select_all(Process *p, Term tab, Term ms)
 {
     WITH_TAB(p, tab, t);
-    SelCtx c = {p, ms, NIL, false};
+    Scan s = {.p = p, .acc = NIL};
+    if (!(s.ms = spec_new(p, ms))) return pthread_mutex_unlock(&reg_lock), bif_badarg(p);
     uint64_t b = 0;
-    DetsStatus st = DETS_OK;
-    while (st == DETS_OK && b < dets_buckets(t->f) && !c.bad)
-        st = dets_scan(t->f, &b, UINT64_MAX, sel_one, &c);
-    if (st == DETS_OK && c.bad) st = DETS_ERR_CORRUPT;
-    return finish(p, t, st, c.acc);
+    DetsStatus st = scan_buckets(t->f, &s, &b, UINT64_MAX);
+    scan_done(&s);
+    return finish(p, t, st, reverse(&p->heap, s.acc));
 }
 
-static Term bif_select(Process *p, const Term *args)
-{
-    if (!dets_ms_valid(args[1])) return bif_badarg(p);
-    return select_all(p, args[0], args[1]);
-}
+static Term bif_select(Process *p, const Term *args) { return select_all(p, args[0], args[1]); }
 
 static Term ms1(Process *p, Term pattern, Term body)
 {
@@ -482,17 +564,213 @@ static Term bif_match_object(Process *p, const Term *args)
     return select_all(p, args[0], ms1(p, args[1], at("$_")));
 }
 
+/* select/3, match/3, match_object/3 and their /1 continuations: {Results, Cont} or
+ * '$end_of_table'. Cont = {'$heapscope_dets_cont', Tab, NextBucket, Spec, Limit} (OTP's is
+ * an opaque record of its own). A limit of 0 is taken as 1, as OTP returns one object. */
+static Term cont_tag(void) { return at("$heapscope_dets_cont"); }
+
+static Term select_chunk(Process *p, Term tab, Term ms, uint64_t b, Term limit)
+{
+    if (!term_is_small(limit) || small_val(limit) < 0) return bif_badarg(p);
+    uint64_t lim = small_val(limit) ? (uint64_t)small_val(limit) : 1;
+    WITH_TAB(p, tab, t);
+    Scan s = {.p = p, .acc = NIL};
+    if (!(s.ms = spec_new(p, ms))) return pthread_mutex_unlock(&reg_lock), bif_badarg(p);
+    DetsStatus st = scan_buckets(t->f, &s, &b, lim);
+    scan_done(&s);
+    Term r = at("$end_of_table");
+    if (s.n) {
+        Term *hp = heap_halloc(&p->heap, 6);
+        hp[0] = make_tuple_header(5);
+        hp[1] = cont_tag(), hp[2] = tab, hp[3] = int_from_uint(&p->heap, b), hp[4] = ms, hp[5] = limit;
+        r = tuple2(&p->heap, reverse(&p->heap, s.acc), make_boxed(hp));
+    }
+    return finish(p, t, st, r);
+}
+
+static Term bif_select3(Process *p, const Term *args) { return select_chunk(p, args[0], args[1], 0, args[2]); }
+
+static Term bif_match3(Process *p, const Term *args)
+{
+    return select_chunk(p, args[0], ms1(p, args[1], at("$$")), 0, args[2]);
+}
+
+static Term bif_match_object3(Process *p, const Term *args)
+{
+    return select_chunk(p, args[0], ms1(p, args[1], at("$_")), 0, args[2]);
+}
+
+static Term bif_select1(Process *p, const Term *args)
+{
+    Term c = args[0];
+    if (c == at("$end_of_table")) return c;
+    if (!term_is_tuple(c) || tuple_arity(c) != 5 || tuple_elem(c, 1) != cont_tag() ||
+        !term_is_small(tuple_elem(c, 3)) || small_val(tuple_elem(c, 3)) < 0)
+        return bif_badarg(p);
+    return select_chunk(p, tuple_elem(c, 2), tuple_elem(c, 4), (uint64_t)small_val(tuple_elem(c, 3)),
+                        tuple_elem(c, 5));
+}
+
+static Term select_delete(Process *p, Term tab, Term ms, bool count)
+{
+    WITH_TAB(p, tab, t);
+    Scan s = {.p = p, .acc = NIL, .del = true};
+    if (!(s.ms = spec_new(p, ms))) return pthread_mutex_unlock(&reg_lock), bif_badarg(p);
+    DetsStatus st = DETS_ERR_ACCESS;
+    uint64_t b = 0;
+    if (!dets_read_only(t->f)) st = scan_buckets(t->f, &s, &b, UINT64_MAX);
+    scan_done(&s);
+    after_write(t);
+    return finish(p, t, st, count ? int_from_uint(&p->heap, s.deleted) : AM(ok));
+}
+
+static Term bif_select_delete(Process *p, const Term *args) { return select_delete(p, args[0], args[1], true); }
+
+static Term bif_match_delete(Process *p, const Term *args)
+{
+    return select_delete(p, args[0], ms1(p, args[1], AM(true)), false);
+}
+
 /* '$hs_chunk'(Tab, Bucket): {Objects, NextBucket} or '$end_of_table' (for foldl, traverse). */
 static Term bif_chunk(Process *p, const Term *args)
 {
     if (!term_is_small(args[1]) || small_val(args[1]) < 0) return bif_badarg(p);
     WITH_TAB(p, args[0], t);
     uint64_t b = (uint64_t)small_val(args[1]);
-    SelCtx c = {p, NONVALUE, NIL, false};
     if (b >= dets_buckets(t->f)) return finish(p, t, DETS_OK, at("$end_of_table"));
-    DetsStatus st = dets_scan(t->f, &b, 100, sel_one, &c);
-    if (st == DETS_OK && c.bad) st = DETS_ERR_CORRUPT;
-    return finish(p, t, st, tuple2(&p->heap, c.acc, make_small((Sint)b)));
+    Scan s = {.p = p, .acc = NIL};
+    DetsStatus st = scan_buckets(t->f, &s, &b, 100);
+    scan_done(&s);
+    return finish(p, t, st, tuple2(&p->heap, s.acc, make_small((Sint)b)));
+}
+
+/* ---- bchunk -------------------------------------------------------------------------------- */
+
+/* bchunk(Tab, start | Cont): {Cont2, [Binary]} or '$end_of_table'. Each binary is one object
+ * as term_to_binary/1 gives it (our records hold exactly that), so init_table(T, F,
+ * [{format, bchunk}]) (dets.erl) loads them with binary_to_term/1. OTP's chunks are raw
+ * pieces of its own file format instead: the two do not mix (nor do the files). */
+typedef struct BChunk {
+    Heap *h;
+    Term acc;
+    uint64_t bytes;
+} BChunk;
+
+enum { BCHUNK_BYTES = 64 * 1024 }; /* roughly OTP's chunk size */
+
+static bool bchunk_one(void *ctx, const unsigned char *obj, size_t olen)
+{
+    BChunk *c = ctx;
+    c->acc = cons_at(heap_halloc(c->h, 2), bin_new(c->h, obj, (Uint)olen), c->acc);
+    c->bytes += olen;
+    return true;
+}
+
+static Term bif_bchunk(Process *p, const Term *args)
+{
+    Term c = args[1];
+    uint64_t b = 0;
+    if (c != at("start")) {
+        if (!term_is_tuple(c) || tuple_arity(c) != 2 || tuple_elem(c, 1) != at("$heapscope_dets_bchunk") ||
+            !term_is_small(tuple_elem(c, 2)) || small_val(tuple_elem(c, 2)) < 0)
+            return bif_badarg(p);
+        b = (uint64_t)small_val(tuple_elem(c, 2));
+    }
+    WITH_TAB(p, args[0], t);
+    BChunk bc = {&p->heap, NIL, 0};
+    DetsStatus st = DETS_OK;
+    while (st == DETS_OK && bc.bytes < BCHUNK_BYTES && b < dets_buckets(t->f))
+        st = dets_scan(t->f, &b, 1, bchunk_one, &bc);
+    Term r = at("$end_of_table");
+    if (bc.acc != NIL)
+        r = tuple2(&p->heap, tuple2(&p->heap, at("$heapscope_dets_bchunk"), make_small((Sint)b)),
+                   reverse(&p->heap, bc.acc));
+    return finish(p, t, st, r);
+}
+
+/* ---- first / next ---------------------------------------------------------------------------- */
+
+/* The keys of one bucket in chain order, each once (bags hold a key's objects together or
+ * not): decoded on a scratch heap. */
+typedef struct Keys {
+    Heap h;
+    unsigned keypos;
+    Term *v;
+    size_t n, cap;
+    bool bad;
+} Keys;
+
+static bool keys_one(void *ctx, const unsigned char *obj, size_t olen)
+{
+    Keys *k = ctx;
+    Term o = etf_decode(&k->h, obj, olen, false, NULL);
+    if (o == NONVALUE || !term_is_tuple(o) || tuple_arity(o) < k->keypos) return k->bad = true, false;
+    Term key = tuple_elem(o, k->keypos);
+    for (size_t i = 0; i < k->n; i++)
+        if (term_eq_exact(k->v[i], key)) return true;
+    if (k->n == k->cap) {
+        size_t cap = k->cap ? 2 * k->cap : 8;
+        Term *v = realloc(k->v, cap * sizeof *v);
+        if (!v) return k->bad = true, false;
+        k->v = v, k->cap = cap;
+    }
+    k->v[k->n++] = key;
+    return true;
+}
+
+/* The keys of the first non-empty bucket at or after *b (*b moves past it). */
+static DetsStatus bucket_keys(DetsFile *f, uint64_t *b, Keys *k)
+{
+    k->n = 0;
+    DetsStatus st = dets_scan(f, b, 1, keys_one, k);
+    return st == DETS_OK && k->bad ? DETS_ERR_CORRUPT : st;
+}
+
+static Term first_key_from(Process *p, Tab *t, uint64_t b, Keys *k)
+{
+    DetsStatus st = bucket_keys(t->f, &b, k);
+    Term r = k->n ? ets_copy_out(p, k->v[0], size_object(k->v[0])) : at("$end_of_table");
+    return finish(p, t, st, r);
+}
+
+static Term bif_first(Process *p, const Term *args)
+{
+    WITH_TAB(p, args[0], t);
+    Keys k = {.keypos = dets_keypos(t->f)};
+    heap_init(&k.h, 233, 65535);
+    Term r = first_key_from(p, t, 0, &k);
+    heap_destroy(&k.h);
+    free(k.v);
+    return r;
+}
+
+/* next(Tab, Key): the key after Key in bucket order; past the end of Key's bucket, the first
+ * key of the next non-empty one. A Key not in the table continues after its bucket (OTP:
+ * undefined). */
+static Term bif_next(Process *p, const Term *args)
+{
+    WITH_TAB(p, args[0], t);
+    uint64_t b0;
+    DetsStatus st = dets_key_bucket(t->f, args[1], &b0);
+    if (st != DETS_OK) return finish(p, t, st, NIL);
+    Keys k = {.keypos = dets_keypos(t->f)};
+    heap_init(&k.h, 233, 65535);
+    uint64_t b = b0;
+    st = bucket_keys(t->f, &b, &k);
+    Term r = NONVALUE;
+    if (st != DETS_OK) {
+        r = finish(p, t, st, NIL);
+    } else if (k.n && b != b0 + 1) {
+        r = finish(p, t, st, ets_copy_out(p, k.v[0], size_object(k.v[0])));
+    } else {
+        size_t i = 0;
+        while (i < k.n && !term_eq_exact(k.v[i], args[1])) i++;
+        if (i + 1 < k.n) r = finish(p, t, st, ets_copy_out(p, k.v[i + 1], size_object(k.v[i + 1])));
+        else r = first_key_from(p, t, b0 + 1, &k);
+    }
+    heap_destroy(&k.h);
+    free(k.v);
+    return r;
 }
 
 /* ---- info -------------------------------------------------------------------------------- */
@@ -557,7 +835,18 @@ const BifDef bif_table_dets[] = {
     D("member", 2, bif_member),
     D("match", 2, bif_match),
     D("match_object", 2, bif_match_object),
+    D("select", 1, bif_select1),
     D("select", 2, bif_select),
+    D("select", 3, bif_select3),
+    D("match", 1, bif_select1),
+    D("match", 3, bif_match3),
+    D("match_object", 1, bif_select1),
+    D("match_object", 3, bif_match_object3),
+    D("select_delete", 2, bif_select_delete),
+    D("match_delete", 2, bif_match_delete),
+    D("first", 1, bif_first),
+    D("next", 2, bif_next),
+    D("bchunk", 2, bif_bchunk),
     D("info", 1, bif_info1),
     D("info", 2, bif_info2),
     D("$hs_chunk", 2, bif_chunk),

@@ -97,4 +97,19 @@ Term ets_bif_match_cont(Process *p, Term cont);
 /* ets:match_spec_compile-free check: is ms a well-formed match spec? */
 bool ets_ms_valid(Term ms);
 
+/* ---- match specifications on terms outside any table (dets runs them) -------------------- */
+/* The same engine as select/2 (docs/ets.md, "Match specifications"), on any object. */
+typedef struct EtsMatchSpec EtsMatchSpec;
+/* NULL when ms is not a well-formed match spec (badarg). ms must stay valid (unmoved) while
+ * the spec is in use; self is the caller's pid, for self() in guards and bodies. */
+EtsMatchSpec *ets_ms_new(Term ms, Term self);
+/* The value of the first clause whose head and guards accept obj ('EXIT' when its body
+ * fails), or NONVALUE when none does. The value may point into obj and into the spec's
+ * scratch heap: copy it out (ets_copy_out) before the next ets_ms_run or ets_ms_free. */
+Term ets_ms_run(EtsMatchSpec *m, Term obj);
+void ets_ms_free(EtsMatchSpec *m);
+/* Copies a term into p's heap with copy_struct (flat; ProcBins linked on p's off-heap list);
+ * size is size_object(t). Never collects. */
+Term ets_copy_out(Process *p, Term t, Uint size);
+
 #endif

@@ -154,8 +154,6 @@ Uint ets_words(EtsTable *tb);
 /* Whole-table locking for iteration (match.c). */
 void ets_lock_all(EtsTable *tb, bool write);
 void ets_unlock_all(EtsTable *tb, bool write);
-/* Copies a term out of the table into p's heap (never collects). */
-Term ets_copy_out(Process *p, Term t, Uint size);
 /* For tests: checks the AVL invariants; the height, or -1 when broken. */
 Sint tree_check(EtsTable *tb);
 

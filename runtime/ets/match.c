@@ -388,6 +388,40 @@ static Term run_spec(MatchCtx *c, Term ms, Term obj)
     return NONVALUE;
 }
 
+/* ---- specs on free-standing objects (ets.h: EtsMatchSpec) ------------------------------- */
+struct EtsMatchSpec {
+    MatchCtx m;
+    Term ms;
+};
+
+EtsMatchSpec *ets_ms_new(Term ms, Term self)
+{
+    if (!ets_ms_valid(ms)) return NULL;
+    EtsMatchSpec *s = calloc(1, sizeof *s);
+    if (!s) abort();
+    s->ms = ms;
+    s->m.self = self;
+    return s;
+}
+
+Term ets_ms_run(EtsMatchSpec *s, Term obj)
+{
+    /* The previous result is dead by contract: start each run on a fresh scratch heap, so a
+     * scan over a large dets file keeps one object's worth of scratch at a time. */
+    if (s->m.scratch_ready) {
+        heap_destroy(&s->m.scratch);
+        s->m.scratch_ready = false;
+    }
+    return run_spec(&s->m, s->ms, obj);
+}
+
+void ets_ms_free(EtsMatchSpec *s)
+{
+    if (!s) return;
+    if (s->m.scratch_ready) heap_destroy(&s->m.scratch);
+    free(s);
+}
+
 typedef struct SelCtx {
     MatchCtx m;
     Term ms;

@@ -313,6 +313,45 @@ TEST(hash_grows_and_finds_everything)
     process_free(p);
 }
 
+/* ets_ms_run on free-standing objects (what dets uses). Expected from OTP 25:
+ * ets:match_spec_run([{a,2},{a,1},{b,0},{c,3,3}], ets:match_spec_compile(MS)) = [{2,a},'EXIT']
+ * and ets:match_spec_compile([{x}]) raises badarg. */
+static Term tup3(Process *p, Term a, Term b, Term c)
+{
+    Term *hp = heap_halloc(&p->heap, 4);
+    hp[0] = make_tuple_header(3);
+    hp[1] = a, hp[2] = b, hp[3] = c;
+    return make_boxed(hp);
+}
+
+TEST(match_spec_on_free_objects)
+{
+    Process *p = process_new();
+    Term v1 = A("$1"), v2 = A("$2");
+    Term cl1 = tup3(p, tup2(p, v1, v2), list1(p, tup3(p, A(">"), v2, make_small(1))),
+                    list1(p, tup2(p, A("dummy"), NIL)));
+    /* the body {{'$2','$1'}}: a 1-tuple holding the 2-tuple to build */
+    Term *hp = heap_halloc(&p->heap, 2);
+    hp[0] = make_tuple_header(1);
+    hp[1] = tup2(p, v2, v1);
+    boxed_ptr(cl1)[3] = list1(p, make_boxed(hp));
+    Term cl2 = tup3(p, tup2(p, v1, make_small(0)), NIL, list1(p, tup3(p, A("div"), make_small(1), make_small(0))));
+    Term ms = cons_at(heap_halloc(&p->heap, 2), cl1, list1(p, cl2));
+    EtsMatchSpec *m = ets_ms_new(ms, p->pid);
+    CHECK(m != NULL);
+    Term r = ets_ms_run(m, tup2(p, A("a"), make_small(2)));
+    CHECK(term_is_tuple(r) && tuple_arity(r) == 2 && tuple_elem(r, 1) == make_small(2) && tuple_elem(r, 2) == A("a"));
+    CHECK_EQ(ets_ms_run(m, tup2(p, A("a"), make_small(1))), NONVALUE);
+    CHECK_EQ(ets_ms_run(m, tup2(p, A("b"), make_small(0))), A("EXIT"));
+    CHECK_EQ(ets_ms_run(m, tup3(p, A("c"), make_small(3), make_small(3))), NONVALUE);
+    ets_ms_free(m);
+    Term bad = list1(p, make_boxed(heap_halloc(&p->heap, 2)));
+    boxed_ptr(list_head(bad))[0] = make_tuple_header(1);
+    boxed_ptr(list_head(bad))[1] = A("x");
+    CHECK(ets_ms_new(bad, p->pid) == NULL);
+    process_free(p);
+}
+
 int main(void)
 {
     hs_init();
@@ -325,5 +364,6 @@ int main(void)
     TH_RUN(give_away);
     TH_RUN(avl_random_against_model);
     TH_RUN(hash_grows_and_finds_everything);
+    TH_RUN(match_spec_on_free_objects);
     return th_done();
 }
