@@ -53,14 +53,17 @@ static int var_of(Term t)
     return n < MAX_VARS ? n : -1;
 }
 
-static Term *scratch(MatchCtx *c, Uint n)
+/* The scratch heap, set up on first use (bignum results go there too). */
+static Heap *scratch_heap(MatchCtx *c)
 {
     if (!c->scratch_ready) {
         heap_init(&c->scratch, 233, 65535);
         c->scratch_ready = true;
     }
-    return heap_halloc(&c->scratch, n);
+    return &c->scratch;
 }
+
+static Term *scratch(MatchCtx *c, Uint n) { return heap_halloc(scratch_heap(c), n); }
 
 /* ---- head matching ------------------------------------------------------------------------ */
 static bool match_pat(MatchCtx *c, Term pat, Term t)
@@ -113,16 +116,16 @@ static Term arith(MatchCtx *c, const char *op, Term a, Term b)
 {
     Term err;
     if (term_is_integer(a) && term_is_integer(b)) {
-        if (!strcmp(op, "+")) return int_add(&c->scratch, a, b, &err);
-        if (!strcmp(op, "-")) return int_sub(&c->scratch, a, b, &err);
-        if (!strcmp(op, "*")) return int_mul(&c->scratch, a, b, &err);
-        if (!strcmp(op, "div")) return int_div(&c->scratch, a, b, &err);
-        if (!strcmp(op, "rem")) return int_rem(&c->scratch, a, b, &err);
-        if (!strcmp(op, "band")) return int_band(&c->scratch, a, b, &err);
-        if (!strcmp(op, "bor")) return int_bor(&c->scratch, a, b, &err);
-        if (!strcmp(op, "bxor")) return int_bxor(&c->scratch, a, b, &err);
-        if (!strcmp(op, "bsl")) return int_bsl(&c->scratch, a, b, &err);
-        if (!strcmp(op, "bsr")) return int_bsr(&c->scratch, a, b, &err);
+        if (!strcmp(op, "+")) return int_add(scratch_heap(c), a, b, &err);
+        if (!strcmp(op, "-")) return int_sub(scratch_heap(c), a, b, &err);
+        if (!strcmp(op, "*")) return int_mul(scratch_heap(c), a, b, &err);
+        if (!strcmp(op, "div")) return int_div(scratch_heap(c), a, b, &err);
+        if (!strcmp(op, "rem")) return int_rem(scratch_heap(c), a, b, &err);
+        if (!strcmp(op, "band")) return int_band(scratch_heap(c), a, b, &err);
+        if (!strcmp(op, "bor")) return int_bor(scratch_heap(c), a, b, &err);
+        if (!strcmp(op, "bxor")) return int_bxor(scratch_heap(c), a, b, &err);
+        if (!strcmp(op, "bsl")) return int_bsl(scratch_heap(c), a, b, &err);
+        if (!strcmp(op, "bsr")) return int_bsr(scratch_heap(c), a, b, &err);
     }
     if (!term_is_number(a) || !term_is_number(b)) return NONVALUE;
     double x, y;
@@ -176,14 +179,14 @@ static Term call1(MatchCtx *c, const char *f, Term a)
     Term err;
     if (!strcmp(f, "not")) return a == AM(true) ? AM(false) : a == AM(false) ? AM(true) : NONVALUE;
     if (!strcmp(f, "abs")) {
-        if (term_is_integer(a)) return int_compare(a, make_small(0)) < 0 ? int_neg(&c->scratch, a, &err) : a;
+        if (term_is_integer(a)) return int_compare(a, make_small(0)) < 0 ? int_neg(scratch_heap(c), a, &err) : a;
         if (term_is_float(a)) return float_at(scratch(c, FLOAT_SIZE), float_val(a) < 0 ? -float_val(a) : float_val(a));
         return NONVALUE;
     }
-    if (!strcmp(f, "-")) return term_is_integer(a) ? int_neg(&c->scratch, a, &err)
+    if (!strcmp(f, "-")) return term_is_integer(a) ? int_neg(scratch_heap(c), a, &err)
                               : term_is_float(a) ? float_at(scratch(c, FLOAT_SIZE), -float_val(a)) : NONVALUE;
     if (!strcmp(f, "+")) return term_is_number(a) ? a : NONVALUE;
-    if (!strcmp(f, "bnot")) return term_is_integer(a) ? int_bnot(&c->scratch, a, &err) : NONVALUE;
+    if (!strcmp(f, "bnot")) return term_is_integer(a) ? int_bnot(scratch_heap(c), a, &err) : NONVALUE;
     if (!strcmp(f, "hd")) return term_is_list(a) ? list_head(a) : NONVALUE;
     if (!strcmp(f, "tl")) return term_is_list(a) ? list_tail(a) : NONVALUE;
     if (!strcmp(f, "tuple_size")) return term_is_tuple(a) ? make_small((Sint)tuple_arity(a)) : NONVALUE;
