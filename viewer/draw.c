@@ -149,8 +149,7 @@ static void draw_status(VwGrid *g, VwRect r, const VwModel *m, const VwUi *ui)
         return;
     }
     vw_grid_put(g, r.x, r.y, r.w, VW_A_DIM,
-                "q quit  ? help  Tab panel  Enter detail  g/G GC  A GC all  s report  p pause"
-                "  o sort  / filter  +/- interval");
+                "q quit ? help Tab panel Enter detail g/G gc A gc all s report p pause / filter");
 }
 
 static void draw_help(VwGrid *g)
@@ -218,6 +217,13 @@ void vw_draw(VwGrid *g, const VwModel *m, VwUi *ui)
         for (int y = l.main.y; y < l.main.y + l.main.h; y++)
             vw_grid_put(g, l.main.x + l.main.w, y, 1, VW_A_DIM, ui->unicode ? "│" : "|");
         draw_panel(g, l.side, right, m, ui, ui->panel != VW_PANEL_PROCS);
+        if (l.stacked) {
+            VwPanel third = right == VW_PANEL_LEAKS ? VW_PANEL_GC : VW_PANEL_LEAKS;
+            vw_grid_fill(g, l.main.x, l.below.y - 1, l.main.w, VW_A_DIM, ui->unicode ? "─" : "-");
+            vw_grid_put(g, l.main.x + 2, l.below.y - 1, l.main.w - 2, VW_A_TITLE,
+                        third == VW_PANEL_LEAKS ? " leaks " : " GC log ");
+            draw_panel(g, l.below, third, m, ui, false);
+        }
     } else {
         draw_panel(g, l.main, ui->panel, m, ui, true);
     }

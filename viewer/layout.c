@@ -26,6 +26,12 @@ void vw_layout(VwLayout *l, int cols, int rows)
         l->split = true;
         l->main = (VwRect){0, top, left, h};
         l->side = (VwRect){left + 1, top, cols - left - 1, h};
+        if (rows >= VW_TALL_ROWS) {
+            int upper = h / 2;
+            l->stacked = true;
+            l->main.h = upper;
+            l->below = (VwRect){0, top + upper + 1, left, h - upper - 1};
+        }
     } else {
         l->main = (VwRect){0, top, cols, h};
     }

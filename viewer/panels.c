@@ -45,16 +45,21 @@ static bool result_fresh(const VwModel *m, const VwGcResult *r)
     return r && m->now_ms - r->at_ms < VW_RESULT_SHOW_MS;
 }
 
+/* A GC reason in at most 9 cells. */
+static const char *vw_gc_reason(const char *r)
+{
+    return !strcmp(r, "fullsweep_after") ? "fullsweep" : r;
+}
+
 /* ---- processes --------------------------------------------------------------------------- */
 
 typedef struct Col { const char *head; int w; int sort; } Col;
 
 #define PID_W 10
 static const Col pcols[] = {
-    {"HEAP", 7, VW_SORT_HEAP},       {"OLD", 7, VW_SORT_OLD_HEAP}, {"STACK", 6, -1},
-    {"FRAG", 5, -1},                 {"MBOX", 6, VW_SORT_MAILBOX}, {"MEMORY", 8, VW_SORT_MEMORY},
-    {"MINOR", 6, VW_SORT_GCS},       {"MAJOR", 6, -1},             {"REDS", 7, VW_SORT_REDUCTIONS},
-    {"GR", 3, VW_SORT_GROWTH},
+    {"HEAP", 7, VW_SORT_HEAP},   {"OLD", 7, VW_SORT_OLD_HEAP}, {"STACK", 6, -1},
+    {"FRAG", 5, -1},             {"MBOX", 5, VW_SORT_MAILBOX}, {"MEMORY", 7, VW_SORT_MEMORY},
+    {"GCS", 8, VW_SORT_GCS},     {"REDS", 6, VW_SORT_REDUCTIONS}, {"GR", 3, VW_SORT_GROWTH},
 };
 #define NPCOLS (int)(sizeof pcols / sizeof pcols[0])
 
@@ -65,18 +70,19 @@ static int pcols_width(void)
     return w;
 }
 
+/* Column headings; the sorted one gets its arrow in the gap after it. */
 static void procs_heading(VwGrid *g, VwRect r, int y, int name_w, const VwUi *ui)
 {
     heading(g, r, y);
     const char *mark = ui->reverse ? (ui->unicode ? "▲" : "^") : (ui->unicode ? "▼" : "v");
-    vw_grid_printf(g, r.x, y, PID_W, VW_A_COLHEAD, "%sPID",
-                   ui->sort == VW_SORT_PID ? mark : " ");
+    vw_grid_put(g, r.x + 1, y, PID_W - 1, VW_A_COLHEAD, "PID");
+    if (ui->sort == VW_SORT_PID) vw_grid_put(g, r.x + 4, y, 1, VW_A_COLHEAD, mark);
     vw_grid_put(g, r.x + PID_W, y, name_w, VW_A_COLHEAD, "NAME");
     int x = r.x + PID_W + name_w;
     for (int i = 0; i < NPCOLS; i++) {
-        char h[16];
-        snprintf(h, sizeof h, "%s%s", pcols[i].sort == (int)ui->sort ? mark : "", pcols[i].head);
-        vw_grid_put_right(g, x, y, pcols[i].w - (i == NPCOLS - 1 ? 0 : 1), VW_A_COLHEAD, h);
+        vw_grid_put_right(g, x, y, pcols[i].w - 1, VW_A_COLHEAD, pcols[i].head);
+        if (pcols[i].sort == (int)ui->sort)
+            vw_grid_put(g, x + pcols[i].w - 1, y, 1, VW_A_COLHEAD, mark);
         x += pcols[i].w;
     }
 }
@@ -84,20 +90,28 @@ static void procs_heading(VwGrid *g, VwRect r, int y, int name_w, const VwUi *ui
 static void proc_row(VwGrid *g, VwRect r, int y, int name_w, const VwProc *p, bool unicode,
                      VwAttr a)
 {
+    char v[8][VW_NUM_CAP], gcs[2 * VW_NUM_CAP];
     vw_grid_fill(g, r.x, y, r.w, a, " ");
     vw_grid_put(g, r.x + 1, y, PID_W - 1, a, p->pid);
     vw_grid_put(g, r.x + PID_W, y, name_w - 1, a, vw_proc_label(p));
-    double vals[] = {(double)p->heap_words, (double)p->old_heap_words, (double)p->stack_words,
-                     (double)p->mbuf_words, (double)p->mailbox, 0, (double)p->minor_gcs,
-                     (double)p->major_gcs, (double)p->reductions};
+    vw_fmt_count((double)p->minor_gcs, v[6], sizeof v[6]);
+    vw_fmt_count((double)p->major_gcs, v[7], sizeof v[7]);
+    snprintf(gcs, sizeof gcs, "%s/%s", v[6], v[7]);
+    const char *cells[] = {
+        vw_fmt_count((double)p->heap_words, v[0], sizeof v[0]),
+        vw_fmt_count((double)p->old_heap_words, v[1], sizeof v[1]),
+        vw_fmt_count((double)p->stack_words, v[2], sizeof v[2]),
+        vw_fmt_count((double)p->mbuf_words, v[3], sizeof v[3]),
+        vw_fmt_count((double)p->mailbox, v[4], sizeof v[4]),
+        vw_fmt_bytes((double)p->memory_bytes, v[5], sizeof v[5]),
+        gcs,
+        vw_fmt_count((double)p->reductions, v[6], sizeof v[6]),
+    };
     int x = r.x + PID_W + name_w;
     for (int i = 0; i < NPCOLS - 1; i++) {
-        char v[VW_NUM_CAP];
-        if (i == 5) vw_fmt_bytes((double)p->memory_bytes, v, sizeof v);
-        else vw_fmt_count(vals[i], v, sizeof v);
         VwAttr va = a;
         if (i == 4 && p->mailbox >= 100 && a == VW_A_NORMAL) va = VW_A_WARN;
-        vw_grid_put_right(g, x, y, pcols[i].w - 1, va, v);
+        vw_grid_put_right(g, x, y, pcols[i].w - 1, va, cells[i]);
         x += pcols[i].w;
     }
     VwAttr ga = a != VW_A_NORMAL ? a : p->growth_wps > 0 ? VW_A_WARN
@@ -149,19 +163,20 @@ void vw_draw_procs(VwGrid *g, VwRect r, const VwModel *m, VwUi *ui, bool focused
 
 static int detail_gcs(VwGrid *g, VwRect r, int y, const VwModel *m, const char *pid, bool uni)
 {
-    char a[VW_NUM_CAP], b[VW_NUM_CAP], c[VW_NUM_CAP], d[VW_NUM_CAP];
+    char a[VW_NUM_CAP], b[VW_NUM_CAP], c[VW_NUM_CAP], d[VW_NUM_CAP], e2[VW_NUM_CAP];
     int shown = 0;
     for (unsigned i = 0; y < r.y + r.h; i++) {
         const VwGcEvent *e = vw_model_gc_event(m, i);
         if (!e) break;
         if (strcmp(e->pid, pid) != 0) continue;
         vw_grid_printf(g, r.x + 1, y++, r.w - 1, VW_A_NORMAL,
-                       "t %-9s %s %-10s %7s %s %-7s reclaimed %-7s %s",
-                       vw_fmt_ms(e->t_ms, a, sizeof a), e->major ? "major" : "minor", e->reason,
+                       "t %-7s %s %-9s %6s %s %-6s reclaimed %-6s pause %s",
+                       vw_fmt_ms(e->t_ms, a, sizeof a), e->major ? "major" : "minor",
+                       vw_gc_reason(e->reason),
                        vw_fmt_count((double)vw_gcfig_used(&e->before), b, sizeof b), vw_to(uni),
                        vw_fmt_count((double)vw_gcfig_used(&e->after), c, sizeof c),
                        vw_fmt_count((double)e->reclaimed, d, sizeof d),
-                       vw_fmt_ms(e->duration_ms, a, sizeof a));
+                       vw_fmt_ms(e->duration_ms, e2, sizeof e2));
         shown++;
     }
     if (!shown && y < r.y + r.h)
@@ -171,7 +186,7 @@ static int detail_gcs(VwGrid *g, VwRect r, int y, const VwModel *m, const char *
 
 static void detail_figures(VwGrid *g, VwRect r, int *y, const VwProc *p)
 {
-    char a[6][VW_NUM_CAP];
+    char a[7][VW_NUM_CAP];
     if (p->have_extra)
         vw_grid_printf(g, r.x + 1, (*y)++, r.w - 1, VW_A_NORMAL,
                        "current %s  dict %llu  links %llu  monitors %llu  queue %s",
@@ -188,7 +203,7 @@ static void detail_figures(VwGrid *g, VwRect r, int *y, const VwProc *p)
                    vw_fmt_count((double)p->stack_words, a[4], sizeof a[4]),
                    vw_fmt_count((double)p->mbuf_words, a[5], sizeof a[5]),
                    (unsigned long long)p->mailbox,
-                   vw_fmt_bytes((double)p->memory_bytes, a[0], sizeof a[0]));
+                   vw_fmt_bytes((double)p->memory_bytes, a[6], sizeof a[6]));
     vw_grid_printf(g, r.x + 1, (*y)++, r.w - 1, VW_A_NORMAL,
                    "GCs %llu minor %llu major  reclaimed %s  reductions %s  sends %s",
                    (unsigned long long)p->minor_gcs, (unsigned long long)p->major_gcs,
@@ -258,12 +273,12 @@ void vw_draw_detail(VwGrid *g, VwRect r, const VwModel *m, VwUi *ui)
 
 void vw_draw_gclog(VwGrid *g, VwRect r, const VwModel *m, VwUi *ui, bool focused)
 {
-    int name_w = r.w - 67;
-    if (name_w < 6) name_w = 6;
+    int nw = r.w - 67;
+    if (nw < 6) nw = 6;
     heading(g, r, r.y);
-    vw_grid_printf(g, r.x, r.y, r.w, VW_A_COLHEAD, "%9s %-9s %-*s %-5s %-10s %7s %7s %9s %8s",
-                   "TIME", "PID", name_w - 1, "NAME", "TYPE", "REASON", "BEFORE", "AFTER",
-                   "RECLAIMED", "PAUSE");
+    vw_grid_printf(g, r.x, r.y, r.w, VW_A_COLHEAD, "%8s %-9s %-*s %-5s %-9s %6s %6s %9s %7s",
+                   "TIME", "PID", nw, "NAME", "TYPE", "REASON", "BEFORE", "AFTER", "RECLAIMED",
+                   "PAUSE");
     if (!m->gclog_n) { center_note(g, r, r.y + 2, "no collection seen yet"); return; }
     int rows = r.h - 1, cur = ui->cursor[VW_PANEL_GC];
     int first = vw_scroll(ui, VW_PANEL_GC, cur, rows, (int)m->gclog_n);
@@ -274,9 +289,10 @@ void vw_draw_gclog(VwGrid *g, VwRect r, const VwModel *m, VwUi *ui, bool focused
         char t[VW_NUM_CAP], b[VW_NUM_CAP], a[VW_NUM_CAP], rc[VW_NUM_CAP], d[VW_NUM_CAP];
         VwAttr at = i == cur && focused ? VW_A_SELECT : VW_A_NORMAL;
         vw_grid_fill(g, r.x, y, r.w, at, " ");
-        vw_grid_printf(g, r.x, y, r.w, at, "%9s %-9s %-*.*s %-5s %-10s %7s %7s %9s %8s",
-                       vw_fmt_ms(e->t_ms, t, sizeof t), e->pid, name_w - 1, name_w - 1,
-                       p ? vw_proc_label(p) : "", e->major ? "major" : "minor", e->reason,
+        vw_grid_printf(g, r.x, y, r.w, at, "%8s %-9s %-*.*s %-5s %-9s %6s %6s %9s %7s",
+                       vw_fmt_ms(e->t_ms, t, sizeof t), e->pid, nw, nw,
+                       p ? vw_proc_label(p) : "", e->major ? "major" : "minor",
+                       vw_gc_reason(e->reason),
                        vw_fmt_count((double)vw_gcfig_used(&e->before), b, sizeof b),
                        vw_fmt_count((double)vw_gcfig_used(&e->after), a, sizeof a),
                        vw_fmt_count((double)e->reclaimed, rc, sizeof rc),
