@@ -44,9 +44,8 @@ static void draw_title(VwGrid *g, VwRect r, const VwModel *m, const VwUi *ui)
     if (m->attached) x += vw_grid_put(g, x, r.y, r.w - x, VW_A_GOOD, "attached");
     else if (m->ever_attached) x += vw_grid_put(g, x, r.y, r.w - x, VW_A_BAD, "DETACHED");
     else x += vw_grid_put(g, x, r.y, r.w - x, VW_A_WARN, "not attached");
-    char t[VW_NUM_CAP];
-    x += vw_grid_printf(g, x, r.y, r.w - x, VW_A_TITLE, "  every %u ms  t %s",
-                        ui->interval_ms, vw_fmt_ms(m->time_ms, t, sizeof t));
+    x += vw_grid_printf(g, x, r.y, r.w - x, VW_A_TITLE, "  every %u ms  t %.1fs",
+                        ui->interval_ms, m->time_ms / 1000.0);
     if (ui->paused) vw_grid_put(g, x + 2, r.y, r.w - x - 2, VW_A_WARN, "PAUSED");
 }
 
