@@ -927,8 +927,17 @@ Term ets_bif_tab2list(Process *p, Term tab)
     if (atomic_load(&tb->dead)) { ets_unlock_all(tb, false); return NONVALUE; }
     Collect c;
     collect_init(&c, 0);
-    if (ets_is_hash(tb)) hash_visit(tb, visit_collect_all, &c);
-    else tree_visit(tb, visit_collect_all, &c, false);
+    if (ets_is_hash(tb)) {
+        /* OTP conses while it walks the buckets: its list is the walk reversed. */
+        hash_visit(tb, visit_collect_all, &c, NULL);
+        for (Uint i = 0, j = c.n; i + 1 < j; i++, j--) {
+            DbTerm *t = c.v[i];
+            c.v[i] = c.v[j - 1];
+            c.v[j - 1] = t;
+        }
+    } else {
+        tree_visit(tb, visit_collect_all, &c, false);
+    }
     Term r = collected_list(p, &c);
     ets_unlock_all(tb, false);
     collect_done(&c);

@@ -124,8 +124,10 @@ bool hash_insert(EtsTable *tb, Term obj, uint32_t hv, bool only_new);
 void hash_key_visit(EtsTable *tb, Term key, uint32_t hv, EtsVisit fn, void *arg);
 /* Replaces the one object with obj's key by obj (set). */
 void hash_replace(EtsTable *tb, Term obj, uint32_t hv);
-/* Visits every object in table order. */
-void hash_visit(EtsTable *tb, EtsVisit fn, void *arg);
+/* Visits every object in OTP's traversal order (buckets upwards, chains from the head;
+ * select, match and tab2list list them in reverse). bucket_done (may be NULL) runs after each
+ * non-empty bucket the visitor did not stop in. */
+void hash_visit(EtsTable *tb, EtsVisit fn, void *arg, void (*bucket_done)(void *arg));
 /* Grows the bucket array while items exceed buckets. [table lock exclusive] */
 void hash_grow(EtsTable *tb);
 /* first/next in table order: the first object of the next key, or NULL. */

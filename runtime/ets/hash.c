@@ -8,6 +8,12 @@
  * So memory jumps at n = 257, 2305, 4353, ... exactly where OTP's does. We never shrink except
  * on delete_all_objects (OTP shrinks lazily; see docs/ets.md).
  *
+ * Chains are OTP's node for node: a new key is appended at its chain's tail, a bag's further
+ * object goes in front of its key's objects, and a split keeps both halves in chain order. So
+ * the walk OTP 25 makes (buckets upwards, chains from the head: hash_visit, first/next) visits
+ * objects in OTP's order, and select/match/tab2list, which OTP conses while walking, list them
+ * in its order too — for every table size, as long as the keys hash as OTP's do (docs/ets.md).
+ *
  * A key's bucket is hv & szm, folded once when past nactive. Since szm >= 255, a bucket's
  * stripe (hv & 63) is the bucket index & 63: splitting a bucket moves objects between buckets of
  * the same stripe. Growth still takes the table lock exclusively because it can reallocate the
@@ -44,11 +50,11 @@ static uint32_t atom_text_hash(Term a)
 
 uint32_t hash_key(Term key)
 {
-    /* OTP's MAKE_HASH: an atom's table hash, else make_internal_hash(key, 0), mod MAX_HASH.
+    /* OTP 25's MAKE_HASH: an atom's table hash, else make_internal_hash(key, 0), & MAX_HASH_MASK.
      * Immediates inside compound keys hash by their tag word, whose atom and pid numbering
      * differs from OTP's: such keys iterate in an order of their own (docs/ets.md). */
     uint32_t h = term_is_atom(key) ? atom_text_hash(key) : map_hash(key, 0);
-    return h % 0xEFFFFFFFu;
+    return h & 0x7FFFFFFFu; /* MAX_HASH_MASK */
 }
 
 static HashNode **bucket_slot(EtsHash *h, Uint ix)
@@ -200,19 +206,17 @@ static bool same_key(EtsTable *tb, HashNode *n, uint32_t hv, Term key)
 
 bool hash_insert(EtsTable *tb, Term obj, uint32_t hv, bool only_new)
 {
-    /* As OTP's db_put_hash: a new key goes to the chain's head; a bag's or duplicate_bag's
-     * further object goes in front of the objects with its key. Lookups and selects read the
-     * chain backwards (OTP conses while walking), so both come out oldest first. */
+    /* As OTP 25's db_put_hash: a new key goes to the chain's tail; a bag's or duplicate_bag's
+     * further object goes in front of the objects with its key (a bag's equal object is not
+     * added twice). So every chain is OTP's chain, node for node, and every traversal below
+     * can walk it as OTP does. */
     EtsHash *h = &tb->u.hash;
     Term key = tuple_elem(obj, tb->keypos);
-    HashNode **slot = bucket_slot(h, bucket_of(h, hv));
-    HashNode **group = NULL; /* the link to the first object with this key */
-    for (HashNode **pp = slot; *pp; pp = &(*pp)->next) {
+    HashNode **pp = bucket_slot(h, bucket_of(h, hv));
+    for (; *pp; pp = &(*pp)->next)
+        if (same_key(tb, *pp, hv, key)) break;
+    if (*pp) {
         HashNode *n = *pp;
-        if (!same_key(tb, n, hv, key)) {
-            if (group) break; /* objects with one key are contiguous */
-            continue;
-        }
         if (only_new) return false;
         if (tb->type == ETS_SET) {
             HashNode *q = new_node(tb, obj, hv);
@@ -221,13 +225,13 @@ bool hash_insert(EtsTable *tb, Term obj, uint32_t hv, bool only_new)
             free_node(tb, n);
             return true;
         }
-        if (!group) group = pp;
-        if (tb->type == ETS_BAG && term_eq_exact(dbterm_obj(&n->dbterm), obj)) return true;
+        if (tb->type == ETS_BAG)
+            for (HashNode *m = n; m && same_key(tb, m, hv, key); m = m->next)
+                if (term_eq_exact(dbterm_obj(&m->dbterm), obj)) return true;
     }
     HashNode *q = new_node(tb, obj, hv);
-    HashNode **at = group ? group : slot;
-    q->next = *at;
-    *at = q;
+    q->next = *pp;
+    *pp = q;
     atomic_fetch_add(&tb->nitems, 1);
     return true;
 }
@@ -272,52 +276,18 @@ void hash_key_visit(EtsTable *tb, Term key, uint32_t hv, EtsVisit fn, void *arg)
     visit_chain(tb, bucket_slot(h, bucket_of(h, hv)), &key, hv, fn, arg);
 }
 
-/* Visits one chain last node first (OTP's select order); deletions happen after. Returns true
- * when the visitor stopped. */
-static bool visit_chain_backwards(EtsTable *tb, HashNode **slot, EtsVisit fn, void *arg)
+void hash_visit(EtsTable *tb, EtsVisit fn, void *arg, void (*bucket_done)(void *arg))
 {
-    HashNode *local[16], **v = local;
-    Uint n = 0, cap = 16;
-    for (HashNode *x = *slot; x; x = x->next) {
-        if (n == cap) {
-            HashNode **nv = malloc(2 * cap * sizeof *nv);
-            if (!nv) abort();
-            memcpy(nv, v, n * sizeof *nv);
-            if (v != local) free(v);
-            v = nv;
-            cap *= 2;
-        }
-        v[n++] = x;
-    }
-    bool stop = false, any_del = false;
-    for (Uint i = n; i-- > 0 && !stop;) {
-        int r = fn(&v[i]->dbterm, arg);
-        if (r & ETS_V_DELETE) {
-            v[i]->pseudo_deleted = 1; /* a mark until the unlinking below */
-            any_del = true;
-        }
-        stop = (r & ETS_V_STOP) != 0;
-    }
-    if (any_del) {
-        for (HashNode **pp = slot; *pp;) {
-            HashNode *x = *pp;
-            if (!x->pseudo_deleted) { pp = &x->next; continue; }
-            *pp = x->next;
-            free_node(tb, x);
-            atomic_fetch_sub(&tb->nitems, 1);
-        }
-    }
-    if (v != local) free(v);
-    return stop;
-}
-
-void hash_visit(EtsTable *tb, EtsVisit fn, void *arg)
-{
-    /* Highest bucket first, each chain backwards: the order OTP 25's select, match and
-     * tab2list give (they cons results while walking from bucket 0). */
+    /* OTP 25's traversal (match_traverse, db_first/next_hash on a table without fine locks):
+     * buckets upwards, each chain from its head. select, match and tab2list cons their results
+     * while walking, so their lists come out in the reverse of this order. */
     EtsHash *h = &tb->u.hash;
-    for (Uint ix = h->nactive; ix-- > 0;)
-        if (visit_chain_backwards(tb, bucket_slot(h, ix), fn, arg)) return;
+    for (Uint ix = 0; ix < h->nactive; ix++) {
+        HashNode **slot = bucket_slot(h, ix);
+        if (!*slot) continue;
+        if (visit_chain(tb, slot, NULL, 0, fn, arg)) return;
+        if (bucket_done) bucket_done(arg);
+    }
 }
 
 static DbTerm *first_from(EtsHash *h, Uint ix)

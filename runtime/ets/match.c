@@ -429,8 +429,9 @@ typedef struct SelCtx {
     MatchCtx m;
     Term ms;
     EtsSelKind kind;
-    Term *res;
-    Uint n, cap, words, count;
+    Term *res;   /* results in traversal order */
+    Uint *bk;    /* hash tables: the bucket (a sequence number) each result came from */
+    Uint n, cap, words, count, bucket_no;
 } SelCtx;
 
 static int visit_select(DbTerm *d, void *arg)
@@ -447,23 +448,28 @@ static int visit_select(DbTerm *d, void *arg)
     if (s->n == s->cap) {
         s->cap = s->cap ? 2 * s->cap : 16;
         s->res = realloc(s->res, s->cap * sizeof(Term));
-        if (!s->res) abort();
+        s->bk = realloc(s->bk, s->cap * sizeof(Uint));
+        if (!s->res || !s->bk) abort();
     }
+    s->bk[s->n] = s->bucket_no;
     s->res[s->n++] = r;
     s->words += size_object(r) + 2;
     return ETS_V_NEXT;
 }
 
-/* The matching results as a list on p's heap (table locked by the caller). */
-static Term results_list(Process *p, SelCtx *s)
+static void select_bucket_done(void *arg) { ((SelCtx *)arg)->bucket_no++; }
+
+/* The results as lists on p's heap (table locked by the caller): order[] gives the results'
+ * order, lens[] splits it into nchunks lists (a list of lists then; lens NULL: one list). */
+static Term results_lists(Process *p, SelCtx *s, const Uint *order, const Uint *lens, Uint nchunks)
 {
     if (s->n == 0) return NIL;
-    Term *hp = heap_halloc(&p->heap, s->words);
+    Term *hp = heap_halloc(&p->heap, s->words + (lens ? 2 * nchunks : 0));
     Term *cells = hp;
     hp += 2 * s->n;
     OffHeap oh = {NULL, 0};
     for (Uint i = 0; i < s->n; i++) {
-        Term r = s->res[i];
+        Term r = s->res[order[i]];
         cells[2 * i] = copy_struct(r, size_object(r), &hp, &oh);
         cells[2 * i + 1] = i + 1 < s->n ? make_list(cells + 2 * i + 2) : NIL;
     }
@@ -471,11 +477,55 @@ static Term results_list(Process *p, SelCtx *s)
         next = e->next;
         heap_link_offheap(&p->heap, e, hdr_subtag(e->thing_word) == SUB_REFC_BIN ? e->size / 8 : 0);
     }
-    return make_list(cells);
+    if (!lens) return make_list(cells);
+    /* Cut the flat list into chunks, then list the chunks. */
+    Term *outer = hp;
+    for (Uint c = 0, at = 0; c < nchunks; c++) {
+        cells[2 * (at + lens[c] - 1) + 1] = NIL;
+        outer[2 * c] = make_list(cells + 2 * at);
+        outer[2 * c + 1] = c + 1 < nchunks ? make_list(outer + 2 * c + 2) : NIL;
+        at += lens[c];
+    }
+    return make_list(outer);
 }
 
-/* Runs the spec over the table; list (or count in *count). NONVALUE on badarg. */
-static Term do_select(Process *p, Term tab, Term ms, EtsSelKind kind, bool reverse, Uint *count)
+/*
+ * The chunks of select/3 on a hash table, as OTP 25 cuts them (erl_db_hash.c,
+ * mtraversal_select_chunk_*): each call walks whole buckets, consing results onto its list,
+ * until it holds at least Limit. The excess at the list's head (the newest results) becomes a
+ * "rest" that the next call starts from: kept as it is by the first call, copied reversed by
+ * later ones. So every chunk but the last holds Limit results. Fills order[] (the results'
+ * order, chunk after chunk) and lens[]; returns the number of chunks.
+ */
+static Uint hash_chunk_plan(const SelCtx *s, Uint limit, Uint *order, Uint *lens)
+{
+    Uint *acc = malloc((s->n + 1) * sizeof *acc), *rest = malloc((s->n + 1) * sizeof *rest);
+    if (!acc || !rest) abort();
+    Uint i = 0, rest_len = 0, out = 0, nch = 0;
+    for (bool first = true;; first = false) {
+        Uint got = rest_len, from = i, len = 0;
+        while (got < limit && i < s->n) {
+            Uint b = s->bk[i];
+            for (; i < s->n && s->bk[i] == b; i++) got++;
+        }
+        for (Uint k = i; k-- > from;) acc[len++] = k; /* consed onto the rest */
+        for (Uint k = 0; k < rest_len; k++) acc[len++] = rest[k];
+        Uint excess = got > limit ? got - limit : 0;
+        for (Uint k = 0; k < excess; k++) rest[k] = first ? acc[k] : acc[excess - 1 - k];
+        rest_len = excess;
+        if (len == excess) break; /* nothing left to hand out */
+        for (Uint k = excess; k < len; k++) order[out++] = acc[k];
+        lens[nch++] = len - excess;
+        if (i >= s->n && !rest_len) break;
+    }
+    free(acc);
+    free(rest);
+    return nch;
+}
+
+/* Runs the spec over the table. limit 0: the list of results (or the count in *count);
+ * limit > 0: the list of select/3's chunks, in order. NONVALUE on badarg. */
+static Term do_select(Process *p, Term tab, Term ms, EtsSelKind kind, bool reverse, Uint limit, Uint *count)
 {
     bool write = kind == ETS_SEL_DELETE;
     EtsTable *tb = ets_resolve(p, tab, write ? ETS_WRITE : ETS_READ);
@@ -488,14 +538,34 @@ static Term do_select(Process *p, Term tab, Term ms, EtsSelKind kind, bool rever
     ets_lock_all(tb, write);
     Term r = NONVALUE;
     if (!atomic_load(&tb->dead)) {
-        if (ets_is_hash(tb)) hash_visit(tb, visit_select, s);
+        bool hash = ets_is_hash(tb);
+        if (hash) hash_visit(tb, visit_select, s, select_bucket_done);
         else tree_visit(tb, visit_select, s, reverse);
-        r = results_list(p, s);
+        Uint *order = malloc((s->n + 1) * sizeof *order), *lens = NULL, nch = 0;
+        if (!order) abort();
+        if (limit && hash) {
+            lens = malloc((s->n + 1) * sizeof *lens);
+            if (!lens) abort();
+            nch = hash_chunk_plan(s, limit, order, lens);
+        } else {
+            /* a hash table's whole result is consed during the walk: the walk reversed */
+            for (Uint i = 0; i < s->n; i++) order[i] = hash ? s->n - 1 - i : i;
+            if (limit) {
+                nch = (s->n + limit - 1) / limit;
+                lens = malloc((nch + 1) * sizeof *lens);
+                if (!lens) abort();
+                for (Uint c = 0; c < nch; c++) lens[c] = c + 1 < nch ? limit : s->n - c * limit;
+            }
+        }
+        r = results_lists(p, s, order, lens, nch);
+        free(order);
+        free(lens);
         *count = s->count;
     }
     ets_unlock_all(tb, write);
     if (s->m.scratch_ready) heap_destroy(&s->m.scratch);
     free(s->res);
+    free(s->bk);
     free(s);
     return r;
 }
@@ -503,7 +573,7 @@ static Term do_select(Process *p, Term tab, Term ms, EtsSelKind kind, bool rever
 Term ets_bif_select(Process *p, Term tab, Term ms, EtsSelKind kind, bool reverse)
 {
     Uint count = 0;
-    Term r = do_select(p, tab, ms, kind, reverse, &count);
+    Term r = do_select(p, tab, ms, kind, reverse, 0, &count);
     if (r == NONVALUE) return NONVALUE;
     if (kind == ETS_SEL_COUNT || kind == ETS_SEL_DELETE) return make_small((Sint)count);
     return r;
@@ -512,39 +582,33 @@ Term ets_bif_select(Process *p, Term tab, Term ms, EtsSelKind kind, bool reverse
 /* ---- limits and continuations -------------------------------------------------------------- */
 static Term cont_tag(void) { return am("$heapscope_ets_cont"); }
 
-/* {Chunk, {'$heapscope_ets_cont', Rest, Limit}} or '$end_of_table'. */
-static Term chunk(Process *p, Term all, Sint limit)
+/* The first of the remaining chunks: {Chunk, {'$heapscope_ets_cont', MoreChunks, Limit}},
+ * {Chunk, '$end_of_table'} for the last one (as OTP), '$end_of_table' when none is left. */
+static Term next_chunk(Process *p, Term chunks, Term limit)
 {
-    if (all == NIL) return am("$end_of_table");
-    Sint n = 0;
-    Term l = all;
-    while (term_is_list(l) && n < limit) { l = list_tail(l); n++; }
-    Term *hp = heap_halloc(&p->heap, 2 * (Uint)n + 4 + 3);
-    Term first = NIL, *tail = &first;
-    for (Term x = all; x != l; x = list_tail(x)) {
-        *tail = cons_at(hp, list_head(x), NIL);
-        tail = hp + 1;
-        hp += 2;
+    if (chunks == NIL) return am("$end_of_table");
+    Term more = list_tail(chunks), cont = am("$end_of_table");
+    Term *hp = heap_halloc(&p->heap, 4 + 3);
+    if (more != NIL) {
+        hp[0] = make_tuple_header(3);
+        hp[1] = cont_tag();
+        hp[2] = more;
+        hp[3] = limit;
+        cont = make_boxed(hp);
     }
-    Term *ct = hp;
-    ct[0] = make_tuple_header(3);
-    ct[1] = cont_tag();
-    ct[2] = l;
-    ct[3] = make_small(limit);
-    Term *res = ct + 4;
-    res[0] = make_tuple_header(2);
-    res[1] = first;
-    res[2] = make_boxed(ct);
-    return make_boxed(res);
+    hp[4] = make_tuple_header(2);
+    hp[5] = list_head(chunks);
+    hp[6] = cont;
+    return make_boxed(hp + 4);
 }
 
 static Term limited(Process *p, Term tab, Term ms, Term limit, bool reverse)
 {
     if (!term_is_small(limit) || small_val(limit) < 1) return NONVALUE;
     Uint count;
-    Term all = do_select(p, tab, ms, ETS_SEL_LIST, reverse, &count);
-    if (all == NONVALUE) return NONVALUE;
-    return chunk(p, all, small_val(limit));
+    Term chunks = do_select(p, tab, ms, ETS_SEL_LIST, reverse, (Uint)small_val(limit), &count);
+    if (chunks == NONVALUE) return NONVALUE;
+    return next_chunk(p, chunks, limit);
 }
 
 Term ets_bif_select_limit(Process *p, Term tab, Term ms, Term limit, bool reverse)
@@ -556,7 +620,7 @@ Term ets_bif_select_cont(Process *p, Term cont)
 {
     if (cont == am("$end_of_table")) return cont;
     if (!term_is_tuple(cont) || tuple_arity(cont) != 3 || tuple_elem(cont, 1) != cont_tag()) return NONVALUE;
-    return chunk(p, tuple_elem(cont, 2), small_val(tuple_elem(cont, 3)));
+    return next_chunk(p, tuple_elem(cont, 2), tuple_elem(cont, 3));
 }
 
 Term ets_bif_match_cont(Process *p, Term cont) { return ets_bif_select_cont(p, cont); }
