@@ -299,6 +299,15 @@ TEST(no_runtime)
 static volatile sig_atomic_t stop;
 static void on_term(int sig) { (void)sig; stop = 1; }
 
+/* A heap block grown by half until it holds `used` words (a major GC leaves the old heap's
+ * block at 0: it starts again at the minimum heap size). */
+static Uint grow_block(Uint block, Uint used)
+{
+    if (block < 233) block = 233;
+    while (used > block) block += block / 2;
+    return block;
+}
+
 /* The leaky server keeps growing; a forced GC (G in the viewer) takes it back to gc_after. */
 static int serve(const char *dir)
 {
@@ -315,9 +324,9 @@ static int serve(const char *dir)
         pthread_mutex_lock(&fh.mu);
         HostProc *p = &fh.procs[0];
         p->gc.heap_size += 120;
-        while (p->gc.heap_size > p->gc.heap_block_size) p->gc.heap_block_size += p->gc.heap_block_size / 2;
+        p->gc.heap_block_size = grow_block(p->gc.heap_block_size, p->gc.heap_size);
         p->gc.old_heap_size += 40;
-        while (p->gc.old_heap_size > p->gc.old_heap_block_size) p->gc.old_heap_block_size += p->gc.old_heap_block_size / 2;
+        p->gc.old_heap_block_size = grow_block(p->gc.old_heap_block_size, p->gc.old_heap_size);
         p->total_heap_words = p->gc.heap_block_size + p->gc.old_heap_block_size;
         p->memory_bytes = p->total_heap_words * 8 + 1000;
         p->reductions += 500;
