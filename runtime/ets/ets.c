@@ -275,6 +275,22 @@ static void maybe_grow(EtsTable *tb, bool need)
     pthread_rwlock_unlock(&tb->lock);
 }
 
+/* Whether a delete of one key should be followed by OTP's try_shrink (something went). [the
+ * key's lock] */
+static bool wants_shrink(EtsTable *tb, Uint nitems_before)
+{
+    return ets_is_hash(tb) && atomic_load(&tb->nitems) < nitems_before && hash_should_shrink(tb);
+}
+
+/* Shrinks after wants_shrink said so, with nothing held. */
+static void maybe_shrink(EtsTable *tb, bool need)
+{
+    if (!need) return;
+    pthread_rwlock_wrlock(&tb->lock);
+    if (!atomic_load(&tb->dead)) hash_shrink(tb);
+    pthread_rwlock_unlock(&tb->lock);
+}
+
 /* ---- ets:new ----------------------------------------------------------------------------- */
 typedef struct NewOpts {
     EtsType type;
@@ -453,6 +469,14 @@ static bool insert_one(EtsTable *tb, Term obj, bool only_new)
     return tree_insert(tb, obj, only_new);
 }
 
+/* One object of a list insert: the table grows as it goes, as OTP's does per object (chains
+ * stay short; the final layout is the same either way). [table lock exclusive] */
+static void insert_one_growing(EtsTable *tb, Term obj)
+{
+    insert_one(tb, obj, false);
+    if (ets_is_hash(tb)) hash_grow(tb);
+}
+
 static int visit_exists(DbTerm *d, void *arg) { (void)d; *(bool *)arg = true; return ETS_V_STOP; }
 
 Term ets_bif_insert(Process *p, Term tab, Term objs, bool only_new)
@@ -493,12 +517,11 @@ Term ets_bif_insert(Process *p, Term tab, Term objs, bool only_new)
         if (!v) abort();
         Sint i = 0;
         for (l = objs; term_is_list(l); l = list_tail(l)) v[i++] = list_head(l);
-        while (i-- > 0) insert_one(tb, v[i], false);
+        while (i-- > 0) insert_one_growing(tb, v[i]);
         free(v);
     } else if (ok) {
-        for (l = objs; term_is_list(l); l = list_tail(l)) insert_one(tb, list_head(l), false);
+        for (l = objs; term_is_list(l); l = list_tail(l)) insert_one_growing(tb, list_head(l));
     }
-    if (ets_is_hash(tb)) hash_grow(tb);
     ets_unlock_all(tb, true);
     if (ok && objs != NIL) ets_event(tb, EV_INSERT);
     return ok ? AM(true) : AM(false);
@@ -647,8 +670,11 @@ Term ets_bif_delete2(Process *p, Term tab, Term key)
     if (!tb) return NONVALUE;
     uint32_t hv = key_hash(tb, key);
     if (!lock_key(tb, hv, true)) return NONVALUE;
+    Uint before = atomic_load(&tb->nitems);
     key_visit(tb, key, hv, visit_delete, NULL);
+    bool shrink = wants_shrink(tb, before);
     unlock_key(tb, hv);
+    maybe_shrink(tb, shrink);
     ets_event(tb, EV_DELETE);
     return AM(true);
 }
@@ -665,6 +691,7 @@ Term ets_bif_delete_object(Process *p, Term tab, Term obj)
     Term key = tuple_elem(obj, tb->keypos);
     uint32_t hv = key_hash(tb, key);
     if (!lock_key(tb, hv, true)) return NONVALUE;
+    Uint before = atomic_load(&tb->nitems);
     if (ets_is_hash(tb)) {
         hash_key_visit(tb, key, hv, visit_delete_equal, &obj);
     } else {
@@ -672,7 +699,9 @@ Term ets_bif_delete_object(Process *p, Term tab, Term obj)
         DbTerm *d = tree_lookup(tb, key);
         if (d && term_eq_exact(dbterm_obj(d), obj)) tree_delete(tb, key);
     }
+    bool shrink = wants_shrink(tb, before);
     unlock_key(tb, hv);
+    maybe_shrink(tb, shrink);
     ets_event(tb, EV_DELETE);
     return AM(true);
 }
@@ -700,8 +729,11 @@ Term ets_bif_take(Process *p, Term tab, Term key)
     collect_init(&c, 0);
     collect_key(tb, key, hv, &c);
     Term r = collected_list(p, &c);
+    Uint before = atomic_load(&tb->nitems);
     if (c.n) key_visit(tb, key, hv, visit_delete, NULL);
+    bool shrink = wants_shrink(tb, before);
     unlock_key(tb, hv);
+    maybe_shrink(tb, shrink);
     collect_done(&c);
     if (r != NIL) ets_event(tb, EV_DELETE);
     return r;

@@ -54,8 +54,10 @@ typedef struct EtsStripe {
 typedef struct EtsHash {
     HashNode **seg0;       /* the first segment, 256 buckets */
     HashNode ***segtab;    /* segtab[0] = seg0, then 2048-bucket segments */
-    Uint *segtab_block;    /* the extended segment table's allocation (NULL until needed) */
-    Uint nsegs, segcap;
+    HashNode ***first_segtab; /* the DbTable's own one-entry table (not charged) */
+    Uint *segtab_block;    /* the current extended segment table (NULL: first_segtab); its
+                            * header words hold the previous one, kept as OTP keeps it */
+    Uint nsegs, segcap;    /* segments allocated (seg0 included); entries of segtab */
     Uint nactive;          /* buckets in use (linear hashing) */
     Uint szm;              /* 2^k - 1 >= nactive - 1 */
     EtsStripe *stripes;    /* ETS_LOCK_CNT of them with write_concurrency, else NULL */
@@ -130,6 +132,11 @@ void hash_replace(EtsTable *tb, Term obj, uint32_t hv);
 void hash_visit(EtsTable *tb, EtsVisit fn, void *arg, void (*bucket_done)(void *arg));
 /* Grows the bucket array while items exceed buckets. [table lock exclusive] */
 void hash_grow(EtsTable *tb);
+/* After a delete: OTP's try_shrink (up to 5 buckets joined while items are under the shrink
+ * limit; top segments freed as they empty). hash_should_shrink may be asked under the key's
+ * lock; hash_shrink needs the table lock exclusive. */
+bool hash_should_shrink(EtsTable *tb);
+void hash_shrink(EtsTable *tb);
 /* first/next in table order: the first object of the next key, or NULL. */
 DbTerm *hash_first(EtsTable *tb);
 DbTerm *hash_next(EtsTable *tb, Term key, bool *found);

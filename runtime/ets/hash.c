@@ -2,11 +2,14 @@
  * hash.c — set, bag and duplicate_bag: OTP's linear hash table (erl_db_hash.c).
  *
  * Buckets come in segments: a first one of 256 slots allocated with the table, then 2048-slot
- * segments reached through an extended segment table (262 words for the first 256 extension
- * segments, doubled when full). The table grows one bucket at a time while it holds more objects
- * than active buckets (load factor 1): bucket `nactive` is split off bucket nactive & (szm>>1).
- * So memory jumps at n = 257, 2305, 4353, ... exactly where OTP's does. We never shrink except
- * on delete_all_objects (OTP shrinks lazily; see docs/ets.md).
+ * segments reached through an extended segment table (6 words + one per segment: 256 entries,
+ * then 128 more each time it fills; the outgrown tables stay allocated, as OTP keeps them for
+ * shrinking back). The table grows one bucket at a time while it holds more objects than active
+ * buckets (load factor 1): bucket `nactive` is split off bucket nactive & (szm>>1). So memory
+ * jumps at n = 257, 2305, 4353, ... exactly where OTP's does. Deletes shrink it as OTP's
+ * try_shrink does: once 4352 slots are allocated, while objects < (slots - 2048) / 2, up to
+ * five top buckets per delete are joined back (the top chain in front of its partner's) and a
+ * top segment is freed when it empties of active buckets.
  *
  * Chains are OTP's node for node: a new key is appended at its chain's tail, a bag's further
  * object goes in front of its key's objects, and a split keeps both halves in chain order. So
@@ -81,9 +84,10 @@ void hash_create(EtsTable *tb)
     h->szm = ETS_FIRST_SEGSZ - 1;
     h->nsegs = 1;
     h->segcap = 1;
-    h->segtab = malloc(sizeof(HashNode **)); /* the DbTable's own one-entry segtab: not charged */
-    if (!h->segtab) abort();
-    h->segtab[0] = h->seg0;
+    h->first_segtab = malloc(sizeof(HashNode **)); /* the DbTable's own one-entry segtab: not charged */
+    if (!h->first_segtab) abort();
+    h->first_segtab[0] = h->seg0;
+    h->segtab = h->first_segtab;
 }
 
 static void free_node(EtsTable *tb, HashNode *n)
@@ -106,18 +110,31 @@ static void free_objects(EtsTable *tb)
     atomic_store(&tb->nitems, 0);
 }
 
+/* Extended segment tables: [prev block][prev cap][4 unused][entries...], 6 + cap words. */
+enum { SEGTAB_PREV = 0, SEGTAB_PREV_CAP = 1 };
+
+static HashNode ***segtab_entries(Uint *blk) { return (HashNode ***)(blk + ETS_SEGTAB_HDR); }
+
+/* Frees the current extended segment table and goes back to the one it replaced. */
+static void segtab_pop(EtsTable *tb)
+{
+    EtsHash *h = &tb->u.hash;
+    Uint *blk = h->segtab_block, *prev = (Uint *)(uintptr_t)blk[SEGTAB_PREV];
+    Uint prev_cap = blk[SEGTAB_PREV_CAP];
+    HashNode ***to = prev ? segtab_entries(prev) : h->first_segtab;
+    for (Uint s = 0; s < h->nsegs && s < prev_cap; s++) to[s] = h->segtab[s];
+    ets_free(tb, blk, (ETS_SEGTAB_HDR + h->segcap) * sizeof(Term));
+    h->segtab_block = prev;
+    h->segtab = to;
+    h->segcap = prev_cap;
+}
+
 static void free_ext(EtsTable *tb)
 {
     EtsHash *h = &tb->u.hash;
     for (Uint s = 1; s < h->nsegs; s++) ets_free(tb, h->segtab[s], ETS_EXT_SEGSZ * sizeof(HashNode *));
-    if (h->segtab_block) {
-        ets_free(tb, h->segtab_block, (ETS_SEGTAB_HDR + h->segcap - 1) * sizeof(Term));
-        h->segtab_block = NULL;
-        h->segtab = malloc(sizeof(HashNode **));
-        if (!h->segtab) abort();
-        h->segtab[0] = h->seg0;
-    }
-    h->nsegs = h->segcap = 1;
+    h->nsegs = 1;
+    while (h->segtab_block) segtab_pop(tb);
     h->nactive = ETS_FIRST_SEGSZ;
     h->szm = ETS_FIRST_SEGSZ - 1;
 }
@@ -133,25 +150,24 @@ void hash_destroy(EtsTable *tb)
     EtsHash *h = &tb->u.hash;
     hash_clear(tb);
     ets_free(tb, h->seg0, ETS_FIRST_SEGSZ * sizeof(HashNode *));
-    free(h->segtab);
-    h->segtab = NULL;
+    free(h->first_segtab);
+    h->first_segtab = h->segtab = NULL;
     h->seg0 = NULL;
 }
 
-/* Room for one more extension segment in the segment table. */
+/* Room for one more extension segment in the segment table: OTP's alloc_ext_segtab (256
+ * entries, then 128 more each time; the old table stays allocated behind the new one). */
 static void ensure_segtab(EtsTable *tb)
 {
     EtsHash *h = &tb->u.hash;
     if (h->nsegs < h->segcap) return;
-    /* OTP's first ext_segtab holds 256 extension segments in 262 words; we double after. */
-    Uint cap = h->segtab_block ? 2 * (h->segcap - 1) + 1 : 1 + 256;
-    Uint words = ETS_SEGTAB_HDR + cap - 1;
-    Uint *blk = ets_alloc(tb, words * sizeof(Term));
-    memset(blk, 0, words * sizeof(Term));
-    HashNode ***tab = (HashNode ***)(blk + ETS_SEGTAB_HDR - 1);
+    Uint cap = h->segtab_block ? h->segcap + 128 : 256;
+    Uint *blk = ets_alloc(tb, (ETS_SEGTAB_HDR + cap) * sizeof(Term));
+    memset(blk, 0, (ETS_SEGTAB_HDR + cap) * sizeof(Term));
+    blk[SEGTAB_PREV] = (Uint)(uintptr_t)h->segtab_block;
+    blk[SEGTAB_PREV_CAP] = h->segcap;
+    HashNode ***tab = segtab_entries(blk);
     for (Uint s = 0; s < h->nsegs; s++) tab[s] = h->segtab[s];
-    if (h->segtab_block) ets_free(tb, h->segtab_block, (ETS_SEGTAB_HDR + h->segcap - 1) * sizeof(Term));
-    else free(h->segtab);
     h->segtab_block = blk;
     h->segtab = tab;
     h->segcap = cap;
@@ -186,6 +202,49 @@ static void grow_one(EtsTable *tb)
 void hash_grow(EtsTable *tb)
 {
     while (atomic_load(&tb->nitems) > tb->u.hash.nactive) grow_one(tb);
+}
+
+/* OTP's calc_shrink_limit: no shrinking below two extension segments (and, with decentralised
+ * counters, below 100 slots per lock). */
+static Uint shrink_limit(const EtsTable *tb)
+{
+    const EtsHash *h = &tb->u.hash;
+    Uint nslots = ETS_FIRST_SEGSZ + (h->nsegs - 1) * ETS_EXT_SEGSZ;
+    if (tb->write_conc == ETS_WC_AUTO && nslots < 100 * ETS_LOCK_CNT) return 0;
+    return nslots >= ETS_FIRST_SEGSZ + 2 * ETS_EXT_SEGSZ ? (nslots - ETS_EXT_SEGSZ) / 2 : 0;
+}
+
+bool hash_should_shrink(EtsTable *tb) { return atomic_load(&tb->nitems) < shrink_limit(tb); }
+
+/* OTP's shrink(): joins the top bucket into the one it was split from — the top chain first,
+ * then the partner's — and frees the top segment once none of its buckets is active. */
+static void shrink_one(EtsTable *tb)
+{
+    EtsHash *h = &tb->u.hash;
+    Uint src_ix = h->nactive - 1, low = h->szm >> 1, dst_ix = src_ix & low;
+    HashNode **srcp = bucket_slot(h, src_ix), *src = *srcp;
+    *srcp = NULL;
+    h->nactive = src_ix;
+    if (dst_ix == 0) h->szm = low;
+    Uint nslots = ETS_FIRST_SEGSZ + (h->nsegs - 1) * ETS_EXT_SEGSZ;
+    HashNode **dst = bucket_slot(h, dst_ix);
+    if (src) {
+        HashNode **tail = &src;
+        while (*tail) tail = &(*tail)->next;
+        *tail = *dst;
+        *dst = src;
+    }
+    if (nslots - src_ix >= ETS_EXT_SEGSZ) {
+        Uint seg = h->nsegs - 1;
+        ets_free(tb, h->segtab[seg], ETS_EXT_SEGSZ * sizeof(HashNode *));
+        h->nsegs--;
+        if (h->segtab_block && seg == h->segtab_block[SEGTAB_PREV_CAP]) segtab_pop(tb);
+    }
+}
+
+void hash_shrink(EtsTable *tb)
+{
+    for (int loops = 5; loops-- > 0 && hash_should_shrink(tb);) shrink_one(tb);
 }
 
 static HashNode *new_node(EtsTable *tb, Term obj, uint32_t hv)
