@@ -355,6 +355,19 @@ static void try_reattach(Live *L)
     L->dirty = true; /* the detached time moves on */
 }
 
+/* Whether something on screen expires with time (a status line, a forced GC's before/after,
+ * the detached clock): then each tick redraws, even while paused or detached. */
+static bool aging(const Live *L)
+{
+    double now = mono_ms(), slack = 2 * LOOP_TICK_MS;
+    const VwModel *m = L->m;
+    if (L->ui.status[0] && now - L->ui.status_at_ms < VW_STATUS_SHOW_MS + slack) return true;
+    if (m->have_all && now - m->all_at_ms < VW_RESULT_SHOW_MS + slack) return true;
+    for (unsigned i = 0; i < m->nresults; i++)
+        if (now - m->results[i].at_ms < VW_RESULT_SHOW_MS + slack) return true;
+    return !m->attached;
+}
+
 static void loop(Live *L)
 {
     redraw(L);
@@ -369,8 +382,7 @@ static void loop(Live *L)
         struct pollfd p[2] = {{.fd = STDIN_FILENO, .events = POLLIN},
                               {.fd = vw_session_fd(L->s), .events = POLLIN}};
         poll(p, p[1].fd >= 0 ? 2 : 1, LOOP_TICK_MS);
-        /* status lines age: redraw each tick only while one is showing */
-        if (L->ui.status[0]) L->dirty = true;
+        if (aging(L)) L->dirty = true;
     }
 }
 
