@@ -1,7 +1,8 @@
 /*
  * ets.c — BIFs of the ets module: thin wrappers over runtime/ets/ets.h, which raise badarg
- * where the table layer returns NONVALUE. foldl/foldr call funs, which BIFs cannot: they are
- * Erlang code in runtime/stdlib/ets.erl (first/next based), beside these BIFs.
+ * where the table layer returns NONVALUE. foldl/foldr call funs, which BIFs cannot, and a few
+ * functions are compositions of BIFs (match_delete, match_spec_run, test_ms, init_table,
+ * to_dets/from_dets...): they are Erlang code in runtime/stdlib/ets.erl, beside these BIFs.
  */
 #include "bif/bif.h"
 #include "ets/ets.h"
@@ -48,6 +49,11 @@ static Term b_select_delete(Process *p, const Term *a) { return ret(p, ets_bif_s
 static Term b_select3(Process *p, const Term *a) { return ret(p, ets_bif_select_limit(p, a[0], a[1], a[2], false)); }
 static Term b_select_reverse3(Process *p, const Term *a) { return ret(p, ets_bif_select_limit(p, a[0], a[1], a[2], true)); }
 static Term b_select1(Process *p, const Term *a) { return ret(p, ets_bif_select_cont(p, a[0])); }
+static Term b_select_replace(Process *p, const Term *a) { return ret(p, ets_bif_select(p, a[0], a[1], ETS_SEL_REPLACE, false)); }
+static Term b_ms_compile(Process *p, const Term *a) { return ret(p, ets_bif_match_spec_compile(p, a[0])); }
+static Term b_is_compiled_ms(Process *p, const Term *a) { return ret(p, ets_bif_is_compiled_ms(p, a[0])); }
+static Term b_ms_run_r(Process *p, const Term *a) { return ret(p, ets_bif_match_spec_run_r(p, a[0], a[1], a[2])); }
+static Term b_slot(Process *p, const Term *a) { return ret(p, ets_bif_slot(p, a[0], a[1])); }
 static Term b_match2(Process *p, const Term *a) { return ret(p, ets_bif_match(p, a[0], a[1], false)); }
 static Term b_match3(Process *p, const Term *a) { return ret(p, ets_bif_match_limit(p, a[0], a[1], a[2], false)); }
 static Term b_match1(Process *p, const Term *a) { return ret(p, ets_bif_match_cont(p, a[0])); }
@@ -90,6 +96,11 @@ const BifDef bif_table_ets[] = {
     {"ets", "select_reverse", 3, b_select_reverse3, 0},
     {"ets", "select_count", 2, b_select_count, 0},
     {"ets", "select_delete", 2, b_select_delete, 0},
+    {"ets", "select_replace", 2, b_select_replace, 0},
+    {"ets", "match_spec_compile", 1, b_ms_compile, 0},
+    {"ets", "is_compiled_ms", 1, b_is_compiled_ms, 0},
+    {"ets", "match_spec_run_r", 3, b_ms_run_r, 0},
+    {"ets", "slot", 2, b_slot, 0},
     {"ets", "match", 1, b_match1, 0},
     {"ets", "match", 2, b_match2, 0},
     {"ets", "match", 3, b_match3, 0},

@@ -976,6 +976,64 @@ Term ets_bif_tab2list(Process *p, Term tab)
     return r;
 }
 
+/* ---- slot ---------------------------------------------------------------------------------- */
+typedef struct Nth {
+    Uint want, at;
+    DbTerm *found;
+} Nth;
+
+static int visit_nth(DbTerm *d, void *arg)
+{
+    Nth *n = arg;
+    if (n->at++ < n->want) return ETS_V_NEXT;
+    n->found = d;
+    return ETS_V_STOP;
+}
+
+Term ets_bif_slot(Process *p, Term tab, Term i)
+{
+    atoms();
+    EtsTable *tb = ets_resolve(p, tab, ETS_READ);
+    if (!tb || !term_is_small(i) || small_val(i) < 0) return NONVALUE;
+    Uint ix = (Uint)small_val(i);
+    ets_lock_all(tb, false);
+    Term r = NONVALUE;
+    if (atomic_load(&tb->dead)) {
+        r = NONVALUE;
+    } else if (ets_is_hash(tb)) {
+        /* OTP's db_slot_hash: the bucket's chain, consed (so in reverse) */
+        if (ix < tb->u.hash.nactive) {
+            Collect c;
+            collect_init(&c, 0);
+            hash_bucket_visit(tb, ix, visit_collect, &c);
+            for (Uint a = 0, b = c.n; a + 1 < b; a++, b--) {
+                DbTerm *t = c.v[a];
+                c.v[a] = c.v[b - 1];
+                c.v[b - 1] = t;
+            }
+            r = collected_list(p, &c);
+            collect_done(&c);
+        } else if (ix == tb->u.hash.nactive) {
+            r = a_eot;
+        }
+    } else {
+        Uint n = atomic_load(&tb->nitems);
+        if (ix < n) {
+            Nth nth = {ix, 0, NULL};
+            tree_visit(tb, visit_nth, &nth, false);
+            Collect c;
+            collect_init(&c, 0);
+            collect_push(&c, nth.found);
+            r = collected_list(p, &c);
+            collect_done(&c);
+        } else if (ix == n) {
+            r = a_eot;
+        }
+    }
+    ets_unlock_all(tb, false);
+    return r;
+}
+
 /* ---- info ---------------------------------------------------------------------------------- */
 static Term tuple2(Process *p, Term a, Term b)
 {

@@ -96,6 +96,17 @@ Term ets_bif_match_limit(Process *p, Term tab, Term pattern, Term limit, bool ob
 Term ets_bif_match_cont(Process *p, Term cont);
 /* ets:match_spec_compile-free check: is ms a well-formed match spec? */
 bool ets_ms_valid(Term ms);
+/* select_replace/2 is ets_bif_select(p, tab, ms, ETS_SEL_REPLACE, false): badarg on a bag or
+ * when a clause may change its object's key (OTP's db_match_keeps_key). */
+/* match_spec_compile/1: {'$heapscope_ms', MS} after checking MS (OTP's is a magic ref);
+ * is_compiled_ms/1; match_spec_run_r/3: each element of List the spec accepts, its result
+ * consed onto Acc (ets:match_spec_run/2 reverses it, in ets.erl). */
+Term ets_bif_match_spec_compile(Process *p, Term ms);
+Term ets_bif_is_compiled_ms(Process *p, Term t);
+Term ets_bif_match_spec_run_r(Process *p, Term list, Term cms, Term acc);
+/* slot/2: a hash table's bucket I (its objects as lookup lists them), an ordered_set's I-th
+ * object in a list; '$end_of_table' at the end, badarg past it. */
+Term ets_bif_slot(Process *p, Term tab, Term i);
 
 /* ---- match specifications on terms outside any table (dets runs them) -------------------- */
 /* The same engine as select/2 (docs/ets.md, "Match specifications"), on any object. */

@@ -124,8 +124,12 @@ uint32_t hash_key(Term key);
 bool hash_insert(EtsTable *tb, Term obj, uint32_t hv, bool only_new);
 /* Visits the objects under key (in bucket order); ETS_V_DELETE removes the visited one. */
 void hash_key_visit(EtsTable *tb, Term key, uint32_t hv, EtsVisit fn, void *arg);
+/* Visits bucket ix's chain from its head (ix < nactive). */
+void hash_bucket_visit(EtsTable *tb, Uint ix, EtsVisit fn, void *arg);
 /* Replaces the one object with obj's key by obj (set). */
 void hash_replace(EtsTable *tb, Term obj, uint32_t hv);
+/* Replaces the object old (a node of the table) by obj, which has the same key, in place. */
+void hash_replace_node(EtsTable *tb, DbTerm *old, Term obj);
 /* Visits every object in OTP's traversal order (buckets upwards, chains from the head;
  * select, match and tab2list list them in reverse). bucket_done (may be NULL) runs after each
  * non-empty bucket the visitor did not stop in. */

@@ -310,6 +310,21 @@ void hash_replace(EtsTable *tb, Term obj, uint32_t hv)
     }
 }
 
+void hash_replace_node(EtsTable *tb, DbTerm *old, Term obj)
+{
+    /* As OTP's select_replace: a new node in the old one's place in its chain. */
+    EtsHash *h = &tb->u.hash;
+    HashNode *n = (HashNode *)((char *)old - offsetof(HashNode, dbterm));
+    for (HashNode **pp = bucket_slot(h, bucket_of(h, n->hvalue)); *pp; pp = &(*pp)->next) {
+        if (*pp != n) continue;
+        HashNode *q = new_node(tb, obj, n->hvalue);
+        q->next = n->next;
+        *pp = q;
+        free_node(tb, n);
+        return;
+    }
+}
+
 /* Visits one chain; ETS_V_DELETE unlinks. Returns true when the visitor stopped. */
 static bool visit_chain(EtsTable *tb, HashNode **pp, const Term *key, uint32_t hv, EtsVisit fn, void *arg)
 {
@@ -327,6 +342,11 @@ static bool visit_chain(EtsTable *tb, HashNode **pp, const Term *key, uint32_t h
         if (r & ETS_V_STOP) return true;
     }
     return false;
+}
+
+void hash_bucket_visit(EtsTable *tb, Uint ix, EtsVisit fn, void *arg)
+{
+    visit_chain(tb, bucket_slot(&tb->u.hash, ix), NULL, 0, fn, arg);
 }
 
 void hash_key_visit(EtsTable *tb, Term key, uint32_t hv, EtsVisit fn, void *arg)

@@ -31,6 +31,7 @@ typedef struct MatchCtx {
     unsigned maxvar;
     Term obj;
     Term self; /* the caller's pid, for self() */
+    bool body; /* evaluating a body: a call that fails gives 'EXIT' in its place */
 } MatchCtx;
 
 static Term am(const char *s) { return atom_put(s, strlen(s)); }
@@ -238,7 +239,7 @@ static Term call2(MatchCtx *c, const char *f, Term a, Term b)
     return arith(c, f, a, b);
 }
 
-static Term eval_call(MatchCtx *c, Term e)
+static Term call_expr(MatchCtx *c, Term e)
 {
     Term fa = tuple_elem(e, 1);
     if (!term_is_atom(fa)) return NONVALUE;
@@ -271,6 +272,15 @@ static Term eval_call(MatchCtx *c, Term e)
         return b == NONVALUE ? NONVALUE : call2(c, f, a, b);
     }
     return NONVALUE;
+}
+
+/* A failing call fails a guard (NONVALUE: the guard is false), but in a body it gives the atom
+ * 'EXIT' where its value would be: OTP 25's select([{{'$1','$2'},[],[{{'$1',{'div','$2',0}}}]}])
+ * returns [{1,'EXIT'}], and the body's other terms are still built. */
+static Term eval_call(MatchCtx *c, Term e)
+{
+    Term r = call_expr(c, e);
+    return r == NONVALUE && c->body ? am("EXIT") : r;
 }
 
 static Term eval(MatchCtx *c, Term e)
@@ -377,9 +387,11 @@ static Term run_spec(MatchCtx *c, Term ms, Term obj)
         c->obj = obj;
         if (!match_pat(c, tuple_elem(cl, 1), obj)) continue;
         bool ok = true;
+        c->body = false;
         for (Term g = tuple_elem(cl, 2); ok && term_is_list(g); g = list_tail(g))
             ok = eval(c, list_head(g)) == AM(true);
         if (!ok) continue;
+        c->body = true;
         Term r = am("EXIT");
         for (Term b = tuple_elem(cl, 3); term_is_list(b); b = list_tail(b)) {
             r = eval(c, list_head(b));
@@ -431,6 +443,7 @@ typedef struct SelCtx {
     EtsSelKind kind;
     Term *res;   /* results in traversal order */
     Uint *bk;    /* hash tables: the bucket (a sequence number) each result came from */
+    DbTerm **objs; /* select_replace: the object each result replaces */
     Uint n, cap, words, count, bucket_no;
 } SelCtx;
 
@@ -449,8 +462,10 @@ static int visit_select(DbTerm *d, void *arg)
         s->cap = s->cap ? 2 * s->cap : 16;
         s->res = realloc(s->res, s->cap * sizeof(Term));
         s->bk = realloc(s->bk, s->cap * sizeof(Uint));
-        if (!s->res || !s->bk) abort();
+        s->objs = realloc(s->objs, s->cap * sizeof(DbTerm *));
+        if (!s->res || !s->bk || !s->objs) abort();
     }
+    s->objs[s->n] = d;
     s->bk[s->n] = s->bucket_no;
     s->res[s->n++] = r;
     s->words += size_object(r) + 2;
@@ -523,13 +538,71 @@ static Uint hash_chunk_plan(const SelCtx *s, Uint limit, Uint *order, Uint *lens
     return nch;
 }
 
+/* ---- select_replace's check: every clause must give back its object's key ---------------- */
+/* OTP's db_match_eq_body: does the body term b (a construction) always build what the head
+ * term a matched? const_mode: inside {const, X}, where b is taken literally. */
+static bool eq_body(Term a, Term b, bool const_mode, int depth)
+{
+    if (depth > 1000) return false;
+    if (term_is_list(b)) {
+        if (!term_is_list(a)) return false;
+        return eq_body(list_head(a), list_head(b), const_mode, depth + 1) &&
+               eq_body(list_tail(a), list_tail(b), const_mode, depth + 1);
+    }
+    if (term_is_tuple(b)) {
+        if (!const_mode) {
+            if (tuple_arity(b) == 1 && term_is_tuple(tuple_elem(b, 1))) b = tuple_elem(b, 1);
+            else if (tuple_arity(b) == 2 && tuple_elem(b, 1) == am("const"))
+                return eq_body(a, tuple_elem(b, 2), true, depth + 1);
+            else return false; /* a call, or not a construction */
+        }
+        if (!term_is_tuple(a) || tuple_arity(a) != tuple_arity(b)) return false;
+        for (Uint i = 1; i <= tuple_arity(a); i++)
+            if (!eq_body(tuple_elem(a, i), tuple_elem(b, i), const_mode, depth + 1)) return false;
+        return true;
+    }
+    if (term_is_map(b)) return false; /* the matched map may hold other pairs */
+    if (term_is_boxed(b)) return term_eq_exact(a, b);
+    int v = var_of(a);
+    return a == b && v != -2 && v != -3 && v != -4 && !(const_mode && v >= 0);
+}
+
+/* OTP's db_match_keeps_key for one clause. */
+static bool clause_keeps_key(unsigned keypos, Term head, Term body)
+{
+    if (!term_is_list(body) || list_tail(body) != NIL) return false;
+    Term t = list_head(body);
+    if (t == am("$_")) return true;
+    if (!term_is_tuple(t) || !term_is_tuple(head) || tuple_arity(head) < keypos) return false;
+    Term hkey = tuple_elem(head, keypos), sub;
+    bool const_mode;
+    if (tuple_arity(t) == 2 && tuple_elem(t, 1) == am("const")) sub = tuple_elem(t, 2), const_mode = true;
+    else if (tuple_arity(t) == 1) sub = tuple_elem(t, 1), const_mode = false;
+    else return false;
+    if (!term_is_tuple(sub) || tuple_arity(sub) < keypos) return false;
+    Term bkey = tuple_elem(sub, keypos);
+    if (eq_body(hkey, bkey, const_mode, 0)) return true;
+    if (const_mode || !term_is_tuple(bkey)) return false;
+    /* {element, KeyPos, '$_'} */
+    return tuple_arity(bkey) == 3 && tuple_elem(bkey, 1) == am("element") &&
+           tuple_elem(bkey, 2) == make_small(keypos) && tuple_elem(bkey, 3) == am("$_");
+}
+
+static bool ms_keeps_key(unsigned keypos, Term ms)
+{
+    for (Term l = ms; term_is_list(l); l = list_tail(l))
+        if (!clause_keeps_key(keypos, tuple_elem(list_head(l), 1), tuple_elem(list_head(l), 3))) return false;
+    return true;
+}
+
 /* Runs the spec over the table. limit 0: the list of results (or the count in *count);
  * limit > 0: the list of select/3's chunks, in order. NONVALUE on badarg. */
 static Term do_select(Process *p, Term tab, Term ms, EtsSelKind kind, bool reverse, Uint limit, Uint *count)
 {
-    bool write = kind == ETS_SEL_DELETE;
+    bool write = kind == ETS_SEL_DELETE || kind == ETS_SEL_REPLACE;
     EtsTable *tb = ets_resolve(p, tab, write ? ETS_WRITE : ETS_READ);
     if (!tb || !ets_ms_valid(ms)) return NONVALUE;
+    if (kind == ETS_SEL_REPLACE && (tb->type == ETS_BAG || !ms_keeps_key(tb->keypos, ms))) return NONVALUE;
     SelCtx *s = calloc(1, sizeof *s);
     if (!s) abort();
     s->ms = ms;
@@ -541,6 +614,16 @@ static Term do_select(Process *p, Term tab, Term ms, EtsSelKind kind, bool rever
         bool hash = ets_is_hash(tb);
         if (hash) hash_visit(tb, visit_select, s, select_bucket_done);
         else tree_visit(tb, visit_select, s, reverse);
+        if (kind == ETS_SEL_REPLACE) {
+            /* Each result replaces its object in place (results may point into the objects:
+             * every new node is copied before its old one is freed). */
+            for (Uint i = 0; i < s->n; i++) {
+                if (hash) hash_replace_node(tb, s->objs[i], s->res[i]);
+                else tree_insert(tb, s->res[i], false);
+            }
+            s->count = s->n;
+            s->n = 0;
+        }
         Uint *order = malloc((s->n + 1) * sizeof *order), *lens = NULL, nch = 0;
         if (!order) abort();
         if (limit && hash) {
@@ -566,6 +649,7 @@ static Term do_select(Process *p, Term tab, Term ms, EtsSelKind kind, bool rever
     if (s->m.scratch_ready) heap_destroy(&s->m.scratch);
     free(s->res);
     free(s->bk);
+    free(s->objs);
     free(s);
     return r;
 }
@@ -575,7 +659,7 @@ Term ets_bif_select(Process *p, Term tab, Term ms, EtsSelKind kind, bool reverse
     Uint count = 0;
     Term r = do_select(p, tab, ms, kind, reverse, 0, &count);
     if (r == NONVALUE) return NONVALUE;
-    if (kind == ETS_SEL_COUNT || kind == ETS_SEL_DELETE) return make_small((Sint)count);
+    if (kind != ETS_SEL_LIST) return make_small((Sint)count);
     return r;
 }
 
@@ -644,4 +728,38 @@ Term ets_bif_match(Process *p, Term tab, Term pattern, bool object)
 Term ets_bif_match_limit(Process *p, Term tab, Term pattern, Term limit, bool object)
 {
     return limited(p, tab, pattern_spec(p, pattern, object), limit, false);
+}
+
+/* ---- compiled match specs (ets:match_spec_compile/run) ------------------------------------ */
+static Term ms_tag(void) { return am("$heapscope_ms"); }
+
+Term ets_bif_match_spec_compile(Process *p, Term ms)
+{
+    if (!ets_ms_valid(ms)) return NONVALUE;
+    Term *hp = heap_halloc(&p->heap, 3);
+    hp[0] = make_tuple_header(2);
+    hp[1] = ms_tag();
+    hp[2] = ms;
+    return make_boxed(hp);
+}
+
+static bool is_compiled(Term t)
+{
+    return term_is_tuple(t) && tuple_arity(t) == 2 && tuple_elem(t, 1) == ms_tag() && ets_ms_valid(tuple_elem(t, 2));
+}
+
+Term ets_bif_is_compiled_ms(Process *p, Term t) { (void)p; return mk_bool(is_compiled(t)); }
+
+Term ets_bif_match_spec_run_r(Process *p, Term list, Term cms, Term acc)
+{
+    if (!is_compiled(cms) || list_length(list) < 0) return NONVALUE;
+    EtsMatchSpec *m = ets_ms_new(tuple_elem(cms, 2), p->pid);
+    for (Term l = list; term_is_list(l); l = list_tail(l)) {
+        Term r = ets_ms_run(m, list_head(l));
+        if (r == NONVALUE) continue;
+        r = ets_copy_out(p, r, size_object(r));
+        acc = cons_at(heap_halloc(&p->heap, 2), r, acc);
+    }
+    ets_ms_free(m);
+    return acc;
 }

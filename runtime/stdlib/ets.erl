@@ -1,7 +1,9 @@
 %% ets — the parts of OTP 25's ets module written in Erlang: foldl/3 and foldr/3 call a fun,
-%% which a BIF cannot. Every other function of the module is a BIF (runtime/bif/ets.c).
+%% which a BIF cannot, and the functions below them are compositions of BIFs, as OTP's
+%% ets.erl has them. Every other function of the module is a BIF (runtime/bif/ets.c).
 -module(ets).
--export([foldl/3, foldr/3]).
+-export([foldl/3, foldr/3, match_delete/2, match_spec_run/2, test_ms/2, init_table/2,
+         from_dets/2, to_dets/2, repair_continuation/2, safe_fixtable/2]).
 
 foldl(F, Acc, T) ->
     First = ets:first(T),
@@ -20,3 +22,70 @@ foldr_loop(_F, Acc, _T, '$end_of_table') -> Acc;
 foldr_loop(F, Acc, T, Key) ->
     Acc1 = lists:foldr(F, Acc, ets:lookup(T, Key)),
     foldr_loop(F, Acc1, T, ets:prev(T, Key)).
+
+match_delete(T, Pattern) ->
+    ets:select_delete(T, [{Pattern, [], [true]}]),
+    true.
+
+match_spec_run(List, CompiledMS) ->
+    lists:reverse(ets:match_spec_run_r(List, CompiledMS, [])).
+
+%% OTP gives erlang:match_spec_test/3's error list; ours names no particular error.
+test_ms(Term, MS) ->
+    try ets:match_spec_compile(MS) of
+        C ->
+            case match_spec_run([Term], C) of
+                [R] -> {ok, R};
+                [] -> {ok, false}
+            end
+    catch
+        error:badarg -> {error, [{error, "Invalid match specification."}]}
+    end.
+
+%% Replaces the table's objects by those InitFun(read) hands out until end_of_input.
+init_table(T, F) when is_function(F, 1) ->
+    true = ets:delete_all_objects(T),
+    init_loop(T, F);
+init_table(T, F) ->
+    erlang:error(badarg, [T, F]).
+
+init_loop(T, F) ->
+    case F(read) of
+        end_of_input ->
+            true;
+        {Objs, F2} when is_list(Objs), is_function(F2, 1) ->
+            true = ets:insert(T, Objs),
+            init_loop(T, F2);
+        Other ->
+            erlang:error({badarg, Other}, [T, F])
+    end.
+
+%% The dets table's objects added to the ets table (existing ones kept unless overwritten).
+from_dets(T, D) ->
+    case ets:info(T, type) of
+        undefined -> erlang:error(badarg, [T, D]);
+        _ -> ok
+    end,
+    T = dets:to_ets(D, T),
+    true.
+
+%% The dets table emptied, then filled with the ets table's objects; returns the dets table.
+to_dets(T, D) ->
+    case dets:from_ets(D, T) of
+        ok -> D;
+        {error, Reason} -> erlang:error(Reason, [T, D])
+    end.
+
+%% Our continuations are plain terms that survive any trip: nothing to repair.
+repair_continuation(Cont, _MS) ->
+    Cont.
+
+%% A table is never fixed here (iterations see a consistent table under its lock); the check
+%% is OTP's: the table must exist and be readable.
+safe_fixtable(T, Fix) when Fix =:= true; Fix =:= false ->
+    case ets:info(T, type) of
+        undefined -> erlang:error(badarg, [T, Fix]);
+        _ -> true
+    end;
+safe_fixtable(T, Fix) ->
+    erlang:error(badarg, [T, Fix]).
