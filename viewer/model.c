@@ -21,10 +21,18 @@ static double num(const cJSON *o, const char *key)
     return cJSON_IsNumber(v) && isfinite(v->valuedouble) ? v->valuedouble : 0;
 }
 
+/* Counts and sizes: negative is 0, past the range is the largest (a cast would be UB). */
 static uint64_t u64(const cJSON *o, const char *key)
 {
     double d = num(o, key);
-    return d > 0 ? (uint64_t)d : 0;
+    if (d <= 0) return 0;
+    return d >= 18446744073709551615.0 ? UINT64_MAX : (uint64_t)d;
+}
+
+static unsigned uint_of(const cJSON *o, const char *key)
+{
+    uint64_t v = u64(o, key);
+    return v > UINT32_MAX ? UINT32_MAX : (unsigned)v;
 }
 
 /* Copies a string member (or "" when missing or null). */
@@ -146,8 +154,8 @@ void vw_model_apply_hello(VwModel *m, const cJSON *r)
     if (m->snapshots && strcmp(program, m->program) != 0) reset(m);
     memcpy(m->program, program, sizeof program);
     str(r, "version", m->version, sizeof m->version);
-    m->os_pid = (int)num(r, "pid");
-    m->schedulers = (unsigned)num(r, "schedulers");
+    m->os_pid = (int)(u64(r, "pid") > INT32_MAX ? 0 : u64(r, "pid"));
+    m->schedulers = uint_of(r, "schedulers");
 }
 
 /* ---- snapshot ---------------------------------------------------------------------------- */
@@ -300,10 +308,10 @@ static void site_where(const cJSON *site, char *buf, size_t cap)
     char mod[64], fun[64];
     str(site, "module", mod, sizeof mod);
     str(site, "function", fun, sizeof fun);
-    unsigned line = (unsigned)num(site, "line");
+    unsigned line = uint_of(site, "line");
     if (!mod[0] && !fun[0]) { snprintf(buf, cap, "(unknown site)"); return; }
-    if (line) snprintf(buf, cap, "%s:%s/%u:%u", mod, fun, (unsigned)num(site, "arity"), line);
-    else snprintf(buf, cap, "%s:%s/%u", mod, fun, (unsigned)num(site, "arity"));
+    if (line) snprintf(buf, cap, "%s:%s/%u:%u", mod, fun, uint_of(site, "arity"), line);
+    else snprintf(buf, cap, "%s:%s/%u", mod, fun, uint_of(site, "arity"));
 }
 
 static void snap_sites(VwModel *m, const cJSON *arr)

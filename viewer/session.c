@@ -155,7 +155,8 @@ bool vw_session_gc(VwSession *s, VwModel *m, const char *pid, bool major, char *
         const cJSON *p;
         cJSON_ArrayForEach(p, cJSON_GetObjectItem(r, "procs")) {
             const cJSON *rc = cJSON_GetObjectItem(p, "reclaimed");
-            if (cJSON_IsNumber(rc) && rc->valuedouble > 0) m->all_reclaimed += (uint64_t)rc->valuedouble;
+            if (cJSON_IsNumber(rc) && rc->valuedouble > 0 && rc->valuedouble < 1e18)
+                m->all_reclaimed += (uint64_t)rc->valuedouble;
         }
     }
     cJSON_Delete(r);

@@ -425,13 +425,13 @@ int viewer_top_run(int argc, char **argv, FILE *out, FILE *err)
 
 int viewer_top_main(int argc, char **argv)
 {
-    setlocale(LC_ALL, "");
+    setlocale(LC_CTYPE, ""); /* only the character set: numbers stay in C */
     return viewer_top_run(argc, argv, stdout, stderr);
 }
 
 int viewer_run_attached(const char *socket_path, unsigned interval_ms, bool exit_on_detach)
 {
-    setlocale(LC_ALL, "");
+    setlocale(LC_CTYPE, ""); /* only the character set: numbers stay in C */
     return live(socket_path, interval_ms ? interval_ms : DEFAULT_INTERVAL_MS, exit_on_detach,
                 stderr);
 }

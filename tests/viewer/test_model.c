@@ -376,6 +376,41 @@ TEST(attach_detach_and_program_change)
     vw_model_free(m);
 }
 
+TEST(odd_messages_do_no_harm)
+{
+    static const char *const odd[] = {
+        "{\"push\":\"snapshot\",\"processes\":5,\"ets\":{\"a\":1},\"verdicts\":[1,\"x\"]}",
+        "{\"schema\":\"heapscope-snapshot/1\",\"processes\":[{\"pid\":7},[],null],"
+        "\"memory\":[1,2],\"gc\":{\"pause_ms\":\"x\"},\"sharing\":{\"top_sites\":[{}]}}",
+        "{\"procs\":[1,\"x\",{\"pid\":\"<0.1.0>\",\"current\":5}]}",
+        "{\"proc\":{\"pid\":[],\"history\":[[1],\"x\",[null,null,null]],"
+        "\"live_after_major\":{\"a\":[1,2]}}}",
+        "{\"events\":[{\"seq\":-5,\"type\":\"gc_end\",\"before\":3},{\"type\":7},5]}",
+        "{\"type\":1,\"procs\":[{},{\"pid\":\"<0.2.0>\",\"before\":[]}]}",
+        "{\"protocol\":\"x\",\"program\":[],\"pid\":1e300}",
+        "[1,2,3]",
+        "{\"verdicts\":[{\"subject\":5,\"evidence\":{\"samples\":[[1,\"x\"],3],"
+        "\"fit\":[],\"forced_gc\":7}}],\"push\":\"snapshot\",\"time_ms\":-1}",
+    };
+    VwModel *m = vw_model_new();
+    for (int round = 0; round < 2; round++)
+        for (size_t i = 0; i < sizeof odd / sizeof odd[0]; i++) {
+            cJSON *j = cJSON_Parse(odd[i]);
+            CHECK(j != NULL);
+            vw_model_apply(m, j);
+            cJSON_Delete(j);
+        }
+    VwUi ui;
+    vw_ui_init(&ui, 500, true, true);
+    vw_ui_sync(&ui, m);
+    VwGrid g;
+    CHECK(vw_grid_init(&g, 160, 48));
+    for (int p = 0; p < VW_PANEL_N; p++) { ui.panel = (VwPanel)p; vw_draw(&g, m, &ui); }
+    vw_grid_free(&g);
+    CHECK(m->snapshots >= 2);
+    vw_model_free(m);
+}
+
 /* ---- keys -------------------------------------------------------------------------------- */
 
 static VwModel *keys_model(void)
@@ -539,6 +574,7 @@ int main(void)
     TH_RUN(events_procs_proc_gc);
     TH_RUN(verdicts);
     TH_RUN(attach_detach_and_program_change);
+    TH_RUN(odd_messages_do_no_harm);
     TH_RUN(keys_panels_and_selection);
     TH_RUN(keys_sort_filter);
     TH_RUN(keys_commands);
