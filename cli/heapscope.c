@@ -15,7 +15,7 @@
 #include "gc.h"
 #include "hs.h"
 #include "lang/compile.h"
-#include "print.h"
+#include "runtime.h"
 #include "strbuf.h"
 
 static const char usage[] =
@@ -43,68 +43,6 @@ static const char usage[] =
 
 static const char *const later[] = {"top", "ps", "gc", "report", "ets"};
 
-/* The report erl -noshell prints when a process dies of an exception (error_logger's shape). */
-static void crash_report(Process *p)
-{
-    Term cls = p->exc.class, reason = p->exc.reason;
-    Heap *h = &p->heap;
-    Term value;
-    if (cls == AM(exit)) {
-        value = reason;
-    } else {
-        if (cls == AM(throw)) {
-            Term *hp = heap_halloc(h, 3);
-            hp[0] = make_tuple_header(2);
-            hp[1] = atom_put("nocatch", 7);
-            hp[2] = reason;
-            reason = make_boxed(hp);
-        }
-        Term *hp = heap_halloc(h, 3);
-        hp[0] = make_tuple_header(2);
-        hp[1] = reason;
-        hp[2] = p->exc.stacktrace == NONVALUE ? NIL : p->exc.stacktrace;
-        value = make_boxed(hp);
-    }
-    struct timeval tv;
-    gettimeofday(&tv, NULL);
-    struct tm tm;
-    localtime_r(&tv.tv_sec, &tm);
-    static const char *const mon[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-    StrBuf sb = STRBUF_INIT;
-    sb_printf(&sb, "=ERROR REPORT==== %d-%s-%d::%02d:%02d:%02d.%06ld ===\n", tm.tm_mday,
-              mon[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec,
-              (long)tv.tv_usec);
-    sb_puts(&sb, "Error in process ");
-    print_w(&sb, p->pid, -1);
-    sb_puts(&sb, " with exit value:\n");
-    PrintOpts po = PRINT_OPTS_DEFAULT;
-    print_p(&sb, value, &po);
-    sb_puts(&sb, "\n\n");
-    fwrite(sb.data, 1, sb.len, stderr);
-    sb_free(&sb);
-}
-
-/* Runs p to the end: 0 when it returns, 1 when it crashes. */
-static int run_process(Process *p)
-{
-    for (;;) {
-        VmStatus st = vm_run(p);
-        if (st == VM_YIELD) continue;
-        if (st == VM_DONE) return 0;
-        if (st == VM_WAIT) {
-            /* One process and no timeout: nothing can ever arrive. */
-            for (;;) pause();
-        }
-        if (p->exc.class == AM(exit) && p->exc.reason == AM(normal)) return 0;
-        fflush(stdout);
-        /* As erts: errors and uncaught throws are logged, exits are not (but the program
-         * still failed). */
-        if (p->exc.class != AM(exit)) crash_report(p);
-        return 1;
-    }
-}
-
 /* Verifying the heap after every GC (HS_TEST_HOOKS builds) costs more than the program: a
  * program run does it only when asked (HEAPSCOPE_GC_VERIFY=1) or under GC stress. */
 static void set_gc_verify(void)
@@ -113,33 +51,57 @@ static void set_gc_verify(void)
     gc_verify_after_gc = v ? (*v && strcmp(v, "0") != 0) : heap_gc_stress;
 }
 
-static int start_main(Module *m, char **args, int nargs)
+/* Spawns main/1 (with the arguments as strings) or main/0 as the main process and runs the
+ * runtime until it halts: 0 when main returns, 1 when it crashes, or erlang:halt's status. */
+static int start_main(Module *m, char **args, int nargs, const RtOptions *ro)
 {
     Term main_a = atom_put("main", 4);
     Export *e1 = code_export(m->name, main_a, 1), *e0 = code_export(m->name, main_a, 0);
-    Process *p = process_new();
-    int rc;
+    if (!e1->code && !e0->code) {
+        fprintf(stderr, "heapscope: %s exports neither main/1 nor main/0\n", m->file);
+        return 2;
+    }
+    Heap scratch;
+    heap_init(&scratch, H_DEFAULT_SIZE, FULLSWEEP_AFTER_DEFAULT);
+    Term list = NIL;
     if (e1->code) {
-        Term list = NIL;
         for (int i = nargs; i-- > 0;) {
             size_t n = strlen(args[i]);
             Term s = NIL;
-            Term *hp = heap_halloc(&p->heap, 2 * n + 2);
+            Term *hp = heap_halloc(&scratch, 2 * n + 2);
             for (size_t k = n; k-- > 0;) s = cons_at(hp + 2 * k, make_small((unsigned char)args[i][k]), s);
             list = cons_at(hp + 2 * n, s, list);
         }
-        process_setup_call(p, e1->code, &list, 1);
-    } else if (e0->code) {
-        process_setup_call(p, e0->code, NULL, 0);
-    } else {
-        fprintf(stderr, "heapscope: %s exports neither main/1 nor main/0\n", m->file);
-        process_free(p);
+        Term *hp = heap_halloc(&scratch, 2);
+        list = cons_at(hp, list, NIL);
+    }
+    if (!rt_start(ro)) {
+        fprintf(stderr, "heapscope: cannot start the schedulers\n");
+        heap_destroy(&scratch);
         return 2;
     }
-    rc = run_process(p);
+    SpawnOpts so;
+    rt_spawn_opts_default(&so);
+    Term mfa[3] = {m->name, main_a, make_small(e1->code ? 1 : 0)};
+    Process *p = rt_spawn(NULL, NULL, mfa, list, &so, true);
+    process_release(p);
+    heap_destroy(&scratch);
+    int rc = rt_wait();
     fflush(stdout);
-    process_free(p);
     return rc;
+}
+
+/* A number option's value; false (and a message) when it is not a non-negative integer. */
+static bool num_arg(const char *opt, const char *v, Uint *out)
+{
+    char *end;
+    unsigned long long n = strtoull(v, &end, 10);
+    if (!*v || *end || v[0] == '-') {
+        fprintf(stderr, "heapscope: %s needs a non-negative integer, not '%s'\n", opt, v);
+        return false;
+    }
+    *out = (Uint)n;
+    return true;
 }
 
 static int cmd_run(int argc, char **argv)
@@ -147,26 +109,52 @@ static int cmd_run(int argc, char **argv)
     int i = 2;
     const char *pa[64];
     int npa = 0;
+    RtOptions ro = {.fullsweep_after = RT_DEFAULT};
     for (; i < argc; i++) {
         const char *a = argv[i];
-        if (!strcmp(a, "-pa") && i + 1 < argc) {
+        bool takes = !strcmp(a, "-pa") || !strcmp(a, "--report") || !strcmp(a, "--fail-on") ||
+                     !strcmp(a, "--schedulers") || !strcmp(a, "+hms") || !strcmp(a, "+hmqd") ||
+                     !strcmp(a, "+fsa") || !strcmp(a, "--seed");
+        if (takes && i + 1 >= argc) {
+            fprintf(stderr, "heapscope: %s needs an argument\n", a);
+            return 2;
+        }
+        Uint n;
+        if (!strcmp(a, "-pa")) {
             if (npa < 64) pa[npa++] = argv[i + 1];
-            i++;
-        } else if (!strcmp(a, "--report") || !strcmp(a, "--fail-on") || !strcmp(a, "--schedulers") ||
-                   !strcmp(a, "+hms") || !strcmp(a, "+hmqd") || !strcmp(a, "+fsa")) {
-            if (i + 1 >= argc) {
-                fprintf(stderr, "heapscope: %s needs an argument\n", a);
+        } else if (!strcmp(a, "--schedulers")) {
+            if (!num_arg(a, argv[i + 1], &n) || n < 1 || n > SCHED_MAX_THREADS) {
+                fprintf(stderr, "heapscope: --schedulers takes 1 to %d\n", SCHED_MAX_THREADS);
                 return 2;
             }
-            i++;
-        } else if (!strcmp(a, "--top") || !strcmp(a, "--no-agent") || !strcmp(a, "--sharing-preserving")) {
+            ro.schedulers = (unsigned)n;
+        } else if (!strcmp(a, "--seed")) {
+            if (!num_arg(a, argv[i + 1], &n)) return 2;
+            ro.seed = n;
+        } else if (!strcmp(a, "+hms")) {
+            if (!num_arg(a, argv[i + 1], &ro.min_heap_size)) return 2;
+        } else if (!strcmp(a, "+fsa")) {
+            if (!num_arg(a, argv[i + 1], &ro.fullsweep_after)) return 2;
+        } else if (!strcmp(a, "+hmqd")) {
+            if (strcmp(argv[i + 1], "on_heap") && strcmp(argv[i + 1], "off_heap")) {
+                fprintf(stderr, "heapscope: +hmqd takes on_heap or off_heap\n");
+                return 2;
+            }
+            ro.off_heap = !strcmp(argv[i + 1], "off_heap");
+        } else if (!strcmp(a, "--sharing-preserving")) {
+            ro.sharing_preserving = true;
             continue;
+        } else if (!strcmp(a, "--top") || !strcmp(a, "--no-agent")) {
+            continue;
+        } else if (takes) {
+            /* --report, --fail-on: the agent's (issue 6). */
         } else if (a[0] == '-' && a[1]) {
             fprintf(stderr, "heapscope run: unknown option '%s'\n", a);
             return 2;
         } else {
             break;
         }
+        i++;
     }
     if (i >= argc) {
         fputs("usage: heapscope run [OPTIONS] FILE.erl [ARGS...]\n", stderr);
@@ -184,7 +172,7 @@ static int cmd_run(int argc, char **argv)
     for (int k = 0; k < npa; k++) code_add_path(pa[k]);
     Module *m = code_load_file(file);
     if (!m) return 2;
-    return start_main(m, argv + i + 1, argc - i - 1);
+    return start_main(m, argv + i + 1, argc - i - 1, &ro);
 }
 
 static int cmd_eval(int argc, char **argv)
@@ -206,7 +194,8 @@ static int cmd_eval(int argc, char **argv)
     Module *m = compile_and_load("heapscope_eval.erl", sb.data, sb.len);
     sb_free(&sb);
     if (!m) return 2;
-    return start_main(m, NULL, 0);
+    RtOptions ro = {.fullsweep_after = RT_DEFAULT};
+    return start_main(m, NULL, 0, &ro);
 }
 
 int main(int argc, char **argv)

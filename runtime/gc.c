@@ -467,12 +467,20 @@ static void init_gc(Gc *gc)
     gc->b.lit_sz = (uintptr_t)literal_end - (uintptr_t)literal_base;
 }
 
+/* OTP's move_msgs_to_heap: queued on_heap message data comes in above the high-water mark
+ * (it is recent), in minor and major alike. The block was sized with extra_words counted. */
+static void move_extra(Heap *h, GcRoots *roots)
+{
+    if (roots && roots->move_extra && roots->extra_words) roots->move_extra(roots->ctx, h);
+}
+
 /* OTP's minor_collection. Returns false, having changed nothing but possibly created the old
  * heap, when a minor is impossible (gc.h sentence 5). */
 static bool collect_minor(Heap *h, Uint need, GcRoots *roots, Uint *reclaimed)
 {
     Uint mature_size = (Uint)(h->high_water - h->heap);
-    Uint size_before = heap_used_words(h) + h->mbuf_sz;
+    Uint extra = roots ? roots->extra_words : 0;
+    Uint size_before = heap_used_words(h) + h->mbuf_sz + extra;
     if (!h->old_heap && mature_size) {
         /* One size larger than needed: OTP found this saves fullsweeps. */
         Uint sz = heap_next_size(size_before, 1);
@@ -505,6 +513,7 @@ static bool collect_minor(Heap *h, Uint need, GcRoots *roots, Uint *reclaimed)
     install_block(h, block, new_sz, gc.ytop);
     h->high_water = h->htop;
     h->gen_gcs++;
+    move_extra(h, roots);
 
     Uint size_after = (Uint)(h->old_htop - prev_old_htop) + heap_used_words(h);
     *reclaimed += size_before - size_after;
@@ -544,7 +553,8 @@ static void adjust_after_major(Heap *h, Uint need, GcRoots *roots)
 static void collect_major(Heap *h, Uint need, GcRoots *roots, Uint *reclaimed)
 {
     Uint old_used = h->old_heap ? heap_old_used_words(h) : 0;
-    Uint size_before = heap_used_words(h) + h->mbuf_sz + old_used;
+    Uint extra = roots ? roots->extra_words : 0;
+    Uint size_before = heap_used_words(h) + h->mbuf_sz + old_used + extra;
     Uint new_sz = next_size(h, heap_stack_words(h) + size_before + S_RESERVED, 0);
     if (new_sz == h->heap_sz && (h->flags & HEAP_GROW)) new_sz = next_size(h, h->heap_sz, 1);
     h->flags &= ~(unsigned)(HEAP_GROW | HEAP_NEED_FULLSWEEP);
@@ -561,10 +571,13 @@ static void collect_major(Heap *h, Uint need, GcRoots *roots, Uint *reclaimed)
     install_block(h, block, new_sz, gc.ytop);
     h->gen_gcs = 0;
     h->high_water = h->htop;
+    move_extra(h, roots);
 
     *reclaimed += size_before - heap_used_words(h);
     adjust_after_major(h, need, roots);
 }
+
+_Atomic Uint gc_total_count, gc_total_reclaimed;
 
 /* ---- entry points ---------------------------------------------------------------------- */
 
@@ -635,6 +648,8 @@ void gc_collect(Heap *h, Uint need, GcRoots *roots, bool major, GcReason reason,
                      roots);
 
     h->words_reclaimed += reclaimed;
+    atomic_fetch_add_explicit(&gc_total_count, 1, memory_order_relaxed);
+    atomic_fetch_add_explicit(&gc_total_reclaimed, reclaimed, memory_order_relaxed);
     ev->reclaimed = reclaimed;
     gc_info(h, &ev->after);
     ev->duration_ns = now_ns() - start;
@@ -650,7 +665,10 @@ void heap_reserve_maybe_gc(Heap *h, Uint need, GcRoots *roots)
     GcReason reason;
     if (free_words < need + S_REDZONE) reason = GC_REASON_HEAP_FULL;
     else if (h->flags & HEAP_FORCE_GC) reason = GC_REASON_EXPLICIT;
-    else if (h->off_heap.overhead + fragments_overhead(h) > h->bin_vheap_sz) reason = GC_REASON_BIN_VHEAP;
+    /* Only h->off_heap: fragments reach h->mbuf with their ProcBins already moved there
+     * (mailbox_adopt_frags, heap_link_offheap), and walking the fragment chain on every
+     * allocation check would cost O(fragments) per check. */
+    else if (h->off_heap.overhead > h->bin_vheap_sz) reason = GC_REASON_BIN_VHEAP;
     else if (h->mbuf_sz > free_words) reason = GC_REASON_FRAGMENTS;
     else if (heap_gc_stress) reason = GC_REASON_STRESS;
     else return;

@@ -75,6 +75,8 @@
 #ifndef HS_GC_H
 #define HS_GC_H
 
+#include <stdatomic.h>
+
 #include "heap.h"
 
 typedef enum { GC_MINOR, GC_MAJOR } GcType;
@@ -142,6 +144,9 @@ extern bool gc_verify_after_gc;
 /* OTP's do_next_vheap_size: the binary vheap limit after a GC that left `vheap` words of live
  * binaries under the limit `vheap_sz` (before the min_bin_vheap_size floor). */
 Uint gc_next_vheap_size(Uint vheap, Uint vheap_sz);
+
+/* statistics(garbage_collection): collections and words reclaimed, every heap together. */
+extern _Atomic Uint gc_total_count, gc_total_reclaimed;
 
 /* Called after every collection when set (the probe table will own this pointer). */
 extern void (*gc_event_hook)(const Heap *h, const GcEvent *ev);

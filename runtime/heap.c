@@ -106,6 +106,30 @@ void heap_init(Heap *h, Uint min_heap_size, Uint fullsweep_after)
     h->max_gen_gcs = (uint16_t)(fullsweep_after > 65535 ? 65535 : fullsweep_after);
 }
 
+void heap_grow_fresh(Heap *h, Uint words)
+{
+    Uint sz = heap_next_size(words, 0);
+    if (sz <= h->heap_sz) return;
+    Uint stack = heap_stack_words(h);
+    Term *nb = malloc(sz * sizeof(Term));
+    if (!nb) abort();
+    memcpy(nb + sz - stack, h->stop, stack * sizeof(Term));
+    free(h->heap);
+    h->heap = h->htop = h->high_water = nb;
+    h->hend = nb + sz;
+    h->stop = h->hend - stack;
+    h->heap_sz = sz;
+}
+
+void heap_set_min_vheap(Heap *h, Uint words)
+{
+    Uint v = heap_next_size(words, 0);
+    if (v < VH_DEFAULT_SIZE) v = VH_DEFAULT_SIZE;
+    h->min_vheap_size = v;
+    if (h->bin_vheap_sz < v) h->bin_vheap_sz = v;
+    if (h->bin_old_vheap_sz < v) h->bin_old_vheap_sz = v;
+}
+
 /* Drops every entry of an off-heap list. Magic refs belong to ETS, which keeps its own
  * reference; only ProcBins hold a count here. */
 static void release_offheap(OffHeap *oh)

@@ -95,6 +95,12 @@ typedef struct GcRoots {
      * terms): each_extra calls fn(slot, arg) for each. May be NULL. */
     void (*each_extra)(void *ctx, GcVisitFn fn, void *arg);
     void *ctx;
+    /* Data outside the heap that the collection brings in (the attached data of messages
+     * queued on an on_heap queue, mailbox.h): extra_words counts in the young usage that sizes
+     * the new block, and move_extra copies it above the high-water mark once the collection
+     * proper is done, returning the words it moved. Both 0/NULL when there is none. */
+    Uint extra_words;
+    Uint (*move_extra)(void *ctx, Heap *h);
 } GcRoots;
 
 /* The heap-size table (erl_gc.c erts_init_gc): 12, 38, then Fibonacci + 1 up to entry 22, then
@@ -108,6 +114,12 @@ Uint heap_next_size(Uint size, unsigned offset);
 /* A fresh heap: min_heap_size words rounded as OTP rounds it (233 → 233, 234 → 376,
  * 1000 → 1598); fullsweep_after; the stack holds one word, as a fresh OTP process's does. */
 void heap_init(Heap *h, Uint min_heap_size, Uint fullsweep_after);
+/* Gives a fresh, empty heap a block of next_heap_size(words) words when that is larger (spawn
+ * arguments that do not fit the minimum); min_heap_size stays. */
+void heap_grow_fresh(Heap *h, Uint words);
+/* min_bin_vheap_size (spawn_opt, process_flag): rounded through the heap-size table as OTP
+ * does, never below the default; raises the current limits to it. */
+void heap_set_min_vheap(Heap *h, Uint words);
 /* Frees the block, the old heap and fragments and releases the off-heap list. */
 void heap_destroy(Heap *h);
 

@@ -263,6 +263,22 @@ static inline Term ref_at(Term *hp)
     return make_boxed(hp);
 }
 
+/* An ordinary ref's number (what ref_at drew), and the ref with a given number rebuilt in the 3
+ * words at hp: monitors and timers keep the number off the heap. */
+static inline uint64_t ref_number(Term t) { return boxed_ptr(t)[1]; }
+static inline bool ref_is_ordinary(Term t)
+{
+    return term_is_ref(t) && boxed_ptr(t)[0] == make_header(SUB_REF, REF_ORDINARY, 2) &&
+           boxed_ptr(t)[2] == 0;
+}
+static inline Term ref_with_number(Term *hp, uint64_t n)
+{
+    hp[0] = make_header(SUB_REF, REF_ORDINARY, 2);
+    hp[1] = n;
+    hp[2] = 0;
+    return make_boxed(hp);
+}
+
 /* ---- funs ------------------------------------------------------------------------------ */
 /*
  * A fun's entry: what the fun calls. Local funs point at the FunEntry the compiler made for the

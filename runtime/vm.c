@@ -20,9 +20,16 @@
 #include "dict.h"
 #include "gc.h"
 #include "map.h"
+#include "ptab.h"
+#include "rtimer.h"
+#include "runtime.h"
+#include "procsig.h"
 #include "strbuf.h"
 
 static _Thread_local Term vm_xregs[VM_X_REGS];
+
+/* Signals a receive takes from the in-transit queue per look. */
+#define RECV_FETCH 64
 
 const char *const vm_opcode_kinds[OPC_COUNT] = {
 #define VM_OP_KIND(name, kinds) kinds,
@@ -51,19 +58,38 @@ unsigned vm_catch_register(const Instr *target)
     return n_catch++;
 }
 
-/* ---- the mailbox (one process for now: messages sent to self) -------------------------- */
+/* ---- GC roots -------------------------------------------------------------------------- */
 
-/* The roots outside the block: queued messages and the process dictionary's slots. */
+/* The roots outside the block: queued messages whose data is on the heap, the process
+ * dictionary's slots, an exit signal being acted on. */
 static void each_root(void *ctx, GcVisitFn fn, void *arg)
 {
     Process *p = ctx;
-    for (unsigned i = 0; i < p->n_msgs; i++) fn(&p->msgs[i], arg);
+    mailbox_each_root(&p->mailbox, fn, arg);
     dict_each_root(p->dict, fn, arg);
+}
+
+static Uint move_queue_data(void *ctx, Heap *h)
+{
+    Process *p = ctx;
+    return mailbox_move_data_to_heap(&p->mailbox, h);
+}
+
+void vm_gc_roots(Process *p, GcRoots *r, Term *xregs, unsigned live)
+{
+    r->xregs = xregs;
+    r->live = live;
+    r->each_extra = each_root;
+    r->ctx = p;
+    /* With an on_heap queue the attached data of queued messages is young data (mailbox.h). */
+    r->extra_words = mailbox_is_off_heap(&p->mailbox) ? 0 : mailbox_onheap_data_words(&p->mailbox);
+    r->move_extra = move_queue_data;
 }
 
 static void gc_live(Process *p, unsigned live, Uint need)
 {
-    GcRoots r = {vm_xregs, live, each_root, p};
+    GcRoots r;
+    vm_gc_roots(p, &r, vm_xregs, live);
     heap_reserve_maybe_gc(&p->heap, need, &r);
 }
 
@@ -75,7 +101,8 @@ static Term after_bif(Process *p, unsigned live, Term r)
     if ((h->flags & HEAP_FORCE_GC) || h->mbuf_sz > heap_free_words(h)) {
         /* live: the X slots of a leaf function (0 in a frame function); r goes above them. */
         vm_xregs[live] = r;
-        GcRoots roots = {vm_xregs, live + 1, each_root, p};
+        GcRoots roots;
+        vm_gc_roots(p, &roots, vm_xregs, live + 1);
         gc_collect(h, 0, &roots, (h->flags & HEAP_NEED_FULLSWEEP) != 0,
                    (h->flags & HEAP_FORCE_GC) ? GC_REASON_EXPLICIT : GC_REASON_FRAGMENTS, NULL);
         r = vm_xregs[live];
@@ -435,7 +462,8 @@ VmStatus vm_run(Process *p)
     } while (0)
 
     unsigned live_args = 0;
-    unsigned leaf_live = 0; /* X slots of the running leaf function: GC roots at after_bif */
+    unsigned leaf_live = p->leaf_live; /* X slots of the running leaf function: GC roots at after_bif */
+    p->leaf_live = 0;
     unsigned c_arity = 0, c_skip = 0;
     bool c_tail = false;
     Uint c_dealloc = 0;
@@ -1071,56 +1099,93 @@ L_bs_build: {
     SET(dst, after_bif(p, leaf_live, r));
     NEXT();
 }
-L_recv_next:
-    if (p->recv_pos < p->n_msgs) {
-        SET(ip[1], p->msgs[p->recv_pos]);
+L_recv_next: {
+    /* OTP's loop_rec: the message at the save point; at the end of the private queue, fetch
+     * what is in transit (handling other signals on the way), then look again. */
+    Message *m = mailbox_peek(&p->mailbox);
+    if (!m) {
+        if (!sig_fetch(p, RECV_FETCH)) goto exit_by_signal;
+        m = mailbox_peek(&p->mailbox);
+    }
+    if (m) {
+        SET(ip[1], m->msg);
         ip += 2;
     } else {
         ip = (const Instr *)ip[0];
     }
     NEXT();
+}
 L_recv_remove:
-    memmove(p->msgs + p->recv_pos, p->msgs + p->recv_pos + 1,
-            (p->n_msgs - p->recv_pos - 1) * sizeof(Term));
-    p->n_msgs--;
-    p->recv_pos = 0;
+    rtimer_receive_done(p);
+    mailbox_remove(&p->mailbox, h);
     NEXT();
 L_recv_skip:
-    p->recv_pos++;
+    mailbox_skip(&p->mailbox);
     ip = (const Instr *)ip[0];
     NEXT();
 L_recv_wait: {
+    /* Nothing matched. Operands: the timeout, the after label; the next instruction jumps
+     * back to the loop. Waiting resumes here (p->ip = this instruction), so a wake-up by a
+     * message, the timer or a spurious notify all come back to this check. */
     Term to = SRC(ip[0]);
-    if (to == AM(infinity)) {
-        /* Nothing to take: the process waits. When it runs again it resumes after this
-         * instruction, at the jump back to the receive loop, which scans the mailbox again. */
-        p->ip = ip + 2;
-        p->arity = 0;
-        p->recv_pos = 0;
-        return VM_WAIT;
+    if (rtimer_receive_fired(p)) {
+        rtimer_receive_done(p);
+        mailbox_receive_done(&p->mailbox);
+        ip = (const Instr *)ip[1];
+        NEXT();
     }
-    if (!term_is_small(to) || small_val(to) < 0) RAISE(AM(error), atom_put("timeout_value", 13));
-    Sint ms = small_val(to);
-    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-    while (nanosleep(&ts, &ts) != 0) {
+    if (!sig_fetch(p, RECV_FETCH)) goto exit_by_signal;
+    if (mailbox_peek(&p->mailbox)) {
+        ip += 2;
+        NEXT();
     }
-    p->recv_pos = 0;
-    ip = (const Instr *)ip[1];
-    NEXT();
+    if (to != AM(infinity)) {
+        if (!term_is_small(to) || small_val(to) < 0) {
+            rtimer_receive_done(p);
+            mailbox_receive_done(&p->mailbox);
+            RAISE(AM(error), AM(timeout_value));
+        }
+        if (small_val(to) == 0) {
+            mailbox_receive_done(&p->mailbox);
+            ip = (const Instr *)ip[1];
+            NEXT();
+        }
+        if (!p->recv_timer) {
+            rtimer_receive_start(p, (Uint)small_val(to));
+            if (rtimer_receive_fired(p)) {
+                ip--;
+                NEXT();
+            }
+        }
+    }
+    /* A frameless (leaf) function keeps its values in X registers: they are saved like a
+     * switched-out call's arguments and come back, with the leaf's slot count, on resume. */
+    save_args(p, ip - 1, leaf_live);
+    p->leaf_live = (uint16_t)leaf_live;
+    if (!mailbox_prepare_wait(&p->mailbox)) {
+        ip--; /* something arrived meanwhile: check again */
+        NEXT();
+    }
+    p->reductions += (Uint)(PROC_CONTEXT_REDS - p->reds_left);
+    return VM_WAIT;
 }
 L_send: {
     Term to = SRC(ip[0]), msg = SRC(ip[1]);
     Instr dst = ip[2];
     ip += 3;
-    if (!term_is_pid(to) && !term_is_atom(to)) RAISE(AM(error), AM(badarg));
-    if (to == p->pid) {
-        if (p->n_msgs == p->cap_msgs) {
-            p->cap_msgs = p->cap_msgs ? 2 * p->cap_msgs : 8;
-            p->msgs = realloc(p->msgs, p->cap_msgs * sizeof(Term));
-            if (!p->msgs) abort();
-        }
-        p->msgs[p->n_msgs++] = msg;
+    Term pid = term_is_atom(to) ? ptab_whereis(to) : to;
+    if (!term_is_pid(pid)) {
+        /* As OTP: badarg from erlang:'!'/2 with both arguments. */
+        x[0] = to;
+        x[1] = msg;
+        bif_mfa[0] = atom_put("erlang", 6);
+        bif_mfa[1] = atom_put("!", 1);
+        bif_mfa[2] = make_small(2);
+        bif_args = x;
+        first_loc = NONVALUE;
+        RAISE(AM(error), AM(badarg));
     }
+    rt_send(p, pid, msg);
     SET(dst, msg);
     NEXT();
 }
@@ -1152,8 +1217,16 @@ L_normal_exit:
     p->result = x[0];
     return VM_DONE;
 
+exit_by_signal:
+    /* An exit signal: the process ends here, past every catch (procsig.h). */
+    proc_raise(p, AM(exit), sig_exit_reason(p));
+    p->ip = ip;
+    p->arity = 0;
+    return VM_CRASHED;
+
 handle_error:
 handle_error_mfa:
+    if (p->exit_sig || (p->flags & PROC_HALTING)) goto exit_by_signal;
     if (p->exc.stacktrace == NONVALUE) {
         Term cur_args = NONVALUE;
         /* erlang:error/1,2,3, exit/1 and throw/1 raise on purpose: no frame of their own;

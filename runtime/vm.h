@@ -141,6 +141,11 @@ const void *const *vm_opcode_addrs(void);
  * reductions (VM_YIELD; call again to continue). [owner only] */
 VmStatus vm_run(Process *p);
 
+/* The GC roots of a process whose live X registers are xregs[0..live): the queue, the
+ * dictionary and the on_heap queue data (for a GC from outside the VM: the agent's, with the
+ * saved argument registers). */
+void vm_gc_roots(Process *p, GcRoots *r, Term *xregs, unsigned live);
+
 /* Arithmetic and list operations shared by the VM and constant folding: NONVALUE with p->exc
  * set on error (badarith, badarg). Never collect: results come from heap_halloc. */
 Term vm_binop(Process *p, VmOp op, Term a, Term b);

@@ -37,6 +37,14 @@ const BifDef *bif_lookup(Term module, Term name, unsigned arity);
 /* Builds the lookup index once; hs_init calls it. */
 void bif_init(void);
 
+/* max_heap_size's value (a size or a map) into size and PROC_MAX_HEAP_* flags; and back. */
+bool bif_max_heap_size_value(Term v, Uint *size, unsigned *flags);
+Term bif_max_heap_map(Process *p, Uint size, unsigned flags);
+
+/* statistics/1's process keys (info.c): garbage_collection, reductions, run_queue; NONVALUE
+ * for others. */
+Term bif_statistics_process(Process *p, Term key);
+
 static inline Term bif_badarg(Process *p) { return proc_raise(p, AM(error), AM(badarg)); }
 static inline Term bif_error(Process *p, Term reason) { return proc_raise(p, AM(error), reason); }
 

@@ -2267,7 +2267,8 @@ static Term bif_statistics(Process *p, const Term *a)
         int64_t ms = (clock_ns(CLOCK_BOOTTIME) - process_start_ns()) / 1000000;
         return stat_pair(p, ms < 0 ? 0 : ms, &stat_last_wall_ms);
     }
-    return bif_badarg(p);
+    Term r = bif_statistics_process(p, a[0]);
+    return r == NONVALUE ? bif_badarg(p) : r;
 }
 
 /* ---- calendar time ------------------------------------------------------------------------ */

@@ -58,7 +58,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         free(enc);
         free(enc2);
         Term regs[2] = {t, t2};
-        GcRoots roots = {regs, 2, NULL, NULL};
+        GcRoots roots = {.xregs = regs, .live = 2, .each_extra = NULL, .ctx = NULL};
         gc_collect(&h, 0, &roots, true, GC_REASON_EXPLICIT, NULL);
         if (gc_verify(&h, &roots)) abort();
         if (!term_eq_exact(regs[0], regs[1])) abort();

@@ -106,7 +106,7 @@ static void run_case(const Case *c)
         regs[0] = r == NONVALUE ? NIL : r;
         regs[1] = r == NONVALUE ? p.exc.reason : NIL;
         regs[2] = args_list;
-        GcRoots roots = {regs, 3, NULL, NULL};
+        GcRoots roots = {.xregs = regs, .live = 3, .each_extra = NULL, .ctx = NULL};
         gc_collect(&p.heap, 0, &roots, true, GC_REASON_EXPLICIT, NULL);
         const char *bad = gc_verify(&p.heap, &roots);
         if (bad) {

@@ -235,7 +235,7 @@ TEST(binaries_live_and_die_with_the_gc)
     CHECK(heap.mbuf != NULL);
     CHECK_EQ(heap.off_heap.overhead, 200 / 8 + 150 / 8 + 290 / 8 + 100 / 8);
     Term xregs[2] = {sub, z};
-    GcRoots roots = {xregs, 2, NULL, NULL};
+    GcRoots roots = {.xregs = xregs, .live = 2, .each_extra = NULL, .ctx = NULL};
     GcEvent ev;
     gc_collect(&heap, 0, &roots, true, GC_REASON_EXPLICIT, &ev);
     CHECK_EQ(atomic_load(&bin_stats.frees), frees + 2);

@@ -239,7 +239,7 @@ TEST(gc_updates_the_slots)
     fresh(233);
     ProcDict *pd = NULL;
     Term xregs[1] = {NIL};
-    GcRoots roots = {xregs, 0, each_dict_root, NULL};
+    GcRoots roots = {.xregs = xregs, .live = 0, .each_extra = each_dict_root, .ctx = NULL};
     const Sint n = 300;
     for (Sint i = 1; i <= n; i++) {
         /* the dictionary is the only root: collect before each put, as heap pressure would */

@@ -191,7 +191,7 @@ TEST(loss_of_sharing_and_sharing_preserving)
     CHECK_EQ(r.mbuf_sz, 24);
     CHECK(heap_in_young(&r, boxed_ptr(t1)));
     CHECK(heap_in_young(&r, boxed_ptr(t2)));
-    GcRoots roots = {(Term[]){t1, t2}, 2, NULL, NULL};
+    GcRoots roots = {.xregs = (Term[]){t1, t2}, .live = 2, .each_extra = NULL, .ctx = NULL};
     CHECK(gc_verify(&r, &roots) == NULL);
     mailbox_destroy(&mb);
     heap_destroy(&s);
@@ -261,7 +261,7 @@ TEST(refc_binary_in_message)
     CHECK(r.off_heap.first == (OffHeapHeader *)procbin_ptr(tuple_elem(got, 1)));
     CHECK(r.mbuf->off_heap.first == NULL);
     CHECK_EQ(r.mbuf_sz, 9);
-    GcRoots roots = {&got, 1, NULL, NULL};
+    GcRoots roots = {.xregs = &got, .live = 1, .each_extra = NULL, .ctx = NULL};
     CHECK(gc_verify(&r, &roots) == NULL);
     /* the receiver's GC keeps it alive and the fragment goes */
     gc_collect(&r, 0, &roots, true, GC_REASON_EXPLICIT, NULL);
@@ -373,7 +373,7 @@ TEST(gc_roots_and_move_to_heap)
     int nroots = 0;
     for (Message *m = mailbox_first(&mb); m; m = mailbox_next(m)) nroots += m->data == NULL;
     CHECK_EQ(nroots, 1);
-    GcRoots roots = {NULL, 0, each_extra, &mb};
+    GcRoots roots = {.xregs = NULL, .live = 0, .each_extra = each_extra, .ctx = &mb};
     /* the GC proper: the self-sent term survives as a root */
     gc_collect(&r, 0, &roots, true, GC_REASON_EXPLICIT, NULL);
     Message *first = mailbox_first(&mb);
@@ -413,7 +413,7 @@ TEST(gc_roots_and_move_to_heap)
     Term got[5];
     for (int i = 0; i < 5; i++) got[i] = mailbox_remove(&mb, &r);
     CHECK(term_eq_exact(got[1], xx) && term_eq_exact(got[2], withbin) && term_eq_exact(got[3], xx));
-    GcRoots roots2 = {got, 5, NULL, NULL};
+    GcRoots roots2 = {.xregs = got, .live = 5, .each_extra = NULL, .ctx = NULL};
     CHECK(gc_verify(&r, &roots2) == NULL);
     mailbox_destroy(&mb);
     heap_destroy(&r);
@@ -502,7 +502,7 @@ TEST(signals_keep_their_place)
     CHECK_EQ(mailbox_fetch(&mb, 100, on_signal, &log), 1);
     got[4] = mailbox_remove(&mb, &r);
     CHECK_EQ(small_val(got[4]), 4);
-    GcRoots roots = {got, 5, NULL, NULL};
+    GcRoots roots = {.xregs = got, .live = 5, .each_extra = NULL, .ctx = NULL};
     CHECK(gc_verify(&r, &roots) == NULL);
     mailbox_destroy(&mb);
     heap_destroy(&r);

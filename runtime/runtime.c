@@ -1,0 +1,380 @@
+/*
+ * runtime.c — schedulers running processes, spawn, send, exit, halt (runtime.h).
+ */
+#include "runtime.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+
+#include "atom.h"
+#include "code.h"
+#include "copy.h"
+#include "ets/ets.h"
+#include "gc.h"
+#include "print.h"
+#include "ptab.h"
+#include "rtimer.h"
+#include "procsig.h"
+#include "strbuf.h"
+#include "vm.h"
+
+/* Signals handled at the start of a slice, at most (the rest wait for the next check). */
+#define FETCH_PER_SLICE 256
+
+static struct {
+    Sched *sched;
+    RtOptions opt;
+    TimerWheel *wheels;
+    unsigned n_wheels;
+    pthread_mutex_t halt_lock;
+    pthread_cond_t halt_cond;
+    bool halted;
+    int status;
+    _Atomic bool running;
+    Term main_pid;
+    _Atomic Uint reductions;
+} rt = {.halt_lock = PTHREAD_MUTEX_INITIALIZER, .halt_cond = PTHREAD_COND_INITIALIZER};
+
+static pthread_mutex_t code_mutex = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t report_lock = PTHREAD_MUTEX_INITIALIZER;
+static _Thread_local TimerWheel *my_wheel;
+/* The first code a spawned process runs: apply_list_last (x0 module, x1 function, x2 args). */
+static Instr spawn_code[2];
+
+void rt_code_lock(void) { pthread_mutex_lock(&code_mutex); }
+void rt_code_unlock(void) { pthread_mutex_unlock(&code_mutex); }
+bool rt_running(void) { return atomic_load_explicit(&rt.running, memory_order_acquire); }
+const RtOptions *rt_options(void) { return &rt.opt; }
+TimerWheel *rt_wheel(void) { return my_wheel; }
+
+void rt_notify(Process *q)
+{
+    if (rt.sched) sched_notify(rt.sched, &q->sched);
+}
+
+void rt_wheel_inserted(TimerWheel *w)
+{
+    if (rt.sched && w >= rt.wheels && w < rt.wheels + rt.n_wheels)
+        sched_wake(rt.sched, (unsigned)(w - rt.wheels));
+}
+
+uint64_t rt_run_queue(void) { return rt.sched ? sched_run_queue_total(rt.sched) : 0; }
+Uint rt_total_reductions(void) { return atomic_load_explicit(&rt.reductions, memory_order_relaxed); }
+
+void rt_spawn_opts_default(SpawnOpts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->fullsweep_after = RT_DEFAULT;
+    o->max_heap_flags = PROC_MAX_HEAP_KILL | PROC_MAX_HEAP_LOG;
+    o->off_heap = -1;
+    o->prio = SCHED_PRIO_NORMAL;
+}
+
+/* ---- crash reports ---------------------------------------------------------------------- */
+
+/* The report erl -noshell prints when a process dies of an error or an uncaught throw
+ * (error_logger's shape): "=ERROR REPORT==== date ===\nError in process P with exit value:". */
+static void crash_report(Process *p, Term value)
+{
+    struct timeval tv;
+    gettimeofday(&tv, NULL);
+    struct tm tm;
+    localtime_r(&tv.tv_sec, &tm);
+    static const char *const mon[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    StrBuf sb = STRBUF_INIT;
+    sb_printf(&sb, "=ERROR REPORT==== %d-%s-%d::%02d:%02d:%02d.%06ld ===\n", tm.tm_mday,
+              mon[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec,
+              (long)tv.tv_usec);
+    sb_puts(&sb, "Error in process ");
+    print_w(&sb, p->pid, -1);
+    sb_puts(&sb, " with exit value:\n");
+    PrintOpts po = PRINT_OPTS_DEFAULT;
+    print_p(&sb, value, &po);
+    sb_puts(&sb, "\n\n");
+    pthread_mutex_lock(&report_lock);
+    fflush(stdout);
+    fwrite(sb.data, 1, sb.len, stderr);
+    fflush(stderr);
+    pthread_mutex_unlock(&report_lock);
+    sb_free(&sb);
+}
+
+static Term tuple2(Heap *h, Term a, Term b)
+{
+    Term *hp = heap_halloc(h, 3);
+    hp[0] = make_tuple_header(2);
+    hp[1] = a;
+    hp[2] = b;
+    return make_boxed(hp);
+}
+
+/* The exit reason of an exception: exit's reason as is, {Reason, Stack} for an error,
+ * {{nocatch, Value}, Stack} for a throw; those two are reported. */
+static Term exception_reason(Process *p, bool *report)
+{
+    Term cls = p->exc.class, reason = p->exc.reason;
+    *report = cls != AM(exit);
+    if (cls == AM(exit)) return reason;
+    if (cls == AM(throw)) reason = tuple2(&p->heap, atom_put("nocatch", 7), reason);
+    return tuple2(&p->heap, reason, p->exc.stacktrace == NONVALUE ? NIL : p->exc.stacktrace);
+}
+
+/* ---- exit ------------------------------------------------------------------------------- */
+
+static bool pid_alive(Term pid)
+{
+    Process *q = ptab_lookup(pid);
+    if (q) process_release(q);
+    return q != NULL;
+}
+
+void rt_deliver_ets_transfers(Term from, EtsTransfer *list)
+{
+    for (EtsTransfer *t = list; t; t = t->next)
+        sig_send_to(t->to, mailbox_message_new(t->msg, from, false, NULL));
+    ets_transfer_free(list);
+}
+
+/* p exits with reason: it leaves the table, tells links and monitors, gives up its ETS
+ * tables and frees its memory. [owner, lock held] */
+static void process_exit(Process *p, Term reason)
+{
+    atomic_store_explicit(&p->exiting, 1, memory_order_release);
+    ptab_remove(p);
+    ptab_unregister_process(p);
+    rtimer_receive_done(p);
+    sig_process_exited(p, reason);
+    rt_deliver_ets_transfers(p->pid, ets_owner_exited(p->pid, pid_alive));
+    if (p->pid == rt.main_pid) {
+        rt.main_pid = NIL;
+        rt_halt(reason == AM(normal) ? 0 : 1);
+    }
+    process_drop_memory(p);
+}
+
+/* ---- the slice -------------------------------------------------------------------------- */
+
+static SchedResult run_slice(void *ctx, unsigned sched_id, SchedLink *l)
+{
+    Process *p = SCHED_OWNER(l, Process, sched);
+    (void)ctx;
+    (void)sched_id;
+    process_lock(p);
+    Uint reds_before = p->reductions;
+    VmStatus st;
+    if (sig_fetch(p, FETCH_PER_SLICE)) {
+        st = vm_run(p);
+    } else {
+        proc_raise(p, AM(exit), sig_exit_reason(p));
+        st = VM_CRASHED;
+    }
+    atomic_fetch_add_explicit(&rt.reductions, p->reductions - reds_before, memory_order_relaxed);
+    switch (st) {
+    case VM_YIELD:
+        process_unlock(p);
+        return SCHED_YIELD;
+    case VM_WAIT:
+        process_unlock(p);
+        return SCHED_WAIT;
+    case VM_DONE:
+        process_exit(p, AM(normal));
+        break;
+    case VM_CRASHED: {
+        bool report;
+        Term reason = p->exit_sig ? sig_exit_reason(p) : exception_reason(p, &report);
+        if (p->exit_sig) report = false;
+        if (report) crash_report(p, reason);
+        process_exit(p, reason);
+        break;
+    }
+    }
+    process_unlock(p);
+    return SCHED_EXIT;
+}
+
+static void on_exited(void *ctx, unsigned sched_id, SchedLink *l)
+{
+    (void)ctx;
+    (void)sched_id;
+    process_release(SCHED_OWNER(l, Process, sched)); /* the table's reference */
+}
+
+static void advance_timers(void *ctx, unsigned sched_id)
+{
+    (void)ctx;
+    rtimer_advance(&rt.wheels[sched_id], sched_now_ms());
+}
+
+static uint64_t next_deadline(void *ctx, unsigned sched_id)
+{
+    (void)ctx;
+    uint64_t t = timer_next_expiry(&rt.wheels[sched_id]);
+    return t == UINT64_MAX ? SCHED_NO_DEADLINE : t;
+}
+
+static void thread_start(void *ctx, unsigned sched_id)
+{
+    (void)ctx;
+    my_wheel = &rt.wheels[sched_id];
+}
+
+/* ---- start, halt, wait ------------------------------------------------------------------ */
+
+bool rt_start(const RtOptions *o)
+{
+    rt.opt = *o;
+    if (!rt.opt.min_heap_size) rt.opt.min_heap_size = H_DEFAULT_SIZE;
+    if (rt.opt.fullsweep_after == RT_DEFAULT) rt.opt.fullsweep_after = FULLSWEEP_AFTER_DEFAULT;
+    const void *const *ops = vm_opcode_addrs();
+    spawn_code[0] = (Instr)ops[OPC_apply_list_last];
+    spawn_code[1] = 0;
+    process_finalize_hook = sig_finalize;
+    unsigned n = o->schedulers ? o->schedulers : sched_online_cores();
+    if (n > SCHED_MAX_THREADS) n = SCHED_MAX_THREADS;
+    rt.n_wheels = n;
+    rt.wheels = calloc(n, sizeof *rt.wheels);
+    if (!rt.wheels) return false;
+    uint64_t now = sched_now_ms();
+    for (unsigned i = 0; i < n; i++) timer_wheel_init(&rt.wheels[i], now, rtimer_release, NULL);
+    SchedConfig cfg = {
+        .n_schedulers = n,
+        .seed = o->seed,
+        .run = run_slice,
+        .exited = on_exited,
+        .advance_timers = advance_timers,
+        .next_deadline_ms = next_deadline,
+        .thread_start = thread_start,
+    };
+    rt.sched = sched_new(&cfg);
+    if (!rt.sched) return false;
+    rt.main_pid = NIL;
+    atomic_store_explicit(&rt.running, true, memory_order_release);
+    if (!sched_start(rt.sched)) {
+        sched_free(rt.sched);
+        rt.sched = NULL;
+        return false;
+    }
+    return true;
+}
+
+void rt_halt(int status)
+{
+    pthread_mutex_lock(&rt.halt_lock);
+    if (!rt.halted) {
+        rt.halted = true;
+        rt.status = status;
+        fflush(stdout);
+        if (rt.sched) sched_halt(rt.sched);
+        pthread_cond_broadcast(&rt.halt_cond);
+    }
+    pthread_mutex_unlock(&rt.halt_lock);
+}
+
+static bool free_left(Process *p, void *arg)
+{
+    (void)arg;
+    ptab_remove(p);
+    /* The lookup's reference is dropped by ptab_each; this drops the table's. */
+    process_release(p);
+    return true;
+}
+
+int rt_wait(void)
+{
+    pthread_mutex_lock(&rt.halt_lock);
+    while (!rt.halted) pthread_cond_wait(&rt.halt_cond, &rt.halt_lock);
+    int status = rt.status;
+    pthread_mutex_unlock(&rt.halt_lock);
+    sched_wait(rt.sched);
+    fflush(stdout);
+    atomic_store_explicit(&rt.running, false, memory_order_release);
+    /* Every thread is stopped: free the processes left, then the wheels (their timers hold
+     * references to processes, so the wheels go first). */
+    for (unsigned i = 0; i < rt.n_wheels; i++) timer_wheel_destroy(&rt.wheels[i]);
+    ptab_each(free_left, NULL);
+    rtimer_reset();
+    sched_free(rt.sched);
+    rt.sched = NULL;
+    free(rt.wheels);
+    rt.wheels = NULL;
+    return status;
+}
+
+/* ---- spawn and send --------------------------------------------------------------------- */
+
+static Uint copy_size(Term t)
+{
+    return rt.opt.sharing_preserving ? size_shared_litopt(t) : size_object_litopt(t);
+}
+
+/* Copies t onto h (which has room for copy_size(t) words). */
+static Term copy_in(Heap *h, Term t)
+{
+    Uint sz = copy_size(t);
+    if (!sz) return t;
+    Term *hp = heap_alloc(h, sz);
+    if (!rt.opt.sharing_preserving) return copy_struct_litopt(t, sz, &hp, &h->off_heap);
+    Uint words;
+    CopySharedInfo *info = copy_shared_calculate(t, true, &words);
+    Term r = copy_shared_perform(info, &hp, &h->off_heap);
+    copy_shared_done(info);
+    return r;
+}
+
+Process *rt_spawn(Process *parent, const void *entry, Term mfa[3], Term args, SpawnOpts *o,
+                  bool is_main)
+{
+    (void)entry;
+    Uint min_heap = o->use_args && o->min_heap_size ? o->min_heap_size : rt.opt.min_heap_size;
+    Uint fsa = o->use_args && o->fullsweep_after != RT_DEFAULT ? o->fullsweep_after
+                                                               : rt.opt.fullsweep_after;
+    if (!min_heap) min_heap = H_DEFAULT_SIZE;
+    Process *c = process_new_opts(min_heap, o->use_args ? o->min_vheap_size : 0, fsa);
+    /* The function (a fun, for spawn/1) and the arguments are copied as a send copies them
+     * (spawn arguments lose sharing too) onto the new heap, made large enough for them, as
+     * OTP's erl_create_process does. */
+    Term call[3] = {mfa[0], mfa[1], args};
+    Uint sz = copy_size(call[1]) + copy_size(call[2]);
+    if (sz + S_RESERVED > heap_free_words(&c->heap)) heap_grow_fresh(&c->heap, sz + S_RESERVED);
+    call[1] = copy_in(&c->heap, call[1]);
+    call[2] = copy_in(&c->heap, call[2]);
+    process_setup_call(c, spawn_code, call, 3);
+    /* Links and monitors from spawn_link/spawn_monitor exist before the child can run. */
+    if (parent && o->link) sig_spawn_link(parent, c);
+    if (parent && o->monitor) o->monitor_ref = sig_spawn_monitor(parent, c);
+    c->initial_call[0] = mfa[0];
+    c->initial_call[1] = mfa[1];
+    c->initial_call[2] = mfa[2];
+    c->max_heap_size = o->max_heap_size;
+    c->flags = (c->flags & ~(unsigned)(PROC_MAX_HEAP_KILL | PROC_MAX_HEAP_LOG)) | o->max_heap_flags;
+    bool off = o->off_heap < 0 ? rt.opt.off_heap : o->off_heap != 0;
+    mailbox_set_off_heap(&c->mailbox, off);
+    sched_set_prio(&c->sched, o->prio);
+    if (is_main) rt.main_pid = c->pid;
+    ptab_insert(c);
+    process_retain(c);
+    sched_spawn(rt.sched, &c->sched);
+    return c;
+}
+
+void rt_send(Process *p, Term to, Term msg)
+{
+    if (to == p->pid) {
+        if (!mailbox_is_off_heap(&p->mailbox)) {
+            /* On-heap self-send: the term is already here; nothing is copied (OTP). */
+            mailbox_enqueue_private(&p->mailbox, mailbox_message_nocopy(msg, p->pid));
+        } else {
+            mailbox_push(&p->mailbox, mailbox_message_new(msg, p->pid, rt.opt.sharing_preserving, NULL));
+        }
+        return;
+    }
+    Process *q = ptab_lookup(to);
+    if (!q) return;
+    Message *m = mailbox_message_new(msg, p->pid, rt.opt.sharing_preserving, NULL);
+    if (mailbox_push(&q->mailbox, m) == MAILBOX_PUSH_WAKE) rt_notify(q);
+    process_release(q);
+}
