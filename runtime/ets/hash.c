@@ -361,7 +361,15 @@ void hash_visit(EtsTable *tb, EtsVisit fn, void *arg, void (*bucket_done)(void *
      * buckets upwards, each chain from its head. select, match and tab2list cons their results
      * while walking, so their lists come out in the reverse of this order. */
     EtsHash *h = &tb->u.hash;
+    enum { AHEAD = 8 }; /* buckets: the walk is bound by cache misses on scattered nodes */
     for (Uint ix = 0; ix < h->nactive; ix++) {
+        if (ix + AHEAD < h->nactive) {
+            HashNode *ahead = *bucket_slot(h, ix + AHEAD);
+            if (ahead) {
+                __builtin_prefetch(ahead);
+                __builtin_prefetch(ahead->dbterm.tpl);
+            }
+        }
         HashNode **slot = bucket_slot(h, ix);
         if (!*slot) continue;
         if (visit_chain(tb, slot, NULL, 0, fn, arg)) return;
