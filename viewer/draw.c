@@ -151,7 +151,7 @@ static void draw_status(VwGrid *g, VwRect r, const VwModel *m, const VwUi *ui)
                 "q quit ? help Tab panel Enter detail g/G gc A gc all s report p pause / filter");
 }
 
-static void draw_help(VwGrid *g)
+static void draw_help(VwGrid *g, bool unicode)
 {
     int n = 0, w = 0;
     while (vw_help_lines[n]) {
@@ -163,12 +163,22 @@ static void draw_help(VwGrid *g)
     int h = n + 4, x = (g->cols - w) / 2, y = (g->rows - h) / 2;
     if (x < 0) x = 0;
     if (y < 0) y = 0;
-    for (int i = 0; i < h; i++) vw_grid_fill(g, x, y + i, w, VW_A_NORMAL, " ");
-    vw_grid_fill(g, x, y, w, VW_A_COLHEAD, " ");
-    vw_grid_put(g, x + 2, y, w - 2, VW_A_COLHEAD, "heapscope top: keys");
-    for (int i = 0; i < n; i++) vw_grid_put(g, x + 2, y + 2 + i, w - 4, VW_A_NORMAL,
+    const char *hz = unicode ? "─" : "-", *vt = unicode ? "│" : "|";
+    for (int i = 0; i < h; i++) {
+        vw_grid_fill(g, x, y + i, w, VW_A_NORMAL, " ");
+        vw_grid_put(g, x, y + i, 1, VW_A_DIM, vt);
+        vw_grid_put(g, x + w - 1, y + i, 1, VW_A_DIM, vt);
+    }
+    vw_grid_fill(g, x, y, w, VW_A_DIM, hz);
+    vw_grid_fill(g, x, y + h - 1, w, VW_A_DIM, hz);
+    vw_grid_put(g, x, y, 1, VW_A_DIM, unicode ? "┌" : "+");
+    vw_grid_put(g, x + w - 1, y, 1, VW_A_DIM, unicode ? "┐" : "+");
+    vw_grid_put(g, x, y + h - 1, 1, VW_A_DIM, unicode ? "└" : "+");
+    vw_grid_put(g, x + w - 1, y + h - 1, 1, VW_A_DIM, unicode ? "┘" : "+");
+    vw_grid_put(g, x + 2, y, w - 4, VW_A_TITLE, " heapscope top: keys ");
+    for (int i = 0; i < n; i++) vw_grid_put(g, x + 2, y + 1 + i, w - 4, VW_A_NORMAL,
                                             vw_help_lines[i]);
-    vw_grid_put(g, x + 2, y + h - 1, w - 4, VW_A_DIM, "any key closes this help");
+    vw_grid_put(g, x + 2, y + h - 2, w - 4, VW_A_DIM, "any key closes this help");
 }
 
 static void draw_too_small(VwGrid *g)
@@ -227,5 +237,5 @@ void vw_draw(VwGrid *g, const VwModel *m, VwUi *ui)
         draw_panel(g, l.main, ui->panel, m, ui, true);
     }
     draw_status(g, l.status, m, ui);
-    if (ui->help) draw_help(g);
+    if (ui->help) draw_help(g, ui->unicode);
 }

@@ -71,11 +71,13 @@ void vw_chart(VwGrid *g, int x, int y, int w, int h, const double *v, size_t n, 
     if (w <= 0 || h <= 0 || !n) return;
     size_t k = group_size(n, w);
     size_t cells = (n + k - 1) / k;
+    /* few values: each takes several columns, so the chart fills its box */
+    int span = (size_t)w > cells ? w / (int)cells : 1;
     double hi = 0;
     for (size_t i = 0; i < n; i++)
         if (v[i] > hi) hi = v[i];
     if (hi <= 0) return;
-    int x0 = x + w - (int)cells; /* newest at the right edge */
+    int x0 = x + w - (int)cells * span; /* newest at the right edge */
     for (size_t c = 0; c < cells; c++) {
         size_t end = n - (cells - 1 - c) * k;
         size_t start = end > k ? end - k : 0;
@@ -86,7 +88,8 @@ void vw_chart(VwGrid *g, int x, int y, int w, int h, const double *v, size_t n, 
         for (int row = 0; row < h && eighths > 0; row++, eighths -= 8) {
             int level = eighths >= 8 ? 7 : eighths - 1;
             const char *gl = unicode ? vw_spark_glyph(level, true) : (eighths >= 4 ? "#" : ".");
-            vw_grid_put(g, x0 + (int)c, y + h - 1 - row, 1, a, gl);
+            for (int s2 = 0; s2 < span; s2++)
+                vw_grid_put(g, x0 + (int)c * span + s2, y + h - 1 - row, 1, a, gl);
         }
     }
 }

@@ -70,13 +70,23 @@ TEST(chart)
     double v[4] = {0, 10, 20, 40};
     vw_chart(&g, 0, 0, 10, 4, v, 4, false, VW_A_SPARK);
     char row[64];
-    /* scaled to 40 over 4 rows: 40 fills the column, 20 two rows, 10 one, 0 nothing */
+    /* scaled to 40 over 4 rows: 40 fills the column, 20 two rows, 10 one, 0 nothing; four
+     * values in ten columns take two columns each, the newest at the right edge */
     vw_grid_row(&g, 0, row, sizeof row);
-    CHECK_STR(row, "         #");
-    vw_grid_row(&g, 2, row, sizeof row);
     CHECK_STR(row, "        ##");
+    vw_grid_row(&g, 2, row, sizeof row);
+    CHECK_STR(row, "      ####");
     vw_grid_row(&g, 3, row, sizeof row);
-    CHECK_STR(row, "       ###");
+    CHECK_STR(row, "    ######");
+    vw_grid_clear(&g);
+    /* more values than columns: grouped, each column its group's maximum */
+    double many[20];
+    for (int i = 0; i < 20; i++) many[i] = i < 10 ? 1 : 4;
+    vw_chart(&g, 0, 0, 10, 4, many, 20, false, VW_A_SPARK);
+    vw_grid_row(&g, 0, row, sizeof row);
+    CHECK_STR(row, "     #####");
+    vw_grid_row(&g, 3, row, sizeof row);
+    CHECK_STR(row, "##########");
     vw_grid_free(&g);
 }
 
@@ -554,7 +564,7 @@ TEST(help_overlay)
     bool title = false, quit = false;
     for (int y = 0; y < 24; y++) {
         vw_grid_row(&g, y, row, sizeof row);
-        if (strstr(row, "heapscope top: keys")) title = true;
+        if (strstr(row, "+- heapscope top: keys -")) title = true;
         if (strstr(row, "?             this help              q      quit")) quit = true;
     }
     CHECK(title && quit);
