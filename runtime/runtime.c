@@ -15,6 +15,7 @@
 #include "ets/ets.h"
 #include "gc.h"
 #include "print.h"
+#include "probe.h"
 #include "ptab.h"
 #include "rtimer.h"
 #include "procsig.h"
@@ -141,8 +142,32 @@ void rt_deliver_ets_transfers(Term from, EtsTransfer *list)
 
 /* p exits with reason: it leaves the table, tells links and monitors, gives up its ETS
  * tables and frees its memory. [owner, lock held] */
+static unsigned current_sched(void)
+{
+    int id = rt.sched ? sched_current(rt.sched) : -1;
+    return id < 0 ? 0 : (unsigned)id;
+}
+
+static void probe_exit(Process *p, Term reason)
+{
+    ProbeExit ev = {.p = {probe_now_ns(), current_sched(), p->pid}};
+    ev.memory_bytes = process_memory_bytes(p);
+    ev.heap_words = p->heap.heap_sz;
+    ev.old_heap_words = p->heap.old_heap ? heap_old_block_words(&p->heap) : 0;
+    ev.mbuf_words = p->heap.mbuf_sz;
+    ev.reason_atom = term_is_atom(reason) ? reason : NIL;
+    StrBuf sb = STRBUF_INIT;
+    print_w(&sb, reason, 6);
+    size_t n = sb.len < sizeof ev.reason - 1 ? sb.len : sizeof ev.reason - 1;
+    memcpy(ev.reason, sb.data, n);
+    ev.reason[n] = 0;
+    sb_free(&sb);
+    probe.exit(&ev);
+}
+
 static void process_exit(Process *p, Term reason)
 {
+    if (PROBE_ON(exit)) probe_exit(p, reason);
     atomic_store_explicit(&p->exiting, 1, memory_order_release);
     ptab_remove(p);
     ptab_unregister_process(p);
@@ -357,8 +382,46 @@ Process *rt_spawn(Process *parent, const void *entry, Term mfa[3], Term args, Sp
     if (is_main) rt.main_pid = c->pid;
     ptab_insert(c);
     process_retain(c);
+    if (PROBE_ON(spawn)) {
+        ProbeSpawn ev = {.p = {probe_now_ns(), current_sched(), c->pid}};
+        ev.parent = parent ? parent->pid : NIL;
+        ev.mod = mfa[0] == AM(undefined) ? atom_put("erlang", 6) : mfa[0];
+        ev.fun = mfa[0] == AM(undefined) ? atom_put("apply", 5) : mfa[1];
+        ev.arity = mfa[0] == AM(undefined) ? 2 : (unsigned)small_val(mfa[2]);
+        probe.spawn(&ev);
+    }
     sched_spawn(rt.sched, &c->sched);
     return c;
+}
+
+/* The send probe: the copy's flat size, the shared size when this send is sampled, and the
+ * sender's function and line (the VM keeps p->ip at the send). */
+static _Atomic unsigned send_count;
+
+static bool send_sampled(void)
+{
+    unsigned every = probe.send_sample_every;
+    if (!every) return false;
+    return atomic_fetch_add_explicit(&send_count, 1, memory_order_relaxed) % every == 0;
+}
+
+static void probe_send(Process *p, Term to, const MessageSizes *ms)
+{
+    ProbeSend ev = {.p = {probe_now_ns(), current_sched(), p->pid}};
+    ev.receiver = to;
+    ev.flat_words = ms->flat_words ? ms->flat_words : ms->copied_words;
+    ev.shared_words = ms->shared_words;
+    ev.site.module = ev.site.function = NIL;
+    Module *mod;
+    const CodeFunc *fn;
+    int line;
+    if (p->ip && code_lookup(p->ip, &mod, &fn, &line)) {
+        ev.site.module = mod->name;
+        ev.site.function = fn->name;
+        ev.site.arity = fn->arity;
+        ev.site.line = line > 0 ? (unsigned)line : 0;
+    }
+    probe.send(&ev);
 }
 
 void rt_send(Process *p, Term to, Term msg)
@@ -374,7 +437,30 @@ void rt_send(Process *p, Term to, Term msg)
     }
     Process *q = ptab_lookup(to);
     if (!q) return;
-    Message *m = mailbox_message_new(msg, p->pid, rt.opt.sharing_preserving, NULL);
+    MessageSizes ms = {0}, *msp = NULL;
+    if (PROBE_ON(send)) {
+        ms.want_flat = true;
+        ms.want_shared = send_sampled();
+        msp = &ms;
+    }
+    Message *m = mailbox_message_new(msg, p->pid, rt.opt.sharing_preserving, msp);
     if (mailbox_push(&q->mailbox, m) == MAILBOX_PUSH_WAKE) rt_notify(q);
     process_release(q);
+    if (msp) probe_send(p, to, msp);
+}
+
+bool rt_force_gc(Term pid, bool major, GcEvent *ev)
+{
+    Process *q = ptab_lookup(pid);
+    if (!q) return false;
+    process_lock_for_gc(q);
+    bool alive = !process_is_exiting(q);
+    if (alive) {
+        GcRoots r;
+        vm_gc_roots(q, &r, process_arg_regs(q), q->arity);
+        gc_collect(&q->heap, 0, &r, major, GC_REASON_EXPLICIT, ev);
+    }
+    process_unlock(q);
+    process_release(q);
+    return alive;
 }

@@ -20,6 +20,7 @@
 
 #include "process.h"
 #include "scheduler.h"
+#include "gc.h"
 #include "timer.h"
 
 struct Export;
@@ -74,6 +75,11 @@ const RtOptions *rt_options(void);
  */
 Process *rt_spawn(Process *parent, const void *entry, Term mfa[3], Term args, SpawnOpts *o,
                   bool is_main);
+
+/* A GC of pid from a thread that is not running a process and holds no process lock (the
+ * agent's forced GC): takes the process's lock, collects with its saved registers. False when
+ * pid is not alive. ev may be NULL. */
+bool rt_force_gc(Term pid, bool major, GcEvent *ev);
 
 /* [any thread] Makes q runnable if it waits (after a push returned MAILBOX_PUSH_WAKE). */
 void rt_notify(Process *q);

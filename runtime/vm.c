@@ -561,6 +561,7 @@ do_call_ext: {
         NEXT();
     }
     if (e->bif) {
+        p->ip = ip; /* where the BIF was called from (send probes, current_function) */
         Term r = e->bif->fn(p, x);
         if (r == NONVALUE) {
             bif_mfa[0] = e->module;
@@ -1185,6 +1186,7 @@ L_send: {
         first_loc = NONVALUE;
         RAISE(AM(error), AM(badarg));
     }
+    p->ip = ip; /* the send probe's site */
     rt_send(p, pid, msg);
     SET(dst, msg);
     NEXT();
