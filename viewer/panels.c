@@ -46,7 +46,7 @@ static bool result_fresh(const VwModel *m, const VwGcResult *r)
 }
 
 /* A GC reason in at most 9 cells. */
-static const char *vw_gc_reason(const char *r)
+static const char *short_reason(const char *r)
 {
     return !strcmp(r, "fullsweep_after") ? "fullsweep" : r;
 }
@@ -172,7 +172,7 @@ static int detail_gcs(VwGrid *g, VwRect r, int y, const VwModel *m, const char *
         vw_grid_printf(g, r.x + 1, y++, r.w - 1, VW_A_NORMAL,
                        "t %-7s %s %-9s %6s %s %-6s reclaimed %-6s pause %s",
                        vw_fmt_ms(e->t_ms, a, sizeof a), e->major ? "major" : "minor",
-                       vw_gc_reason(e->reason),
+                       short_reason(e->reason),
                        vw_fmt_count((double)vw_gcfig_used(&e->before), b, sizeof b), vw_to(uni),
                        vw_fmt_count((double)vw_gcfig_used(&e->after), c, sizeof c),
                        vw_fmt_count((double)e->reclaimed, d, sizeof d),
@@ -292,7 +292,7 @@ void vw_draw_gclog(VwGrid *g, VwRect r, const VwModel *m, VwUi *ui, bool focused
         vw_grid_printf(g, r.x, y, r.w, at, "%8s %-9s %-*.*s %-5s %-9s %6s %6s %9s %7s",
                        vw_fmt_ms(e->t_ms, t, sizeof t), e->pid, nw, nw,
                        p ? vw_proc_label(p) : "", e->major ? "major" : "minor",
-                       vw_gc_reason(e->reason),
+                       short_reason(e->reason),
                        vw_fmt_count((double)vw_gcfig_used(&e->before), b, sizeof b),
                        vw_fmt_count((double)vw_gcfig_used(&e->after), a, sizeof a),
                        vw_fmt_count((double)e->reclaimed, rc, sizeof rc),
