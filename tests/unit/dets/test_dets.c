@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "dets.h"
+#include "etf.h"
 #include "hs.h"
 #include "process.h"
 #include "testhelp.h"
@@ -391,6 +392,42 @@ TEST(random_corruption_never_crashes)
     CHECK(1);
 }
 
+/* Every key lies in the bucket dets_key_bucket names: a scan of that one bucket sees it. */
+typedef struct Seen {
+    Sint want;
+    bool found;
+} Seen;
+
+static bool seen_cb(void *ctx, const unsigned char *o, size_t n)
+{
+    Seen *s = ctx;
+    Term t = etf_decode(&P->heap, o, n, false, NULL);
+    if (t != NONVALUE && term_is_tuple(t) && tuple_elem(t, 1) == S(s->want)) s->found = true;
+    return true;
+}
+
+TEST(key_bucket_holds_the_key)
+{
+    DetsStatus st;
+    DetsFile *f = open_t(path("kb.dets"), DETS_SET, DETS_REPAIR_TRUE, &st);
+    CHECK_EQ(st, DETS_OK);
+    for (Sint i = 0; i < 5000; i++) dets_insert(f, tup2(S(i), S(i * 3)));
+    bool all = true, in_range = true;
+    for (Sint i = 0; i < 5000; i += 7) {
+        uint64_t b, b0;
+        CHECK_EQ(dets_key_bucket(f, S(i), &b), DETS_OK);
+        in_range &= b < dets_buckets(f);
+        b0 = b;
+        Seen s = {i, false};
+        /* dets_scan visits whole buckets from b until it has seen an object: b's own */
+        CHECK_EQ(dets_scan(f, &b, 1, seen_cb, &s), DETS_OK);
+        all &= s.found && b == b0 + 1;
+    }
+    CHECK(in_range);
+    CHECK(all);
+    dets_close(f);
+}
+
 static long rss_kb(void)
 {
     FILE *fp = fopen("/proc/self/status", "r");
@@ -450,6 +487,7 @@ int main(void)
     TH_RUN(repair_force_compacts);
     TH_RUN(foreign_and_truncated);
     TH_RUN(random_corruption_never_crashes);
+    TH_RUN(key_bucket_holds_the_key);
     TH_RUN(million_objects_rss);
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
