@@ -54,8 +54,12 @@ typedef struct Ctx {
     int base_temp, cur_temp, max_slot;
     size_t *frame_patch;
     int n_patch, cap_patch;
+    size_t *xlive_patch;
+    int n_xpatch, cap_xpatch;
+    int max_x;      /* X slots used while frameless: leaf_entry clears them, GCs root them */
     unsigned gfail; /* in a guard: where failures go */
-    bool leaf;      /* the function makes no calls: its slots are X registers, no frame */
+    bool leaf;      /* frameless code (heads, guards, bodies without body calls): the slots
+                     * are X registers; cleared by allocate when a clause body needs a frame */
     Process scratch;
 } Ctx;
 
@@ -84,11 +88,26 @@ static void E(Ctx *c, Instr w) { codebuf_emit(c->cb, w); }
 static unsigned new_label(Ctx *c) { return codebuf_new_label(c->cb); }
 static void bind_label(Ctx *c, unsigned l) { codebuf_bind_label(c->cb, l); }
 static void line(Ctx *c, const Ast *n) { if (n && n->line > 0) codebuf_line(c->cb, n->line); }
+static void frame_needed(Ctx *c);
 static void frame_word(Ctx *c)
 {
+    frame_needed(c);
     GROW(c->frame_patch, c->n_patch, c->cap_patch);
     c->frame_patch[c->n_patch++] = c->cb->n;
     E(c, 0);
+}
+/* The count of live X registers in frameless code: every X slot the function uses there
+ * (patched with max_x when the function is done). */
+static void xlive_word(Ctx *c)
+{
+    GROW(c->xlive_patch, c->n_xpatch, c->cap_xpatch);
+    c->xlive_patch[c->n_xpatch++] = c->cb->n;
+    E(c, 0);
+}
+/* Frame operands (deallocate counts) in frameless code would be a compiler bug. */
+static void frame_needed(Ctx *c)
+{
+    if (c->leaf) cerr(c, NULL, "internal compiler error: a frame operation in frameless code%s", "");
 }
 static void emit_move(Ctx *c, Opnd s, Opnd d)
 {
@@ -107,7 +126,7 @@ static void emit_jump(Ctx *c, unsigned l)
  * function (patched with the slot count when the function is done). */
 static void heap_live(Ctx *c)
 {
-    if (c->leaf) frame_word(c);
+    if (c->leaf) xlive_word(c);
     else E(c, 0);
 }
 
@@ -119,7 +138,12 @@ static int new_temp(Ctx *c)
 }
 /* A frame slot: a Y register, or in a leaf function (no calls: nothing clobbers X registers)
  * an X register, so that the function needs no stack frame, as in OTP. */
-static Opnd slot(Ctx *c, int i) { return c->leaf ? vm_x((unsigned)i) : vm_y((unsigned)i); }
+static Opnd slot(Ctx *c, int i)
+{
+    if (!c->leaf) return vm_y((unsigned)i);
+    if (i + 1 > c->max_x) c->max_x = i + 1;
+    return vm_x((unsigned)i);
+}
 static Opnd temp(Ctx *c) { return slot(c, new_temp(c)); }
 
 static bool is_lit(Opnd o) { return !vm_operand_is_reg(o); }
@@ -513,10 +537,45 @@ static Opnd build_cons_to(Ctx *c, Opnd h, Opnd t, bool tail)
     return d;
 }
 
-/* Arguments into x0..x(n-1). */
+/* Arguments into x0..x(n-1). In frameless code the sources may be those very registers, so
+ * the moves are done as a parallel assignment: a move goes when no pending move still reads
+ * its destination; a cycle is broken through a scratch register. */
+#define CYCLE_X (VM_X_REGS - 2)
 static void load_args(Ctx *c, const Opnd *a, int n)
 {
-    for (int i = 0; i < n; i++) emit_move(c, a[i], vm_x((unsigned)i));
+    Opnd *src = malloc((size_t)(n + 1) * sizeof *src);
+    bool *todo = malloc((size_t)(n + 1) * sizeof *todo);
+    if (!src || !todo) abort();
+    int pending = 0;
+    for (int i = 0; i < n; i++) {
+        src[i] = a[i];
+        todo[i] = a[i] != vm_x((unsigned)i);
+        pending += todo[i];
+    }
+    while (pending) {
+        bool progress = false;
+        for (int i = 0; i < n; i++) {
+            if (!todo[i]) continue;
+            bool read = false;
+            for (int k = 0; k < n && !read; k++) read = todo[k] && k != i && src[k] == vm_x((unsigned)i);
+            if (read) continue;
+            emit_move(c, src[i], vm_x((unsigned)i));
+            todo[i] = false;
+            pending--;
+            progress = true;
+        }
+        if (progress) continue;
+        /* Only cycles are left: park one destination's value. */
+        for (int i = 0; i < n; i++) {
+            if (!todo[i]) continue;
+            emit_move(c, vm_x((unsigned)i), vm_x(CYCLE_X));
+            for (int k = 0; k < n; k++)
+                if (todo[k] && src[k] == vm_x((unsigned)i)) src[k] = vm_x(CYCLE_X);
+            break;
+        }
+    }
+    free(src);
+    free(todo);
 }
 
 static Opnd *eval_args(Ctx *c, AstList *args)
@@ -688,9 +747,11 @@ static Opnd call_ext(Ctx *c, const Ast *at, Term m, Term f, AstList *args, bool 
         c->cur_temp = mark;
         return ret(c, folded, tail);
     }
-    if (c->leaf) {
-        /* is_leaf let this function in only because the call is a BIF: call it in place. */
-        const BifDef *b = bif_lookup(m, f, (unsigned)n);
+    const BifDef *leaf_bif = c->leaf ? bif_lookup(m, f, (unsigned)n) : NULL;
+    if (leaf_bif) {
+        /* Frameless code calls a BIF in place (a call_ext would leave the frameless
+         * function's live count behind when the BIF returns to the caller). */
+        const BifDef *b = leaf_bif;
         Opnd d = result_slot(c, tail);
         line(c, at);
         E(c, OPC_bif);
@@ -706,7 +767,13 @@ static Opnd call_ext(Ctx *c, const Ast *at, Term m, Term f, AstList *args, bool 
     free(a);
     unsigned imp = codebuf_import(c->cb, m, f, (unsigned)n);
     line(c, at);
-    if (tail) {
+    if (c->leaf) {
+        /* Frameless code: only a tail call (body_frameless). */
+        if (!tail) frame_needed(c);
+        E(c, OPC_call_ext_only);
+        E(c, (Instr)n);
+        E(c, imp);
+    } else if (tail) {
         E(c, OPC_call_ext_last);
         E(c, (Instr)n);
         E(c, imp);
@@ -764,7 +831,12 @@ static Opnd ccall(Ctx *c, Ast *e, bool tail)
         load_args(c, a, n);
         free(a);
         line(c, e);
-        if (tail) {
+        if (c->leaf) {
+            if (!tail) frame_needed(c);
+            E(c, OPC_call_only);
+            E(c, (Instr)n);
+            E(c, fs->label);
+        } else if (tail) {
             E(c, OPC_call_last);
             E(c, (Instr)n);
             E(c, fs->label);
@@ -2037,6 +2109,78 @@ static bool is_leaf(Ctx *c, Ast *n)
     return true;
 }
 
+/* Can e, in tail position, run without a frame? As is_leaf, but a call in tail position may
+ * also go to Erlang code (call_only / call_ext_only): a local function, or a function of
+ * another module that is not a BIF (BIFs are called in place). Dynamic calls (apply, funs)
+ * are not allowed: they may reach a BIF at run time. Mirrors cexpr's tail flags. */
+static bool body_frameless(Ctx *c, AstList *body);
+static bool args_leaf(Ctx *c, AstList *args)
+{
+    for (int i = 0; i < args->n; i++)
+        if (!is_leaf(c, args->v[i])) return false;
+    return true;
+}
+static bool clauses_frameless(Ctx *c, AstList *clauses)
+{
+    for (int i = 0; i < clauses->n; i++) {
+        Ast *cl = clauses->v[i];
+        if (!args_leaf(c, &cl->l1) || !args_leaf(c, &cl->l2) || !body_frameless(c, &cl->l3))
+            return false;
+    }
+    return true;
+}
+static bool tail_frameless(Ctx *c, Ast *e)
+{
+    switch (e->kind) {
+    case A_CALL: {
+        if (leaf_call_ok(c, e)) return args_leaf(c, &e->l1);
+        Ast *fn = e->a;
+        int n = e->l1.n;
+        if (!args_leaf(c, &e->l1)) return false;
+        if (fn->kind == A_ATOM) return func_find(c, fn->name, n) != NULL;
+        if (fn->kind == A_REMOTE && fn->a->kind == A_ATOM && fn->b->kind == A_ATOM)
+            return !(ast_name_is(fn->a, "erlang") && ast_name_is(fn->b, "apply"));
+        return false;
+    }
+    case A_CASE: return is_leaf(c, e->a) && clauses_frameless(c, &e->l1);
+    case A_IF: return clauses_frameless(c, &e->l1);
+    case A_BLOCK: return body_frameless(c, &e->l1);
+    default: return is_leaf(c, e);
+    }
+}
+static bool body_frameless(Ctx *c, AstList *body)
+{
+    for (int i = 0; i + 1 < body->n; i++)
+        if (!is_leaf(c, body->v[i])) return false;
+    return body->n == 0 || tail_frameless(c, body->v[body->n - 1]);
+}
+
+/* A clause body that needs a frame: allocate it (the frameless code's X slots are live), set
+ * the live count of frame code (0: leaf_entry 0 0) and move the bound variables to their Y
+ * slots (the same numbers). */
+static void enter_frame(Ctx *c)
+{
+    E(c, OPC_allocate);
+    c->leaf = false;
+    frame_word(c);
+    xlive_word(c);
+    E(c, OPC_leaf_entry);
+    E(c, 0);
+    E(c, 0);
+    bool *done = calloc((size_t)c->max_x + 1, sizeof *done);
+    if (!done) abort();
+    for (int i = 0; i < c->n_vars; i++) {
+        Var *v = &c->vars[i];
+        if (!v->bound || v->slot >= c->max_x || done[v->slot]) continue;
+        done[v->slot] = true;
+        emit_move(c, vm_x((unsigned)v->slot), vm_y((unsigned)v->slot));
+    }
+    free(done);
+}
+
+/* Heads and guards run frameless, on X registers (OTP allocates after the head matches too);
+ * so does a body whose only calls are BIFs or a call in tail position. Other bodies allocate
+ * a frame first (enter_frame). */
 static void cfunction_body(Ctx *c, AstList *clauses, int arity, const Lambda *lam, Term name, int fline)
 {
     CodeBuf *cb = c->cb;
@@ -2044,6 +2188,7 @@ static void cfunction_body(Ctx *c, AstList *clauses, int arity, const Lambda *la
     cb->funcs[cb->n_funcs++] = (CodeFunc){(uint32_t)cb->n, name, (unsigned)arity, fline};
     c->n_vars = 0;
     c->n_patch = 0;
+    c->n_xpatch = 0;
     int nfree = lam ? lam->nfree : 0;
     int nargs = arity + nfree;
     if (nargs > 255) {
@@ -2056,20 +2201,12 @@ static void cfunction_body(Ctx *c, AstList *clauses, int arity, const Lambda *la
     if (lam && lam->node->kind == A_NAMED_FUN) var_add(c, lam->node->name, c->cur_temp++);
     int fixed_vars = c->n_vars, fixed_slots = c->cur_temp;
     c->max_slot = c->cur_temp;
-    c->leaf = !(lam && lam->node->kind == A_NAMED_FUN);
-    for (int i = 0; c->leaf && i < clauses->n; i++) c->leaf = is_leaf(c, clauses->v[i]);
-    if (c->leaf) {
-        /* No frame: the slots are X registers; those above the arguments start as [] since
-         * every one of them is a GC root. */
-        E(c, OPC_leaf_entry);
-        E(c, (Instr)nargs);
-        frame_word(c);
-    } else {
-        E(c, OPC_allocate);
-        frame_word(c);
-        E(c, (Instr)nargs);
-        for (int i = 0; i < nargs; i++) emit_move(c, vm_x((unsigned)i), vm_y((unsigned)i));
-    }
+    c->max_x = nargs;
+    c->leaf = true;
+    /* The X slots above the arguments start as [] since every one of them is a GC root. */
+    E(c, OPC_leaf_entry);
+    E(c, (Instr)nargs);
+    xlive_word(c);
     if (lam && lam->node->kind == A_NAMED_FUN) {
         Var *self = var_find(c, lam->node->name);
         E(c, OPC_test_heap);
@@ -2114,15 +2251,18 @@ static void cfunction_body(Ctx *c, AstList *clauses, int arity, const Lambda *la
         unsigned next = new_label(c);
         for (int k = 0; k < cl->l1.n && k < arity; k++) cmatch(c, cl->l1.v[k], slot(c, k), next);
         cguards(c, &cl->l2, next);
+        if (!body_frameless(c, &cl->l3)) enter_frame(c);
         cbody(c, &cl->l3, true);
+        c->leaf = true;
         bind_label(c, next);
     }
     codebuf_line(cb, fline);
     E(c, OPC_func_clause);
     E(c, (Instr)arity);
-    E(c, (Instr)c->leaf);
-    if (c->leaf && c->max_slot > VM_X_REGS - 8) cerr(c, NULL, "function %s is too large", c->fname);
+    E(c, 1);
+    if (c->max_x > VM_X_REGS - 8) cerr(c, NULL, "function %s is too large", c->fname);
     for (int i = 0; i < c->n_patch; i++) cb->w[c->frame_patch[i]] = (Instr)c->max_slot;
+    for (int i = 0; i < c->n_xpatch; i++) cb->w[c->xlive_patch[i]] = (Instr)c->max_x;
     c->leaf = false;
 }
 
@@ -2242,6 +2382,7 @@ Module *compile_and_load(const char *path, const char *source, size_t len)
     free(c.lambdas);
     free(c.vars);
     free(c.frame_patch);
+    free(c.xlive_patch);
     lang_module_free(&lm);
     return m;
 }
