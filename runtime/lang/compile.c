@@ -15,6 +15,7 @@
 #include "map.h"
 
 int compile_had_errors;
+int compile_internal_errors;
 
 typedef Instr Opnd;
 
@@ -107,7 +108,9 @@ static void xlive_word(Ctx *c)
 /* Frame operands (deallocate counts) in frameless code would be a compiler bug. */
 static void frame_needed(Ctx *c)
 {
-    if (c->leaf) cerr(c, NULL, "internal compiler error: a frame operation in frameless code%s", "");
+    if (!c->leaf) return;
+    compile_internal_errors++;
+    cerr(c, NULL, "internal compiler error: a frame operation in frameless code%s", "");
 }
 static void emit_move(Ctx *c, Opnd s, Opnd d)
 {
@@ -2339,17 +2342,21 @@ static void compile_forms(Ctx *c, LangModule *lm)
     }
 }
 
-Module *compile_and_load(const char *path, const char *source, size_t len)
+/* Compiles; then loads (load) or hands the image to out (compile_only). Diagnostics go to
+ * diag_out when it is not NULL. */
+static Module *compile_module(const char *path, const char *source, size_t len, bool load,
+                              FILE *diag_out, CodeBuf *out)
 {
     compile_had_errors = 0;
     LangModule lm;
     LangOptions opt = {0};
     opt.source = source;
     opt.source_len = len;
+    opt.no_include = !load && out;
     int ok = lang_parse_file(path, &opt, &lm);
     if (!ok || !lm.name) {
-        if (!lm.name && ok) fprintf(stderr, "%s: no module definition\n", path);
-        diags_print(&lm.diags, stderr, 1);
+        if (!lm.name && ok && diag_out) fprintf(diag_out, "%s: no module definition\n", path);
+        if (diag_out) diags_print(&lm.diags, diag_out, 1);
         lang_module_free(&lm);
         compile_had_errors = 1;
         return NULL;
@@ -2368,14 +2375,15 @@ Module *compile_and_load(const char *path, const char *source, size_t len)
     Module *m = NULL;
     if (c.failed) {
         diags_sort(&lm.diags);
-        diags_print(&lm.diags, stderr, 1);
+        if (diag_out) diags_print(&lm.diags, diag_out, 1);
         compile_had_errors = 1;
     } else {
-        diags_print(&lm.diags, stderr, 1);
-        m = code_load(c.mod, path, &cb);
+        if (diag_out) diags_print(&lm.diags, diag_out, 1);
+        if (load) m = code_load(c.mod, path, &cb);
     }
     heap_destroy(&c.scratch.heap);
-    codebuf_free(&cb);
+    if (out && !c.failed) *out = cb;
+    else codebuf_free(&cb);
     free(c.funcs);
     free(c.recs);
     free(c.imports);
@@ -2385,4 +2393,16 @@ Module *compile_and_load(const char *path, const char *source, size_t len)
     free(c.xlive_patch);
     lang_module_free(&lm);
     return m;
+}
+
+Module *compile_and_load(const char *path, const char *source, size_t len)
+{
+    return compile_module(path, source, len, true, stderr, NULL);
+}
+
+bool compile_only(const char *path, const char *source, size_t len, CodeBuf *out)
+{
+    memset(out, 0, sizeof *out);
+    compile_module(path, source, len, false, NULL, out);
+    return !compile_had_errors;
 }

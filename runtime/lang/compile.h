@@ -11,6 +11,7 @@
 #ifndef HS_LANG_COMPILE_H
 #define HS_LANG_COMPILE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "code.h"
@@ -21,5 +22,13 @@ Module *compile_and_load(const char *path, const char *source, size_t len);
 
 /* Set when the last compile_and_load failed because of errors in the source. */
 extern int compile_had_errors;
+
+/* Compiles without loading or printing (the fuzz driver's entry: tests/fuzz/fuzz_compile.c):
+ * on success the image is in *out (free it with codebuf_free) and true is returned; -include
+ * finds nothing. */
+bool compile_only(const char *path, const char *source, size_t len, CodeBuf *out);
+
+/* Counts the compiler's own consistency failures (never a fault of the source). */
+extern int compile_internal_errors;
 
 #endif
