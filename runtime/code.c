@@ -3,6 +3,7 @@
  */
 #include "code.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,6 +79,35 @@ void codebuf_free(CodeBuf *cb)
     memset(cb, 0, sizeof *cb);
 }
 
+/* ---- the code lock ---------------------------------------------------------------------
+ * Loading (on first call, from any scheduler), the export table, the module list and the
+ * search paths are guarded by one recursive lock (compile_and_load -> code_load -> code_export
+ * nest). The VM's fast path reads Export.code and Export.bif without it: they are published
+ * with release stores after the code they point to is complete, and read with acquire loads
+ * (code_export_code, code_export_bif). */
+static pthread_mutex_t code_mu;
+static pthread_once_t code_mu_once = PTHREAD_ONCE_INIT;
+
+static void code_mu_init(void)
+{
+    pthread_mutexattr_t a;
+    pthread_mutexattr_init(&a);
+    pthread_mutexattr_settype(&a, PTHREAD_MUTEX_RECURSIVE);
+    pthread_mutex_init(&code_mu, &a);
+    pthread_mutexattr_destroy(&a);
+}
+
+void code_lock(void)
+{
+    pthread_once(&code_mu_once, code_mu_init);
+    pthread_mutex_lock(&code_mu);
+}
+
+void code_unlock(void) { pthread_mutex_unlock(&code_mu); }
+
+static void publish_bif(Export *e, const BifDef *b) { __atomic_store_n(&e->bif, b, __ATOMIC_RELEASE); }
+static void publish_code(Export *e, const Instr *c) { __atomic_store_n(&e->code, c, __ATOMIC_RELEASE); }
+
 /* ---- the export table ---------------------------------------------------------------- */
 
 static Export **exp_slots;
@@ -97,7 +127,17 @@ static void exp_insert(Export *e)
     exp_slots[i] = e;
 }
 
+static Export *export_locked(Term m, Term f, unsigned a);
+
 Export *code_export(Term m, Term f, unsigned a)
+{
+    code_lock();
+    Export *e = export_locked(m, f, a);
+    code_unlock();
+    return e;
+}
+
+static Export *export_locked(Term m, Term f, unsigned a)
 {
     if (exp_cap) {
         for (size_t i = exp_hash(m, f, a) & (exp_cap - 1); exp_slots[i]; i = (i + 1) & (exp_cap - 1)) {
@@ -127,14 +167,16 @@ Export *code_export(Term m, Term f, unsigned a)
 
 bool code_resolve(Export *e)
 {
-    if (e->code || e->bif) return true;
+    if (code_export_code(e) || code_export_bif(e)) return true;
+    code_lock();
     if (!e->resolved) {
         e->resolved = true;
-        e->bif = bif_lookup(e->module, e->name, e->arity);
-        if (e->bif) return true;
+        publish_bif(e, bif_lookup(e->module, e->name, e->arity));
     }
-    if (!code_find_module(e->module)) code_ensure_loaded(e->module);
-    return e->code || e->bif;
+    if (!e->bif && !code_find_module(e->module)) code_ensure_loaded(e->module);
+    bool ok = e->code || e->bif;
+    code_unlock();
+    return ok;
 }
 
 /* ---- modules --------------------------------------------------------------------------- */
@@ -144,9 +186,12 @@ static size_t n_modules, cap_modules;
 
 Module *code_find_module(Term name)
 {
-    for (size_t i = 0; i < n_modules; i++)
-        if (modules[i]->name == name) return modules[i];
-    return NULL;
+    Module *found = NULL;
+    code_lock();
+    for (size_t i = 0; i < n_modules && !found; i++)
+        if (modules[i]->name == name) found = modules[i];
+    code_unlock();
+    return found;
 }
 
 static int cmp_func(const void *a, const void *b)
@@ -185,7 +230,17 @@ static void code_disasm(const CodeBuf *cb, FILE *out)
     }
 }
 
+static Module *load_locked(Term name, const char *file, CodeBuf *cb);
+
 Module *code_load(Term name, const char *file, CodeBuf *cb)
+{
+    code_lock();
+    Module *m = load_locked(name, file, cb);
+    code_unlock();
+    return m;
+}
+
+static Module *load_locked(Term name, const char *file, CodeBuf *cb)
 {
     if (code_find_module(name)) return NULL;
     const void *const *addrs = vm_opcode_addrs();
@@ -256,9 +311,9 @@ Module *code_load(Term name, const char *file, CodeBuf *cb)
          * maps.erl defines it), as in OTP. */
         if (!e->resolved) {
             e->resolved = true;
-            e->bif = bif_lookup(e->module, e->name, e->arity);
+            publish_bif(e, bif_lookup(e->module, e->name, e->arity));
         }
-        if (!e->bif) e->code = m->code + cb->labels[cb->exports[k].label];
+        if (!e->bif) publish_code(e, m->code + cb->labels[cb->exports[k].label]);
     }
     GROW(modules, n_modules, cap_modules);
     modules[n_modules++] = m;
@@ -266,7 +321,17 @@ Module *code_load(Term name, const char *file, CodeBuf *cb)
     return m;
 }
 
+static bool lookup_locked(const Instr *addr, Module **mod, const CodeFunc **fn, int *line);
+
 bool code_lookup(const Instr *addr, Module **mod, const CodeFunc **fn, int *line)
+{
+    code_lock();
+    bool ok = lookup_locked(addr, mod, fn, line);
+    code_unlock();
+    return ok;
+}
+
+static bool lookup_locked(const Instr *addr, Module **mod, const CodeFunc **fn, int *line)
 {
     for (size_t i = 0; i < n_modules; i++) {
         Module *m = modules[i];
@@ -300,8 +365,10 @@ static size_t n_paths, cap_paths;
 
 void code_add_path(const char *dir)
 {
+    code_lock();
     GROW(paths, n_paths, cap_paths);
     paths[n_paths++] = strdup(dir);
+    code_unlock();
 }
 
 Module *code_load_file(const char *path)
@@ -309,7 +376,18 @@ Module *code_load_file(const char *path)
     return compile_and_load(path, NULL, 0);
 }
 
+static Module *ensure_locked(Term name);
+
 Module *code_ensure_loaded(Term name)
+{
+    code_lock();
+    Module *m = ensure_locked(name);
+    code_unlock();
+    return m;
+}
+
+/* Compiling happens under the lock too: the compiler keeps state in globals. */
+static Module *ensure_locked(Term name)
 {
     Module *m = code_find_module(name);
     if (m) return m;

@@ -26,6 +26,14 @@ typedef struct Export {
     FunEntry *fun;         /* the entry of `fun M:F/A`, made on first use */
 } Export;
 
+/* The code lock (recursive): loading, the export table, Export.fun's creation. */
+void code_lock(void);
+void code_unlock(void);
+
+/* Export.code and Export.bif as the VM reads them, without the code lock (code.c). */
+static inline const Instr *code_export_code(const Export *e) { return __atomic_load_n(&e->code, __ATOMIC_ACQUIRE); }
+static inline const BifDef *code_export_bif(const Export *e) { return __atomic_load_n(&e->bif, __ATOMIC_ACQUIRE); }
+
 /* Where code addresses come from, for stacktraces. */
 typedef struct CodeFunc {
     uint32_t offset;       /* first word of the function */

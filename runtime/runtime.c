@@ -39,14 +39,11 @@ static struct {
     _Atomic Uint reductions;
 } rt = {.halt_lock = PTHREAD_MUTEX_INITIALIZER, .halt_cond = PTHREAD_COND_INITIALIZER};
 
-static pthread_mutex_t code_mutex = PTHREAD_MUTEX_INITIALIZER;
 static pthread_mutex_t report_lock = PTHREAD_MUTEX_INITIALIZER;
 static _Thread_local TimerWheel *my_wheel;
 /* The first code a spawned process runs: apply_list_last (x0 module, x1 function, x2 args). */
 static Instr spawn_code[2];
 
-void rt_code_lock(void) { pthread_mutex_lock(&code_mutex); }
-void rt_code_unlock(void) { pthread_mutex_unlock(&code_mutex); }
 bool rt_running(void) { return atomic_load_explicit(&rt.running, memory_order_acquire); }
 const RtOptions *rt_options(void) { return &rt.opt; }
 TimerWheel *rt_wheel(void) { return my_wheel; }
@@ -209,9 +206,9 @@ static SchedResult run_slice(void *ctx, unsigned sched_id, SchedLink *l)
         process_exit(p, AM(normal));
         break;
     case VM_CRASHED: {
-        bool report;
-        Term reason = p->exit_sig ? sig_exit_reason(p) : exception_reason(p, &report);
-        if (p->exit_sig) report = false;
+        bool report = false;
+        Term reason = p->exit_sig || (p->flags & PROC_HALTING) ? sig_exit_reason(p)
+                                                               : exception_reason(p, &report);
         if (report) crash_report(p, reason);
         process_exit(p, reason);
         break;

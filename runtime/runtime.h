@@ -93,10 +93,6 @@ TimerWheel *rt_wheel(void);
  * another thread). */
 void rt_wheel_inserted(TimerWheel *w);
 
-/* Serialises changes to the code tables (code.c is not thread-safe yet). */
-void rt_code_lock(void);
-void rt_code_unlock(void);
-
 /* Statistics for statistics/1 and erlang:memory. */
 uint64_t rt_run_queue(void);
 void rt_gc_totals(Uint *gcs, Uint *words_reclaimed);

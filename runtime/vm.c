@@ -44,19 +44,27 @@ const char *const vm_opcode_names[OPC_COUNT] = {
 
 /* ---- catch labels ------------------------------------------------------------------------ */
 
-static const Instr **catch_targets;
-static unsigned n_catch, cap_catch;
+/* The table never moves (chunks allocated once, under the code lock that loading holds), so
+ * the VM reads it without a lock: a tag is published in loaded code only after its slot is
+ * written. */
+#define CATCH_CHUNK 4096
+#define CATCH_CHUNKS 4096
+static const Instr **catch_chunks[CATCH_CHUNKS];
+static unsigned n_catch;
 
 unsigned vm_catch_register(const Instr *target)
 {
-    if (n_catch == cap_catch) {
-        cap_catch = cap_catch ? 2 * cap_catch : 256;
-        catch_targets = realloc(catch_targets, cap_catch * sizeof *catch_targets);
-        if (!catch_targets) abort();
+    unsigned c = n_catch / CATCH_CHUNK;
+    if (c >= CATCH_CHUNKS) abort(); /* 16M catch labels */
+    if (!catch_chunks[c]) {
+        catch_chunks[c] = calloc(CATCH_CHUNK, sizeof *catch_chunks[c]);
+        if (!catch_chunks[c]) abort();
     }
-    catch_targets[n_catch] = target;
+    catch_chunks[c][n_catch % CATCH_CHUNK] = target;
     return n_catch++;
 }
+
+static const Instr *catch_target(unsigned i) { return catch_chunks[i / CATCH_CHUNK][i % CATCH_CHUNK]; }
 
 /* ---- GC roots -------------------------------------------------------------------------- */
 
@@ -548,9 +556,14 @@ do_call_ext: {
     Uint dealloc = c_dealloc;
     bool tail = c_tail;
     ip += c_skip;
-    if (!e->code && !e->bif) code_resolve(e);
-    if (e->code) {
-        const Instr *target = e->code;
+    const Instr *target = code_export_code(e);
+    const BifDef *eb = target ? NULL : code_export_bif(e);
+    if (!target && !eb) {
+        code_resolve(e);
+        target = code_export_code(e);
+        eb = code_export_bif(e);
+    }
+    if (target) {
         if (tail) h->stop += dealloc;
         else {
             live_args = arity;
@@ -560,9 +573,9 @@ do_call_ext: {
         ip = target;
         NEXT();
     }
-    if (e->bif) {
+    if (eb) {
         p->ip = ip; /* where the BIF was called from (send probes, current_function) */
-        Term r = e->bif->fn(p, x);
+        Term r = eb->fn(p, x);
         if (r == NONVALUE) {
             bif_mfa[0] = e->module;
             bif_mfa[1] = e->name;
@@ -675,23 +688,30 @@ do_apply: {
     Term m = c_mod, f = c_name;
     if (!term_is_atom(m) || !term_is_atom(f)) RAISE(AM(error), AM(badarg));
     Export *e = code_export(m, f, arity);
-    if (!e->code && !e->bif) code_resolve(e);
-    if (e->code) {
+    const Instr *target = code_export_code(e);
+    const BifDef *eb = target ? NULL : code_export_bif(e);
+    if (!target && !eb) {
+        code_resolve(e);
+        target = code_export_code(e);
+        eb = code_export_bif(e);
+    }
+    if (target) {
         if (c_tail) h->stop += c_dealloc;
         else {
             live_args = arity;
             PUSH_CP(ip);
         }
-        REDS(e->code, arity);
-        ip = e->code;
+        REDS(target, arity);
+        ip = target;
         NEXT();
     }
     bif_mfa[0] = m;
     bif_mfa[1] = f;
     bif_mfa[2] = make_small(arity);
     bif_args = x;
-    if (e->bif) {
-        Term r = e->bif->fn(p, x);
+    if (eb) {
+        p->ip = ip;
+        Term r = eb->fn(p, x);
         if (r == NONVALUE) {
             first_loc = m == atom_put("erlang", 6) ? NONVALUE : NIL;
             goto handle_error;
@@ -1199,16 +1219,23 @@ L_make_export_fun: {
         small_val(a) > 255)
         RAISE(AM(error), AM(badarg));
     Export *e = code_export(m, f, (unsigned)small_val(a));
-    if (!e->fun) {
-        e->fun = calloc(1, sizeof *e->fun);
-        if (!e->fun) abort();
-        e->fun->module = m;
-        e->fun->name = f;
-        e->fun->arity = (uint32_t)small_val(a);
-        e->fun->is_export = 1;
-        e->fun->code = e;
+    FunEntry *fe = __atomic_load_n(&e->fun, __ATOMIC_ACQUIRE);
+    if (!fe) {
+        code_lock();
+        fe = e->fun;
+        if (!fe) {
+            fe = calloc(1, sizeof *fe);
+            if (!fe) abort();
+            fe->module = m;
+            fe->name = f;
+            fe->arity = (uint32_t)small_val(a);
+            fe->is_export = 1;
+            fe->code = e;
+            __atomic_store_n(&e->fun, fe, __ATOMIC_RELEASE);
+        }
+        code_unlock();
     }
-    Term r = fun_at(heap_halloc(h, FUN_BASE_SIZE), e->fun, AM(external), 0, NULL);
+    Term r = fun_at(heap_halloc(h, FUN_BASE_SIZE), fe, AM(external), 0, NULL);
     SET(dst, after_bif(p, leaf_live, r));
     NEXT();
 }
@@ -1262,7 +1289,7 @@ unwind: {
     }
     if (found) {
         if (prev) h->stop = prev + 1;
-        ip = catch_targets[catch_index(*found)];
+        ip = catch_target(catch_index(*found));
         x[0] = NONVALUE;
         x[1] = p->exc.class;
         x[2] = p->exc.reason;

@@ -2093,7 +2093,7 @@ static Term bif_function_exported(Process *p, const Term *a)
     if (a[0] == atom_put("erlang", 6) && a[1] == am(A_APPLY) && (n == 2 || n == 3)) return AM(true);
     if (!code_find_module(a[0])) return AM(false);
     if (a[1] == am(A_MODULE_INFO) && n <= 1) return AM(true);
-    return make_bool(code_export(a[0], a[1], n)->code != NULL);
+    return make_bool(code_export_code(code_export(a[0], a[1], n)) != NULL);
 }
 
 /* Parses "<prefix>0.N1.N2...>" (n numbers after the node 0, each at most max, digits only)
