@@ -120,6 +120,8 @@ check: deps
 	@$(MAKE) --no-print-directory MODE=asan all tests
 	@MODE=asan scripts/run-tests.sh
 	@MODE=asan HEAPSCOPE_GC_STRESS=1 scripts/run-tests.sh --runtime-only
+	@$(MAKE) --no-print-directory MODE=tsan all
+	@MODE=tsan tests/tsan/run.sh
 
 bench: deps
 	@$(MAKE) --no-print-directory all $(BENCH_BINS) >&2
