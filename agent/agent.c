@@ -326,6 +326,7 @@ static void set_hooks(bool on, unsigned send_sample_every)
     probe.bin = on ? hook_bin : NULL;
     probe.native_alloc = on ? hook_native_alloc : NULL;
     probe.native_free = on ? hook_native_free : NULL;
+    probe.thread_start = on ? agent_thread_attach : NULL;
     probe.send_sample_every = on ? send_sample_every : 0;
 }
 

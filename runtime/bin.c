@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "bignum.h"
+#include "probe.h"
 
 
 BinStats bin_stats;
@@ -30,6 +31,8 @@ Binary *binary_alloc(Uint size)
     /* Statistics only: no other memory is published through them, so relaxed is enough. */
     atomic_fetch_add_explicit(&bin_stats.allocs, 1, memory_order_relaxed);
     atomic_fetch_add_explicit(&bin_stats.bytes_live, sizeof(Binary) + size, memory_order_relaxed);
+    if (PROBE_ON(bin)) probe_bin_event(PROBE_BIN_ALLOC, b, size);
+    if (PROBE_ON(native_alloc)) probe_native(NATIVE_BINARY, b, sizeof(Binary) + size);
     return b;
 }
 
@@ -51,6 +54,8 @@ void binary_decref(Binary *b)
     atomic_fetch_add_explicit(&bin_stats.frees, 1, memory_order_relaxed);
     atomic_fetch_sub_explicit(&bin_stats.bytes_live, sizeof(Binary) + b->orig_size,
                               memory_order_relaxed);
+    if (PROBE_ON(bin)) probe_bin_event(PROBE_BIN_FREE, b, b->orig_size);
+    if (PROBE_ON(native_free)) probe_native(NATIVE_BINARY, b, 0);
     free(b);
 }
 

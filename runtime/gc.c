@@ -16,6 +16,7 @@
 
 #include "bin.h"
 #include "literal.h"
+#include "probe.h"
 
 void (*gc_event_hook)(const Heap *h, const GcEvent *ev);
 bool gc_verify_after_gc = true;
@@ -476,11 +477,26 @@ static void move_extra(Heap *h, GcRoots *roots)
 
 /* OTP's minor_collection. Returns false, having changed nothing but possibly created the old
  * heap, when a minor is impossible (gc.h sentence 5). */
+/* max_heap_size (gc.h sentence 10): true when the collection must not run. */
+static bool max_heap_trips(Heap *h, Uint total)
+{
+    if (!h->max_heap_size || total <= h->max_heap_size) return false;
+    h->flags |= HEAP_MAX_REACHED;
+    h->max_heap_seen = total;
+    return (h->flags & HEAP_MAX_KILL) != 0;
+}
+
 static bool collect_minor(Heap *h, Uint need, GcRoots *roots, Uint *reclaimed)
 {
     Uint mature_size = (Uint)(h->high_water - h->heap);
     Uint extra = roots ? roots->extra_words : 0;
     Uint size_before = heap_used_words(h) + h->mbuf_sz + extra;
+    if (h->max_heap_size) {
+        Uint total = size_before + next_size(h, heap_stack_words(h) + size_before, 0);
+        if (h->old_heap) total += heap_old_block_words(h);
+        else if (mature_size) total += heap_next_size(size_before, 1);
+        if (max_heap_trips(h, total)) return true;
+    }
     if (!h->old_heap && mature_size) {
         /* One size larger than needed: OTP found this saves fullsweeps. */
         Uint sz = heap_next_size(size_before, 1);
@@ -557,6 +573,11 @@ static void collect_major(Heap *h, Uint need, GcRoots *roots, Uint *reclaimed)
     Uint size_before = heap_used_words(h) + h->mbuf_sz + old_used + extra;
     Uint new_sz = next_size(h, heap_stack_words(h) + size_before + S_RESERVED, 0);
     if (new_sz == h->heap_sz && (h->flags & HEAP_GROW)) new_sz = next_size(h, h->heap_sz, 1);
+    if (h->max_heap_size) {
+        Uint total = size_before + (h->old_heap ? (Uint)(h->old_hend - h->old_htop) : 0) +
+                     heap_free_words(h) + heap_stack_words(h) + new_sz;
+        if (max_heap_trips(h, total)) return;
+    }
     h->flags &= ~(unsigned)(HEAP_GROW | HEAP_NEED_FULLSWEEP);
 
     Term *block = alloc_words(new_sz);
@@ -624,6 +645,7 @@ void gc_collect(Heap *h, Uint need, GcRoots *roots, bool major, GcReason reason,
     ev->reason = reason;
     ev->failed_minor = false;
     gc_info(h, &ev->before);
+    if (PROBE_ON(gc_start)) probe_gc_start(h, ev, major);
 
     Uint reclaimed = 0;
     if (major) h->flags |= HEAP_NEED_FULLSWEEP;
@@ -639,6 +661,10 @@ void gc_collect(Heap *h, Uint need, GcRoots *roots, bool major, GcReason reason,
         collect_major(h, need, roots, &reclaimed);
         ev->type = GC_MAJOR;
         h->num_major++;
+    }
+    if ((h->flags & (HEAP_MAX_REACHED | HEAP_MAX_KILL)) == (HEAP_MAX_REACHED | HEAP_MAX_KILL)) {
+        /* Nothing was collected: the process is killed instead (OTP emits no gc_*_end). */
+        return;
     }
     h->flags &= ~(unsigned)HEAP_FORCE_GC;
 
@@ -657,6 +683,7 @@ void gc_collect(Heap *h, Uint need, GcRoots *roots, bool major, GcReason reason,
     verify_or_abort(h, roots, ev);
 #endif
     if (gc_event_hook) gc_event_hook(h, ev);
+    if (PROBE_ON(gc_end)) probe_gc_end(h, ev);
 }
 
 void heap_reserve_maybe_gc(Heap *h, Uint need, GcRoots *roots)

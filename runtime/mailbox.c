@@ -15,6 +15,7 @@
 
 #include "bin.h"
 #include "copy.h"
+#include "probe.h"
 
 #define WAITING ((uintptr_t)1)
 
@@ -44,6 +45,7 @@ static HeapFrag *frag_new(Uint words)
     f->off_heap.overhead = 0;
     f->alloc_size = words;
     f->used_size = words;
+    if (PROBE_ON(native_alloc)) probe_native(NATIVE_MESSAGE, f, sizeof(HeapFrag) + words * sizeof(Term));
     return f;
 }
 
@@ -54,6 +56,7 @@ static void frags_release(HeapFrag *f)
         HeapFrag *next = f->next;
         for (OffHeapHeader *e = f->off_heap.first; e; e = e->next)
             if (hdr_subtag(e->thing_word) == SUB_REFC_BIN) binary_decref(((ProcBin *)e)->val);
+        if (PROBE_ON(native_free)) probe_native(NATIVE_MESSAGE, f, 0);
         free(f);
         f = next;
     }
@@ -384,6 +387,8 @@ void mailbox_adopt_frags(Heap *h, HeapFrag *f)
             g->off_heap.overhead = 0;
         }
         h->mbuf_sz += g->used_size;
+        /* The heap owns the fragment now: process memory, no longer a native block. */
+        if (PROBE_ON(native_free)) probe_native(NATIVE_MESSAGE, g, 0);
     }
     /* Behind the first fragment, which heap_halloc may still be filling. */
     if (h->mbuf) {
@@ -484,6 +489,7 @@ static void move_message(Mailbox *mb, Message *m, Heap *h)
             h->off_heap.first = ne;
         }
         h->off_heap.overhead += f->off_heap.overhead;
+        if (PROBE_ON(native_free)) probe_native(NATIVE_MESSAGE, f, 0);
         free(f);
     }
     if (r != small) free(r);

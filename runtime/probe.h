@@ -115,6 +115,9 @@ typedef struct ProbeTable {
      * backtrace here (sampled), since only this frame knows the call stack. */
     void (*native_alloc)(const ProbeNative *ev);
     void (*native_free)(const ProbeNative *ev);
+    /* Called by each scheduler thread when it starts, before it runs a process (runtime.c's
+     * thread_start), so the agent can bind the thread to its own ring. */
+    void (*thread_start)(unsigned sched_id);
     /* 1 in send_sample_every sends measures shared_words (0: never, 1: every send). */
     unsigned send_sample_every;
 } ProbeTable;
@@ -122,5 +125,30 @@ typedef struct ProbeTable {
 extern ProbeTable probe;
 
 #define PROBE_ON(hook) __builtin_expect(probe.hook != NULL, 0)
+
+/*
+ * Emitters for probe points in modules that know nothing of events (probe.c builds the event).
+ * Call each only behind its PROBE_ON test, so that without an agent nothing is computed.
+ *   probe_gc_start / probe_gc_end   gc.c, around a collection of h, which is a process's heap
+ *                                   (Process.heap: the pid is read from the process); ev holds
+ *                                   `before` (and, at the end, everything)
+ *   probe_bin_event                 bin.c: a refc Binary made or freed (bytes: its data size)
+ *   probe_native                    an off-heap block of the runtime's own (alloc: bytes > 0,
+ *                                   free: bytes 0), on the allocating/freeing thread
+ */
+void probe_gc_start(const Heap *h, const GcEvent *ev, bool major_requested);
+void probe_gc_end(const Heap *h, const GcEvent *ev);
+void probe_bin_event(ProbeBinKind kind, const void *binary, Uint bytes);
+/* Inline, so the backtrace the agent takes in native_alloc starts at the allocating frame. */
+__attribute__((always_inline)) static inline void probe_native(NativeKind kind, const void *ptr,
+                                                               Uint bytes)
+{
+    ProbeNative e = {.kind = kind, .ptr = ptr, .bytes = bytes};
+    if (bytes) {
+        if (probe.native_alloc) probe.native_alloc(&e);
+    } else if (probe.native_free) {
+        probe.native_free(&e);
+    }
+}
 
 #endif
