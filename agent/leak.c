@@ -37,7 +37,8 @@ const char *ag_verdict_name(AgVerdictLevel v)
 static AgTrendConfig trend(unsigned min_points, double r2, double rel, uint64_t abs_growth)
 {
     AgTrendConfig t = { .windows = 6, .min_points = min_points, .min_r2 = r2,
-                        .min_rel_growth = rel, .tail_fraction = 0.15, .min_abs_growth = abs_growth };
+                        .min_rel_growth = rel, .tail_fraction = 0.15, .min_abs_growth = abs_growth,
+                        .min_span_ms = 500 };
     return t;
 }
 
@@ -70,6 +71,7 @@ bool ag_leak_trend(const AgSeries *s, const AgTrendConfig *c, AgFit *fit)
     unsigned g = c->windows < n ? c->windows : n;
     fit->groups = g;
     if (n < c->min_points || g < 3 || n == 0) return false;
+    if (s->pts[n - 1].t_ns - s->pts[0].t_ns < c->min_span_ms * 1000000u) return false;
     double mins[64], ts[64];
     if (g > 64) g = 64;
     double t0 = (double)s->pts[0].t_ns;

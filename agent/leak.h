@@ -10,7 +10,7 @@
  * are cut into W consecutive groups (W = min(windows, points)); each group is summarised by its
  * minimum, so a sawtooth (heap filling with garbage, then collected) is judged by its floor.
  * The series keeps growing when all hold:
- *   - at least min_points points and 3 groups;
+ *   - at least min_points points and 3 groups, spanning at least min_span_ms;
  *   - the least-squares line through the group minima rises, with R^2 >= min_r2;
  *   - the last group's minimum exceeds the first's by >= min_abs_growth and by >= min_rel_growth
  *     of the first (a large process growing by a few words is not a leak);
@@ -56,6 +56,9 @@ typedef struct AgTrendConfig {
     unsigned windows, min_points;
     double min_r2, min_rel_growth, tail_fraction;
     uint64_t min_abs_growth;
+    /* The points must span at least this long: growth over a few milliseconds (a short-lived
+     * worker building its result) is work in progress, not a leak. 0: no minimum. */
+    uint64_t min_span_ms;
 } AgTrendConfig;
 
 typedef struct AgFit {
