@@ -258,7 +258,9 @@ static void step(Agent *a, bool force_ok, bool sample_now)
     uint64_t t0 = probe_now_ns();
     drain(a);
     uint64_t iv = (uint64_t)a->cfg.sample_interval_ms * 1000000u;
-    if (sample_now || t0 - a->last_sample_ns >= iv) {
+    const AgentHost *h = a->host;
+    bool ready = !h->ready || h->ready(h->ctx);
+    if (ready && (sample_now || t0 - a->last_sample_ns >= iv)) {
         a->last_sample_ns = t0;
         sample_host(a, t0);
         /* no forced GC once the program finished: its schedulers may be stopping */

@@ -60,6 +60,10 @@ typedef struct AgentHost {
      * for it; false when the process does not exist. */
     bool (*force_gc)(void *ctx, Term pid, bool major, GcInfo *before, GcInfo *after,
                      Uint *reclaimed);
+    /* Whether the host can be sampled now (may be NULL: always). The runtime says no before
+     * its schedulers start and once it halted, while it frees its processes: a sample then
+     * would see a half-empty system, so the agent keeps its last real one. */
+    bool (*ready)(void *ctx);
     /* The program being run ("examples/demo.erl"), the runtime's OS pid, schedulers. */
     const char *program;
     int os_pid;

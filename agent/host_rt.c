@@ -181,6 +181,12 @@ static bool rt_force(void *ctx, Term pid, bool major, GcInfo *before, GcInfo *af
     return true;
 }
 
+static bool rt_ready(void *ctx)
+{
+    (void)ctx;
+    return rt_running();
+}
+
 void host_rt_init(AgentHost *h, const char *program, unsigned schedulers)
 {
     memset(h, 0, sizeof *h);
@@ -189,6 +195,7 @@ void host_rt_init(AgentHost *h, const char *program, unsigned schedulers)
     h->list_ets = rt_list_ets;
     h->memory = rt_memory;
     h->force_gc = rt_force;
+    h->ready = rt_ready;
     h->program = program;
     h->os_pid = (int)getpid();
     h->schedulers = schedulers;
