@@ -1,18 +1,26 @@
 #!/usr/bin/env bash
 # Runs each tests/erl/NAME.erl with `heapscope run` and compares its stdout byte for byte with
-# NAME.expected (what OTP 25 printed: scripts/otp-expect.sh). Ends with "N passed, N failed".
+# NAME.expected (what OTP 25 printed: scripts/otp-expect.sh). Programs listed in
+# tests/erl/PENDING (name, space, reason: known runtime bugs) are skipped with a notice.
+# Ends with "N passed, N failed, N skipped".
 set -u
 cd "$(dirname "$0")/../.."
 MODE=${MODE:-release}
 BUILD=${BUILD:-build/$MODE}
 HS=${HEAPSCOPE:-$BUILD/bin/heapscope}
 export HEAPSCOPE_GC_VERIFY=${HEAPSCOPE_GC_VERIFY:-1} # check the heap after every GC
-passed=0 failed=0
+passed=0 failed=0 skipped=0
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 for f in tests/erl/*.erl; do
     exp="${f%.erl}.expected"
     [ -f "$exp" ] || continue
+    why=$(sed -n "s/^$(basename "$f" .erl)[[:space:]]\{1,\}//p" tests/erl/PENDING 2>/dev/null)
+    if [ -n "$why" ]; then
+        skipped=$((skipped + 1))
+        echo "skip $f: $why"
+        continue
+    fi
     # DETS programs keep their files at fixed names in /tmp (the same program runs on OTP):
     # a run that was killed must not leave a dirty file behind for the next one.
     case "$f" in */dets_*) rm -f /tmp/hs_"$(basename "$f" .erl)"_*.dets ;; esac
@@ -28,5 +36,5 @@ for f in tests/erl/*.erl; do
         diff "$exp" "$out" | head -n 10 | sed 's/^/  /'
     fi
 done
-echo "${passed} passed, ${failed} failed"
+echo "${passed} passed, ${failed} failed, ${skipped} skipped"
 [ "$failed" -eq 0 ]
