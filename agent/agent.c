@@ -59,6 +59,17 @@ static _Atomic(Agent *) the_agent;
 static _Thread_local AgRing *tls_ring;
 static _Thread_local unsigned tls_sched;
 static _Thread_local unsigned tls_native_count;
+/* The time of this thread's last timed event: native events reuse it instead of reading the
+ * clock (one per message fragment would cost more than the rest of the hook), which keeps each
+ * ring in time order; the clock is read when the thread has no event yet or every 64th time. */
+static _Thread_local uint64_t tls_last_ns;
+static _Thread_local unsigned tls_clock_skip;
+
+static uint64_t native_time(void)
+{
+    if (!tls_last_ns || (++tls_clock_skip & 63) == 0) tls_last_ns = probe_now_ns();
+    return tls_last_ns;
+}
 
 void agent_config_default(AgentConfig *cfg)
 {
@@ -66,8 +77,9 @@ void agent_config_default(AgentConfig *cfg)
     cfg->ring_capacity = 8192;
     cfg->drain_interval_ms = 5;
     cfg->sample_interval_ms = 100;
-    cfg->send_sample_every = 1;
+    cfg->send_sample_every = 16;
     cfg->native_sample_every = 16;
+    cfg->native_kinds = ~0u & ~(1u << NATIVE_MESSAGE);
     cfg->recent_events = 4096;
     cfg->leak_force_gc = true;
     cfg->lost_sharing_ratio = 4.0;
@@ -79,6 +91,7 @@ void agent_config_default(AgentConfig *cfg)
 
 static void post(AgEvent *ev)
 {
+    tls_last_ns = ev->time_ns;
     AgRing *r = tls_ring;
     if (r) {
         ev->sched = tls_sched;
@@ -135,12 +148,16 @@ static void hook_bin(const ProbeBin *e)
 }
 
 /* noinline: unwind_capture_hook skips exactly this frame (unwind.h). */
+/* AgentConfig.native_kinds, fixed at attach before any scheduler runs (as the hook table). */
+static unsigned native_kinds;
+
 __attribute__((noinline)) static void hook_native_alloc(const ProbeNative *e)
 {
+    if (!(native_kinds & (1u << e->kind))) return;
     Agent *a = atomic_load_explicit(&the_agent, memory_order_relaxed);
     AgEvent ev;
     ev.kind = AG_EV_NATIVE_ALLOC;
-    ev.time_ns = probe_now_ns();
+    ev.time_ns = native_time();
     ev.u.native.n = *e;
     ev.u.native.stack_id = 0;
     /* sampled per thread: no shared counter for the hot path to contend on */
@@ -152,10 +169,10 @@ __attribute__((noinline)) static void hook_native_alloc(const ProbeNative *e)
 
 static void hook_native_free(const ProbeNative *e)
 {
-    if (!e->ptr) return;
+    if (!e->ptr || !(native_kinds & (1u << e->kind))) return;
     AgEvent ev;
     ev.kind = AG_EV_NATIVE_FREE;
-    ev.time_ns = probe_now_ns();
+    ev.time_ns = native_time();
     ev.u.native.n = *e;
     ev.u.native.stack_id = 0;
     post(&ev);
@@ -388,6 +405,7 @@ bool agent_attach(const AgentHost *host, const AgentConfig *cfg)
     a->st.start_ns = a->run.start_ns;
     a->last_sample_ns = 0;
     atomic_store_explicit(&the_agent, a, memory_order_release);
+    native_kinds = a->cfg.native_kinds;
     set_hooks(true, a->cfg.send_sample_every);
     if (pthread_create(&a->thread, NULL, collector_main, a) != 0) {
         set_hooks(false, 0);

@@ -56,8 +56,13 @@ typedef struct AgentConfig {
                                      default 8192 */
     unsigned drain_interval_ms;   /* collector drains the rings this often; default 5 */
     unsigned sample_interval_ms;  /* host samples (list_procs, list_ets, memory); default 100 */
-    unsigned send_sample_every;   /* probe.send_sample_every; default 1 (every send) */
+    unsigned send_sample_every;   /* probe.send_sample_every; default 16: a site needs 10
+                                     sampled sends (leak.h) for a lost_sharing verdict */
     unsigned native_sample_every; /* 1 in N native allocations gets a backtrace; default 16 */
+    unsigned native_kinds;        /* the NativeKinds recorded, a mask of 1u << kind; default
+                                     all but NATIVE_MESSAGE: a message fragment lives from a
+                                     send to its receive, two events per message for little
+                                     (a queue that keeps them shows as a mailbox verdict) */
     size_t recent_events;         /* events kept for agent_events_since; default 4096 */
     bool leak_force_gc;           /* the leak detector may force GCs; default true */
     double lost_sharing_ratio;    /* flat/shared ratio of a lost_sharing verdict; default 4.0 */

@@ -20,6 +20,7 @@
 #include "code.h"
 #include "gc.h"
 #include "hs.h"
+#include "probe.h"
 #include "lang/compile.h"
 #include "runtime.h"
 #include "strbuf.h"
@@ -35,6 +36,8 @@ static const char usage[] =
     "      --top  --report FILE|-  --fail-on LIST  --no-agent  --schedulers N  -pa DIR\n"
     "      +hms WORDS  +hmqd off_heap|on_heap  +fsa N  --sharing-preserving  --seed N\n"
     "      --sample-interval MS (agent samples, default 100)  --socket-dir DIR\n"
+    "      --send-sample-every N (1 in N sends measures sharing; default 16, 0 never)\n"
+    "      --native-messages (native report: message fragments too)\n"
     "      --fail-on: leak, lost-sharing=RATIO, peak-memory=BYTES, gc-pause-p99=MS\n"
     "  eval 'EXPRS.'                     evaluate expressions and print the result\n"
     "  top [TARGET]                      attach the live dashboard to a running runtime\n"
@@ -64,6 +67,8 @@ typedef struct RunAgent {
     bool fail_on_given;
     AgentFailOn fail_on;
     unsigned sample_interval_ms; /* 0: the agent's default */
+    int send_sample_every;       /* -1: the agent's default */
+    bool native_messages;        /* --native-messages: record message fragments too */
     const char *socket_dir;      /* NULL: the environment's */
     AgentHost host;
     Server *server;
@@ -79,6 +84,8 @@ static void agent_start(RunAgent *ag, const char *program, const RtOptions *ro)
     AgentConfig cfg;
     agent_config_default(&cfg);
     if (ag->sample_interval_ms) cfg.sample_interval_ms = ag->sample_interval_ms;
+    if (ag->send_sample_every >= 0) cfg.send_sample_every = (unsigned)ag->send_sample_every;
+    if (ag->native_messages) cfg.native_kinds |= 1u << NATIVE_MESSAGE;
     if (!agent_attach(&ag->host, &cfg)) {
         fprintf(stderr, "heapscope: the agent could not start; running without it\n");
         ag->on = false;
@@ -207,13 +214,14 @@ static int cmd_run(int argc, char **argv)
     const char *pa[64];
     int npa = 0;
     RtOptions ro = {.fullsweep_after = RT_DEFAULT};
-    RunAgent ag = {.on = true};
+    RunAgent ag = {.on = true, .send_sample_every = -1};
     for (; i < argc; i++) {
         const char *a = argv[i];
         bool takes = !strcmp(a, "-pa") || !strcmp(a, "--report") || !strcmp(a, "--fail-on") ||
                      !strcmp(a, "--schedulers") || !strcmp(a, "+hms") || !strcmp(a, "+hmqd") ||
                      !strcmp(a, "+fsa") || !strcmp(a, "--seed") ||
-                     !strcmp(a, "--sample-interval") || !strcmp(a, "--socket-dir");
+                     !strcmp(a, "--sample-interval") || !strcmp(a, "--socket-dir") ||
+                     !strcmp(a, "--send-sample-every");
         if (takes && i + 1 >= argc) {
             fprintf(stderr, "heapscope: %s needs an argument\n", a);
             return 2;
@@ -246,6 +254,9 @@ static int cmd_run(int argc, char **argv)
         } else if (!strcmp(a, "--top")) {
             ag.top = true;
             continue;
+        } else if (!strcmp(a, "--native-messages")) {
+            ag.native_messages = true;
+            continue;
         } else if (!strcmp(a, "--no-agent")) {
             ag.on = false;
             continue;
@@ -264,6 +275,12 @@ static int cmd_run(int argc, char **argv)
                 return 2;
             }
             ag.sample_interval_ms = (unsigned)n;
+        } else if (!strcmp(a, "--send-sample-every")) {
+            if (!num_arg(a, argv[i + 1], &n) || n > 1000000) {
+                fprintf(stderr, "heapscope: --send-sample-every takes 0 (never) to 1000000\n");
+                return 2;
+            }
+            ag.send_sample_every = (int)n;
         } else if (!strcmp(a, "--socket-dir")) {
             ag.socket_dir = argv[i + 1];
         } else if (a[0] == '-' && a[1]) {

@@ -280,6 +280,7 @@ TEST(report_of_a_run_is_valid_and_judged)
     agent_config_default(&cfg);
     cfg.sample_interval_ms = 10;
     cfg.drain_interval_ms = 2;
+    cfg.native_kinds = ~0u;   /* message fragments too (off by default) */
     CHECK(agent_attach(&fh.host, &cfg));
     CHECK(!agent_attach(&fh.host, &cfg));           /* one agent at a time */
     Story s = { 150 };
