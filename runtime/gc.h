@@ -68,6 +68,12 @@
  *  9. Triggers (heap_reserve_maybe_gc): fewer than need + S_REDZONE free words (the JIT's red
  *     zone, reference §3.1; measured: a 2-word cons triggers with 3 words free), HEAP_FORCE_GC,
  *     bin_vheap_size > bin_vheap_sz, mbuf_sz > free words, or heap_gc_stress.
+ * 10. max_heap_size (reference §4.8), checked by every collection before it copies, against
+ *     the memory its peak would hold: a minor counts the young usage, the old block (or the
+ *     one about to be created) and the new young block; a major the young usage, the whole
+ *     old block, the young block's free words and stack, and the new block. Over the limit,
+ *     HEAP_MAX_REACHED is set with max_heap_seen; with HEAP_MAX_KILL the collection does not
+ *     run at all (the process is killed, OTP emits no gc end), else it runs as usual.
  *
  * [owner only]: a collection touches only its own heap; the Binary refcounts it drops are
  * atomic (bin.h).

@@ -64,6 +64,9 @@ enum {
     HEAP_NEED_FULLSWEEP = 1u << 0, /* the next GC is a major (OTP's F_NEED_FULLSWEEP) */
     HEAP_GROW = 1u << 1,           /* the next major grows one step (F_HEAP_GROW) */
     HEAP_FORCE_GC = 1u << 2,       /* collect at the next safe point (F_FORCE_GC) */
+    HEAP_MAX_KILL = 1u << 3,       /* max_heap_size's kill flag */
+    HEAP_MAX_LOG = 1u << 4,        /* max_heap_size's error_logger flag */
+    HEAP_MAX_REACHED = 1u << 5,    /* a GC found max_heap_size exceeded (see gc.h) */
 };
 
 typedef struct Heap {
@@ -84,6 +87,8 @@ typedef struct Heap {
     unsigned flags;
     /* Counters for introspection: never read by the collector's decisions. */
     Uint num_minor, num_major, words_reclaimed;
+    Uint max_heap_size;    /* words, 0 when off (max_heap_size's size) */
+    Uint max_heap_seen;    /* the total a tripped check computed (the report's Total Heap Size) */
 } Heap;
 
 /* Where the GC finds roots besides the block's own stack. */

@@ -27,7 +27,7 @@ Process *process_new_opts(Uint min_heap_size, Uint min_vheap_size, Uint fullswee
     p->result = NIL;
     p->reg_name = NIL;
     p->group_leader = NIL;
-    p->flags = PROC_MAX_HEAP_KILL | PROC_MAX_HEAP_LOG;
+    p->heap.flags |= HEAP_MAX_KILL | HEAP_MAX_LOG; /* max_heap_size's defaults */
     p->initial_call[0] = p->initial_call[1] = AM(undefined);
     p->initial_call[2] = make_small(0);
     mailbox_init(&p->mailbox);

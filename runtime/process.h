@@ -49,8 +49,6 @@ typedef struct ProcException {
 /* Process flags (Process.flags) [owner]. */
 enum {
     PROC_TRAP_EXIT = 1u << 0,
-    PROC_MAX_HEAP_KILL = 1u << 1,   /* max_heap_size's kill (default on) */
-    PROC_MAX_HEAP_LOG = 1u << 2,    /* max_heap_size's error_logger (default on) */
     PROC_SENSITIVE = 1u << 3,
     PROC_HALTING = 1u << 4,         /* erlang:halt was called: the process ends at once */
 };
@@ -75,7 +73,6 @@ typedef struct Process {
     Term initial_call[3];    /* {M, F, A}: atoms and arity as a small [any, fixed] */
     Term reg_name;           /* registered name or NIL [ptab's lock] */
     Term group_leader;       /* a pid; the runtime's io server when NIL */
-    Uint max_heap_size;      /* words; 0 when off */
     struct ProcLinks *links; /* links and monitors (procsig.c), NULL until the first */
     struct Timer *recv_timer;/* the running receive's timeout, or NULL */
     Message *exit_sig;       /* an exit signal being acted on (its reason term lives in it) */

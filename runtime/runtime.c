@@ -66,7 +66,7 @@ void rt_spawn_opts_default(SpawnOpts *o)
 {
     memset(o, 0, sizeof *o);
     o->fullsweep_after = RT_DEFAULT;
-    o->max_heap_flags = PROC_MAX_HEAP_KILL | PROC_MAX_HEAP_LOG;
+    o->max_heap_flags = HEAP_MAX_KILL | HEAP_MAX_LOG;
     o->off_heap = -1;
     o->prio = SCHED_PRIO_NORMAL;
 }
@@ -119,6 +119,60 @@ static Term exception_reason(Process *p, bool *report)
     if (cls == AM(exit)) return reason;
     if (cls == AM(throw)) reason = tuple2(&p->heap, atom_put("nocatch", 7), reason);
     return tuple2(&p->heap, reason, p->exc.stacktrace == NONVALUE ? NIL : p->exc.stacktrace);
+}
+
+/* ---- max_heap_size ------------------------------------------------------------------------ */
+
+/* OTP's reached_max_heap_size report (erl_gc.c), on stderr as erl -noshell's logger prints it. */
+static void max_heap_report(Process *p)
+{
+    Heap *h = &p->heap;
+    GcInfo gi;
+    gc_info(h, &gi);
+    StrBuf sb = STRBUF_INIT;
+    struct timeval tv;
+    gettimeofday(&tv, NULL);
+    struct tm tm;
+    localtime_r(&tv.tv_sec, &tm);
+    static const char *const mon[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    sb_printf(&sb, "=ERROR REPORT==== %d-%s-%d::%02d:%02d:%02d.%06ld ===\n", tm.tm_mday,
+              mon[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec,
+              (long)tv.tv_usec);
+    sb_puts(&sb, "     Process:            ");
+    print_w(&sb, p->pid, -1);
+    sb_puts(&sb, " \n     Context:            maximum heap size reached\n");
+    sb_printf(&sb, "     Max Heap Size:      %llu\n", (unsigned long long)h->max_heap_size);
+    sb_printf(&sb, "     Total Heap Size:    %llu\n", (unsigned long long)h->max_heap_seen);
+    sb_printf(&sb, "     Kill:               %s\n", (h->flags & HEAP_MAX_KILL) ? "true" : "false");
+    sb_printf(&sb, "     Error Logger:       %s\n", (h->flags & HEAP_MAX_LOG) ? "true" : "false");
+    sb_printf(&sb, "     Message Queue Len:  %llu\n", (unsigned long long)mailbox_len(&p->mailbox));
+    const char *names[] = {"old_heap_block_size", "heap_block_size", "mbuf_size", "recent_size",
+                           "stack_size", "old_heap_size", "heap_size", "bin_vheap_size",
+                           "bin_vheap_block_size", "bin_old_vheap_size", "bin_old_vheap_block_size"};
+    Uint vals[] = {gi.old_heap_block_size, gi.heap_block_size, gi.mbuf_size, gi.recent_size,
+                   gi.stack_size, gi.old_heap_size, gi.heap_size, gi.bin_vheap_size,
+                   gi.bin_vheap_block_size, gi.bin_old_vheap_size, gi.bin_old_vheap_block_size};
+    for (int i = 0; i < 11; i++)
+        sb_printf(&sb, "%s{%s,%llu}%s", i ? "                          " : "     GC Info:            [",
+                  names[i], (unsigned long long)vals[i], i < 10 ? ",\n" : "]\n\n");
+    pthread_mutex_lock(&report_lock);
+    fflush(stdout);
+    fwrite(sb.data, 1, sb.len, stderr);
+    fflush(stderr);
+    pthread_mutex_unlock(&report_lock);
+    sb_free(&sb);
+}
+
+bool rt_max_heap_reached(Process *p)
+{
+    Heap *h = &p->heap;
+    if (!(h->flags & HEAP_MAX_REACHED)) return false;
+    h->flags &= ~(unsigned)HEAP_MAX_REACHED;
+    if (h->flags & HEAP_MAX_LOG) max_heap_report(p);
+    if (!(h->flags & HEAP_MAX_KILL)) return false;
+    proc_raise(p, AM(exit), AM(killed));
+    return true;
 }
 
 /* ---- exit ------------------------------------------------------------------------------- */
@@ -188,8 +242,11 @@ static SchedResult run_slice(void *ctx, unsigned sched_id, SchedLink *l)
     process_lock(p);
     Uint reds_before = p->reductions;
     VmStatus st;
-    if (sig_fetch(p, FETCH_PER_SLICE)) {
+    if (rt_max_heap_reached(p)) {
+        st = VM_CRASHED; /* a GC from outside tripped max_heap_size */
+    } else if (sig_fetch(p, FETCH_PER_SLICE)) {
         st = vm_run(p);
+        if ((st == VM_YIELD || st == VM_WAIT) && rt_max_heap_reached(p)) st = VM_CRASHED;
     } else {
         proc_raise(p, AM(exit), sig_exit_reason(p));
         st = VM_CRASHED;
@@ -371,8 +428,8 @@ Process *rt_spawn(Process *parent, const void *entry, Term mfa[3], Term args, Sp
     c->initial_call[0] = mfa[0];
     c->initial_call[1] = mfa[1];
     c->initial_call[2] = mfa[2];
-    c->max_heap_size = o->max_heap_size;
-    c->flags = (c->flags & ~(unsigned)(PROC_MAX_HEAP_KILL | PROC_MAX_HEAP_LOG)) | o->max_heap_flags;
+    c->heap.max_heap_size = o->max_heap_size;
+    c->heap.flags = (c->heap.flags & ~(unsigned)(HEAP_MAX_KILL | HEAP_MAX_LOG)) | o->max_heap_flags;
     bool off = o->off_heap < 0 ? rt.opt.off_heap : o->off_heap != 0;
     mailbox_set_off_heap(&c->mailbox, off);
     sched_set_prio(&c->sched, o->prio);

@@ -48,7 +48,7 @@ typedef struct SpawnOpts {
     Uint fullsweep_after;     /* RT_DEFAULT: the system default */
     bool use_args;            /* OTP's SPO_USE_ARGS: min_heap_size or fullsweep_after given */
     Uint max_heap_size;       /* 0: off */
-    unsigned max_heap_flags;  /* PROC_MAX_HEAP_KILL | PROC_MAX_HEAP_LOG */
+    unsigned max_heap_flags;  /* HEAP_MAX_KILL | HEAP_MAX_LOG */
     int off_heap;             /* -1: system default, 0 on_heap, 1 off_heap */
     SchedPrio prio;
     bool link, monitor;
@@ -80,6 +80,11 @@ Process *rt_spawn(Process *parent, const void *entry, Term mfa[3], Term args, Sp
  * agent's forced GC): takes the process's lock, collects with its saved registers. False when
  * pid is not alive. ev may be NULL. */
 bool rt_force_gc(Term pid, bool major, GcEvent *ev);
+
+/* max_heap_size tripped in one of p's GCs (HEAP_MAX_REACHED): prints OTP's report when the
+ * log flag is set, clears the mark, and returns true (with p->exc set to exit killed) when
+ * the kill flag says p must end now. [owner] */
+bool rt_max_heap_reached(Process *p);
 
 /* [any thread] Makes q runnable if it waits (after a push returned MAILBOX_PUSH_WAKE). */
 void rt_notify(Process *q);

@@ -460,8 +460,21 @@ VmStatus vm_run(Process *p)
     } while (0)
 #define PUSH_CP(cp)                                             \
     do {                                                        \
-        if (h->stop <= h->htop) gc_live(p, live_args, 1);       \
+        if (h->stop <= h->htop) {                               \
+            gc_live(p, live_args, 1);                           \
+            if (h->flags & HEAP_MAX_REACHED) MAX_HEAP_CHECK();  \
+        }                                                       \
         *--h->stop = (Term)(uintptr_t)(cp);                     \
+    } while (0)
+/* max_heap_size tripped in a GC (gc.h): report it, and with kill end the process now (the
+ * collection did not run, so nothing may allocate). */
+#define MAX_HEAP_CHECK()                                        \
+    do {                                                        \
+        if (rt_max_heap_reached(p)) {                           \
+            p->ip = ip;                                         \
+            p->arity = 0;                                       \
+            return VM_CRASHED;                                  \
+        }                                                       \
     } while (0)
 #define RAISE(cls, rsn)                                         \
     do {                                                        \
@@ -483,6 +496,7 @@ L_allocate: {
     unsigned live = (unsigned)ip[1];
     ip += 2;
     gc_live(p, live, n);
+    if (h->flags & HEAP_MAX_REACHED) MAX_HEAP_CHECK();
     h->stop -= n;
     for (Uint i = 0; i < n; i++) h->stop[i] = NIL;
     NEXT();
@@ -503,6 +517,7 @@ L_leaf_entry:
     NEXT();
 L_test_heap:
     gc_live(p, (unsigned)ip[1], ip[0]);
+    if (h->flags & HEAP_MAX_REACHED) MAX_HEAP_CHECK();
     ip += 2;
     NEXT();
 L_move:

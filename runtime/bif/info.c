@@ -92,7 +92,7 @@ static Term gc_settings_list(Process *self, Process *q)
 {
     Heap *h = &self->heap;
     Term el[5] = {
-        tuple2(h, AM(max_heap_size), bif_max_heap_map(self, q->max_heap_size, q->flags)),
+        tuple2(h, AM(max_heap_size), bif_max_heap_map(self, q->heap.max_heap_size, q->heap.flags)),
         tuple2(h, AM(min_bin_vheap_size), uint_term(h, q->heap.min_vheap_size)),
         tuple2(h, AM(min_heap_size), uint_term(h, q->heap.min_heap_size)),
         tuple2(h, AM(fullsweep_after), uint_term(h, q->heap.max_gen_gcs)),
@@ -248,7 +248,7 @@ static Term item_value(Process *self, Process *q, Term k)
     if (IS("min_heap_size")) return uint_term(h, qh->min_heap_size);
     if (IS("min_bin_vheap_size")) return uint_term(h, qh->min_vheap_size);
     if (IS("fullsweep_after")) return uint_term(h, qh->max_gen_gcs);
-    if (IS("max_heap_size")) return bif_max_heap_map(self, q->max_heap_size, q->flags);
+    if (IS("max_heap_size")) return bif_max_heap_map(self, q->heap.max_heap_size, q->heap.flags);
     if (IS("suspending")) return NIL;
     if (IS("sensitive")) return (q->flags & PROC_SENSITIVE) ? AM(true) : AM(false);
 #undef IS

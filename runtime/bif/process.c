@@ -78,11 +78,11 @@ bool bif_max_heap_size_value(Term v, Uint *size, unsigned *flags)
     }
     if (kill != NONVALUE) {
         if (kill != AM(true) && kill != AM(false)) return false;
-        *flags = kill == AM(true) ? *flags | PROC_MAX_HEAP_KILL : *flags & ~(unsigned)PROC_MAX_HEAP_KILL;
+        *flags = kill == AM(true) ? *flags | HEAP_MAX_KILL : *flags & ~(unsigned)HEAP_MAX_KILL;
     }
     if (log != NONVALUE) {
         if (log != AM(true) && log != AM(false)) return false;
-        *flags = log == AM(true) ? *flags | PROC_MAX_HEAP_LOG : *flags & ~(unsigned)PROC_MAX_HEAP_LOG;
+        *flags = log == AM(true) ? *flags | HEAP_MAX_LOG : *flags & ~(unsigned)HEAP_MAX_LOG;
     }
     return true;
 }
@@ -342,14 +342,14 @@ static Term bif_process_flag(Process *p, const Term *a)
         return old;
     }
     if (k == AM(max_heap_size)) {
-        Uint size = p->max_heap_size;
-        unsigned flags = p->flags;
+        Uint size = h->max_heap_size;
+        unsigned flags = h->flags;
         if (!bif_max_heap_size_value(v, &size, &flags)) return bif_badarg(p);
         if (size && size < h->min_heap_size) return bif_badarg(p);
-        Term old = max_heap_map(p, p->max_heap_size, p->flags);
-        p->max_heap_size = size;
-        p->flags = (p->flags & ~(unsigned)(PROC_MAX_HEAP_KILL | PROC_MAX_HEAP_LOG)) |
-                   (flags & (PROC_MAX_HEAP_KILL | PROC_MAX_HEAP_LOG));
+        Term old = max_heap_map(p, h->max_heap_size, h->flags);
+        h->max_heap_size = size;
+        h->flags = (h->flags & ~(unsigned)(HEAP_MAX_KILL | HEAP_MAX_LOG)) |
+                   (flags & (HEAP_MAX_KILL | HEAP_MAX_LOG));
         return old;
     }
     if (k == am_s("sensitive")) {
@@ -366,8 +366,8 @@ static Term bif_process_flag(Process *p, const Term *a)
 static Term max_heap_map(Process *p, Uint size, unsigned flags)
 {
     Term keys[3] = {AM(error_logger), AM(kill), AM(size)};
-    Term vals[3] = {(flags & PROC_MAX_HEAP_LOG) ? AM(true) : AM(false),
-                    (flags & PROC_MAX_HEAP_KILL) ? AM(true) : AM(false), make_small((Sint)size)};
+    Term vals[3] = {(flags & HEAP_MAX_LOG) ? AM(true) : AM(false),
+                    (flags & HEAP_MAX_KILL) ? AM(true) : AM(false), make_small((Sint)size)};
     return map_from_arrays(&p->heap, keys, vals, 3);
 }
 
