@@ -1,0 +1,50 @@
+%% Memory per idle process: erlang:memory(processes) before and after spawning 10 000
+%% processes that wait in receive, divided by 10 000 (OTP 25: process_info(P, memory) of such a
+%% process is 2640 bytes). "seconds" is the time to spawn them until all wait; the memory
+%% figures are extra fields: bytes_per_process (the delta / N, on each side) and
+%% process_memory (process_info of one of them). Prints {"name":"proc_idle_memory",...}.
+-module(proc_idle_memory).
+-export([main/0]).
+
+-define(REPS, 5).
+-define(N, 10000).
+
+main() ->
+    %% The memory figures come from the first run: OTP frees the memory of exited processes
+    %% late (delayed deallocation), so a later run's "before" can still hold the previous
+    %% run's processes. The pause between runs is not timed.
+    Runs = [begin R = run(?N), timer:sleep(200), R end || _ <- lists:seq(1, ?REPS)],
+    Micros = lists:sort([U || {U, _, _} <- Runs]),
+    {_, Bytes, PM} = hd(Runs),
+    Med = lists:nth((?REPS + 1) div 2, Micros),
+    report("proc_idle_memory", {Med, hd(Micros)}, ?N,
+           [{bytes_per_process, Bytes}, {process_memory, PM}]).
+
+%% Returns {Micros, BytesPerProcess, process_info memory of one}.
+run(N) ->
+    Me = self(),
+    garbage_collect(),
+    M0 = erlang:memory(processes),
+    T0 = erlang:monotonic_time(microsecond),
+    Ps = [spawn(fun() -> Me ! up, receive stop -> ok end end) || _ <- lists:seq(1, N)],
+    [receive up -> ok end || _ <- Ps],
+    wait_all(Ps),
+    T1 = erlang:monotonic_time(microsecond),
+    M1 = erlang:memory(processes),
+    {memory, PM} = process_info(hd(Ps), memory),
+    [begin R = monitor(process, P), P ! stop, R end || P <- Ps],
+    [receive {'DOWN', _, process, _, _} -> ok end || _ <- Ps],
+    {T1 - T0, (M1 - M0) div N, PM}.
+
+%% Until every one of them waits in its receive.
+wait_all([]) -> ok;
+wait_all([P | Ps] = All) ->
+    case process_info(P, status) of
+        {status, waiting} -> wait_all(Ps);
+        _ -> receive after 1 -> wait_all(All) end
+    end.
+
+report(Name, {Med, Min}, Check, Extra) ->
+    io:format("{\"name\":\"~s\",\"seconds\":~.6f,\"min_seconds\":~.6f,\"reps\":~w~s,\"check\":~w}~n",
+              [Name, Med / 1000000, Min / 1000000, ?REPS,
+               [io_lib:format(",\"~s\":~w", [K, V]) || {K, V} <- Extra], Check]).
