@@ -1,12 +1,12 @@
 %% Agent overhead benchmark (scripts/bench.sh): ETS-heavy. 4 processes insert, look up and
-%% delete 50,000 keys each in one public table.
+%% delete 250,000 keys each in one public table.
 -module(ets_heavy).
 -export([main/0]).
 
 main() ->
     T = ets:new(bench, [set, public]),
     Self = self(),
-    Ps = [spawn(fun() -> work(T, W, 50000), Self ! done end) || W <- lists:seq(1, 4)],
+    Ps = [spawn(fun() -> work(T, W, 250000), Self ! done end) || W <- lists:seq(1, 4)],
     [receive done -> ok end || _ <- Ps],
     ok.
 

@@ -5,7 +5,7 @@
 
 main() ->
     Self = self(),
-    Ps = [spawn(fun() -> churn(400, []), Self ! done end) || _ <- lists:seq(1, 4)],
+    Ps = [spawn(fun() -> churn(2000, []), Self ! done end) || _ <- lists:seq(1, 4)],
     [receive done -> ok end || _ <- Ps],
     ok.
 

@@ -5,7 +5,7 @@
 
 main() ->
     Self = self(),
-    Ps = [spawn(fun() -> Pong = spawn(?MODULE, pong, []), ping(Pong, 50000), Self ! done end)
+    Ps = [spawn(fun() -> Pong = spawn(?MODULE, pong, []), ping(Pong, 250000), Self ! done end)
           || _ <- lists:seq(1, 4)],
     [receive done -> ok end || _ <- Ps],
     ok.
