@@ -323,6 +323,19 @@ static Module *load_locked(Term name, const char *file, CodeBuf *cb)
 
 static bool lookup_locked(const Instr *addr, Module **mod, const CodeFunc **fn, int *line);
 
+Uint code_memory_bytes(void)
+{
+    code_lock();
+    Uint b = exp_cap * sizeof(Export *) + exp_count * sizeof(Export);
+    for (size_t i = 0; i < n_modules; i++) {
+        const Module *m = modules[i];
+        b += sizeof *m + (m->code_len + 1) * sizeof(Instr) + m->n_funs * sizeof(FunEntry) +
+             m->n_funcs * sizeof(CodeFunc) + m->n_lines * sizeof(CodeLine);
+    }
+    code_unlock();
+    return b;
+}
+
 bool code_lookup(const Instr *addr, Module **mod, const CodeFunc **fn, int *line)
 {
     code_lock();

@@ -26,6 +26,9 @@ typedef struct Export {
     FunEntry *fun;         /* the entry of `fun M:F/A`, made on first use */
 } Export;
 
+/* erlang:memory(code): the loaded modules and the export table, in bytes. */
+Uint code_memory_bytes(void);
+
 /* The code lock (recursive): loading, the export table, Export.fun's creation. */
 void code_lock(void);
 void code_unlock(void);

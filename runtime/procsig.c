@@ -119,14 +119,15 @@ static void send_self(Process *p, Message *m)
     mailbox_push(&p->mailbox, m);
 }
 
-void sig_link(Process *p, Term pid)
+bool sig_link(Process *p, Term pid)
 {
-    if (pid == p->pid || link_index(p->links, pid) >= 0) return;
+    if (pid == p->pid || link_index(p->links, pid) >= 0) return true;
     link_add(p, pid);
-    if (!sig_send_to(pid, mailbox_signal_new(SIG_LINK, p->pid, NIL, NIL))) {
-        link_remove(p, pid);
-        send_self(p, mailbox_signal_new(SIG_EXIT, pid, NIL, AM(noproc)));
-    }
+    if (sig_send_to(pid, mailbox_signal_new(SIG_LINK, p->pid, NIL, NIL))) return true;
+    link_remove(p, pid);
+    if (!(p->flags & PROC_TRAP_EXIT)) return false;
+    send_self(p, mailbox_signal_new(SIG_EXIT, pid, NIL, AM(noproc)));
+    return true;
 }
 
 void sig_spawn_link(Process *parent, Process *child)

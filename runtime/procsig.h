@@ -50,9 +50,9 @@ typedef struct ProcLinks {
 
 /* ---- the caller's side: BIFs ------------------------------------------------------------ */
 
-/* link/1 (to a pid that is not the caller). A dead target sends the caller an exit signal
- * with noproc, as OTP. */
-void sig_link(Process *p, Term pid);
+/* link/1. A dead target: a caller trapping exits gets {'EXIT', Pid, noproc}; otherwise the
+ * call fails (false: link/1 raises noproc), as OTP 25. */
+bool sig_link(Process *p, Term pid);
 void sig_unlink(Process *p, Term pid);
 /* monitor(process, Target): target a pid or a registered name (name_given). Returns the ref. */
 Term sig_monitor(Process *p, Term pid, Term name);

@@ -485,6 +485,9 @@ VmStatus vm_run(Process *p)
     unsigned live_args = 0;
     unsigned leaf_live = p->leaf_live; /* X slots of the running leaf function: GC roots at after_bif */
     p->leaf_live = 0;
+    /* The register the last recv_next filled: dead once that message was skipped, and it
+     * points into the message's fragment, so recv_wait clears it before saving registers. */
+    Instr recv_reg = vm_x(VM_X_REGS - 1);
     unsigned c_arity = 0, c_skip = 0;
     bool c_tail = false;
     Uint c_dealloc = 0;
@@ -752,6 +755,7 @@ L_bif: {
     for (unsigned i = 0; i < n && i < 16; i++) args[i] = SRC(ip[3 + i]);
     Instr dst = ip[3 + n];
     ip += 4 + n;
+    p->ip = ip;
     Term r = b->fn(p, args);
     if (r == NONVALUE) {
         if (fail) {
@@ -1145,6 +1149,7 @@ L_recv_next: {
     }
     if (m) {
         SET(ip[1], m->msg);
+        recv_reg = ip[1];
         ip += 2;
     } else {
         ip = (const Instr *)ip[0];
@@ -1154,6 +1159,7 @@ L_recv_next: {
 L_recv_remove:
     rtimer_receive_done(p);
     mailbox_remove(&p->mailbox, h);
+    recv_reg = vm_x(VM_X_REGS - 1);
     NEXT();
 L_recv_skip:
     mailbox_skip(&p->mailbox);
@@ -1167,6 +1173,7 @@ L_recv_wait: {
     if (rtimer_receive_fired(p)) {
         rtimer_receive_done(p);
         mailbox_receive_done(&p->mailbox);
+        recv_reg = vm_x(VM_X_REGS - 1);
         ip = (const Instr *)ip[1];
         NEXT();
     }
@@ -1183,6 +1190,7 @@ L_recv_wait: {
         }
         if (small_val(to) == 0) {
             mailbox_receive_done(&p->mailbox);
+            recv_reg = vm_x(VM_X_REGS - 1);
             ip = (const Instr *)ip[1];
             NEXT();
         }
@@ -1196,6 +1204,8 @@ L_recv_wait: {
     }
     /* A frameless (leaf) function keeps its values in X registers: they are saved like a
      * switched-out call's arguments and come back, with the leaf's slot count, on resume. */
+    SET(recv_reg, NIL);
+    recv_reg = vm_x(VM_X_REGS - 1);
     save_args(p, ip - 1, leaf_live);
     p->leaf_live = (uint16_t)leaf_live;
     if (!mailbox_prepare_wait(&p->mailbox)) {

@@ -129,10 +129,8 @@ static Term current_function(Heap *h, Process *q, bool self)
     const CodeFunc *fn;
     int line;
     const Instr *ip = q->ip;
-    if (self || !ip || !code_lookup(ip, &mod, &fn, &line)) {
-        if (self) return mfa_tuple(h, am_s("erlang"), am_s("process_info"), make_small(2));
-        return AM(undefined);
-    }
+    (void)self; /* for the caller, ip is the call site (the VM records it before a BIF) */
+    if (!ip || !code_lookup(ip, &mod, &fn, &line)) return AM(undefined);
     return mfa_tuple(h, mod->name, fn->name, make_small(fn->arity));
 }
 
@@ -267,11 +265,19 @@ static Term item(Process *self, Process *q, Term k, bool alone)
 /* The process to inspect: self, or another locked with process_lock_other; NULL when dead. */
 static Process *acquire(Process *self, Term pid)
 {
-    if (pid == self->pid) return self;
+    if (pid == self->pid) {
+        /* Messages in transit count too (OTP fetches before it answers). */
+        mailbox_fetch(&self->mailbox, (Uint)-1, NULL, NULL);
+        return self;
+    }
     Process *q = ptab_lookup(pid);
     if (!q) return NULL;
     process_lock_other(self, q);
-    if (process_is_exiting(q)) {
+    /* OTP answers process_info by a signal, behind everything the caller sent before: handle
+     * q's queued signals first (we hold its lock, so we act as its owner), unless q is inside
+     * a BIF of its own (then it handles them itself later). */
+    bool dying = !atomic_load_explicit(&q->in_bif, memory_order_relaxed) && !sig_fetch(q, (Uint)-1);
+    if (dying || process_is_exiting(q)) {
         process_unlock_other(self, q);
         process_release(q);
         return NULL;
@@ -380,19 +386,27 @@ static Term gc_pid(Process *p, Term pid, bool major)
 }
 
 static Term bif_garbage_collect1(Process *p, const Term *a) { return gc_pid(p, a[0], true); }
+
+/* garbage_collect/2: [{type, major | minor}, {async, ReqId}]; with async the answer comes as
+ * {garbage_collect, ReqId, Result} and the call returns async. */
 static Term bif_garbage_collect2(Process *p, const Term *a)
 {
-    bool major = true;
+    bool major = true, async = false;
+    Term req = NIL;
     Term l = a[1];
     for (; term_is_list(l); l = list_tail(l)) {
         Term o = list_head(l);
         if (!term_is_tuple(o) || tuple_arity(o) != 2) return bif_badarg(p);
         Term k = tuple_elems(o)[1], v = tuple_elems(o)[2];
         if (k == am_s("type") && (v == AM(major) || v == AM(minor))) major = v == AM(major);
-        else if (k != am_s("async")) return bif_badarg(p);
+        else if (k == am_s("async")) async = true, req = v;
+        else return bif_badarg(p);
     }
     if (l != NIL) return bif_badarg(p);
-    return gc_pid(p, a[0], major);
+    Term r = gc_pid(p, a[0], major);
+    if (r == NONVALUE || !async) return r;
+    rt_send(p, p->pid, tuple3(&p->heap, am_s("garbage_collect"), req, r));
+    return am_s("async");
 }
 
 /* ---- erlang:memory ------------------------------------------------------------------------ */
@@ -431,7 +445,7 @@ static void memory_cats(Process *p, MemCats *c)
     c->binary = (Uint)atomic_load_explicit(&bin_stats.bytes_live, memory_order_relaxed);
     c->atom = atom_memory_bytes();
     c->atom_used = atom_used_bytes();
-    c->code = 0; /* loaded code is not counted yet */
+    c->code = code_memory_bytes();
     c->system = c->ets + c->binary + c->atom + c->code;
     c->total = c->processes + c->system;
 }

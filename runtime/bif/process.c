@@ -224,7 +224,7 @@ static Term bif_send3(Process *p, const Term *a)
 static Term bif_link(Process *p, const Term *a)
 {
     if (!term_is_pid(a[0])) return bif_badarg(p);
-    sig_link(p, a[0]);
+    if (!sig_link(p, a[0])) return bif_error(p, AM(noproc));
     return AM(true);
 }
 static Term bif_unlink(Process *p, const Term *a)
