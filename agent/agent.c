@@ -21,12 +21,38 @@
 #define DRAIN_CHUNK 4096u   /* events taken from one ring per pass (bounds the batch buffers) */
 #define MAX_SAMPLED_PROCS (1u << 20)
 
+/*
+ * Send coalescing. A send event per message is the agent's largest cost in message-heavy
+ * programs (the collector copies and applies each one, on a core the schedulers want). So a
+ * scheduler thread keeps its unsampled sends in a small cache, one slot per (sender, site),
+ * counting them and summing their flat words, and posts one event per slot (AgEvent.count)
+ * when the slot is wanted by another key or holds SEND_COALESCE_MAX sends. The collector
+ * empties every cache at each step, so counts lag by one step at most, and the final report
+ * sees every send. Sampled sends (shared_words measured) are posted alone, as before.
+ * A cache is touched by its scheduler thread and, during a step, by the collector: each side
+ * takes `busy` with a try (test-and-set); a producer that finds it busy posts the send
+ * uncoalesced, the collector skips that cache until the next step. Nobody waits.
+ */
+#define SEND_SLOTS 32u
+#define SEND_COALESCE_MAX 256u
+
+typedef struct SendSlot {
+    ProbeSend s;      /* the first send, flat_words the running sum */
+    uint32_t count;   /* 0: free */
+} SendSlot;
+
+typedef struct SendCache {
+    atomic_flag busy;
+    SendSlot slot[SEND_SLOTS];
+} SendCache;
+
 typedef struct Agent {
     const AgentHost *host;
     AgentConfig cfg;
     AgLeakConfig leak;
     unsigned nrings;                 /* schedulers + 1; the last is the fallback ring */
     AgRing **rings;
+    SendCache *send_caches;          /* one per scheduler ring (nrings - 1) */
     atomic_flag fallback_lock;       /* producers of the fallback ring take it with try-lock */
     _Atomic uint64_t fallback_busy;  /* events dropped because the fallback lock was busy */
 
@@ -57,6 +83,7 @@ typedef struct Agent {
 static _Atomic(Agent *) the_agent;
 /* The calling scheduler's ring (agent_thread_attach); NULL: use the fallback ring. */
 static _Thread_local AgRing *tls_ring;
+static _Thread_local SendCache *tls_send_cache;
 static _Thread_local unsigned tls_sched;
 static _Thread_local unsigned tls_native_count;
 /* The time of this thread's last timed event: native events reuse it instead of reading the
@@ -79,7 +106,7 @@ void agent_config_default(AgentConfig *cfg)
     cfg->sample_interval_ms = 100;
     cfg->send_sample_every = 16;
     cfg->native_sample_every = 16;
-    cfg->native_kinds = ~0u & ~(1u << NATIVE_MESSAGE);
+    cfg->native_kinds = ~0u & ~(1u << NATIVE_MESSAGE) & ~(1u << NATIVE_ETS);
     cfg->recent_events = 4096;
     cfg->leak_force_gc = true;
     cfg->lost_sharing_ratio = 4.0;
@@ -111,6 +138,8 @@ static void post(AgEvent *ev)
     atomic_flag_clear_explicit(&a->fallback_lock, memory_order_release);
 }
 
+static void flush_sends_of(Term pid);
+
 static void hook_spawn(const ProbeSpawn *e)
 {
     AgEvent ev; ev.kind = AG_EV_SPAWN; ev.time_ns = e->p.time_ns; ev.u.spawn = *e; post(&ev);
@@ -118,6 +147,7 @@ static void hook_spawn(const ProbeSpawn *e)
 
 static void hook_exit(const ProbeExit *e)
 {
+    flush_sends_of(e->p.pid);
     AgEvent ev; ev.kind = AG_EV_EXIT; ev.time_ns = e->p.time_ns; ev.u.exit = *e; post(&ev);
 }
 
@@ -131,9 +161,64 @@ static void hook_gc_end(const ProbeGc *e)
     AgEvent ev; ev.kind = AG_EV_GC_END; ev.time_ns = e->p.time_ns; ev.u.gc = *e; post(&ev);
 }
 
+static void post_send(const ProbeSend *s, uint32_t count)
+{
+    AgEvent ev; ev.kind = AG_EV_SEND; ev.time_ns = s->p.time_ns; ev.u.send = *s;
+    ev.count = count; post(&ev);
+}
+
+static bool same_sender_site(const ProbeSend *a, const ProbeSend *b)
+{
+    return a->p.pid == b->p.pid && a->site.module == b->site.module &&
+           a->site.function == b->site.function && a->site.arity == b->site.arity &&
+           a->site.line == b->site.line;
+}
+
+static unsigned send_slot_of(const ProbeSend *e)
+{
+    uint64_t h = (uint64_t)e->p.pid * 0x9E3779B97F4A7C15u ^ (uint64_t)e->site.line * 0xC2B2AE3D27D4EB4Fu ^
+                 (uint64_t)e->site.function;
+    return (unsigned)(h >> 59) & (SEND_SLOTS - 1);
+}
+
 static void hook_send(const ProbeSend *e)
 {
-    AgEvent ev; ev.kind = AG_EV_SEND; ev.time_ns = e->p.time_ns; ev.u.send = *e; post(&ev);
+    SendCache *c = tls_send_cache;
+    /* acquire/release: the slots pass between this thread and the collector with the flag */
+    if (!c || e->shared_words || atomic_flag_test_and_set_explicit(&c->busy, memory_order_acquire)) {
+        post_send(e, 1);
+        return;
+    }
+    SendSlot *x = &c->slot[send_slot_of(e)];
+    if (x->count && same_sender_site(&x->s, e)) {
+        x->count++;
+        x->s.flat_words += e->flat_words;
+    } else {
+        if (x->count) post_send(&x->s, x->count);
+        x->s = *e;
+        x->count = 1;
+    }
+    if (x->count >= SEND_COALESCE_MAX) {
+        post_send(&x->s, x->count);
+        x->count = 0;
+    }
+    atomic_flag_clear_explicit(&c->busy, memory_order_release);
+}
+
+/* A process's coalesced sends go out before its exit, so the store never sees a send of a
+ * process after the process left it. */
+static void flush_sends_of(Term pid)
+{
+    SendCache *c = tls_send_cache;
+    if (!c || atomic_flag_test_and_set_explicit(&c->busy, memory_order_acquire)) return;
+    for (unsigned i = 0; i < SEND_SLOTS; i++) {
+        SendSlot *x = &c->slot[i];
+        if (x->count && x->s.p.pid == pid) {
+            post_send(&x->s, x->count);
+            x->count = 0;
+        }
+    }
+    atomic_flag_clear_explicit(&c->busy, memory_order_release);
 }
 
 static void hook_ets(const ProbeEts *e)
@@ -183,11 +268,13 @@ void agent_thread_attach(unsigned sched_id)
     Agent *a = atomic_load_explicit(&the_agent, memory_order_acquire);
     tls_sched = sched_id;
     tls_ring = (a && sched_id + 1 < a->nrings) ? a->rings[sched_id] : NULL;
+    tls_send_cache = tls_ring && a->send_caches ? &a->send_caches[sched_id] : NULL;
 }
 
 void agent_thread_detach(void)
 {
     tls_ring = NULL;
+    tls_send_cache = NULL;
 }
 
 /* ---- the collector ---- */
@@ -198,6 +285,32 @@ static void recent_push(Agent *a, const AgEvent *ev)
     a->recent[(a->recent_head + a->recent_n) % a->recent_cap] = *ev;
     if (a->recent_n < a->recent_cap) a->recent_n++;
     else a->recent_head = (a->recent_head + 1) % a->recent_cap;
+}
+
+/* Empties the scheduler threads' send caches into the store (after the rings, whose events
+ * are older) [mu held]. */
+static void flush_send_caches(Agent *a)
+{
+    for (unsigned r = 0; a->send_caches && r + 1 < a->nrings; r++) {
+        SendCache *c = &a->send_caches[r];
+        if (atomic_flag_test_and_set_explicit(&c->busy, memory_order_acquire)) continue;
+        for (unsigned i = 0; i < SEND_SLOTS; i++) {
+            SendSlot *x = &c->slot[i];
+            if (!x->count) continue;
+            AgEvent ev;
+            memset(&ev, 0, sizeof ev);
+            ev.kind = AG_EV_SEND;
+            ev.sched = r;
+            ev.time_ns = x->s.p.time_ns;
+            ev.u.send = x->s;
+            ev.count = x->count;
+            x->count = 0;
+            ev.seq = ++a->next_seq;
+            ag_store_apply(&a->st, &ev);
+            recent_push(a, &ev);
+        }
+        atomic_flag_clear_explicit(&c->busy, memory_order_release);
+    }
 }
 
 /* Drains every ring until empty (at most a few passes: producers keep writing). */
@@ -220,6 +333,7 @@ static void drain(Agent *a)
         a->cost.drains++;
         if (total < DRAIN_CHUNK) break;
     }
+    flush_send_caches(a);
 }
 
 static void sample_host(Agent *a, uint64_t now)
@@ -322,6 +436,7 @@ static void agent_free(Agent *a)
     free(a->recent);
     free(a->procs_buf);
     free(a->ets_buf);
+    free(a->send_caches);
     ag_verdicts_free(&a->st, &a->verdicts);
     if (a->st.kept) {
         ag_verdicts_free(&a->st, a->st.kept);
@@ -357,9 +472,13 @@ static bool agent_alloc_buffers(Agent *a)
     a->batches = calloc(a->nrings, sizeof *a->batches);
     a->counts = calloc(a->nrings, sizeof *a->counts);
     a->merged = calloc((size_t)a->nrings * DRAIN_CHUNK, sizeof *a->merged);
+    a->send_caches = calloc(a->nrings, sizeof *a->send_caches);
+    for (unsigned i = 0; a->send_caches && i < a->nrings; i++)
+        atomic_flag_clear(&a->send_caches[i].busy);
     a->recent_cap = a->cfg.recent_events;
     a->recent = a->recent_cap ? calloc(a->recent_cap, sizeof *a->recent) : NULL;
-    if (!a->rings || !a->batches || !a->counts || !a->merged || (a->recent_cap && !a->recent))
+    if (!a->rings || !a->batches || !a->counts || !a->merged || !a->send_caches ||
+        (a->recent_cap && !a->recent))
         return false;
     for (unsigned i = 0; i < a->nrings; i++) {
         a->rings[i] = ag_ring_create(a->cfg.ring_capacity);

@@ -60,9 +60,11 @@ typedef struct AgentConfig {
                                      sampled sends (leak.h) for a lost_sharing verdict */
     unsigned native_sample_every; /* 1 in N native allocations gets a backtrace; default 16 */
     unsigned native_kinds;        /* the NativeKinds recorded, a mask of 1u << kind; default
-                                     all but NATIVE_MESSAGE: a message fragment lives from a
-                                     send to its receive, two events per message for little
-                                     (a queue that keeps them shows as a mailbox verdict) */
+                                     all but NATIVE_MESSAGE and NATIVE_ETS: a message fragment
+                                     lives from a send to its receive and an ETS object from
+                                     its insert to its delete, two events each for little (a
+                                     queue that keeps them shows as a mailbox verdict, a table
+                                     by its own figures) */
     size_t recent_events;         /* events kept for agent_events_since; default 4096 */
     bool leak_force_gc;           /* the leak detector may force GCs; default true */
     double lost_sharing_ratio;    /* flat/shared ratio of a lost_sharing verdict; default 4.0 */

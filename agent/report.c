@@ -799,6 +799,7 @@ cJSON *ag_report_event(const AgEvent *ev, uint64_t start_ns)
         add_pid_term(&b, o, "receiver", ev->u.send.receiver);
         add_u64(&b, o, "flat_words", ev->u.send.flat_words);
         add_u64(&b, o, "shared_words", ev->u.send.shared_words);
+        add_u64(&b, o, "count", ev->count ? ev->count : 1);
         site_fields(&b, add_obj(&b, o, "site"), &ev->u.send.site);
         break;
     case AG_EV_ETS:

@@ -42,6 +42,8 @@ typedef struct AgEvent {
     unsigned sched;     /* ring it came through (the fallback ring's id is AG_RING_FALLBACK) */
     uint64_t time_ns;   /* probe_now_ns at the event (stamped by the hook when absent) */
     uint64_t seq;       /* ring-local at push; global after the collector's merge */
+    uint32_t count;     /* AG_EV_SEND: sends coalesced into this event (flat_words is their
+                           sum; agent.c "send coalescing"); 0 or 1: one. Other kinds: unused */
     union {
         ProbeSpawn spawn;
         ProbeExit exit;

@@ -439,11 +439,12 @@ void ag_store_apply(AgStore *st, const AgEvent *ev)
     case AG_EV_GC_END: apply_gc_end(st, ev); break;
     case AG_EV_SEND: {
         const ProbeSend *s = &ev->u.send;
-        st->sends++;
+        uint64_t n = ev->count ? ev->count : 1;   /* coalesced sends (ring.h) */
+        st->sends += n;
         st->send_flat_words += s->flat_words;
         AgSite *x = site_get(st, &s->site);
         if (x) {
-            x->messages++;
+            x->messages += n;
             x->flat_words += s->flat_words;
         }
         if (s->shared_words) {
@@ -457,7 +458,7 @@ void ag_store_apply(AgStore *st, const AgEvent *ev)
             }
         }
         AgProc *p = proc_get(st, pid_number(s->p.pid), ev->time_ns);
-        if (p) { p->sends++; p->send_flat_words += s->flat_words; }
+        if (p) { p->sends += n; p->send_flat_words += s->flat_words; }
         break;
     }
     case AG_EV_ETS: apply_ets(st, ev); break;

@@ -37,7 +37,7 @@ static const char usage[] =
     "      +hms WORDS  +hmqd off_heap|on_heap  +fsa N  --sharing-preserving  --seed N\n"
     "      --sample-interval MS (agent samples, default 100)  --socket-dir DIR\n"
     "      --send-sample-every N (1 in N sends measures sharing; default 16, 0 never)\n"
-    "      --native-messages (native report: message fragments too)\n"
+    "      --native-all (native report: message fragments and ETS objects too)\n"
     "      --fail-on: leak, lost-sharing=RATIO, peak-memory=BYTES, gc-pause-p99=MS\n"
     "  eval 'EXPRS.'                     evaluate expressions and print the result\n"
     "  top [TARGET]                      attach the live dashboard to a running runtime\n"
@@ -68,7 +68,7 @@ typedef struct RunAgent {
     AgentFailOn fail_on;
     unsigned sample_interval_ms; /* 0: the agent's default */
     int send_sample_every;       /* -1: the agent's default */
-    bool native_messages;        /* --native-messages: record message fragments too */
+    bool native_all;             /* --native-all: message fragments and ETS objects too */
     const char *socket_dir;      /* NULL: the environment's */
     AgentHost host;
     Server *server;
@@ -85,7 +85,7 @@ static void agent_start(RunAgent *ag, const char *program, const RtOptions *ro)
     agent_config_default(&cfg);
     if (ag->sample_interval_ms) cfg.sample_interval_ms = ag->sample_interval_ms;
     if (ag->send_sample_every >= 0) cfg.send_sample_every = (unsigned)ag->send_sample_every;
-    if (ag->native_messages) cfg.native_kinds |= 1u << NATIVE_MESSAGE;
+    if (ag->native_all) cfg.native_kinds = ~0u;
     if (!agent_attach(&ag->host, &cfg)) {
         fprintf(stderr, "heapscope: the agent could not start; running without it\n");
         ag->on = false;
@@ -254,8 +254,8 @@ static int cmd_run(int argc, char **argv)
         } else if (!strcmp(a, "--top")) {
             ag.top = true;
             continue;
-        } else if (!strcmp(a, "--native-messages")) {
-            ag.native_messages = true;
+        } else if (!strcmp(a, "--native-all")) {
+            ag.native_all = true;
             continue;
         } else if (!strcmp(a, "--no-agent")) {
             ag.on = false;
