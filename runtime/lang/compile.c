@@ -12,6 +12,7 @@
 #include "bin.h"
 #include "literal.h"
 #include "lang/front.h"
+#include "lang/peep.h"
 #include "map.h"
 
 int compile_had_errors;
@@ -2372,6 +2373,7 @@ static Module *compile_module(const char *path, const char *source, size_t len, 
     c.mod = atom_put(lm.name, strlen(lm.name));
     heap_init(&c.scratch.heap, H_DEFAULT_SIZE, FULLSWEEP_AFTER_DEFAULT);
     compile_forms(&c, &lm);
+    if (!c.failed && !getenv("HEAPSCOPE_NO_PEEP")) peep_optimize(&cb);
     Module *m = NULL;
     if (c.failed) {
         diags_sort(&lm.diags);

@@ -58,7 +58,7 @@ main() ->
     io:format("~p~n", [rot(7, 1, 2, 3)]),
     io:format("~p~n", [rot5(11, a, b, c, d, e)]),
     io:format("~p~n", [count([1, [2, 3, [4]], 5, [[6]]], 0)]),
-    L = build(20000, []),
+    L = build(3000, []),
     io:format("~p ~p~n", [length(L), lists:nth(777, L)]),
     io:format("~p~n", [walk(lists:seq(1, 15), [], [])]),
     io:format("~p ~p~n", [rev([1, 2, 3]), last([x, y, z])]),
@@ -70,4 +70,4 @@ main() ->
     Base = 100,
     H = fun(X) when X > Base -> X - Base; (X) -> Base - X end,
     io:format("~p ~p ~p~n", [F(20), G(5, []), [H(150), H(30)]]),
-    io:format("~p~n", [length(deep(50000))]).
+    io:format("~p~n", [length(deep(3000))]).

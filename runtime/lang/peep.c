@@ -1,0 +1,503 @@
+/*
+ * peep.c — the peephole pass (see peep.h): liveness per function, then merging of moves.
+ */
+#include "lang/peep.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct Ins {
+    size_t off;    /* offset of the opcode word in cb->w */
+    unsigned op;
+    unsigned len;  /* words, opcode included */
+    bool dead;
+    bool target;   /* a label is bound here */
+} Ins;
+
+/* Register numbers for the bit sets: x(i) is i, y(i) is VM_X_REGS + i. */
+typedef uint64_t Word;
+typedef struct Fn {
+    Ins *ins;
+    size_t a, b;       /* instruction indexes [a, b) */
+    size_t nregs, words;
+    Word *live_in;     /* (b - a) sets */
+    const CodeBuf *cb;
+    const size_t *at;  /* word offset -> instruction index (or SIZE_MAX) */
+} Fn;
+
+static void *xcalloc(size_t n, size_t sz)
+{
+    void *p = calloc(n ? n : 1, sz);
+    if (!p) abort();
+    return p;
+}
+
+static size_t reg_index(Instr w) { return (w & 4) ? VM_X_REGS + (size_t)(w >> 3) : (size_t)(w >> 3); }
+static void set_bit(Word *s, size_t i) { s[i / 64] |= (Word)1 << (i % 64); }
+static bool has_bit(const Word *s, size_t i) { return (s[i / 64] >> (i % 64)) & 1; }
+static void set_range(Word *s, size_t from, size_t to)
+{
+    for (size_t i = from; i < to; i++) set_bit(s, i);
+}
+
+/* ---- decoding --------------------------------------------------------------------------- */
+
+static unsigned ins_len(const CodeBuf *cb, size_t off)
+{
+    unsigned op = (unsigned)cb->w[off];
+    size_t i = off + 1;
+    for (const char *k = vm_opcode_kinds[op]; *k; k++) {
+        if (*k == 'n') i += cb->w[i];
+        i++;
+    }
+    return (unsigned)(i - off);
+}
+
+/* Calls fn on each operand word of in with its kind ('n' lists give kind 'm' per element). */
+typedef void (*OperandFn)(Instr *w, char kind, void *arg);
+static void each_operand(CodeBuf *cb, const Ins *in, OperandFn fn, void *arg)
+{
+    size_t i = in->off + 1;
+    for (const char *k = vm_opcode_kinds[in->op]; *k; k++) {
+        if (*k == 'n') {
+            Instr n = cb->w[i++];
+            for (Instr j = 0; j < n; j++) fn(&cb->w[i++], 'm', arg);
+            continue;
+        }
+        fn(&cb->w[i++], *k, arg);
+    }
+}
+
+/* ---- effects ---------------------------------------------------------------------------- */
+
+typedef struct Eff {
+    Word *use, *def;
+    bool falls, kill_x, kill_y, unknown;
+} Eff;
+
+static void note_operand(Instr *w, char kind, void *arg)
+{
+    Eff *e = arg;
+    if (!vm_operand_is_reg(*w)) return;
+    if (kind == 's' || kind == 'm') set_bit(e->use, reg_index(*w));
+    else if (kind == 'd') set_bit(e->def, reg_index(*w));
+}
+
+static Instr opnd(const CodeBuf *cb, const Ins *in, unsigned k) { return cb->w[in->off + 1 + k]; }
+
+static void effects(Fn *f, const Ins *in, Eff *e)
+{
+    CodeBuf *cb = (CodeBuf *)f->cb;
+    memset(e->use, 0, f->words * sizeof(Word));
+    memset(e->def, 0, f->words * sizeof(Word));
+    e->falls = true;
+    e->kill_x = e->kill_y = e->unknown = false;
+    unsigned a0 = in->len > 1 ? (unsigned)opnd(cb, in, 0) : 0;
+    switch ((VmOpcode)in->op) {
+    case OPC_allocate:
+        set_range(e->use, 0, (unsigned)opnd(cb, in, 1));
+        e->kill_y = true;
+        return;
+    case OPC_leaf_entry:
+        set_range(e->def, a0, (unsigned)opnd(cb, in, 1));
+        return;
+    case OPC_deallocate:
+        e->kill_y = true;
+        return;
+    case OPC_ret:
+        set_bit(e->use, 0);
+        e->falls = false;
+        return;
+    case OPC_test_heap:
+        set_range(e->use, 0, (unsigned)opnd(cb, in, 1));
+        return;
+    case OPC_jump:
+    case OPC_recv_skip:
+        e->falls = false;
+        return;
+    case OPC_call:
+    case OPC_call_ext:
+        set_range(e->use, 0, a0);
+        e->kill_x = true;
+        set_bit(e->def, 0);
+        return;
+    case OPC_call_last:
+    case OPC_call_only:
+    case OPC_call_ext_last:
+    case OPC_call_ext_only:
+        set_range(e->use, 0, a0);
+        e->falls = false;
+        return;
+    case OPC_call_fun:
+        set_range(e->use, 0, a0 + 1);
+        e->kill_x = true;
+        set_bit(e->def, 0);
+        return;
+    case OPC_call_fun_last:
+        set_range(e->use, 0, a0 + 1);
+        e->falls = false;
+        return;
+    case OPC_apply:
+        set_range(e->use, 0, a0 + 2);
+        e->kill_x = true;
+        set_bit(e->def, 0);
+        return;
+    case OPC_apply_last:
+        set_range(e->use, 0, a0 + 2);
+        e->falls = false;
+        return;
+    case OPC_apply_list:
+        set_range(e->use, 0, 3);
+        e->kill_x = true;
+        set_bit(e->def, 0);
+        return;
+    case OPC_apply_list_last:
+        set_range(e->use, 0, 3);
+        e->falls = false;
+        return;
+    case OPC_raise:
+    case OPC_rethrow:
+    case OPC_raise_tag:
+        each_operand(cb, in, note_operand, e);
+        e->falls = false;
+        return;
+    case OPC_func_clause:
+        if (opnd(cb, in, 1)) set_range(e->use, 0, a0);
+        else set_range(e->use, VM_X_REGS, VM_X_REGS + a0);
+        e->falls = false;
+        return;
+    case OPC_normal_exit:
+        e->falls = false;
+        return;
+    case OPC_bs_start: {
+        each_operand(cb, in, note_operand, e);
+        set_bit(e->def, reg_index(opnd(cb, in, 2) + 8));
+        return;
+    }
+    case OPC_bs_get:
+    case OPC_bs_skip:
+    case OPC_bs_test_tail:
+    case OPC_bs_test_unit: {
+        Instr ctx = opnd(cb, in, 1);
+        each_operand(cb, in, note_operand, e);
+        set_bit(e->use, reg_index(ctx + 8));
+        if (in->op == OPC_bs_get) set_bit(e->def, reg_index(ctx + 8));
+        return;
+    }
+    case OPC_recv_wait:
+        each_operand(cb, in, note_operand, e);
+        e->kill_x = true;
+        return;
+    case OPC_move: case OPC_bif: case OPC_op2: case OPC_op1: case OPC_test: case OPC_cmp:
+    case OPC_is_tuple_arity: case OPC_is_nonempty_list: case OPC_is_nil: case OPC_is_record:
+    case OPC_is_fun_arity: case OPC_get_list: case OPC_get_elem: case OPC_put_list:
+    case OPC_put_tuple: case OPC_make_fun: case OPC_set_elem: case OPC_lc_reverse:
+    case OPC_map_new: case OPC_map_put: case OPC_map_get: case OPC_bs_build:
+    case OPC_recv_next: case OPC_recv_remove: case OPC_send: case OPC_make_export_fun:
+        each_operand(cb, in, note_operand, e);
+        return;
+    default:
+        /* try/catch and anything new: the function is not optimized (see fn_ok). */
+        e->unknown = true;
+        return;
+    }
+}
+
+/* ---- liveness --------------------------------------------------------------------------- */
+
+static size_t next_live(const Fn *f, size_t i)
+{
+    while (i < f->b && f->ins[i].dead) i++;
+    return i;
+}
+
+/* The instruction a label operand leads to (the first live one at or after its offset). */
+static size_t label_ins(const Fn *f, Instr label)
+{
+    size_t off = f->cb->labels[label];
+    if (off == (size_t)-1 || off >= f->cb->n) return SIZE_MAX;
+    size_t i = f->at[off];
+    if (i == SIZE_MAX || i < f->a || i >= f->b) return SIZE_MAX;
+    return next_live(f, i);
+}
+
+typedef struct SuccCtx { const Fn *f; Word *out; bool all; } SuccCtx;
+static void add_label_succ(Instr *w, char kind, void *arg)
+{
+    SuccCtx *s = arg;
+    if (kind != 'L' || *w == 0) return;
+    size_t j = label_ins(s->f, *w);
+    if (j == SIZE_MAX) {
+        s->all = true;
+        return;
+    }
+    if (j >= s->f->b) return;
+    const Word *in = s->f->live_in + (j - s->f->a) * s->f->words;
+    for (size_t k = 0; k < s->f->words; k++) s->out[k] |= in[k];
+}
+
+static void live_out(Fn *f, size_t i, const Eff *e, Word *out)
+{
+    memset(out, 0, f->words * sizeof(Word));
+    if (e->falls) {
+        size_t j = next_live(f, i + 1);
+        if (j < f->b) {
+            const Word *in = f->live_in + (j - f->a) * f->words;
+            for (size_t k = 0; k < f->words; k++) out[k] |= in[k];
+        }
+    }
+    SuccCtx s = {f, out, false};
+    each_operand((CodeBuf *)f->cb, &f->ins[i], add_label_succ, &s);
+    if (s.all || e->unknown) memset(out, 0xff, f->words * sizeof(Word));
+}
+
+static void liveness(Fn *f, Eff *e, Word *out)
+{
+    memset(f->live_in, 0, (f->b - f->a) * f->words * sizeof(Word));
+    bool changed = true;
+    while (changed) {
+        changed = false;
+        for (size_t i = f->b; i-- > f->a;) {
+            if (f->ins[i].dead) continue;
+            effects(f, &f->ins[i], e);
+            live_out(f, i, e, out);
+            Word *in = f->live_in + (i - f->a) * f->words;
+            for (size_t k = 0; k < f->words; k++) {
+                Word w = out[k] & ~e->def[k];
+                size_t lo = k * 64;
+                if (e->kill_x && lo < VM_X_REGS) w = 0;
+                if (e->kill_y && lo >= VM_X_REGS) w = 0;
+                w |= e->use[k];
+                if (w != in[k]) {
+                    in[k] = w;
+                    changed = true;
+                }
+            }
+        }
+    }
+}
+
+/* ---- the rewrites ----------------------------------------------------------------------- */
+
+/* Instructions whose last operand is their one destination and that read every source before
+ * writing it: their destination may be retargeted (rewrite 1). */
+static bool retargetable(unsigned op)
+{
+    switch ((VmOpcode)op) {
+    case OPC_move: case OPC_bif: case OPC_op2: case OPC_op1: case OPC_get_elem:
+    case OPC_put_list: case OPC_put_tuple: case OPC_make_fun: case OPC_set_elem:
+    case OPC_lc_reverse: case OPC_map_new: case OPC_map_put: case OPC_map_get:
+    case OPC_make_export_fun:
+        return true;
+    default: return false;
+    }
+}
+
+/* Instructions whose register sources may be replaced by another source (rewrite 2). */
+static bool forwardable(unsigned op)
+{
+    switch ((VmOpcode)op) {
+    case OPC_move: case OPC_bif: case OPC_op2: case OPC_op1: case OPC_test: case OPC_cmp:
+    case OPC_is_tuple_arity: case OPC_is_nonempty_list: case OPC_is_nil: case OPC_is_record:
+    case OPC_is_fun_arity: case OPC_get_list: case OPC_get_elem: case OPC_put_list:
+    case OPC_put_tuple: case OPC_make_fun: case OPC_set_elem: case OPC_lc_reverse:
+    case OPC_map_new: case OPC_map_put: case OPC_map_get: case OPC_raise: case OPC_raise_tag:
+    case OPC_send:
+        return true;
+    default: return false;
+    }
+}
+
+typedef struct Subst { Instr from, to; int count; } Subst;
+static void subst_source(Instr *w, char kind, void *arg)
+{
+    Subst *s = arg;
+    if ((kind == 's' || kind == 'm') && *w == s->from) {
+        *w = s->to;
+        s->count++;
+    }
+}
+static void count_source(Instr *w, char kind, void *arg)
+{
+    Subst *s = arg;
+    if ((kind == 's' || kind == 'm') && *w == s->from) s->count++;
+}
+
+static bool rewrite_pass(Fn *f, Eff *e, Word *out)
+{
+    CodeBuf *cb = (CodeBuf *)f->cb;
+    bool changed = false;
+    for (size_t i = f->a; i < f->b; i++) {
+        Ins *in = &f->ins[i];
+        if (in->dead) continue;
+        size_t j = next_live(f, i + 1);
+        Ins *nx = j < f->b ? &f->ins[j] : NULL;
+        /* 4: a jump to the next instruction. */
+        if (in->op == OPC_jump && label_ins(f, opnd(cb, in, 0)) == j) {
+            in->dead = true;
+            changed = true;
+            continue;
+        }
+        /* 1: I -> T ; move T D  =>  I -> D */
+        if (nx && retargetable(in->op) && nx->op == OPC_move && !nx->target) {
+            Instr *dst = &cb->w[in->off + in->len - 1];
+            Instr t = opnd(cb, nx, 0), d = opnd(cb, nx, 1);
+            if (vm_operand_is_reg(t) && *dst == t && t != d) {
+                effects(f, nx, e);
+                live_out(f, j, e, out);
+                if (!has_bit(out, reg_index(t))) {
+                    *dst = d;
+                    nx->dead = true;
+                    changed = true;
+                    i--; /* I may merge again with what follows */
+                    continue;
+                }
+            }
+        }
+        if (in->op != OPC_move) continue;
+        Instr s = opnd(cb, in, 0), t = opnd(cb, in, 1);
+        effects(f, in, e);
+        live_out(f, i, e, out);
+        /* 3: a move to a dead register. */
+        if (!has_bit(out, reg_index(t))) {
+            in->dead = true;
+            changed = true;
+            continue;
+        }
+        /* 2: move S T ; I T  =>  I S  (T dead after I) */
+        if (nx && !nx->target && forwardable(nx->op)) {
+            Subst sub = {t, s, 0};
+            each_operand(cb, nx, count_source, &sub);
+            if (sub.count == 0) continue;
+            effects(f, nx, e);
+            live_out(f, j, e, out);
+            if (has_bit(out, reg_index(t))) continue;
+            sub.count = 0;
+            each_operand(cb, nx, subst_source, &sub);
+            in->dead = true;
+            changed = true;
+        }
+    }
+    return changed;
+}
+
+/* Functions with exception handlers (their edges are not modeled) are left alone. */
+static bool fn_ok(const Fn *f)
+{
+    for (size_t i = f->a; i < f->b; i++) {
+        switch ((VmOpcode)f->ins[i].op) {
+        case OPC_try_: case OPC_try_end: case OPC_try_case: case OPC_catch_: case OPC_catch_end:
+            return false;
+        default: break;
+        }
+    }
+    return true;
+}
+
+typedef struct YMax { size_t max; } YMax;
+static void note_y(Instr *w, char kind, void *arg)
+{
+    YMax *m = arg;
+    if ((kind == 's' || kind == 'd' || kind == 'm') && vm_operand_is_reg(*w) && (*w & 4)) {
+        size_t y = (size_t)(*w >> 3) + 2;
+        if (y > m->max) m->max = y;
+    }
+}
+
+static void optimize_fn(Fn *f)
+{
+    if (f->b <= f->a || !fn_ok(f)) return;
+    YMax ym = {0};
+    for (size_t i = f->a; i < f->b; i++) {
+        each_operand((CodeBuf *)f->cb, &f->ins[i], note_y, &ym);
+        unsigned op = f->ins[i].op;
+        if (op == OPC_func_clause) {
+            size_t n = (size_t)opnd(f->cb, &f->ins[i], 0) + 1;
+            if (n > ym.max) ym.max = n;
+        }
+    }
+    f->nregs = VM_X_REGS + ym.max;
+    f->words = (f->nregs + 63) / 64;
+    f->live_in = xcalloc((f->b - f->a) * f->words, sizeof(Word));
+    Eff e = {xcalloc(f->words, sizeof(Word)), xcalloc(f->words, sizeof(Word)), 0, 0, 0, 0};
+    Word *out = xcalloc(f->words, sizeof(Word));
+    for (int round = 0; round < 8; round++) {
+        liveness(f, &e, out);
+        if (!rewrite_pass(f, &e, out)) break;
+    }
+    free(f->live_in);
+    free(e.use);
+    free(e.def);
+    free(out);
+}
+
+/* ---- relocation ------------------------------------------------------------------------- */
+
+static int cmp_size(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static void compact(CodeBuf *cb, Ins *ins, size_t n_ins)
+{
+    size_t *map = xcalloc(cb->n + 1, sizeof *map);
+    size_t o = 0;
+    Instr *w = xcalloc(cb->n + 1, sizeof *w);
+    for (size_t i = 0; i < n_ins; i++) {
+        for (unsigned k = 0; k < ins[i].len; k++) map[ins[i].off + k] = o;
+        if (ins[i].dead) continue;
+        memcpy(w + o, cb->w + ins[i].off, ins[i].len * sizeof *w);
+        o += ins[i].len;
+    }
+    map[cb->n] = o;
+    for (size_t l = 0; l < cb->n_labels; l++)
+        if (cb->labels[l] != (size_t)-1) cb->labels[l] = map[cb->labels[l]];
+    for (size_t k = 0; k < cb->n_funcs; k++) cb->funcs[k].offset = (uint32_t)map[cb->funcs[k].offset];
+    for (size_t k = 0; k < cb->n_lines; k++) cb->lines[k].offset = (uint32_t)map[cb->lines[k].offset];
+    free(cb->w);
+    cb->w = w;
+    cb->n = o;
+    cb->cap = cb->n + 1;
+    free(map);
+}
+
+void peep_optimize(CodeBuf *cb)
+{
+    if (!cb->n) return;
+    size_t n_ins = 0, cap = 256;
+    Ins *ins = xcalloc(cap, sizeof *ins);
+    size_t *at = xcalloc(cb->n + 1, sizeof *at);
+    for (size_t k = 0; k <= cb->n; k++) at[k] = SIZE_MAX;
+    for (size_t off = 0; off < cb->n;) {
+        if (n_ins == cap) {
+            ins = realloc(ins, (cap *= 2) * sizeof *ins);
+            if (!ins) abort();
+        }
+        unsigned len = ins_len(cb, off);
+        ins[n_ins] = (Ins){off, (unsigned)cb->w[off], len, false, false};
+        at[off] = n_ins++;
+        off += len;
+    }
+    for (size_t l = 1; l < cb->n_labels; l++) {
+        size_t off = cb->labels[l];
+        if (off != (size_t)-1 && off < cb->n && at[off] != SIZE_MAX) ins[at[off]].target = true;
+    }
+    /* Functions: from each CodeFunc's first instruction to the next one's. */
+    size_t nf = cb->n_funcs;
+    size_t *starts = xcalloc(nf + 1, sizeof *starts);
+    for (size_t k = 0; k < nf; k++) starts[k] = cb->funcs[k].offset;
+    qsort(starts, nf, sizeof *starts, cmp_size);
+    for (size_t k = 0; k < nf; k++) {
+        size_t end = k + 1 < nf ? starts[k + 1] : cb->n;
+        if (starts[k] >= cb->n || at[starts[k]] == SIZE_MAX) continue;
+        size_t b = end >= cb->n ? n_ins : at[end];
+        if (b == SIZE_MAX) continue;
+        Fn f = {ins, at[starts[k]], b, 0, 0, NULL, cb, at};
+        optimize_fn(&f);
+    }
+    compact(cb, ins, n_ins);
+    free(starts);
+    free(at);
+    free(ins);
+}

@@ -1,0 +1,22 @@
+/*
+ * peep.h — the peephole pass over a compiled module image (after compile.c, before code_load).
+ *
+ * The code generator keeps every value in a slot; this pass removes the moves that only shuttle
+ * a value through a slot used once, with a register liveness analysis per function:
+ *   1. `I ... -> T ; move T D` (T dead after the move)  becomes  `I ... -> D`;
+ *   2. `move S T ; I T ...`    (T dead after I)          becomes  `I S ...`;
+ *   3. `move S T`              (T dead after it)         is dropped;
+ *   4. a jump to the next instruction is dropped.
+ * Only adjacent pairs are merged, with no label between them, so no value changes register
+ * across a garbage collection point (every instruction reads its sources before it may
+ * collect). Functions with try or catch are left alone: their handlers read slots along edges
+ * the analysis does not model. Labels, function and line tables are relocated.
+ */
+#ifndef HS_LANG_PEEP_H
+#define HS_LANG_PEEP_H
+
+#include "code.h"
+
+void peep_optimize(CodeBuf *cb);
+
+#endif
