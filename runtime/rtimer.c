@@ -68,6 +68,25 @@ static RtTimer *table_find(uint64_t ref)
  * ms ends at the tick after now + ms: never early (OTP's guarantee), at most 1 ms late. */
 static uint64_t expiry(Uint ms) { return sched_now_ms() + ms + 1; }
 
+static void fire(void *ctx, Timer *t);
+
+/* What read_timer and cancel_timer report: the time left without expiry's extra tick, so a
+ * timer read at once says the time it was given. 0 once due. */
+static int64_t time_left(const Timer *t)
+{
+    int64_t left = timer_remaining(t, sched_now_ms()) - 1;
+    return left < 0 ? 0 : left;
+}
+
+/* An idle wheel is not advanced (rtimer_advance), so bring its time up to now first: slots
+ * are placed relative to it. [owner of w] */
+static void wheel_insert(TimerWheel *w, Timer *t, Uint ms)
+{
+    uint64_t exp = expiry(ms);
+    timer_advance(w, exp - ms - 1, fire, NULL);
+    timer_insert(w, t, exp);
+}
+
 /* ---- firing ------------------------------------------------------------------------------ */
 
 static void deliver(RtTimer *rt)
@@ -93,7 +112,13 @@ static void fire(void *ctx, Timer *t)
     unref(rt); /* the wheel's */
 }
 
-void rtimer_advance(TimerWheel *w, uint64_t now_ms) { timer_advance(w, now_ms, fire, NULL); }
+void rtimer_advance(TimerWheel *w)
+{
+    /* Called before every pick of work: an empty wheel with no remote cancels to release
+     * costs no clock read. */
+    if (!timer_wheel_count(w) && !atomic_load_explicit(&w->cancelled, memory_order_relaxed)) return;
+    timer_advance(w, sched_now_ms(), fire, NULL);
+}
 
 void rtimer_release(void *ctx, Timer *t)
 {
@@ -119,7 +144,7 @@ void rtimer_receive_start(Process *p, Uint ms)
         unref(rt);
         return;
     }
-    timer_insert(w, &rt->t, expiry(ms));
+    wheel_insert(w, &rt->t, ms);
 }
 
 bool rtimer_receive_fired(Process *p)
@@ -168,7 +193,7 @@ Term rtimer_bif_start(Process *p, Uint ms, Term dest, Term msg, bool wrap)
         unref(rt);
         return ref;
     }
-    timer_insert(w, &rt->t, expiry(ms));
+    wheel_insert(w, &rt->t, ms);
     return ref;
 }
 
@@ -177,7 +202,7 @@ int64_t rtimer_bif_read(Term ref)
     if (!ref_is_ordinary(ref)) return -1;
     pthread_mutex_lock(&table_lock);
     RtTimer *rt = table_find(ref_number(ref));
-    int64_t left = rt ? timer_remaining(&rt->t, sched_now_ms()) : -1;
+    int64_t left = rt ? time_left(&rt->t) : -1;
     pthread_mutex_unlock(&table_lock);
     return left;
 }
@@ -187,8 +212,7 @@ int64_t rtimer_bif_cancel(Term ref)
     if (!ref_is_ordinary(ref)) return -1;
     RtTimer *rt = table_take(ref_number(ref));
     if (!rt) return -1;
-    int64_t left = timer_remaining(&rt->t, sched_now_ms());
-    if (left < 0) left = 0;
+    int64_t left = time_left(&rt->t);
     if (timer_cancel(rt_wheel(), &rt->t) == TIMER_CANCEL_DONE) unref(rt); /* the wheel's */
     unref(rt); /* the table's */
     return left;

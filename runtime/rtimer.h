@@ -36,7 +36,7 @@ int64_t rtimer_bif_cancel(Term ref);
 int64_t rtimer_bif_read(Term ref);
 
 /* The scheduler's hooks (runtime.c). */
-void rtimer_advance(TimerWheel *w, uint64_t now_ms);
+void rtimer_advance(TimerWheel *w);
 void rtimer_release(void *ctx, Timer *t);
 /* Forgets every BIF timer (teardown, after the wheels are destroyed). */
 void rtimer_reset(void);

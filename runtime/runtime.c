@@ -285,7 +285,7 @@ static void on_exited(void *ctx, unsigned sched_id, SchedLink *l)
 static void advance_timers(void *ctx, unsigned sched_id)
 {
     (void)ctx;
-    rtimer_advance(&rt.wheels[sched_id], sched_now_ms());
+    rtimer_advance(&rt.wheels[sched_id]);
 }
 
 static uint64_t next_deadline(void *ctx, unsigned sched_id)
