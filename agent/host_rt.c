@@ -157,7 +157,7 @@ void host_rt_memory(HostMemory *c)
     c->binary = (Uint)atomic_load_explicit(&bin_stats.bytes_live, memory_order_relaxed);
     c->atom = atom_memory_bytes();
     c->atom_used = atom_used_bytes();
-    c->code = 0;   /* as bif/info.c: loaded code is not counted yet */
+    c->code = code_memory_bytes();
     c->system = c->ets + c->binary + c->atom + c->code;
     c->total = c->processes + c->system;
 }

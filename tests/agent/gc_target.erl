@@ -1,7 +1,8 @@
 %% The target of tests/agent/run.sh's gc command test. A registered process `holder` builds
 %% garbage (several minor GCs leave some of it on the old heap) and then waits, idle, so nothing
 %% but a forced GC changes its heap. main prints holder's pid and garbage_collection_info,
-%% waits for the test to run `heapscope gc` (1.5 s), then prints garbage_collection_info again.
+%% and erlang:memory's categories that an idle system keeps still, waits for the test to run
+%% `heapscope gc` (1.5 s), then prints garbage_collection_info again.
 -module(gc_target).
 -export([main/0, holder/0]).
 
@@ -11,6 +12,7 @@ main() ->
     receive built -> ok end,
     {garbage_collection_info, Before} = erlang:process_info(H, garbage_collection_info),
     io:format("pid ~w~nbefore ~w~n", [H, Before]),
+    io:format("memory ~w~n", [erlang:memory([atom, atom_used, code, ets, binary])]),
     receive after 1500 -> ok end,
     {garbage_collection_info, After} = erlang:process_info(H, garbage_collection_info),
     io:format("after ~w~n", [After]),

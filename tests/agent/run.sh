@@ -113,6 +113,7 @@ pid = re.match(r"pid (<[0-9.]+>)", pid_line).group(1)
 def plist(line):
     return {k: int(v) for k, v in re.findall(r"\{(\w+),(\d+)\}", line)}
 before = plist(before_line)
+memory = plist(p.stdout.readline())
 sock = os.path.join(sockdir, "%d.sock" % p.pid)
 def cli(*args):
     r = subprocess.run([hs] + list(args), capture_output=True, text=True, env=env, timeout=20)
@@ -137,6 +138,9 @@ procs = ps if isinstance(ps, list) else ps.get("procs", [])
 assert pid in table and any(x["pid"] == pid for x in procs), table
 v = subprocess.run([sys.executable, "tests/agent/validate_report.py", "docs/report.schema.json", rep], capture_output=True, text=True)
 assert v.returncode == 0, v.stdout
+live = json.load(open(rep))
+for k in ("atom", "code", "ets", "binary"):
+    assert live["memory"][k] == memory[k], ("memory", k, live["memory"][k], memory[k])
 assert p.returncode == 0
 print("gc", pid, "before", proc["before"]["heap_size"], "after", proc["after"]["heap_size"], "reclaimed", proc["reclaimed"])
 PY
