@@ -24,7 +24,11 @@
 #include "gc.h"
 #include "term.h"
 
-/* Monotonic nanoseconds (CLOCK_MONOTONIC): the time base of every event. */
+/* Monotonic nanoseconds, the time base of every event: CLOCK_MONOTONIC_COARSE, whose
+ * resolution is the kernel tick (1-4 ms) but which costs a quarter of CLOCK_MONOTONIC's ~25 ns,
+ * and a send reads it once per message. Events are ordered and series are judged over
+ * hundreds of milliseconds, so the tick is fine; durations that need better (a GC's pause,
+ * GcEvent.duration_ns) are measured with the precise clock where they happen. */
 uint64_t probe_now_ns(void);
 
 typedef struct ProbeProc {
