@@ -17,4 +17,8 @@ void check_module(const char *file, const AstList *forms, Arena *ar, Diags *diag
  * -export_type and typed record fields. check_module calls it. */
 void check_types(const char *file, const AstList *forms, Diags *diags);
 
+/* erl_internal:bif/2 of OTP 25: is name/arity an auto-imported BIF? (The one list, for the
+ * checks and for the code generator.) */
+int check_auto_imported(const char *name, size_t len, int arity);
+
 #endif
