@@ -46,6 +46,13 @@ typedef struct SendCache {
     SendSlot slot[SEND_SLOTS];
 } SendCache;
 
+/* Code addresses of send sites resolved by the host (ProbeSite.ip), a direct-mapped cache. */
+#define SITE_CACHE 512u
+typedef struct SiteEntry {
+    const void *ip;
+    ProbeSite site;
+} SiteEntry;
+
 typedef struct Agent {
     const AgentHost *host;
     AgentConfig cfg;
@@ -70,6 +77,7 @@ typedef struct Agent {
     AgEvent *recent;                 /* the last recent_cap events, a ring */
     size_t recent_cap, recent_head, recent_n;
     uint64_t next_seq;               /* last global sequence number given */
+    SiteEntry sites[SITE_CACHE];
     AgVerdictList verdicts;
     AgRunInfo run;
     AgCost cost;
@@ -177,6 +185,7 @@ static void post_send(const ProbeSend *s, uint32_t count)
 
 static bool same_sender_site(const ProbeSend *a, const ProbeSend *b)
 {
+    if (a->site.ip || b->site.ip) return a->p.pid == b->p.pid && a->site.ip == b->site.ip;
     return a->p.pid == b->p.pid && a->site.module == b->site.module &&
            a->site.function == b->site.function && a->site.arity == b->site.arity &&
            a->site.line == b->site.line;
@@ -185,7 +194,7 @@ static bool same_sender_site(const ProbeSend *a, const ProbeSend *b)
 static unsigned send_slot_of(const ProbeSend *e)
 {
     uint64_t h = (uint64_t)e->p.pid * 0x9E3779B97F4A7C15u ^ (uint64_t)e->site.line * 0xC2B2AE3D27D4EB4Fu ^
-                 (uint64_t)e->site.function;
+                 (uint64_t)e->site.function ^ (uint64_t)(uintptr_t)e->site.ip * 0x165667B19E3779F9u;
     return (unsigned)(h >> 59) & (SEND_SLOTS - 1);
 }
 
@@ -295,6 +304,24 @@ static void recent_push(Agent *a, const AgEvent *ev)
     else a->recent_head = (a->recent_head + 1) % a->recent_cap;
 }
 
+/* A send whose site came as a code address gets its module, function and line [mu held]. */
+static void resolve_site(Agent *a, AgEvent *ev)
+{
+    ProbeSite *s = &ev->u.send.site;
+    if (ev->kind != AG_EV_SEND || s->module != NIL || !s->ip) return;
+    SiteEntry *e = &a->sites[((uintptr_t)s->ip >> 3) % SITE_CACHE];
+    if (e->ip != s->ip) {
+        ProbeSite r = {NIL, NIL, 0, 0, s->ip};
+        if (!a->host->resolve_site || !a->host->resolve_site(a->host->ctx, s->ip, &r)) {
+            r.module = r.function = NIL;
+        }
+        r.ip = s->ip;
+        e->ip = s->ip;
+        e->site = r;
+    }
+    *s = e->site;
+}
+
 /* Empties the scheduler threads' send caches into the store (after the rings, whose events
  * are older) [mu held]. */
 static void flush_send_caches(Agent *a)
@@ -313,6 +340,7 @@ static void flush_send_caches(Agent *a)
             ev.u.send = x->s;
             ev.count = x->count;
             x->count = 0;
+            resolve_site(a, &ev);
             ev.seq = ++a->next_seq;
             ag_store_apply(&a->st, &ev);
             recent_push(a, &ev);
@@ -335,6 +363,7 @@ static void drain(Agent *a)
         for (size_t k = 0; k < n; k++) {
             AgEvent *ev = &a->merged[k];
             ev->seq = ++a->next_seq;
+            resolve_site(a, ev);
             ag_store_apply(&a->st, ev);
             recent_push(a, ev);
         }

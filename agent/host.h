@@ -16,6 +16,7 @@
 #include <stddef.h>
 
 #include "gc.h"
+#include "probe.h"
 #include "term.h"
 
 typedef struct HostProc {
@@ -60,6 +61,9 @@ typedef struct AgentHost {
      * for it; false when the process does not exist. */
     bool (*force_gc)(void *ctx, Term pid, bool major, GcInfo *before, GcInfo *after,
                      Uint *reclaimed);
+    /* Module, function, arity and line of a code address a send probe gave (ProbeSite.ip);
+     * false when unknown. May be NULL. Called on the collector thread. */
+    bool (*resolve_site)(void *ctx, const void *ip, ProbeSite *out);
     /* Whether the host can be sampled now (may be NULL: always). The runtime says no before
      * its schedulers start and once it halted, while it frees its processes: a sample then
      * would see a half-empty system, so the agent keeps its last real one. */

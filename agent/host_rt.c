@@ -181,6 +181,20 @@ static bool rt_force(void *ctx, Term pid, bool major, GcInfo *before, GcInfo *af
     return true;
 }
 
+static bool rt_resolve_site(void *ctx, const void *ip, ProbeSite *out)
+{
+    (void)ctx;
+    Module *mod;
+    const CodeFunc *fn;
+    int line;
+    if (!code_lookup(ip, &mod, &fn, &line)) return false;
+    out->module = mod->name;
+    out->function = fn->name;
+    out->arity = fn->arity;
+    out->line = line > 0 ? (unsigned)line : 0;
+    return true;
+}
+
 static bool rt_ready(void *ctx)
 {
     (void)ctx;
@@ -196,6 +210,7 @@ void host_rt_init(AgentHost *h, const char *program, unsigned schedulers)
     h->memory = rt_memory;
     h->force_gc = rt_force;
     h->ready = rt_ready;
+    h->resolve_site = rt_resolve_site;
     h->program = program;
     h->os_pid = (int)getpid();
     h->schedulers = schedulers;

@@ -37,11 +37,14 @@ typedef struct ProbeProc {
     Term pid;           /* local pid immediate (pid_number gives <0.N.0>) */
 } ProbeProc;
 
-/* Where a send happened: the sender's current function and source line. */
+/* Where a send happened: the sender's current function and source line. The runtime may give
+ * only the code address (ip) and leave module NIL: the agent then resolves it on its collector
+ * thread (AgentHost.resolve_site), so a send costs no code-table lookup. */
 typedef struct ProbeSite {
-    Term module, function; /* atoms; NIL when unknown */
+    Term module, function; /* atoms; NIL when unknown or not resolved yet */
     unsigned arity;
     unsigned line;         /* 0 when unknown */
+    const void *ip;        /* the code address of the send, or NULL */
 } ProbeSite;
 
 typedef struct ProbeSpawn {

@@ -383,7 +383,7 @@ static void sends(AgStore *st, unsigned line, unsigned n, Uint flat, Uint shared
     memset(&e, 0, sizeof e);
     e.kind = AG_EV_SEND;
     e.u.send.p.pid = make_pid(90);
-    e.u.send.site = (ProbeSite){ atom("sharer"), atom("loop"), 1, line };
+    e.u.send.site = (ProbeSite){ atom("sharer"), atom("loop"), 1, line, NULL };
     e.u.send.flat_words = flat;
     e.u.send.shared_words = shared;
     for (unsigned i = 0; i < n; i++) ag_store_apply(st, &e);

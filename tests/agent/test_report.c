@@ -178,10 +178,10 @@ static void *scheduler(void *arg)
         m.p.pid = make_pid(6);
         m.receiver = make_pid(7);
         m.flat_words = 4096; m.shared_words = 64;   /* 64x: a shared subterm copied flat */
-        m.site = (ProbeSite){ atom("sharer"), atom("send_all"), 2, 42 };
+        m.site = (ProbeSite){ atom("sharer"), atom("send_all"), 2, 42, NULL };
         for (int r = 0; r < 3; r++) probe.send(&m);
         m.flat_words = 20; m.shared_words = 20;
-        m.site = (ProbeSite){ atom("pinger"), atom("loop"), 1, 7 };
+        m.site = (ProbeSite){ atom("pinger"), atom("loop"), 1, 7, NULL };
         probe.send(&m);
         ProbeEts e;
         memset(&e, 0, sizeof e);

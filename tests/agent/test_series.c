@@ -166,7 +166,7 @@ TEST(store_ets_sends_binaries_native)
     CHECK_EQ(t->peak_memory_words, 320);
     CHECK(!t->alive);
 
-    ProbeSite site = { atom("m"), atom("f"), 2, 17 };
+    ProbeSite site = { atom("m"), atom("f"), 2, 17, NULL };
     for (int i = 0; i < 4; i++) {
         e = ev(AG_EV_SEND, 2 + i);
         e.u.send.p.pid = make_pid(3);
