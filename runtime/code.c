@@ -165,6 +165,26 @@ static Export *export_locked(Term m, Term f, unsigned a)
     return e;
 }
 
+FunEntry *code_export_fun(Export *e)
+{
+    FunEntry *fe = __atomic_load_n(&e->fun, __ATOMIC_ACQUIRE);
+    if (fe) return fe;
+    code_lock();
+    fe = e->fun;
+    if (!fe) {
+        fe = calloc(1, sizeof *fe);
+        if (!fe) abort();
+        fe->module = e->module;
+        fe->name = e->name;
+        fe->arity = e->arity;
+        fe->is_export = 1;
+        fe->code = e;
+        __atomic_store_n(&e->fun, fe, __ATOMIC_RELEASE);
+    }
+    code_unlock();
+    return fe;
+}
+
 bool code_resolve(Export *e)
 {
     if (code_export_code(e) || code_export_bif(e)) return true;
@@ -250,6 +270,8 @@ static Module *load_locked(Term name, const char *file, CodeBuf *cb)
     m->file = strdup(file);
     m->code = xrealloc(NULL, (cb->n + 1) * sizeof(Instr));
     m->code_len = cb->n;
+    m->info = cb->info;
+    m->functions = cb->functions;
     m->n_funs = cb->n_fundefs;
     m->funs = xrealloc(NULL, (m->n_funs + 1) * sizeof *m->funs);
     for (size_t i = 0; i < m->n_funs; i++) {

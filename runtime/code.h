@@ -61,6 +61,8 @@ typedef struct Module {
     size_t n_lines;
     FunEntry **funs;
     size_t n_funs;
+    Term info;             /* literal: module_info()'s list (0 when the image had none) */
+    Term functions;        /* literal: module_info(functions) */
 } Module;
 
 /* The growable image the compiler produces. Operand words are symbolic (see vm.h kinds):
@@ -83,6 +85,7 @@ typedef struct CodeBuf {
     size_t n_funcs, cap_funcs;
     CodeLine *lines;
     size_t n_lines, cap_lines;
+    Term info, functions;  /* literals for module_info/0,1 (erlang:get_module_info/1,2) */
 } CodeBuf;
 
 void codebuf_emit(CodeBuf *cb, Instr w);
@@ -98,6 +101,9 @@ Module *code_load(Term name, const char *file, CodeBuf *cb);
 
 /* The export entry for M:F/A, created empty if needed. Never NULL. */
 Export *code_export(Term m, Term f, unsigned a);
+/* The FunEntry of `fun M:F/A` for e, made on first use (erlang:make_fun/3, make_export_fun).
+ * Lives as long as the runtime. */
+FunEntry *code_export_fun(Export *e);
 /* Resolves e: looks for a BIF, loads M if it is not loaded. True when e is callable. */
 bool code_resolve(Export *e);
 Module *code_find_module(Term name);

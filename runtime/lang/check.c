@@ -1918,6 +1918,9 @@ void check_module(const char *file, const AstList *forms, Arena *ar, Diags *diag
     L.diags = diags;
     L.file = file;
     L.func.arity = -1;
+    /* erl_lint defines module_info/0,1 before the first form (the compiler adds them). */
+    for (int a = 0; a < 2; a++)
+        add_func(&L, &L.defined, &L.ndefined, &L.capdefined, (Func){"module_info", 11, a});
     /* local_functions/1 and the compile options */
     int cap = 0;
     for (int i = 0; i < forms->n; i++) {

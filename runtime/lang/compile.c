@@ -2235,6 +2235,156 @@ static void cfunction_body(Ctx *c, AstList *clauses, int arity, const Lambda *la
     c->leaf = false;
 }
 
+/* ---- module_info/0,1 --------------------------------------------------------------------- */
+
+static Term scratch_tuple2(Ctx *c, Term a, Term b)
+{
+    Term *hp = heap_halloc(&c->scratch.heap, 3);
+    hp[0] = make_tuple_header(2);
+    hp[1] = a;
+    hp[2] = b;
+    return make_boxed(hp);
+}
+static Term scratch_cons(Ctx *c, Term h, Term t) { return cons_at(heap_halloc(&c->scratch.heap, 2), h, t); }
+static Term scratch_reverse(Ctx *c, Term l)
+{
+    Term r = NIL;
+    for (; term_is_list(l); l = list_tail(l)) r = scratch_cons(c, list_head(l), r);
+    return r;
+}
+static Term scratch_string(Ctx *c, const char *s)
+{
+    Term r = NIL;
+    for (size_t i = strlen(s); i-- > 0;) r = scratch_cons(c, make_small((unsigned char)s[i]), r);
+    return r;
+}
+
+static bool exported(const CodeBuf *cb, Term name, int arity)
+{
+    for (size_t i = 0; i < cb->n_exports; i++)
+        if (cb->exports[i].name == name && (int)cb->exports[i].arity == arity) return true;
+    return false;
+}
+
+/* module_info(attributes): the attributes that are not the compiler's own, each value a list
+ * ([V] unless V is one), in order; {vsn, [N]} first unless -vsn is given (OTP's N is the
+ * beam's MD5; ours is a hash of the code, so it differs). */
+static Term info_attributes(Ctx *c, LangModule *lm, Term vsn)
+{
+    static const char *const skip[] = {"compile", "file", "module", "export", "import", "record",
+                                       "type", "opaque", "spec", "callback", "export_type", NULL};
+    Term acc = NIL;
+    bool has_vsn = false;
+    for (int i = 0; i < lm->forms.n; i++) {
+        Ast *f = lm->forms.v[i];
+        if (f->kind != A_ATTRIBUTE || f->attr != ATTR_TERM || !f->a || !f->name) continue;
+        bool skipped = false;
+        for (int k = 0; skip[k]; k++) skipped = skipped || ast_name_is(f, skip[k]);
+        if (skipped) continue;
+        size_t mark = c->cb->n;
+        Opnd v = cexpr(c, f->a, false);
+        if (c->cb->n != mark || !is_lit(v)) {
+            c->cb->n = mark;
+            continue;
+        }
+        Term t = (Term)v;
+        if (!term_is_list(t) && t != NIL) t = scratch_cons(c, t, NIL);
+        if (ast_name_is(f, "vsn")) has_vsn = true;
+        acc = scratch_cons(c, scratch_tuple2(c, atom_of(f), t), acc);
+    }
+    acc = scratch_reverse(c, acc);
+    if (!has_vsn) acc = scratch_cons(c, scratch_tuple2(c, atom_s("vsn"), scratch_cons(c, vsn, NIL)), acc);
+    return acc;
+}
+
+/* FNV-1a over the image: stands in for the beam's MD5 (module_info(md5), the default vsn). */
+static void code_digest(const CodeBuf *cb, Term mod, uint64_t out[2])
+{
+    uint64_t h1 = 0xcbf29ce484222325u, h2 = 0x84222325cbf29ce4u ^ (uint64_t)mod;
+    for (size_t i = 0; i < cb->n; i++) {
+        uint64_t w = (uint64_t)cb->w[i];
+        if (!vm_operand_is_reg(w)) w = w & 0xF; /* literal addresses vary between runs */
+        h1 = (h1 ^ w) * 0x100000001b3u;
+        h2 = (h2 ^ (w + i)) * 0x100000001b3u;
+    }
+    out[0] = h1;
+    out[1] = h2;
+}
+
+/* The literals module_info/0,1 return (erlang:get_module_info/1,2 reads them). */
+static void build_module_info(Ctx *c, LangModule *lm)
+{
+    CodeBuf *cb = c->cb;
+    Term exports = NIL, functions = NIL;
+    for (int i = 0; i < lm->forms.n; i++) {
+        Ast *f = lm->forms.v[i];
+        if (f->kind != A_FUNCTION) continue;
+        Term fa = scratch_tuple2(c, atom_s(f->name), make_small(f->arity));
+        functions = scratch_cons(c, fa, functions);
+        if (exported(cb, atom_s(f->name), f->arity)) exports = scratch_cons(c, fa, exports);
+    }
+    Term mi0 = scratch_tuple2(c, atom_s("module_info"), make_small(0));
+    Term mi1 = scratch_tuple2(c, atom_s("module_info"), make_small(1));
+    exports = scratch_reverse(c, scratch_cons(c, mi1, scratch_cons(c, mi0, exports)));
+    functions = scratch_cons(c, mi1, scratch_cons(c, mi0, functions));
+    for (size_t i = 0; i < cb->n_fundefs; i++) {
+        bool ref = false; /* fun f/N: its entry is the function itself */
+        for (int k = 0; k < c->n_funcs && !ref; k++) ref = c->funcs[k].label == cb->fundefs[i].label;
+        if (ref) continue;
+        Term fa = scratch_tuple2(c, cb->fundefs[i].name,
+                                 make_small(cb->fundefs[i].arity + cb->fundefs[i].nfree));
+        functions = scratch_cons(c, fa, functions);
+    }
+    functions = scratch_reverse(c, functions);
+    uint64_t dg[2];
+    code_digest(cb, c->mod, dg);
+    unsigned char md5[16];
+    for (int i = 0; i < 8; i++) {
+        md5[i] = (unsigned char)(dg[0] >> (56 - 8 * i));
+        md5[8 + i] = (unsigned char)(dg[1] >> (56 - 8 * i));
+    }
+    Uint limbs[2] = {(Uint)dg[1], (Uint)dg[0]};
+    Term vsn = int_from_limbs(&c->scratch.heap, false, limbs, 2);
+    char *abs = realpath(c->file, NULL);
+    Term compile = scratch_cons(c, scratch_tuple2(c, atom_s("version"), scratch_string(c, "8.2.3")),
+                   scratch_cons(c, scratch_tuple2(c, atom_s("options"), NIL),
+                   scratch_cons(c, scratch_tuple2(c, atom_s("source"), scratch_string(c, abs ? abs : c->file)), NIL)));
+    free(abs);
+    Term items[5] = {
+        scratch_tuple2(c, atom_s("module"), c->mod),
+        scratch_tuple2(c, atom_s("exports"), exports),
+        scratch_tuple2(c, atom_s("attributes"), info_attributes(c, lm, vsn)),
+        scratch_tuple2(c, atom_s("compile"), compile),
+        scratch_tuple2(c, atom_s("md5"), bin_new(&c->scratch.heap, md5, 16)),
+    };
+    Term info = NIL;
+    for (int i = 5; i-- > 0;) info = scratch_cons(c, items[i], info);
+    cb->info = lit(info);
+    cb->functions = lit(functions);
+}
+
+/* module_info() -> erlang:get_module_info(M); module_info(K) -> erlang:get_module_info(M, K):
+ * tail calls from frameless code with no live X slots (leaf_entry A 0), so that a BIF
+ * returning straight to the caller leaves nothing behind. */
+static void emit_module_info(Ctx *c, unsigned label, int arity)
+{
+    CodeBuf *cb = c->cb;
+    bind_label(c, label);
+    GROW(cb->funcs, cb->n_funcs, cb->cap_funcs);
+    cb->funcs[cb->n_funcs++] = (CodeFunc){(uint32_t)cb->n, atom_s("module_info"), (unsigned)arity, 0};
+    E(c, OPC_leaf_entry);
+    E(c, (Instr)arity);
+    E(c, 0);
+    if (arity == 1) emit_move(c, vm_x(0), vm_x(1));
+    emit_move(c, c->mod, vm_x(0));
+    E(c, OPC_call_ext_only);
+    E(c, (Instr)arity + 1);
+    E(c, codebuf_import(cb, atom_s("erlang"), atom_s("get_module_info"), (unsigned)arity + 1));
+    E(c, OPC_func_clause);
+    E(c, (Instr)arity);
+    E(c, 1);
+}
+
 static void compile_forms(Ctx *c, LangModule *lm)
 {
     CodeBuf *cb = c->cb;
@@ -2287,6 +2437,18 @@ static void compile_forms(Ctx *c, LangModule *lm)
             }
         }
     }
+    /* module_info/0,1, which every module has (after the export_all loop: exported once). */
+    unsigned mi_label[2] = {0, 0};
+    for (int a = 0; a < 2; a++) {
+        if (func_find(c, "module_info", a)) continue; /* check.c has refused the module */
+        mi_label[a] = new_label(c);
+        GROW(c->funcs, c->n_funcs, c->cap_funcs);
+        c->funcs[c->n_funcs++] = (FuncSym){"module_info", a, mi_label[a]};
+        if (!exported(cb, atom_s("module_info"), a)) {
+            GROW(cb->exports, cb->n_exports, cb->cap_exports);
+            cb->exports[cb->n_exports++] = (CodeExportDef){atom_s("module_info"), (unsigned)a, mi_label[a]};
+        }
+    }
     for (int i = 0; i < forms->n; i++) {
         Ast *f = forms->v[i];
         if (f->kind != A_FUNCTION) continue;
@@ -2306,6 +2468,9 @@ static void compile_forms(Ctx *c, LangModule *lm)
         for (int k = 0; k < c->n_lambdas; k++) free(c->lambdas[k].freev);
         c->n_lambdas = 0;
     }
+    for (int a = 0; a < 2; a++)
+        if (mi_label[a]) emit_module_info(c, mi_label[a], a);
+    if (!c->failed) build_module_info(c, lm);
 }
 
 /* Compiles; then loads (load) or hands the image to out (compile_only). Diagnostics go to
