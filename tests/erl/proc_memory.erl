@@ -68,7 +68,8 @@ case_(binary_grows) ->
     Bin = binary:copy(<<1>>, 1000000),
     B1 = erlang:memory(binary),
     Delta = B1 - B0,
-    {Delta >= 1000000, Delta < 1100000, byte_size(Bin)};
+    %% Other binaries may be freed meanwhile (OTP's boot leaves some): a margin below.
+    {Delta >= 900000, Delta < 1100000, byte_size(Bin)};
 case_(ets_grows) ->
     E0 = erlang:memory(ets),
     T = ets:new(t, [set]),
