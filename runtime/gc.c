@@ -33,10 +33,21 @@ typedef struct Bounds {
     uintptr_t mature_end;     /* minor: high_water; block data below it is promoted */
 } Bounds;
 
+/* A fragment's words, for telling the collection's own data from foreign data at roots. */
+typedef struct FragRange {
+    const Term *lo, *hi;
+} FragRange;
+
 typedef struct Gc {
     Bounds b;
     Term *ytop; /* allocation pointer in the new young block */
     Term *otop; /* minor: allocation pointer in the old heap */
+    /* Roots only (sentence 11): what this collection owns besides the literal area. */
+    const Term *own_blk_lo, *own_blk_hi;   /* the young block's data */
+    const Term *own_old_lo, *own_old_hi;   /* the old heap's data */
+    FragRange *frags;                      /* h->mbuf, sorted; built on first need */
+    size_t n_frags;
+    const Heap *h;
 } Gc;
 
 static inline bool in_area(const Term *p, uintptr_t lo, uintptr_t sz)
@@ -183,22 +194,62 @@ static void scan_promoted(Gc *gc, Term *scan)
 
 /* ---- roots ----------------------------------------------------------------------------- */
 
+static int frag_cmp(const void *a, const void *b)
+{
+    const FragRange *x = a, *y = b;
+    return x->lo < y->lo ? -1 : x->lo > y->lo;
+}
+
+static bool in_fragment(Gc *gc, const Term *p)
+{
+    if (!gc->frags) {
+        size_t n = 0;
+        for (const HeapFrag *f = gc->h->mbuf; f; f = f->next) n++;
+        gc->frags = malloc((n + 1) * sizeof *gc->frags);
+        if (!gc->frags) abort();
+        for (const HeapFrag *f = gc->h->mbuf; f; f = f->next)
+            gc->frags[gc->n_frags++] = (FragRange){f->mem, f->mem + f->used_size};
+        qsort(gc->frags, gc->n_frags, sizeof *gc->frags, frag_cmp);
+    }
+    size_t lo = 0, hi = gc->n_frags;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (gc->frags[mid].hi <= p) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < gc->n_frags && p >= gc->frags[lo].lo;
+}
+
+/* Sentence 11: a root may point at data the collection does not own (a queued message's
+ * fragment, through a slot a receive left behind); such a root is left as it is. */
+static bool owned(Gc *gc, const Term *p)
+{
+    return in_range(p, gc->own_blk_lo, gc->own_blk_hi) || in_range(p, gc->own_old_lo, gc->own_old_hi) ||
+           in_area(p, gc->b.lit_lo, gc->b.lit_sz) || in_fragment(gc, p);
+}
+
 static void visit_major(Term *slot, void *arg)
 {
     Gc *gc = arg;
-    if (term_is_ptr(*slot)) *slot = evac_major(&gc->b, *slot, &gc->ytop);
+    if (term_is_ptr(*slot) && owned(gc, term_ptr(*slot))) *slot = evac_major(&gc->b, *slot, &gc->ytop);
 }
 
 static void visit_minor(Term *slot, void *arg)
 {
     Gc *gc = arg;
-    if (term_is_ptr(*slot)) *slot = evac_minor(&gc->b, *slot, &gc->ytop, &gc->otop);
+    if (term_is_ptr(*slot) && owned(gc, term_ptr(*slot)))
+        *slot = evac_minor(&gc->b, *slot, &gc->ytop, &gc->otop);
 }
 
 /* X registers, extra slots and the stack. Stack words with primary tag 00 are return
  * addresses and immediates are not pointers: term_is_ptr skips both. */
 static void evacuate_roots(Heap *h, GcRoots *roots, Gc *gc, GcVisitFn visit)
 {
+    gc->own_blk_lo = h->heap;
+    gc->own_blk_hi = h->htop;
+    gc->own_old_lo = h->old_heap;
+    gc->own_old_hi = h->old_htop;
+    gc->h = h;
     for (Term *s = h->stop; s < h->hend; s++) visit(s, gc);
     if (!roots) return;
     for (unsigned i = 0; i < roots->live; i++) visit(&roots->xregs[i], gc);
@@ -472,7 +523,7 @@ static void init_gc(Gc *gc)
  * (it is recent), in minor and major alike. The block was sized with extra_words counted. */
 static void move_extra(Heap *h, GcRoots *roots)
 {
-    if (roots && roots->move_extra && roots->extra_words) roots->move_extra(roots->ctx, h);
+    if (roots && roots->move_extra && roots->extra_words) roots->move_extra(roots->ctx, h, roots);
 }
 
 /* OTP's minor_collection. Returns false, having changed nothing but possibly created the old
@@ -522,6 +573,7 @@ static bool collect_minor(Heap *h, Uint need, GcRoots *roots, Uint *reclaimed)
     gc.otop = h->old_htop;
 
     evacuate_roots(h, roots, &gc, visit_minor);
+    free(gc.frags);
     scan_minor(&gc, block);
     scan_promoted(&gc, prev_old_htop);
     h->old_htop = gc.otop;
@@ -585,6 +637,7 @@ static void collect_major(Heap *h, Uint need, GcRoots *roots, Uint *reclaimed)
     init_gc(&gc);
     gc.ytop = block;
     evacuate_roots(h, roots, &gc, visit_major);
+    free(gc.frags);
     scan_major(&gc, block);
     sweep_offheap(h, true, NULL, NULL);
     if (h->old_heap) free_words(h->old_heap, heap_old_block_words(h));

@@ -74,6 +74,12 @@
  *     old block, the young block's free words and stack, and the new block. Over the limit,
  *     HEAP_MAX_REACHED is set with max_heap_seen; with HEAP_MAX_KILL the collection does not
  *     run at all (the process is killed, OTP emits no gc end), else it runs as usual.
+ * 11. Roots may point at data the collection does not own: a receive leaves pointers into a
+ *     message it skipped in dead stack slots (the compiler does not clear them), and the
+ *     message is still queued, in a fragment outside the heap. A root is evacuated only when
+ *     it points into the young block, the old heap or a heap fragment; any other root is left
+ *     as it is (with an on_heap queue, moving the queued data relocates such roots too).
+ *     Copying it instead would write forwarding words into the queued message.
  *
  * [owner only]: a collection touches only its own heap; the Binary refcounts it drops are
  * atomic (bin.h).

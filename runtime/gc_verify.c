@@ -31,6 +31,7 @@ typedef struct Verifier {
     Area *areas;
     size_t n;
     const char *err;
+    const GcRoots *roots;
 } Verifier;
 
 static _Thread_local char verify_msg[512];
@@ -102,6 +103,8 @@ static void check_term(Verifier *v, Term t, const Area *from, const char *where,
     const Term *p = term_ptr(t);
     if (ptr_is_literal(p)) return;
     Area *to = find_area(v, p);
+    if (!to && !from && v->roots && v->roots->foreign_ok && v->roots->foreign_ok(v->roots->ctx, p))
+        return; /* a root into a queued message (gc.h sentence 11) */
     if (!to) {
         fail(v, "%s %td: pointer %p outside every heap area%s", where, at, (const void *)p,
              (p >= v->h->stop && p < v->h->hend) ? " (into the stack)" : "");
@@ -280,7 +283,8 @@ static void check_offheap(Verifier *v)
 
 const char *gc_verify(const Heap *h, const GcRoots *roots)
 {
-    Verifier v = {h, NULL, 0, NULL};
+    Verifier v = {h, NULL, 0, NULL, NULL};
+    v.roots = roots;
     check_layout(&v);
     if (v.err) return v.err;
 

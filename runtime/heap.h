@@ -105,7 +105,11 @@ typedef struct GcRoots {
      * the new block, and move_extra copies it above the high-water mark once the collection
      * proper is done, returning the words it moved. Both 0/NULL when there is none. */
     Uint extra_words;
-    Uint (*move_extra)(void *ctx, Heap *h);
+    Uint (*move_extra)(void *ctx, Heap *h, const struct GcRoots *roots);
+    /* gc_verify only: is p inside data the process holds outside its heap (a queued
+     * message's fragment, which a dead stack slot may still point into: gc.h sentence 11)?
+     * NULL: nothing is. */
+    bool (*foreign_ok)(void *ctx, const Term *p);
 } GcRoots;
 
 /* The heap-size table (erl_gc.c erts_init_gc): 12, 38, then Fibonacci + 1 up to entry 22, then

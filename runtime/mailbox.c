@@ -459,8 +459,47 @@ static void reloc_area(Term *p, const Term *end, const Reloc *r, size_t n)
     }
 }
 
+/* The fragments moved by one mailbox_move_data_to_heap, for relocating stale roots. */
+typedef struct RelocSet {
+    Reloc *r;
+    size_t n, cap;
+} RelocSet;
+
+static void relocset_add(RelocSet *rs, const Reloc *r)
+{
+    if (rs->n == rs->cap) {
+        rs->cap = rs->cap ? 2 * rs->cap : 64;
+        Reloc *nr = realloc(rs->r, rs->cap * sizeof *nr);
+        if (!nr) abort();
+        rs->r = nr;
+    }
+    rs->r[rs->n++] = *r;
+}
+
+static int reloc_cmp(const void *a, const void *b)
+{
+    const Reloc *x = a, *y = b;
+    return x->lo < y->lo ? -1 : x->lo > y->lo;
+}
+
+/* Relocates a root slot that points into a moved fragment (binary search over rs). */
+static void relocset_slot(Term *slot, const RelocSet *rs)
+{
+    Term t = *slot;
+    if (!term_is_ptr(t)) return;
+    const Term *p = term_ptr(t);
+    size_t lo = 0, hi = rs->n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (rs->r[mid].hi <= p) lo = mid + 1;
+        else hi = mid;
+    }
+    if (lo < rs->n && p >= rs->r[lo].lo && p < rs->r[lo].hi)
+        *slot = (Term)(uintptr_t)(rs->r[lo].to + (p - rs->r[lo].lo)) | (t & TAG_PRIMARY_MASK);
+}
+
 /* Copies m's fragments to h->htop, relocating pointers between them, and frees them. */
-static void move_message(Mailbox *mb, Message *m, Heap *h)
+static void move_message(Mailbox *mb, Message *m, Heap *h, RelocSet *rs)
 {
     Reloc small[4], *r = small;
     size_t n = 0;
@@ -478,6 +517,7 @@ static void move_message(Mailbox *mb, Message *m, Heap *h)
     for (i = 0; i < n; i++) reloc_area(r[i].to, r[i].to + (r[i].hi - r[i].lo), r, n);
     reloc_slot(&m->msg, r, n);
     reloc_slot(&m->ref, r, n);
+    for (i = 0; i < n; i++) relocset_add(rs, &r[i]);
     i = 0;
     for (HeapFrag *f = m->data, *next; f; f = next, i++) {
         next = f->next;
@@ -497,18 +537,36 @@ static void move_message(Mailbox *mb, Message *m, Heap *h)
     m->data = NULL;
 }
 
-Uint mailbox_move_data_to_heap(Mailbox *mb, Heap *h)
+bool mailbox_owns(const Mailbox *mb, const Term *p)
+{
+    for (const Message *m = mailbox_first(mb); m; m = mailbox_next(m)) {
+        for (const HeapFrag *f = m->data; f; f = f->next)
+            if (p >= f->mem && p < f->mem + f->used_size) return true;
+    }
+    return false;
+}
+
+Uint mailbox_move_data_to_heap(Mailbox *mb, Heap *h, Term *xregs, unsigned live)
 {
     Uint need = mb->onheap_words;
     if (need == 0) return 0;
     if (heap_free_words(h) < need) mailbox_bug("no room on the heap for the queued messages");
+    RelocSet rs = {0};
     for (MsgLink *l = link_get(&mb->priv); l; l = link_get(l)) {
         Message *m = (Message *)l;
         if (!m->data || (m->flags & MSG_OFF_HEAP)) continue;
         Uint w = frags_words(m->data);
-        move_message(mb, m, h);
+        move_message(mb, m, h, &rs);
         mb->onheap_words -= w;
         mb->all_words -= w;
     }
+    /* Stale roots: a receive that skipped a message may have left pointers into it in stack
+     * slots or registers (dead, but the collector scans them). They follow the data. */
+    if (rs.n) {
+        qsort(rs.r, rs.n, sizeof *rs.r, reloc_cmp);
+        for (Term *s = h->stop; s < h->hend; s++) relocset_slot(s, &rs);
+        for (unsigned i = 0; i < live; i++) relocset_slot(&xregs[i], &rs);
+    }
+    free(rs.r);
     return need;
 }

@@ -293,6 +293,10 @@ void mailbox_each_root(Mailbox *mb, GcVisitFn fn, void *arg);
 /* Copies the fragments of every queued message not marked MSG_OFF_HEAP to h->htop (the caller
  * made mailbox_onheap_data_words(mb) words free), moves their ProcBins to h->off_heap, frees
  * them. Returns the words moved. [owner only, after the collection proper] */
-Uint mailbox_move_data_to_heap(Mailbox *mb, Heap *h);
+Uint mailbox_move_data_to_heap(Mailbox *mb, Heap *h, Term *xregs, unsigned live);
+
+/* Is p inside the data of a message in the private queue? (gc_verify: a dead stack slot left
+ * by a receive may point there.) [owner only; walks the queue] */
+bool mailbox_owns(const Mailbox *mb, const Term *p);
 
 #endif

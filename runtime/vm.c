@@ -77,10 +77,15 @@ static void each_root(void *ctx, GcVisitFn fn, void *arg)
     dict_each_root(p->dict, fn, arg);
 }
 
-static Uint move_queue_data(void *ctx, Heap *h)
+static Uint move_queue_data(void *ctx, Heap *h, const GcRoots *roots)
 {
     Process *p = ctx;
-    return mailbox_move_data_to_heap(&p->mailbox, h);
+    return mailbox_move_data_to_heap(&p->mailbox, h, roots->xregs, roots->live);
+}
+
+static bool queue_owns(void *ctx, const Term *p)
+{
+    return mailbox_owns(&((Process *)ctx)->mailbox, p);
 }
 
 void vm_gc_roots(Process *p, GcRoots *r, Term *xregs, unsigned live)
@@ -92,6 +97,7 @@ void vm_gc_roots(Process *p, GcRoots *r, Term *xregs, unsigned live)
     /* With an on_heap queue the attached data of queued messages is young data (mailbox.h). */
     r->extra_words = mailbox_is_off_heap(&p->mailbox) ? 0 : mailbox_onheap_data_words(&p->mailbox);
     r->move_extra = move_queue_data;
+    r->foreign_ok = queue_owns;
 }
 
 static void gc_live(Process *p, unsigned live, Uint need)

@@ -383,7 +383,7 @@ TEST(gc_roots_and_move_to_heap)
     /* then OTP's move_msgs_to_heap */
     Term *htop0 = r.htop;
     Uint oh0 = r.off_heap.overhead;
-    CHECK_EQ(mailbox_move_data_to_heap(&mb, &r), 52);
+    CHECK_EQ(mailbox_move_data_to_heap(&mb, &r, NULL, 0), 52);
     CHECK_EQ(r.htop - htop0, 52);
     CHECK_EQ(r.off_heap.overhead - oh0, 100);
     CHECK_EQ(mailbox_onheap_data_words(&mb), 0);
