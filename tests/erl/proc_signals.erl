@@ -74,9 +74,11 @@ main() ->
     %% exit(P, normal) from a linked process that P traps: message with normal
     io:format("~p~n", [run(fun() ->
         process_flag(trap_exit, true), Me = self(),
-        P = spawn_link(fun() -> receive go -> exit(Me, normal), receive after 100 -> ok end end end),
+        P = spawn_link(fun() -> receive go -> exit(Me, normal), receive stop -> ok end end end),
         P ! go,
-        receive {'EXIT', P, W} -> W after 1000 -> none end end)]),
+        W = receive {'EXIT', P, Why} -> Why after 1000 -> none end,
+        P ! stop,
+        W end)]),
     %% exit(self(), kill), trapping or not
     io:format("~p~n", [run(fun() -> exit(self(), kill) end)]),
     io:format("~p~n", [run(fun() -> process_flag(trap_exit, true), exit(self(), kill) end)]),
