@@ -39,7 +39,10 @@ Process *process_new_opts(Uint min_heap_size, Uint min_vheap_size, Uint fullswee
 
 Process *process_new(void)
 {
-    return process_new_opts(H_DEFAULT_SIZE, 0, FULLSWEEP_AFTER_DEFAULT);
+    /* A process run by vm_run alone (tests, tools) is a program's first process. */
+    Process *p = process_new_opts(H_DEFAULT_SIZE, 0, FULLSWEEP_AFTER_DEFAULT);
+    p->flags |= PROC_BOOT;
+    return p;
 }
 
 void process_drop_memory(Process *p)

@@ -51,6 +51,7 @@ enum {
     PROC_TRAP_EXIT = 1u << 0,
     PROC_SENSITIVE = 1u << 3,
     PROC_HALTING = 1u << 4,         /* erlang:halt was called: the process ends at once */
+    PROC_BOOT = 1u << 5,            /* the main process: its stack traces end in init's frames */
 };
 
 struct Monitor;
@@ -84,6 +85,7 @@ typedef struct Process {
     _Atomic uint32_t refc;   /* see Lifetime above */
     _Atomic unsigned char exiting; /* set once, under lock, when the process begins to exit */
     _Atomic unsigned char in_bif;  /* see process_lock_other */
+    _Atomic unsigned char timer_dest; /* a BIF timer was ever aimed at this pid (rtimer.c) */
 } Process;
 
 /* process.c: a fresh process with a default heap (233 words), a new pid, refc 1, and its end.

@@ -179,6 +179,14 @@ Term rtimer_bif_start(Process *p, Uint ms, Term dest, Term msg, bool wrap)
     RtTimer *rt = rtimer_new();
     rt->ref = ref_number(ref);
     rt->dest = dest;
+    if (term_is_pid(dest)) {
+        /* Mark the target so that its exit looks for timers to cancel. */
+        Process *q = dest == p->pid ? p : ptab_lookup(dest);
+        if (q) {
+            atomic_store_explicit(&q->timer_dest, 1, memory_order_relaxed);
+            if (q != p) process_release(q);
+        }
+    }
     rt->msg = mailbox_message_new(msg, p->pid, rt_options()->sharing_preserving, NULL);
     pthread_mutex_lock(&table_lock);
     RtTimer **b = bucket(rt->ref);
@@ -216,6 +224,32 @@ int64_t rtimer_bif_cancel(Term ref)
     if (timer_cancel(rt_wheel(), &rt->t) == TIMER_CANCEL_DONE) unref(rt); /* the wheel's */
     unref(rt); /* the table's */
     return left;
+}
+
+void rtimer_dest_exited(Process *p)
+{
+    if (!atomic_load_explicit(&p->timer_dest, memory_order_relaxed)) return;
+    RtTimer *gone = NULL;
+    pthread_mutex_lock(&table_lock);
+    for (unsigned i = 0; i < TABLE_BUCKETS; i++) {
+        for (RtTimer **pp = &table[i]; *pp;) {
+            RtTimer *rt = *pp;
+            if (rt->dest == p->pid) {
+                *pp = rt->hnext;
+                rt->hnext = gone;
+                gone = rt;
+            } else {
+                pp = &rt->hnext;
+            }
+        }
+    }
+    pthread_mutex_unlock(&table_lock);
+    while (gone) {
+        RtTimer *rt = gone;
+        gone = rt->hnext;
+        if (timer_cancel(rt_wheel(), &rt->t) == TIMER_CANCEL_DONE) unref(rt); /* the wheel's */
+        unref(rt); /* the table's */
+    }
 }
 
 void rtimer_reset(void)

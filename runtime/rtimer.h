@@ -35,6 +35,9 @@ Term rtimer_bif_start(Process *p, Uint ms, Term dest, Term msg, bool wrap);
 int64_t rtimer_bif_cancel(Term ref);
 int64_t rtimer_bif_read(Term ref);
 
+/* p exits: BIF timers aimed at its pid are cancelled (OTP). [any thread] */
+void rtimer_dest_exited(Process *p);
+
 /* The scheduler's hooks (runtime.c). */
 void rtimer_advance(TimerWheel *w);
 void rtimer_release(void *ctx, Timer *t);

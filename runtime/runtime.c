@@ -184,7 +184,7 @@ static bool pid_alive(Term pid)
     return q != NULL;
 }
 
-void rt_deliver_ets_transfers(Term from, EtsTransfer *list)
+void rt_deliver_ets_transfers(Term from, struct EtsTransfer *list)
 {
     for (EtsTransfer *t = list; t; t = t->next)
         sig_send_to(t->to, mailbox_message_new(t->msg, from, false, NULL));
@@ -223,6 +223,7 @@ static void process_exit(Process *p, Term reason)
     ptab_remove(p);
     ptab_unregister_process(p);
     rtimer_receive_done(p);
+    rtimer_dest_exited(p);
     sig_process_exited(p, reason);
     rt_deliver_ets_transfers(p->pid, ets_owner_exited(p->pid, pid_alive));
     if (p->pid == rt.main_pid) {
@@ -356,6 +357,7 @@ void rt_halt(int status)
 static bool free_left(Process *p, void *arg)
 {
     (void)arg;
+    rtimer_receive_done(p); /* the wheels are gone: this drops the timer and its reference */
     ptab_remove(p);
     /* The lookup's reference is dropped by ptab_each; this drops the table's. */
     process_release(p);
@@ -433,7 +435,10 @@ Process *rt_spawn(Process *parent, const void *entry, Term mfa[3], Term args, Sp
     bool off = o->off_heap < 0 ? rt.opt.off_heap : o->off_heap != 0;
     mailbox_set_off_heap(&c->mailbox, off);
     sched_set_prio(&c->sched, o->prio);
-    if (is_main) rt.main_pid = c->pid;
+    if (is_main) {
+        rt.main_pid = c->pid;
+        c->flags |= PROC_BOOT;
+    }
     ptab_insert(c);
     process_retain(c);
     if (PROBE_ON(spawn)) {

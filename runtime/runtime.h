@@ -86,6 +86,11 @@ bool rt_force_gc(Term pid, bool major, GcEvent *ev);
  * the kill flag says p must end now. [owner] */
 bool rt_max_heap_reached(Process *p);
 
+/* Delivers the messages ETS made for an owner change ('ETS-TRANSFER' to the heir or the
+ * receiver of give_away), from `from`, and frees the list. */
+struct EtsTransfer;
+void rt_deliver_ets_transfers(Term from, struct EtsTransfer *list);
+
 /* [any thread] Makes q runnable if it waits (after a push returned MAILBOX_PUSH_WAKE). */
 void rt_notify(Process *q);
 

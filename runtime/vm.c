@@ -199,6 +199,7 @@ static Term build_stacktrace(Process *p, const Instr *ip, Term bif_mfa[3], const
         if (cp == prev) continue;
         prev = cp;
         if (cp == code_normal_exit()) {
+            if (!(p->flags & PROC_BOOT)) break; /* a spawned process: its own frames only */
             Term t1[4] = {atom_put("init", 4), atom_put("start_em", 8), make_small(1), NIL};
             frames[n++] = mk_tuple(h, 4, t1);
             if (n < BACKTRACE_DEPTH) {
@@ -1225,7 +1226,19 @@ L_send: {
     Term to = SRC(ip[0]), msg = SRC(ip[1]);
     Instr dst = ip[2];
     ip += 3;
-    Term pid = term_is_atom(to) ? ptab_whereis(to) : to;
+    Term pid = to;
+    if (term_is_atom(to)) {
+        pid = ptab_whereis(to);
+    } else if (term_is_tuple(to) && tuple_arity(to) == 2 && term_is_atom(tuple_elems(to)[1]) &&
+               tuple_elems(to)[2] == AM(nonode_nohost)) {
+        /* {Name, node()}: an unregistered name on this node swallows the message (OTP). */
+        pid = ptab_whereis(tuple_elems(to)[1]);
+        if (pid == NIL) pid = NONVALUE;
+    }
+    if (pid == NONVALUE) {
+        SET(dst, msg);
+        NEXT();
+    }
     if (!term_is_pid(pid)) {
         /* As OTP: badarg from erlang:'!'/2 with both arguments. */
         x[0] = to;

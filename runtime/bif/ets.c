@@ -4,6 +4,7 @@
  * functions are compositions of BIFs (match_delete, match_spec_run, test_ms, init_table,
  * to_dets/from_dets...): they are Erlang code in runtime/stdlib/ets.erl, beside these BIFs.
  */
+#include "runtime.h"
 #include "bif/bif.h"
 #include "ets/ets.h"
 
@@ -38,8 +39,7 @@ static Term b_give_away(Process *p, const Term *a)
 {
     EtsTransfer *m;
     Term r = ets_bif_give_away(p, a[0], a[1], a[2], &m);
-    /* TODO(issue 4): deliver m to its receiver once send exists; dropped until then. */
-    ets_transfer_free(m);
+    rt_deliver_ets_transfers(p->pid, m);
     return ret(p, r);
 }
 static Term b_select2(Process *p, const Term *a) { return ret(p, ets_bif_select(p, a[0], a[1], ETS_SEL_LIST, false)); }

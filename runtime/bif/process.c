@@ -63,13 +63,14 @@ static bool spawn_option(Term opt, SpawnOpts *o)
 
 bool bif_max_heap_size_value(Term v, Uint *size, unsigned *flags)
 {
+    *flags |= HEAP_MAX_KILL | HEAP_MAX_LOG;
     if (term_is_small(v) && small_val(v) >= 0) {
         *size = (Uint)small_val(v);
         return true;
     }
     if (!term_is_map(v)) return false;
     Term sz, kill, log;
-    if (!map_get(v, AM(size), &sz)) sz = NONVALUE;
+    if (!map_get(v, AM(size), &sz)) return false; /* OTP: a map must give the size */
     if (!map_get(v, AM(kill), &kill)) kill = NONVALUE;
     if (!map_get(v, AM(error_logger), &log)) log = NONVALUE;
     if (sz != NONVALUE) {
@@ -103,6 +104,11 @@ static Term do_spawn(Process *p, Term m, Term f, Term args, SpawnOpts *o)
         mfa[0] = m;
         mfa[1] = f;
         mfa[2] = make_small(n);
+    }
+    if (o->max_heap_size) {
+        /* OTP: a max_heap_size below the min_heap_size it will have is badarg. */
+        Uint mh = o->use_args && o->min_heap_size ? heap_next_size(o->min_heap_size, 0) : H_DEFAULT_SIZE;
+        if (o->max_heap_size < mh) return bif_badarg(p);
     }
     Process *c = rt_spawn(p, NULL, mfa, m == NIL ? NIL : args, o, false);
     if (!c) return bif_error(p, AM(system_limit));
@@ -189,6 +195,9 @@ static Term bif_spawn4(Process *p, const Term *a)
 
 /* The pid a send destination names: a pid, a registered name, or {Name, Node} on this node.
  * NONVALUE when it names nothing. */
+/* The pid a send destination names: a pid, a registered name, or {Name, Node} on this node
+ * (NIL: an unregistered {Name, node()}, which swallows the message as OTP's does). NONVALUE
+ * when it is not a destination. */
 static Term dest_pid(Term to)
 {
     if (term_is_pid(to)) return to;
@@ -197,10 +206,8 @@ static Term dest_pid(Term to)
         return pid == NIL ? NONVALUE : pid;
     }
     if (term_is_tuple(to) && tuple_arity(to) == 2 && tuple_elems(to)[2] == AM(nonode_nohost) &&
-        term_is_atom(tuple_elems(to)[1])) {
-        Term pid = ptab_whereis(tuple_elems(to)[1]);
-        return pid == NIL ? NONVALUE : pid;
-    }
+        term_is_atom(tuple_elems(to)[1]))
+        return ptab_whereis(tuple_elems(to)[1]);
     return NONVALUE;
 }
 
@@ -208,16 +215,20 @@ static Term bif_send2(Process *p, const Term *a)
 {
     Term pid = dest_pid(a[0]);
     if (pid == NONVALUE) return bif_badarg(p);
-    rt_send(p, pid, a[1]);
+    if (pid != NIL) rt_send(p, pid, a[1]);
     return a[1];
 }
 static Term bif_send3(Process *p, const Term *a)
 {
     Term pid = dest_pid(a[0]);
-    if (pid == NONVALUE || list_length(a[2]) < 0) return bif_badarg(p);
-    rt_send(p, pid, a[1]);
+    Term l = a[2];
+    for (; term_is_list(l); l = list_tail(l))
+        if (list_head(l) != am_s("noconnect") && list_head(l) != am_s("nosuspend")) return bif_badarg(p);
+    if (pid == NONVALUE || l != NIL) return bif_badarg(p);
+    if (pid != NIL) rt_send(p, pid, a[1]);
     return AM(ok);
 }
+static Term bif_process_flag3(Process *p, const Term *a) { return bif_badarg(p); }
 
 /* ---- links, monitors, exit -------------------------------------------------------------- */
 
@@ -342,8 +353,9 @@ static Term bif_process_flag(Process *p, const Term *a)
         return old;
     }
     if (k == AM(max_heap_size)) {
-        Uint size = h->max_heap_size;
-        unsigned flags = h->flags;
+        /* OTP's erts_max_heap_size: flags the value does not give take their defaults. */
+        Uint size = 0;
+        unsigned flags = HEAP_MAX_KILL | HEAP_MAX_LOG;
         if (!bif_max_heap_size_value(v, &size, &flags)) return bif_badarg(p);
         if (size && size < h->min_heap_size) return bif_badarg(p);
         Term old = max_heap_map(p, h->max_heap_size, h->flags);
@@ -565,6 +577,7 @@ const BifDef bif_table_process[] = {
     E("exit", 2, bif_exit2),
     E("is_process_alive", 1, bif_is_process_alive),
     E("process_flag", 2, bif_process_flag),
+    E("process_flag", 3, bif_process_flag3),
     E("register", 2, bif_register),
     E("unregister", 1, bif_unregister),
     E("whereis", 1, bif_whereis),
