@@ -431,6 +431,81 @@ static void optimize_fn(Fn *f)
     free(out);
 }
 
+/* ---- frame compaction ------------------------------------------------------------------ */
+
+/* The Y slots still named after the rewrites are renumbered densely, in order (nested catch
+ * tags keep their order; a binary match context and its offset slot stay adjacent), and every
+ * frame size of the function becomes their count. */
+typedef struct YUse { bool *used; size_t n; size_t *renum; } YUse;
+static void mark_y(Instr *w, char kind, void *arg)
+{
+    YUse *u = arg;
+    if ((kind == 's' || kind == 'd' || kind == 'm') && vm_operand_is_reg(*w) && (*w & 4)) {
+        size_t y = (size_t)(*w >> 3);
+        if (y < u->n) u->used[y] = true;
+    }
+}
+static void renum_y(Instr *w, char kind, void *arg)
+{
+    YUse *u = arg;
+    if ((kind == 's' || kind == 'd' || kind == 'm') && vm_operand_is_reg(*w) && (*w & 4)) {
+        size_t y = (size_t)(*w >> 3);
+        if (y < u->n) *w = vm_y((unsigned)u->renum[y]);
+    }
+}
+
+static bool is_bs_ctx_op(unsigned op)
+{
+    return op == OPC_bs_get || op == OPC_bs_skip || op == OPC_bs_test_tail || op == OPC_bs_test_unit;
+}
+
+static void compact_frame(Fn *f)
+{
+    CodeBuf *cb = (CodeBuf *)f->cb;
+    size_t frame = SIZE_MAX;
+    for (size_t i = f->a; i < f->b; i++) {
+        const Ins *in = &f->ins[i];
+        if (in->dead) continue;
+        if (in->op == OPC_func_clause && opnd(cb, in, 1) == 0) return; /* reads y0.. itself */
+        if (in->op == OPC_allocate) {
+            size_t n = (size_t)opnd(cb, in, 0);
+            if (frame != SIZE_MAX && frame != n) return; /* not one frame size: leave it */
+            frame = n;
+        }
+    }
+    if (frame == SIZE_MAX || frame == 0) return;
+    YUse u = {xcalloc(frame + 1, sizeof(bool)), frame, xcalloc(frame + 1, sizeof(size_t))};
+    for (size_t i = f->a; i < f->b; i++) {
+        const Ins *in = &f->ins[i];
+        if (in->dead) continue;
+        each_operand(cb, in, mark_y, &u);
+        Instr ctx = 0;
+        if (in->op == OPC_bs_start) ctx = opnd(cb, in, 2);
+        else if (is_bs_ctx_op(in->op)) ctx = opnd(cb, in, 1);
+        if (vm_operand_is_reg(ctx) && (ctx & 4) && (size_t)(ctx >> 3) + 1 < frame)
+            u.used[(ctx >> 3) + 1] = true;
+    }
+    size_t n = 0;
+    for (size_t y = 0; y < frame; y++) u.renum[y] = u.used[y] ? n++ : 0;
+    if (n < frame) {
+        for (size_t i = f->a; i < f->b; i++) {
+            Ins *in = &f->ins[i];
+            if (in->dead) continue;
+            each_operand(cb, in, renum_y, &u);
+            /* The frame-size operands. */
+            Instr *w = &cb->w[in->off + 1];
+            switch ((VmOpcode)in->op) {
+            case OPC_allocate: case OPC_deallocate: case OPC_apply_list_last: w[0] = n; break;
+            case OPC_call_last: case OPC_call_ext_last: w[2] = n; break;
+            case OPC_call_fun_last: case OPC_apply_last: w[1] = n; break;
+            default: break;
+            }
+        }
+    }
+    free(u.used);
+    free(u.renum);
+}
+
 /* ---- relocation ------------------------------------------------------------------------- */
 
 static int cmp_size(const void *a, const void *b)
@@ -495,6 +570,7 @@ void peep_optimize(CodeBuf *cb)
         if (b == SIZE_MAX) continue;
         Fn f = {ins, at[starts[k]], b, 0, 0, NULL, cb, at};
         optimize_fn(&f);
+        compact_frame(&f);
     }
     compact(cb, ins, n_ins);
     free(starts);
