@@ -24,16 +24,16 @@
 /*
  * Send coalescing. A send event per message is the agent's largest cost in message-heavy
  * programs (the collector copies and applies each one, on a core the schedulers want). So a
- * scheduler thread keeps its unsampled sends in a small cache, one slot per (sender, site),
- * counting them and summing their flat words, and posts one event per slot (AgEvent.count)
- * when the slot is wanted by another key or holds SEND_COALESCE_MAX sends. The collector
+ * scheduler thread keeps its unsampled sends in a small cache, one slot per (sender, site) in
+ * a 4-way set, counting them and summing their flat words, and posts one event per slot
+ * (AgEvent.count) when the slot is evicted or holds SEND_COALESCE_MAX sends. The collector
  * empties every cache at each step, so counts lag by one step at most, and the final report
  * sees every send. Sampled sends (shared_words measured) are posted alone, as before.
  * A cache is touched by its scheduler thread and, during a step, by the collector: each side
  * takes `busy` with a try (test-and-set); a producer that finds it busy posts the send
  * uncoalesced, the collector skips that cache until the next step. Nobody waits.
  */
-#define SEND_SLOTS 32u
+#define SEND_SLOTS 64u
 #define SEND_COALESCE_MAX 256u
 
 typedef struct SendSlot {
@@ -206,11 +206,20 @@ static void hook_send(const ProbeSend *e)
         post_send(e, 1);
         return;
     }
-    SendSlot *x = &c->slot[send_slot_of(e)];
-    if (x->count && same_sender_site(&x->s, e)) {
+    /* 4-way: the key's slot or one of the next three; else a free one; else the first
+     * (posted and replaced). Direct mapping alone let two busy keys evict each other. */
+    unsigned base = send_slot_of(e);
+    SendSlot *x = NULL, *free_slot = NULL;
+    for (unsigned w = 0; w < 4 && !x; w++) {
+        SendSlot *y = &c->slot[(base + w) & (SEND_SLOTS - 1)];
+        if (y->count && same_sender_site(&y->s, e)) x = y;
+        else if (!y->count && !free_slot) free_slot = y;
+    }
+    if (x) {
         x->count++;
         x->s.flat_words += e->flat_words;
     } else {
+        x = free_slot ? free_slot : &c->slot[base];
         if (x->count) post_send(&x->s, x->count);
         x->s = *e;
         x->count = 1;
