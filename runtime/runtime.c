@@ -454,7 +454,7 @@ Process *rt_spawn(Process *parent, const void *entry, Term mfa[3], Term args, Sp
 }
 
 /* The send probe: the copy's flat size, the shared size when this send is sampled, and the
- * sender's function and line (the VM keeps p->ip at the send). */
+ * sender's code address (the VM keeps p->ip at the send). */
 static _Atomic unsigned send_count;
 
 static bool send_sampled(void)
@@ -470,16 +470,10 @@ static void probe_send(Process *p, Term to, const MessageSizes *ms)
     ev.receiver = to;
     ev.flat_words = ms->flat_words ? ms->flat_words : ms->copied_words;
     ev.shared_words = ms->shared_words;
+    /* The site goes as a code address: the collector resolves it (a code-table lookup here
+     * would take the code lock on every send). */
     ev.site.module = ev.site.function = NIL;
-    Module *mod;
-    const CodeFunc *fn;
-    int line;
-    if (p->ip && code_lookup(p->ip, &mod, &fn, &line)) {
-        ev.site.module = mod->name;
-        ev.site.function = fn->name;
-        ev.site.arity = fn->arity;
-        ev.site.line = line > 0 ? (unsigned)line : 0;
-    }
+    ev.site.ip = p->ip;
     probe.send(&ev);
 }
 

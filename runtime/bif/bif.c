@@ -9,12 +9,12 @@
 /* One table per runtime/bif/<module>.c, each ended by a zeroed entry. */
 extern const BifDef bif_table_erlang[], bif_table_erts_debug[], bif_table_lists[],
     bif_table_maps[], bif_table_binary[], bif_table_math[], bif_table_unicode[], bif_table_io[],
-    bif_table_ets[], bif_table_dets[], bif_table_dict[], bif_table_process[], bif_table_info[];
+    bif_table_ets[], bif_table_dets[], bif_table_dict[], bif_table_process[], bif_table_info[], bif_table_code[];
 
 static const BifDef *const tables[] = {
     bif_table_erlang, bif_table_erts_debug, bif_table_lists, bif_table_maps,
     bif_table_binary, bif_table_math, bif_table_unicode, bif_table_io,
-    bif_table_ets, bif_table_dets, bif_table_dict, bif_table_process, bif_table_info,
+    bif_table_ets, bif_table_dets, bif_table_dict, bif_table_process, bif_table_info, bif_table_code,
 };
 
 typedef struct Slot {
