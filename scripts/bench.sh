@@ -7,7 +7,8 @@
 # same name are paired; ratio = heapscope words_per_sec / otp words_per_sec (> 1: we are faster),
 # null when either side is missing. A benchmark that fails is listed under "errors". Exits 0.
 # BENCH_NO_OTP=1 skips OTP even when it is installed; BENCH_TIMEOUT (seconds) bounds each run.
-# Every bench/erl/<name>.erl runs on both sides: `heapscope run` and (when installed) OTP. Each
+# Every bench/erl/<name>.erl runs on both sides: `heapscope run --no-agent` (the runtime alone;
+# what the agent adds is measured by the overhead section below) and (when installed) OTP. Each
 # prints one line {"name": N, "seconds": median, "min_seconds", "reps", "check": C}; its entry
 # holds both sides' objects (less "name", plus "source") and
 # ratio = otp seconds / heapscope seconds (> 1: we are faster), null when either side is missing
@@ -41,7 +42,7 @@ done
 
 for src in bench/erl/*.erl; do
     [ -f "$src" ] || continue
-    run_one erl_ours "$(basename "$src" .erl)" "$BUILD/bin/heapscope" run "$src"
+    run_one erl_ours "$(basename "$src" .erl)" "$BUILD/bin/heapscope" run --no-agent "$src"
 done
 
 # Agent overhead (docs/agent.md): each tests/agent/overhead/*.erl BENCH_AGENT_REPS times (default
