@@ -25,5 +25,18 @@ for name in $SUPPORTED; do
         fi
     done
 done
+# --sharing-preserving (OTP's SHCOPY build): the receiver gets what the sender had, so its
+# flat/shared sizes equal the sender's in OTP's own sharing.expected; ETS copies stay flat.
+sed -E 's|sender=([0-9]+)/([0-9]+) receiver=[0-9]+/[0-9]+|sender=\1/\2 receiver=\1/\2|' \
+    tests/conformance/sharing.expected >"$out.want"
+timeout 120 "$HS" run --sharing-preserving tests/conformance/sharing.erl >"$out" 2>/dev/null
+if cmp -s "$out" "$out.want"; then
+    passed=$((passed + 1))
+else
+    failed=$((failed + 1))
+    echo "FAIL tests/conformance/sharing.erl --sharing-preserving"
+    diff "$out.want" "$out" | head -n 10 | sed 's/^/  /'
+fi
+rm -f "$out.want"
 echo "${passed} passed, ${failed} failed"
 [ "$failed" -eq 0 ]
