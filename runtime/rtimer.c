@@ -70,6 +70,11 @@ static uint64_t expiry(Uint ms) { return sched_now_ms() + ms + 1; }
 
 static void fire(void *ctx, Timer *t);
 
+/* The owner thread's bound: nothing in its wheel is due before this time (timer_next_expiry
+ * after the last advance, lowered by inserts). Each wheel has one owner thread. */
+static _Thread_local uint64_t next_due;
+
+
 /* What read_timer and cancel_timer report: the time left without expiry's extra tick, so a
  * timer read at once says the time it was given. 0 once due. */
 static int64_t time_left(const Timer *t)
@@ -85,6 +90,7 @@ static void wheel_insert(TimerWheel *w, Timer *t, Uint ms)
     uint64_t exp = expiry(ms);
     timer_advance(w, exp - ms - 1, fire, NULL);
     timer_insert(w, t, exp);
+    if (exp < next_due) next_due = exp;
 }
 
 /* ---- firing ------------------------------------------------------------------------------ */
@@ -114,10 +120,14 @@ static void fire(void *ctx, Timer *t)
 
 void rtimer_advance(TimerWheel *w)
 {
-    /* Called before every pick of work: an empty wheel with no remote cancels to release
-     * costs no clock read. */
-    if (!timer_wheel_count(w) && !atomic_load_explicit(&w->cancelled, memory_order_relaxed)) return;
-    timer_advance(w, sched_now_ms(), fire, NULL);
+    /* Called before every pick of work: an empty wheel with no remote cancels costs no clock
+     * read, and a full one only a clock read until something is due. */
+    bool cancels = atomic_load_explicit(&w->cancelled, memory_order_relaxed) != NULL;
+    if (!timer_wheel_count(w) && !cancels) return;
+    uint64_t now = sched_now_ms();
+    if (now < next_due && !cancels) return;
+    timer_advance(w, now, fire, NULL);
+    next_due = timer_next_expiry(w);
 }
 
 void rtimer_release(void *ctx, Timer *t)
