@@ -33,7 +33,7 @@ typedef struct Bounds {
     uintptr_t mature_end;     /* minor: high_water; block data below it is promoted */
 } Bounds;
 
-/* A fragment's words, for telling the collection's own data from foreign data at roots. */
+/* An area of foreign data (sentence 11), for telling it apart at roots. */
 typedef struct FragRange {
     const Term *lo, *hi;
 } FragRange;
@@ -45,9 +45,9 @@ typedef struct Gc {
     /* Roots only (sentence 11): what this collection owns besides the literal area. */
     const Term *own_blk_lo, *own_blk_hi;   /* the young block's data */
     const Term *own_old_lo, *own_old_hi;   /* the old heap's data */
-    FragRange *frags;                      /* h->mbuf, sorted; built on first need */
-    size_t n_frags;
-    const Heap *h;
+    FragRange *frags;                      /* the foreign areas, sorted; built on first need */
+    size_t n_frags, cap_frags;
+    const GcRoots *roots;
 } Gc;
 
 static inline bool in_area(const Term *p, uintptr_t lo, uintptr_t sz)
@@ -200,15 +200,23 @@ static int frag_cmp(const void *a, const void *b)
     return x->lo < y->lo ? -1 : x->lo > y->lo;
 }
 
-static bool in_fragment(Gc *gc, const Term *p)
+static void add_foreign(const Term *lo, const Term *hi, void *arg)
+{
+    Gc *gc = arg;
+    if (gc->n_frags == gc->cap_frags) {
+        gc->cap_frags = gc->cap_frags ? 2 * gc->cap_frags : 16;
+        FragRange *n = realloc(gc->frags, gc->cap_frags * sizeof *n);
+        if (!n) abort();
+        gc->frags = n;
+    }
+    gc->frags[gc->n_frags++] = (FragRange){lo, hi};
+}
+
+static bool in_foreign(Gc *gc, const Term *p)
 {
     if (!gc->frags) {
-        size_t n = 0;
-        for (const HeapFrag *f = gc->h->mbuf; f; f = f->next) n++;
-        gc->frags = malloc((n + 1) * sizeof *gc->frags);
-        if (!gc->frags) abort();
-        for (const HeapFrag *f = gc->h->mbuf; f; f = f->next)
-            gc->frags[gc->n_frags++] = (FragRange){f->mem, f->mem + f->used_size};
+        gc->roots->each_foreign(gc->roots->ctx, add_foreign, gc);
+        if (!gc->frags) add_foreign(NULL, NULL, gc); /* nothing: remember that we looked */
         qsort(gc->frags, gc->n_frags, sizeof *gc->frags, frag_cmp);
     }
     size_t lo = 0, hi = gc->n_frags;
@@ -221,11 +229,16 @@ static bool in_fragment(Gc *gc, const Term *p)
 }
 
 /* Sentence 11: a root may point at data the collection does not own (a queued message's
- * fragment, through a slot a receive left behind); such a root is left as it is. */
+ * fragment, through a slot a receive left behind); such a root is left as it is. Anything
+ * outside the block, the old heap and the literals is a heap fragment unless the process
+ * holds foreign data at all and p is in it. */
 static bool owned(Gc *gc, const Term *p)
 {
-    return in_range(p, gc->own_blk_lo, gc->own_blk_hi) || in_range(p, gc->own_old_lo, gc->own_old_hi) ||
-           in_area(p, gc->b.lit_lo, gc->b.lit_sz) || in_fragment(gc, p);
+    if (in_range(p, gc->own_blk_lo, gc->own_blk_hi) || in_range(p, gc->own_old_lo, gc->own_old_hi) ||
+        in_area(p, gc->b.lit_lo, gc->b.lit_sz))
+        return true;
+    if (!gc->roots || !gc->roots->foreign_words || !gc->roots->each_foreign) return true;
+    return !in_foreign(gc, p);
 }
 
 static void visit_major(Term *slot, void *arg)
@@ -249,7 +262,7 @@ static void evacuate_roots(Heap *h, GcRoots *roots, Gc *gc, GcVisitFn visit)
     gc->own_blk_hi = h->htop;
     gc->own_old_lo = h->old_heap;
     gc->own_old_hi = h->old_htop;
-    gc->h = h;
+    gc->roots = roots;
     for (Term *s = h->stop; s < h->hend; s++) visit(s, gc);
     if (!roots) return;
     for (unsigned i = 0; i < roots->live; i++) visit(&roots->xregs[i], gc);

@@ -93,6 +93,7 @@ typedef struct Heap {
 
 /* Where the GC finds roots besides the block's own stack. */
 typedef void (*GcVisitFn)(Term *slot, void *arg);
+typedef void (*GcAreaFn)(const Term *lo, const Term *hi, void *arg);
 typedef struct GcRoots {
     Term *xregs;   /* the first `live` X registers are live */
     unsigned live;
@@ -106,10 +107,11 @@ typedef struct GcRoots {
      * proper is done, returning the words it moved. Both 0/NULL when there is none. */
     Uint extra_words;
     Uint (*move_extra)(void *ctx, Heap *h, const struct GcRoots *roots);
-    /* gc_verify only: is p inside data the process holds outside its heap (a queued
-     * message's fragment, which a dead stack slot may still point into: gc.h sentence 11)?
-     * NULL: nothing is. */
-    bool (*foreign_ok)(void *ctx, const Term *p);
+    /* Data the process holds outside its heap that a dead root may still point into (queued
+     * messages' fragments: gc.h sentence 11): foreign_words says how much there is (0: none,
+     * the common case, and then no root is checked), each_foreign lists its areas. */
+    Uint foreign_words;
+    void (*each_foreign)(void *ctx, GcAreaFn fn, void *arg);
 } GcRoots;
 
 /* The heap-size table (erl_gc.c erts_init_gc): 12, 38, then Fibonacci + 1 up to entry 22, then

@@ -537,13 +537,10 @@ static void move_message(Mailbox *mb, Message *m, Heap *h, RelocSet *rs)
     m->data = NULL;
 }
 
-bool mailbox_owns(const Mailbox *mb, const Term *p)
+void mailbox_each_data(const Mailbox *mb, GcAreaFn fn, void *arg)
 {
-    for (const Message *m = mailbox_first(mb); m; m = mailbox_next(m)) {
-        for (const HeapFrag *f = m->data; f; f = f->next)
-            if (p >= f->mem && p < f->mem + f->used_size) return true;
-    }
-    return false;
+    for (const Message *m = mailbox_first(mb); m; m = mailbox_next(m))
+        for (const HeapFrag *f = m->data; f; f = f->next) fn(f->mem, f->mem + f->used_size, arg);
 }
 
 Uint mailbox_move_data_to_heap(Mailbox *mb, Heap *h, Term *xregs, unsigned live)

@@ -295,8 +295,8 @@ void mailbox_each_root(Mailbox *mb, GcVisitFn fn, void *arg);
  * them. Returns the words moved. [owner only, after the collection proper] */
 Uint mailbox_move_data_to_heap(Mailbox *mb, Heap *h, Term *xregs, unsigned live);
 
-/* Is p inside the data of a message in the private queue? (gc_verify: a dead stack slot left
- * by a receive may point there.) [owner only; walks the queue] */
-bool mailbox_owns(const Mailbox *mb, const Term *p);
+/* Calls fn with the words of every fragment of the messages in the private queue (gc.h
+ * sentence 11: a dead stack slot left by a receive may point there). [owner only] */
+void mailbox_each_data(const Mailbox *mb, GcAreaFn fn, void *arg);
 
 #endif

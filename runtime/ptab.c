@@ -61,7 +61,7 @@ void ptab_insert(Process *p)
     if (!ch) abort(); /* beyond 2^28 pids: OTP's limit too */
     pthread_mutex_t *m = stripe(n);
     pthread_mutex_lock(m);
-    ch->slot[n % PTAB_CHUNK] = p;
+    __atomic_store_n(&ch->slot[n % PTAB_CHUNK], p, __ATOMIC_RELAXED);
     pthread_mutex_unlock(m);
     atomic_fetch_add_explicit(&live, 1, memory_order_relaxed);
 }
@@ -74,7 +74,7 @@ void ptab_remove(Process *p)
     pthread_mutex_t *m = stripe(n);
     pthread_mutex_lock(m);
     bool was = ch->slot[n % PTAB_CHUNK] == p;
-    if (was) ch->slot[n % PTAB_CHUNK] = NULL;
+    if (was) __atomic_store_n(&ch->slot[n % PTAB_CHUNK], NULL, __ATOMIC_RELAXED);
     pthread_mutex_unlock(m);
     if (was) atomic_fetch_sub_explicit(&live, 1, memory_order_relaxed);
 }
@@ -102,7 +102,8 @@ void ptab_each(bool (*fn)(Process *p, void *arg), void *arg)
             n = (n / PTAB_CHUNK + 1) * PTAB_CHUNK - 1;
             continue;
         }
-        if (!ch->slot[n % PTAB_CHUNK]) continue; /* a racy peek: the lookup decides */
+        /* A peek without the stripe (relaxed): skips empty slots cheaply; the lookup decides. */
+        if (!__atomic_load_n(&ch->slot[n % PTAB_CHUNK], __ATOMIC_RELAXED)) continue;
         Process *p = ptab_lookup(make_pid(n));
         if (!p) continue;
         bool go = fn(p, arg);

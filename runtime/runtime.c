@@ -35,7 +35,6 @@ static struct {
     bool halted;
     int status;
     _Atomic bool running;
-    Term main_pid;
     _Atomic Uint reductions;
 } rt = {.halt_lock = PTHREAD_MUTEX_INITIALIZER, .halt_cond = PTHREAD_COND_INITIALIZER};
 
@@ -226,10 +225,7 @@ static void process_exit(Process *p, Term reason)
     rtimer_dest_exited(p);
     sig_process_exited(p, reason);
     rt_deliver_ets_transfers(p->pid, ets_owner_exited(p->pid, pid_alive));
-    if (p->pid == rt.main_pid) {
-        rt.main_pid = NIL;
-        rt_halt(reason == AM(normal) ? 0 : 1);
-    }
+    if (p->flags & PROC_BOOT) rt_halt(reason == AM(normal) ? 0 : 1);
     process_drop_memory(p);
 }
 
@@ -300,6 +296,7 @@ static void thread_start(void *ctx, unsigned sched_id)
 {
     (void)ctx;
     my_wheel = &rt.wheels[sched_id];
+    if (probe.thread_start) probe.thread_start(sched_id); /* the agent's per-scheduler ring */
 }
 
 /* ---- start, halt, wait ------------------------------------------------------------------ */
@@ -331,7 +328,6 @@ bool rt_start(const RtOptions *o)
     };
     rt.sched = sched_new(&cfg);
     if (!rt.sched) return false;
-    rt.main_pid = NIL;
     atomic_store_explicit(&rt.running, true, memory_order_release);
     if (!sched_start(rt.sched)) {
         sched_free(rt.sched);
@@ -435,10 +431,7 @@ Process *rt_spawn(Process *parent, const void *entry, Term mfa[3], Term args, Sp
     bool off = o->off_heap < 0 ? rt.opt.off_heap : o->off_heap != 0;
     mailbox_set_off_heap(&c->mailbox, off);
     sched_set_prio(&c->sched, o->prio);
-    if (is_main) {
-        rt.main_pid = c->pid;
-        c->flags |= PROC_BOOT;
-    }
+    if (is_main) c->flags |= PROC_BOOT; /* its end halts the runtime */
     ptab_insert(c);
     process_retain(c);
     if (PROBE_ON(spawn)) {

@@ -83,9 +83,9 @@ static Uint move_queue_data(void *ctx, Heap *h, const GcRoots *roots)
     return mailbox_move_data_to_heap(&p->mailbox, h, roots->xregs, roots->live);
 }
 
-static bool queue_owns(void *ctx, const Term *p)
+static void queue_data(void *ctx, GcAreaFn fn, void *arg)
 {
-    return mailbox_owns(&((Process *)ctx)->mailbox, p);
+    mailbox_each_data(&((Process *)ctx)->mailbox, fn, arg);
 }
 
 void vm_gc_roots(Process *p, GcRoots *r, Term *xregs, unsigned live)
@@ -97,7 +97,8 @@ void vm_gc_roots(Process *p, GcRoots *r, Term *xregs, unsigned live)
     /* With an on_heap queue the attached data of queued messages is young data (mailbox.h). */
     r->extra_words = mailbox_is_off_heap(&p->mailbox) ? 0 : mailbox_onheap_data_words(&p->mailbox);
     r->move_extra = move_queue_data;
-    r->foreign_ok = queue_owns;
+    r->foreign_words = mailbox_all_data_words(&p->mailbox);
+    r->each_foreign = queue_data;
 }
 
 static void gc_live(Process *p, unsigned live, Uint need)
