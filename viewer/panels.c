@@ -24,20 +24,34 @@ static void center_note(VwGrid *g, VwRect r, int y, const char *text)
     vw_grid_put(g, r.x + (r.w > w ? (r.w - w) / 2 : 0), y, r.w, VW_A_DIM, text);
 }
 
-/* "heap 600→100  old 300→0  frag 0→0  reclaimed 800 words" */
+/* One "name before→after" part of a before/after line; nothing when both are 0. */
+static size_t fig_part(char *buf, size_t cap, const char *name, uint64_t b, uint64_t a,
+                       const char *to)
+{
+    if (!b && !a) return 0;
+    char x[VW_NUM_CAP], y[VW_NUM_CAP];
+    int n = snprintf(buf, cap, "  %s %s%s%s", name, vw_fmt_count((double)b, x, sizeof x), to,
+                     vw_fmt_count((double)a, y, sizeof y));
+    return n < 0 ? 0 : (size_t)n < cap ? (size_t)n : cap - 1;
+}
+
+/* "used 900→100 (-800)  heap 600→100  old 300→0": the used total (heap + old heap + fragments)
+ * leads because it is what a GC shrinks (the young heap alone can grow in a major GC, which
+ * merges the old heap and the fragments into it); parts that were and stay 0 are left out so
+ * that the line fits 80 columns. */
 static void before_after(char *buf, size_t cap, const VwGcFig *b, const VwGcFig *a,
                          uint64_t reclaimed, bool unicode)
 {
     const char *to = vw_to(unicode);
-    char x[4][VW_NUM_CAP], y[4][VW_NUM_CAP];
-    snprintf(buf, cap, "heap %s%s%s  old %s%s%s  frag %s%s%s  reclaimed %s words",
-             vw_fmt_count((double)b->heap, x[0], sizeof x[0]), to,
-             vw_fmt_count((double)a->heap, y[0], sizeof y[0]),
-             vw_fmt_count((double)b->old_heap, x[1], sizeof x[1]), to,
-             vw_fmt_count((double)a->old_heap, y[1], sizeof y[1]),
-             vw_fmt_count((double)b->mbuf, x[2], sizeof x[2]), to,
-             vw_fmt_count((double)a->mbuf, y[2], sizeof y[2]),
-             vw_fmt_count((double)reclaimed, x[3], sizeof x[3]));
+    char x[3][VW_NUM_CAP];
+    int n = snprintf(buf, cap, "used %s%s%s (-%s)",
+                     vw_fmt_count((double)vw_gcfig_used(b), x[0], sizeof x[0]), to,
+                     vw_fmt_count((double)vw_gcfig_used(a), x[1], sizeof x[1]),
+                     vw_fmt_count((double)reclaimed, x[2], sizeof x[2]));
+    size_t len = n < 0 ? 0 : (size_t)n < cap ? (size_t)n : cap - 1;
+    len += fig_part(buf + len, cap - len, "heap", b->heap, a->heap, to);
+    len += fig_part(buf + len, cap - len, "old", b->old_heap, a->old_heap, to);
+    fig_part(buf + len, cap - len, "frag", b->mbuf, a->mbuf, to);
 }
 
 static bool result_fresh(const VwModel *m, const VwGcResult *r)
@@ -304,10 +318,10 @@ void vw_draw_gclog(VwGrid *g, VwRect r, const VwModel *m, VwUi *ui, bool focused
 
 void vw_draw_ets(VwGrid *g, VwRect r, const VwModel *m, VwUi *ui, bool focused)
 {
-    int name_w = r.w - 68;
+    int name_w = r.w - 67; /* the growth column takes 11 cells: a gap and "+19.2k/s ↑" */
     if (name_w < 8) name_w = 8;
     heading(g, r, r.y);
-    vw_grid_printf(g, r.x, r.y, r.w, VW_A_COLHEAD, " %-*s %-13s %-9s %-9s %7s %7s %7s %9s",
+    vw_grid_printf(g, r.x, r.y, r.w, VW_A_COLHEAD, " %-*s %-13s %-9s %-9s %7s %6s %6s %10s",
                    name_w - 1, "TABLE", "TYPE", "ACCESS", "OWNER", "OBJECTS", "WORDS", "PEAK",
                    "GROWTH");
     if (!m->ntables) { center_note(g, r, r.y + 2, "no ETS tables"); return; }
@@ -324,13 +338,13 @@ void vw_draw_ets(VwGrid *g, VwRect r, const VwModel *m, VwUi *ui, bool focused)
         if (t->name[0]) snprintf(name, sizeof name, "%s", t->name);
         else snprintf(name, sizeof name, "#%llu", (unsigned long long)t->id);
         vw_grid_fill(g, r.x, y, r.w, at, " ");
-        vw_grid_printf(g, r.x, y, r.w, at, " %-*.*s %-13s %-9s %-9s %7s %7s %7s", name_w - 1,
+        vw_grid_printf(g, r.x, y, r.w, at, " %-*.*s %-13s %-9s %-9s %7s %6s %6s", name_w - 1,
                        name_w - 1, name, t->type, t->protection, t->owner,
                        vw_fmt_count((double)t->size, s, sizeof s),
                        vw_fmt_count((double)t->memory_words, w, sizeof w),
                        vw_fmt_count((double)t->peak_memory_words, pk, sizeof pk));
         VwAttr ga = at != VW_A_NORMAL ? at : t->growth_wps > 0 ? VW_A_WARN : VW_A_DIM;
-        vw_grid_put_right(g, r.x + r.w - 10, y, 10, ga, grow);
+        vw_grid_put_right(g, r.x + r.w - 11, y, 11, ga, grow);
     }
 }
 
@@ -436,7 +450,7 @@ void vw_draw_leaks(VwGrid *g, VwRect r, const VwModel *m, VwUi *ui, bool focused
         snprintf(up, sizeof up, "%s", v->verdict);
         for (char *c = up; *c; c++) *c = (char)(*c >= 'a' && *c <= 'z' ? *c - 32 : *c);
         int x = r.x + 1;
-        x += vw_grid_printf(g, x, y, 12, i == cur && focused ? VW_A_SELECT : va, "%-11s", up);
+        x += vw_grid_printf(g, x, y, 13, i == cur && focused ? VW_A_SELECT : va, "%-12s", up);
         vw_grid_printf(g, x, y, r.x + r.w - x, i == cur && focused ? VW_A_SELECT : VW_A_BOLD,
                        "%-14s %s", v->kind, v->subject);
         if (++y >= bottom) break;

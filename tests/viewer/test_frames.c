@@ -203,11 +203,11 @@ TEST(ets_80x24)
 {
     char *f = frame("demo.jsonl", 80, 24, "ets", NULL, true);
     CHECK(shape_ok(f, 80, 24));
-    CHECK_ROW(f, 6, " TABLE       TYPE          ACCESS    OWNER     OBJECTS   WORDS    PEAK    GROWTH");
+    CHECK_ROW(f, 6, " TABLE        TYPE          ACCESS    OWNER     OBJECTS  WORDS   PEAK     GROWTH");
     /* size 500+250*11 = 3250, memory 320 + 14*3250 = 45820 words, growing 14*250 words per
      * 500 ms = 7000 words/s */
-    CHECK_ROW(f, 7, " demo_cache  set           public    <0.81.0>     3250   45.8k   45.8k +7000/s ^");
-    CHECK_ROW(f, 8, " routes      ordered_set   protected <0.82.0>       64    1210    1210    +0/s -");
+    CHECK_ROW(f, 7, " demo_cache   set           public    <0.81.0>     3250  45.8k  45.8k  +7000/s ^");
+    CHECK_ROW(f, 8, " routes       ordered_set   protected <0.82.0>       64   1210   1210     +0/s -");
     free(f);
 }
 
@@ -229,16 +229,16 @@ TEST(leaks_80x24)
     char *f = frame("demo.jsonl", 80, 24, "leaks", NULL, true);
     CHECK(shape_ok(f, 80, 24));
     CHECK_ROW(f, 6, " 4 verdicts");
-    CHECK_ROW(f, 7, " LEAK       process_state  <0.80.0> leaky_server");
+    CHECK_ROW(f, 7, " LEAK        process_state  <0.80.0> leaky_server");
     CHECK_ROW(f, 8, "    leaky_server: live words after major GCs grow 900 words/s");
     /* samples 600 + 450k for k = 0..11: a straight ramp; fit 600 -> 5550 at 900/s */
     CHECK_ROW(f, 9, "    live_words_after_major _..-::==+**# 600->5550  +900/s  r2 0.97");
-    CHECK_ROW(f, 10, "    forced GC: heap 4000->3900  old 2500->0  frag 0->0  reclaimed 2600 words");
-    CHECK_ROW(f, 11, " LEAK       ets_table      ets demo_cache owner <0.81.0>");
+    CHECK_ROW(f, 10, "    forced GC: used 6500->3900 (-2600)  heap 4000->3900  old 2500->0");
+    CHECK_ROW(f, 11, " LEAK        ets_table      ets demo_cache owner <0.81.0>");
     CHECK_ROW(f, 13, "    size _..-::==+**# 500->3250  +500/s  r2 0.97");
-    CHECK_ROW(f, 14, " SUSPECT    binary         <0.82.0> binary_router");
-    CHECK_ROW(f, 17, "    forced GC: heap 410->90  old 120->0  frag 0->0  reclaimed 440 words");
-    CHECK_ROW(f, 18, " SUSPECT    lost_sharing   sharing_sender:loop/2:27");
+    CHECK_ROW(f, 14, " SUSPECT     binary         <0.82.0> binary_router");
+    CHECK_ROW(f, 17, "    forced GC: used 530->90 (-440)  heap 410->90  old 120->0");
+    CHECK_ROW(f, 18, " SUSPECT     lost_sharing   sharing_sender:loop/2:27");
     CHECK_ROW(f, 20, "    flat_shared_ratio 8.00 over 480 sampled messages");
     free(f);
 }
@@ -263,7 +263,7 @@ TEST(wide_160x48)
     int l = find_row(f, "─ leaks ─");
     CHECK(l > 10 && l < 30);
     CHECK_HAS(row(f, l + 1), " 4 verdicts");
-    CHECK_HAS(row(f, l + 2), " LEAK       process_state  <0.80.0> leaky_server");
+    CHECK_HAS(row(f, l + 2), " LEAK        process_state  <0.80.0> leaky_server");
     CHECK_HAS(f, "t 4.5s    major fullsweep   3600 → 1900   reclaimed 1700   pause 0.08ms");
     free(f);
 }
@@ -274,9 +274,9 @@ TEST(wide_panels)
     const struct { const char *panel, *needle; } cases[] = {
         /* the right half is 79 columns: the GC log's name column gets 12 */
         {"gc", "│    5.2s <0.90.0>  worker_pool: minor heap_full    230     40       190  0.01ms"},
-        {"ets", "│ demo_cache set           public    <0.81.0>     3250   45.8k   45.8k +7000/s ↑"},
+        {"ets", "│ demo_cache  set           public    <0.81.0>     3250  45.8k  45.8k  +7000/s ↑"},
         {"sharing", "│ sharing_sender:loop/2:27                   480    576k     480   8.00     504k"},
-        {"leaks", "│ LEAK       process_state  <0.80.0> leaky_server"},
+        {"leaks", "│ LEAK        process_state  <0.80.0> leaky_server"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char *f = frame("demo.jsonl", 160, 48, cases[i].panel, NULL, false);
@@ -324,19 +324,19 @@ TEST(forced_gc_in_place)
     char *f = frame("demo_gc.jsonl", 80, 24, NULL, "<0.80.0>", true);
     CHECK_ROW(f, 7, " <0.80.0> leaky_server     13.3k   4514     9    0    0   193K    26/3 46.1k  ^");
     /* before heap 11000 + old 6000, after heap 7400 + old 0: 9600 words reclaimed */
-    CHECK_ROW(f, 8, "  `- major GC: heap 11.0k->7400  old 6000->0  frag 0->0  reclaimed 9600 words");
+    CHECK_ROW(f, 8, "  `- major GC: used 17.0k->7400 (-9600)  heap 11.0k->7400  old 6000->0");
     CHECK(!strncmp(row(f, 9), " <0.83.0> sharing_sender", 24));
     free(f);
     f = frame("demo_gc.jsonl", 80, 24, NULL, "<0.80.0>", false);
-    CHECK_ROW(f, 8, "  └─ major GC: heap 11.0k→7400  old 6000→0  frag 0→0  reclaimed 9600 words");
+    CHECK_ROW(f, 8, "  └─ major GC: used 17.0k→7400 (-9600)  heap 11.0k→7400  old 6000→0");
     free(f);
     /* a minor GC promotes to the old heap: 17000 -> 16600 words */
     f = frame("demo_gc_minor.jsonl", 80, 24, NULL, "<0.80.0>", true);
-    CHECK_ROW(f, 8, "  `- minor GC: heap 11.0k->2100  old 6000->14.5k  frag 0->0  reclaimed 400 words");
+    CHECK_ROW(f, 8, "  `- minor GC: used 17.0k->16.6k (-400)  heap 11.0k->2100  old 6000->14.5k");
     free(f);
     /* the detail shows it too */
     f = frame("demo_gc.jsonl", 80, 24, "detail", "<0.80.0>", true);
-    CHECK_ROW(f, 10, " forced major GC: heap 11.0k->7400  old 6000->0  frag 0->0  reclaimed 9600 words");
+    CHECK_ROW(f, 10, " forced major GC: used 17.0k->7400 (-9600)  heap 11.0k->7400  old 6000->0");
     free(f);
     /* another selection: no line under the leaky server */
     f = frame("demo_gc.jsonl", 80, 24, NULL, "<0.83.0>", true);

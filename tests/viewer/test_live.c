@@ -120,7 +120,7 @@ TEST(once_against_a_live_runtime)
     CHECK(strstr(f, " total       8.0M ") != NULL);
     free(f);
     f = once(sock, 80, 24, "ets");
-    CHECK(strstr(f, " cache       set           public    <0.42.0>        3    1500") != NULL);
+    CHECK(strstr(f, " cache        set           public    <0.42.0>        3   1500") != NULL);
     free(f);
     /* the detail gets current function, dictionary and links from the procs command */
     f = once(sock, 80, 24, "detail");
