@@ -16,6 +16,7 @@
 #include "procsig.h"
 #include "ptab.h"
 #include "runtime.h"
+#include "sysmem.h"
 
 /* "m:f/a" of the code q will resume at; "" when unknown. The code tables change under
  * code_lock only, so the lookup takes it (a process holding its own lock may take the code
@@ -134,32 +135,12 @@ static size_t rt_list_ets(void *ctx, HostEts *out, size_t cap)
     return n;
 }
 
-typedef struct MemSum {
-    Uint bytes;
-} MemSum;
-
-static bool add_memory(Process *q, void *arg)
-{
-    MemSum *ms = arg;
-    process_lock(q);
-    if (!process_is_exiting(q)) ms->bytes += process_memory_bytes(q);
-    process_unlock(q);
-    return true;
-}
-
 void host_rt_memory(HostMemory *c)
 {
-    MemSum ms = {0};
-    ptab_each(add_memory, &ms);
-    memset(c, 0, sizeof *c);
-    c->processes = c->processes_used = ms.bytes;
-    c->ets = ets_total_bytes();
-    c->binary = (Uint)atomic_load_explicit(&bin_stats.bytes_live, memory_order_relaxed);
-    c->atom = atom_memory_bytes();
-    c->atom_used = atom_used_bytes();
-    c->code = code_memory_bytes();
-    c->system = c->ets + c->binary + c->atom + c->code;
-    c->total = c->processes + c->system;
+    SysMem m;
+    sysmem_get(NULL, &m);
+    *c = (HostMemory){m.total, m.processes, m.processes_used, m.system, m.atom, m.atom_used,
+                      m.binary, m.code, m.ets};
 }
 
 static void rt_memory(void *ctx, HostMemory *out)

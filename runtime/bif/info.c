@@ -23,6 +23,7 @@
 #include "ptab.h"
 #include "runtime.h"
 #include "scheduler.h"
+#include "sysmem.h"
 #include "vm.h"
 
 static Term am_s(const char *s) { return atom_put(s, strlen(s)); }
@@ -411,44 +412,9 @@ static Term bif_garbage_collect2(Process *p, const Term *a)
 
 /* ---- erlang:memory ------------------------------------------------------------------------ */
 
-typedef struct MemSum {
-    Process *self;
-    Uint bytes;
-} MemSum;
+typedef SysMem MemCats;
 
-static bool add_memory(Process *q, void *arg)
-{
-    MemSum *ms = arg;
-    if (q == ms->self) {
-        ms->bytes += process_memory_bytes(q);
-        return true;
-    }
-    process_lock_other(ms->self, q);
-    if (!process_is_exiting(q)) ms->bytes += process_memory_bytes(q);
-    process_unlock_other(ms->self, q);
-    return true;
-}
-
-/* The categories of erlang:memory, in bytes. processes: every process's memory as
- * process_info reports it; ets: ets_total_bytes; binary: refc binary data; atom and code: the
- * tables' own sizes; system: total - processes. */
-typedef struct MemCats {
-    Uint total, processes, processes_used, system, atom, atom_used, binary, code, ets;
-} MemCats;
-
-static void memory_cats(Process *p, MemCats *c)
-{
-    MemSum ms = {p, 0};
-    ptab_each(add_memory, &ms);
-    c->processes = c->processes_used = ms.bytes;
-    c->ets = ets_total_bytes();
-    c->binary = (Uint)atomic_load_explicit(&bin_stats.bytes_live, memory_order_relaxed);
-    c->atom = atom_memory_bytes();
-    c->atom_used = atom_used_bytes();
-    c->code = code_memory_bytes();
-    c->system = c->ets + c->binary + c->atom + c->code;
-    c->total = c->processes + c->system;
-}
+static void memory_cats(Process *p, MemCats *c) { sysmem_get(p, c); }
 
 static Term bif_memory0(Process *p, const Term *a)
 {
