@@ -12,6 +12,7 @@
 #include "bignum.h"
 #include "bin.h"
 #include "copy.h"
+#include "ptab.h"
 #include "ets/ets_impl.h"
 
 /* ---- atoms ------------------------------------------------------------------------------- */
@@ -94,7 +95,8 @@ void ets_dbterm_release(DbTerm *d)
     d->first_oh = NULL;
 }
 
-/* A flat copy on its own (the heir's data), or NULL for an immediate... always a DbTerm. */
+/* A flat copy on its own (the heir's data), always a DbTerm (store_heir_data keeps an
+ * immediate in the struct instead, as OTP does). */
 static DbTerm *store_term(EtsTable *tb, Term t)
 {
     /* Wrapped in a 1-tuple so the DbTerm layout (a tuple first) holds for any term. */
@@ -107,6 +109,30 @@ static void free_stored(EtsTable *tb, DbTerm *d)
     if (!d) return;
     ets_dbterm_release(d);
     ets_free(tb, d, sizeof(DbTerm) + d->size * sizeof(Term));
+}
+
+/* The heir's data: OTP keeps an immediate in its table struct (no memory counted) and copies
+ * anything else (size + 4 words, which store_term's 1-tuple wrapping happens to match). */
+static void store_heir_data(EtsTable *tb, Term data)
+{
+    free_stored(tb, tb->heir_data);
+    tb->heir_data = NULL;
+    tb->heir_imm = AM(undefined);
+    if (data == NONVALUE) return;
+    if (term_is_immed(data)) tb->heir_imm = data;
+    else tb->heir_data = store_term(tb, data);
+}
+static Term heir_data(EtsTable *tb) { return tb->heir_data ? tb->heir_data->tpl[1] : tb->heir_imm; }
+
+/* OTP's set_heir: an heir that is not alive (other than the caller) becomes none; its data is
+ * still stored. */
+static Term live_heir(Process *p, Term heir)
+{
+    if (heir == a_none || heir == p->pid) return heir;
+    Process *q = ptab_lookup(heir);
+    if (!q) return a_none;
+    process_release(q);
+    return heir;
 }
 
 /*
@@ -351,7 +377,7 @@ static EtsTable *table_create(Term name, const NewOpts *o, Term owner)
     tb->heir = o->heir;
     tb->fixed_bytes = (Uint)fixed_words(tb) * sizeof(Term);
     ets_charge(tb, (Sint)tb->fixed_bytes);
-    if (o->heir != a_none) tb->heir_data = store_term(tb, o->heir_data);
+    store_heir_data(tb, o->heir_data);
     if (ets_is_hash(tb)) {
         hash_create(tb);
         if (o->wc != ETS_WC_FALSE) {
@@ -396,6 +422,7 @@ Term ets_bif_new(Process *p, Term name, Term opts)
         o.read_conc = false;
         o.wc = ETS_WC_FALSE;
     }
+    o.heir = live_heir(p, o.heir);
     EtsTable *tb = table_create(name, &o, p->pid);
     pthread_mutex_lock(&reg_lock);
     if (o.named && named_find(name)) {
@@ -1225,6 +1252,9 @@ Term ets_bif_give_away(Process *p, Term tab, Term pid, Term gift, EtsTransfer **
     *out = NULL;
     EtsTable *tb = ets_resolve(p, tab, ETS_WRITE);
     if (!tb || tb->owner != p->pid || !term_is_pid(pid) || pid == p->pid) return NONVALUE;
+    Process *to = ptab_lookup(pid);
+    if (!to) return NONVALUE; /* OTP: the receiver must be alive */
+    process_release(to);
     pthread_rwlock_wrlock(&tb->lock);
     tb->owner = pid;
     pthread_rwlock_unlock(&tb->lock);
@@ -1246,10 +1276,8 @@ Term ets_bif_setopts(Process *p, Term tab, Term opts)
         Term opt = list_head(l);
         if (!term_is_tuple(opt) || tuple_elem(opt, 1) != a_heir || !parse_opt(opt, &o)) return NONVALUE;
         pthread_rwlock_wrlock(&tb->lock);
-        free_stored(tb, tb->heir_data);
-        tb->heir_data = NULL;
-        tb->heir = o.heir;
-        if (o.heir != a_none) tb->heir_data = store_term(tb, o.heir_data);
+        tb->heir = live_heir(p, o.heir);
+        store_heir_data(tb, o.heir_data);
         pthread_rwlock_unlock(&tb->lock);
     }
     return AM(true);
@@ -1279,11 +1307,9 @@ EtsTransfer *ets_owner_exited(Term pid, bool (*alive)(Term pid))
             pthread_rwlock_wrlock(&tb->lock);
             Term heir = tb->heir;
             tb->owner = heir;
-            EtsTransfer *m = make_transfer(tb, heir, pid, tb->heir_data ? tb->heir_data->tpl[1] : AM(undefined));
-            /* OTP clears the heir after the transfer: the new owner's exit deletes it. */
-            free_stored(tb, tb->heir_data);
-            tb->heir_data = NULL;
-            tb->heir = a_none;
+            EtsTransfer *m = make_transfer(tb, heir, pid, heir_data(tb));
+            /* OTP keeps the heir (and its data): it is now the owner, whose own exit then
+             * deletes the table, unless setopts names another heir. */
             pthread_rwlock_unlock(&tb->lock);
             *tail = m;
             tail = &m->next;

@@ -80,7 +80,8 @@ struct EtsTable {
     EtsWriteConc write_conc;
     _Atomic Term owner;    /* pid; read without the table lock by access checks */
     _Atomic Term heir;     /* pid or the atom none */
-    DbTerm *heir_data;     /* flat copy of the heir's data (NULL when none) */
+    DbTerm *heir_data;     /* flat copy of the heir's data (NULL when none or immediate) */
+    Term heir_imm;         /* the heir's data when it is an immediate (not counted, as OTP) */
     _Atomic bool dead;
     _Atomic bool deleting; /* one deleter wins */
     _Atomic Uint mem_bytes;
