@@ -159,6 +159,25 @@ static inline Term *heap_alloc(Heap *h, Uint n)
 /* OTP's HAlloc: n words on the block when free, else in a heap fragment. Never collects. */
 Term *heap_halloc(Heap *h, Uint n);
 
+/* {A, B} and {A, B, C} built with heap_halloc (never collects): what BIFs return most. */
+static inline Term heap_tuple2(Heap *h, Term a, Term b)
+{
+    Term *hp = heap_halloc(h, 3);
+    hp[0] = make_tuple_header(2);
+    hp[1] = a;
+    hp[2] = b;
+    return make_boxed(hp);
+}
+static inline Term heap_tuple3(Heap *h, Term a, Term b, Term c)
+{
+    Term *hp = heap_halloc(h, 4);
+    hp[0] = make_tuple_header(3);
+    hp[1] = a;
+    hp[2] = b;
+    hp[3] = c;
+    return make_boxed(hp);
+}
+
 /* Pushes and pops stack words (the VM's frames). The caller reserved the room. */
 static inline void heap_push(Heap *h, Term t) { *--h->stop = t; }
 static inline Term heap_pop(Heap *h) { return *h->stop++; }

@@ -74,7 +74,8 @@ void rt_spawn_opts_default(SpawnOpts *o)
 
 /* The report erl -noshell prints when a process dies of an error or an uncaught throw
  * (error_logger's shape): "=ERROR REPORT==== date ===\nError in process P with exit value:". */
-static void crash_report(Process *p, Term value)
+/* erl's report header line, "=ERROR REPORT==== 25-Nov-2026::19:43:29.542493 ===". */
+static void report_header(StrBuf *sb)
 {
     struct timeval tv;
     gettimeofday(&tv, NULL);
@@ -82,31 +83,33 @@ static void crash_report(Process *p, Term value)
     localtime_r(&tv.tv_sec, &tm);
     static const char *const mon[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                       "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-    StrBuf sb = STRBUF_INIT;
-    sb_printf(&sb, "=ERROR REPORT==== %d-%s-%d::%02d:%02d:%02d.%06ld ===\n", tm.tm_mday,
+    sb_printf(sb, "=ERROR REPORT==== %d-%s-%d::%02d:%02d:%02d.%06ld ===\n", tm.tm_mday,
               mon[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec,
               (long)tv.tv_usec);
+}
+
+/* Writes a finished report to stderr after what the program printed so far. */
+static void report_write(StrBuf *sb)
+{
+    pthread_mutex_lock(&report_lock);
+    fflush(stdout);
+    fwrite(sb->data, 1, sb->len, stderr);
+    fflush(stderr);
+    pthread_mutex_unlock(&report_lock);
+    sb_free(sb);
+}
+
+static void crash_report(Process *p, Term value)
+{
+    StrBuf sb = STRBUF_INIT;
+    report_header(&sb);
     sb_puts(&sb, "Error in process ");
     print_w(&sb, p->pid, -1);
     sb_puts(&sb, " with exit value:\n");
     PrintOpts po = PRINT_OPTS_DEFAULT;
     print_p(&sb, value, &po);
     sb_puts(&sb, "\n\n");
-    pthread_mutex_lock(&report_lock);
-    fflush(stdout);
-    fwrite(sb.data, 1, sb.len, stderr);
-    fflush(stderr);
-    pthread_mutex_unlock(&report_lock);
-    sb_free(&sb);
-}
-
-static Term tuple2(Heap *h, Term a, Term b)
-{
-    Term *hp = heap_halloc(h, 3);
-    hp[0] = make_tuple_header(2);
-    hp[1] = a;
-    hp[2] = b;
-    return make_boxed(hp);
+    report_write(&sb);
 }
 
 /* The exit reason of an exception: exit's reason as is, {Reason, Stack} for an error,
@@ -116,8 +119,8 @@ static Term exception_reason(Process *p, bool *report)
     Term cls = p->exc.class, reason = p->exc.reason;
     *report = cls != AM(exit);
     if (cls == AM(exit)) return reason;
-    if (cls == AM(throw)) reason = tuple2(&p->heap, atom_put("nocatch", 7), reason);
-    return tuple2(&p->heap, reason, p->exc.stacktrace == NONVALUE ? NIL : p->exc.stacktrace);
+    if (cls == AM(throw)) reason = heap_tuple2(&p->heap, atom_put("nocatch", 7), reason);
+    return heap_tuple2(&p->heap, reason, p->exc.stacktrace == NONVALUE ? NIL : p->exc.stacktrace);
 }
 
 /* ---- max_heap_size ------------------------------------------------------------------------ */
@@ -129,15 +132,7 @@ static void max_heap_report(Process *p)
     GcInfo gi;
     gc_info(h, &gi);
     StrBuf sb = STRBUF_INIT;
-    struct timeval tv;
-    gettimeofday(&tv, NULL);
-    struct tm tm;
-    localtime_r(&tv.tv_sec, &tm);
-    static const char *const mon[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-    sb_printf(&sb, "=ERROR REPORT==== %d-%s-%d::%02d:%02d:%02d.%06ld ===\n", tm.tm_mday,
-              mon[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec,
-              (long)tv.tv_usec);
+    report_header(&sb);
     sb_puts(&sb, "     Process:            ");
     print_w(&sb, p->pid, -1);
     sb_puts(&sb, " \n     Context:            maximum heap size reached\n");
@@ -155,12 +150,7 @@ static void max_heap_report(Process *p)
     for (int i = 0; i < 11; i++)
         sb_printf(&sb, "%s{%s,%llu}%s", i ? "                          " : "     GC Info:            [",
                   names[i], (unsigned long long)vals[i], i < 10 ? ",\n" : "]\n\n");
-    pthread_mutex_lock(&report_lock);
-    fflush(stdout);
-    fwrite(sb.data, 1, sb.len, stderr);
-    fflush(stderr);
-    pthread_mutex_unlock(&report_lock);
-    sb_free(&sb);
+    report_write(&sb);
 }
 
 bool rt_max_heap_reached(Process *p)

@@ -258,6 +258,17 @@ static void save_args(Process *p, const Instr *target, unsigned arity)
     memcpy(dst, vm_xregs, arity * sizeof(Term));
 }
 
+/* What an export calls: its code, or else its BIF (*bif), loading the module on first use. */
+static inline const Instr *resolve_export(Export *e, const BifDef **bif)
+{
+    const Instr *code = code_export_code(e);
+    *bif = code ? NULL : code_export_bif(e);
+    if (code || *bif) return code;
+    code_resolve(e);
+    *bif = code_export_bif(e);
+    return code_export_code(e);
+}
+
 static bool list_to_args(Term l, Term *x, unsigned *n)
 {
     unsigned i = 0;
@@ -582,13 +593,8 @@ do_call_ext: {
     Uint dealloc = c_dealloc;
     bool tail = c_tail;
     ip += c_skip;
-    const Instr *target = code_export_code(e);
-    const BifDef *eb = target ? NULL : code_export_bif(e);
-    if (!target && !eb) {
-        code_resolve(e);
-        target = code_export_code(e);
-        eb = code_export_bif(e);
-    }
+    const BifDef *eb;
+    const Instr *target = resolve_export(e, &eb);
     if (target) {
         if (tail) h->stop += dealloc;
         else {
@@ -714,13 +720,8 @@ do_apply: {
     Term m = c_mod, f = c_name;
     if (!term_is_atom(m) || !term_is_atom(f)) RAISE(AM(error), AM(badarg));
     Export *e = code_export(m, f, arity);
-    const Instr *target = code_export_code(e);
-    const BifDef *eb = target ? NULL : code_export_bif(e);
-    if (!target && !eb) {
-        code_resolve(e);
-        target = code_export_code(e);
-        eb = code_export_bif(e);
-    }
+    const BifDef *eb;
+    const Instr *target = resolve_export(e, &eb);
     if (target) {
         if (c_tail) h->stop += c_dealloc;
         else {

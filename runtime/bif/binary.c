@@ -36,15 +36,6 @@ static bool bytes_of(Term t, const unsigned char **b, Uint *n, StrBuf *tmp)
 
 static bool is_binary(Term t) { return term_is_binary_any(t) && bin_bit_size(t) % 8 == 0; }
 
-static Term tuple2(Process *p, Term a, Term b)
-{
-    Term *hp = heap_halloc(&p->heap, 3);
-    hp[0] = make_tuple_header(2);
-    hp[1] = a;
-    hp[2] = b;
-    return make_boxed(hp);
-}
-
 /* A sub binary over bin's bytes [offs, offs + len), whatever its size: OTP 25's binary module
  * (erts_binary_part, do_split) builds ErlSubBins, never heap binary copies. */
 static Term piece(Process *p, Term bin, Uint offs, Uint len)
@@ -300,11 +291,11 @@ static Term do_match(Process *p, Term subj, Term pat, Term opts, bool global)
         Uint *v;
         size_t n = all_matches(se.s, &se.mo, &se.ps, global, &v);
         if (!global) {
-            r = n ? tuple2(p, make_small((Sint)v[0]), make_small((Sint)v[1])) : atom_put("nomatch", 7);
+            r = n ? heap_tuple2(&p->heap, make_small((Sint)v[0]), make_small((Sint)v[1])) : atom_put("nomatch", 7);
         } else {
             r = NIL;
             for (size_t i = n; i-- > 0;) {
-                Term t = tuple2(p, make_small((Sint)v[2 * i]), make_small((Sint)v[2 * i + 1]));
+                Term t = heap_tuple2(&p->heap, make_small((Sint)v[2 * i]), make_small((Sint)v[2 * i + 1]));
                 r = cons_at(heap_halloc(&p->heap, 2), t, r);
             }
         }

@@ -1499,29 +1499,20 @@ static Term bif_phash_2(Process *p, const Term *a)
 
 /* ---- maps in guards ---------------------------------------------------------------------- */
 
-static Term tuple2(Process *p, Term a, Term b)
-{
-    Term *hp = heap_halloc(&p->heap, 3);
-    hp[0] = make_tuple_header(2);
-    hp[1] = a;
-    hp[2] = b;
-    return make_boxed(hp);
-}
-
 static Term bif_map_size(Process *p, const Term *a)
 {
-    if (!term_is_map(a[0])) return bif_error(p, tuple2(p, AM(badmap), a[0]));
+    if (!term_is_map(a[0])) return bif_error(p, heap_tuple2(&p->heap, AM(badmap), a[0]));
     return make_small((Sint)map_size(a[0]));
 }
 static Term bif_map_get(Process *p, const Term *a)
 {
     Term v;
-    if (!term_is_map(a[1])) return bif_error(p, tuple2(p, AM(badmap), a[1]));
-    return map_get(a[1], a[0], &v) ? v : bif_error(p, tuple2(p, AM(badkey), a[0]));
+    if (!term_is_map(a[1])) return bif_error(p, heap_tuple2(&p->heap, AM(badmap), a[1]));
+    return map_get(a[1], a[0], &v) ? v : bif_error(p, heap_tuple2(&p->heap, AM(badkey), a[0]));
 }
 static Term bif_is_map_key(Process *p, const Term *a)
 {
-    if (!term_is_map(a[1])) return bif_error(p, tuple2(p, AM(badmap), a[1]));
+    if (!term_is_map(a[1])) return bif_error(p, heap_tuple2(&p->heap, AM(badmap), a[1]));
     return make_bool(map_get(a[1], a[0], NULL));
 }
 
@@ -1566,7 +1557,7 @@ static Term bif_fun_info2(Process *p, const Term *a)
 {
     if (!term_is_fun(a[0]) || !term_is_atom(a[1])) return bif_badarg(p);
     Term v = fun_info_value(p, a[0], a[1]);
-    return v == NONVALUE ? bif_badarg(p) : tuple2(p, a[1], v);
+    return v == NONVALUE ? bif_badarg(p) : heap_tuple2(&p->heap, a[1], v);
 }
 
 /* fun_info/1: OTP 25's erlang.erl asks for these keys in this order, consing each pair whose
@@ -1580,7 +1571,7 @@ static Term bif_fun_info1(Process *p, const Term *a)
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
         Term v = fun_info_value(p, a[0], am(keys[i]));
         if (v == AM(undefined)) continue;
-        r = cons_at(heap_halloc(&p->heap, 2), tuple2(p, am(keys[i]), v), r);
+        r = cons_at(heap_halloc(&p->heap, 2), heap_tuple2(&p->heap, am(keys[i]), v), r);
     }
     return r;
 }
@@ -2277,7 +2268,7 @@ static Term datetime(Process *p, const struct tm *tm)
 {
     Term d = tuple3_small(p, (Sint)tm->tm_year + 1900, tm->tm_mon + 1, tm->tm_mday);
     Term t = tuple3_small(p, tm->tm_hour, tm->tm_min, tm->tm_sec);
-    return tuple2(p, d, t);
+    return heap_tuple2(&p->heap, d, t);
 }
 static Term bif_universaltime(Process *p, const Term *a)
 {

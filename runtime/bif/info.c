@@ -28,25 +28,6 @@
 
 static Term am_s(const char *s) { return atom_put(s, strlen(s)); }
 
-static Term tuple2(Heap *h, Term a, Term b)
-{
-    Term *hp = heap_halloc(h, 3);
-    hp[0] = make_tuple_header(2);
-    hp[1] = a;
-    hp[2] = b;
-    return make_boxed(hp);
-}
-
-static Term tuple3(Heap *h, Term a, Term b, Term c)
-{
-    Term *hp = heap_halloc(h, 4);
-    hp[0] = make_tuple_header(3);
-    hp[1] = a;
-    hp[2] = b;
-    hp[3] = c;
-    return make_boxed(hp);
-}
-
 static Term uint_term(Heap *h, Uint n)
 {
     (void)h;
@@ -85,7 +66,7 @@ static Term gc_info_list(Heap *h, Process *q)
                    gi.stack_size, gi.old_heap_size, gi.heap_size, gi.bin_vheap_size,
                    gi.bin_vheap_block_size, gi.bin_old_vheap_size, gi.bin_old_vheap_block_size};
     Term el[11];
-    for (int i = 0; i < 11; i++) el[i] = tuple2(h, am_s(names[i]), uint_term(h, vals[i]));
+    for (int i = 0; i < 11; i++) el[i] = heap_tuple2(h, am_s(names[i]), uint_term(h, vals[i]));
     return list_of(h, el, 11);
 }
 
@@ -93,11 +74,11 @@ static Term gc_settings_list(Process *self, Process *q)
 {
     Heap *h = &self->heap;
     Term el[5] = {
-        tuple2(h, AM(max_heap_size), bif_max_heap_map(self, q->heap.max_heap_size, q->heap.flags)),
-        tuple2(h, AM(min_bin_vheap_size), uint_term(h, q->heap.min_vheap_size)),
-        tuple2(h, AM(min_heap_size), uint_term(h, q->heap.min_heap_size)),
-        tuple2(h, AM(fullsweep_after), uint_term(h, q->heap.max_gen_gcs)),
-        tuple2(h, am_s("minor_gcs"), uint_term(h, q->heap.gen_gcs)),
+        heap_tuple2(h, AM(max_heap_size), bif_max_heap_map(self, q->heap.max_heap_size, q->heap.flags)),
+        heap_tuple2(h, AM(min_bin_vheap_size), uint_term(h, q->heap.min_vheap_size)),
+        heap_tuple2(h, AM(min_heap_size), uint_term(h, q->heap.min_heap_size)),
+        heap_tuple2(h, AM(fullsweep_after), uint_term(h, q->heap.max_gen_gcs)),
+        heap_tuple2(h, am_s("minor_gcs"), uint_term(h, q->heap.gen_gcs)),
     };
     return list_of(h, el, 5);
 }
@@ -122,7 +103,7 @@ static Term status_atom(Process *self, Process *q)
     }
 }
 
-static Term mfa_tuple(Heap *h, Term m, Term f, Term a) { return tuple3(h, m, f, a); }
+static Term mfa_tuple(Heap *h, Term m, Term f, Term a) { return heap_tuple3(h, m, f, a); }
 
 static Term current_function(Heap *h, Process *q, bool self)
 {
@@ -155,8 +136,8 @@ static Term monitors_list(Heap *h, Process *q, bool origin)
         const Monitor *m = &l->mons[i];
         if (m->origin != origin) continue;
         if (!origin) el[n++] = m->other;
-        else if (m->name != NIL) el[n++] = tuple2(h, AM(process), tuple2(h, m->name, AM(nonode_nohost)));
-        else el[n++] = tuple2(h, AM(process), m->other);
+        else if (m->name != NIL) el[n++] = heap_tuple2(h, AM(process), heap_tuple2(h, m->name, AM(nonode_nohost)));
+        else el[n++] = heap_tuple2(h, AM(process), m->other);
     }
     Term r = list_of(h, el, n);
     free(el);
@@ -180,7 +161,7 @@ static void binary_entries(Heap *h, OffHeap *oh, Term *list)
     for (OffHeapHeader *e = oh->first; e; e = e->next) {
         if (hdr_subtag(e->thing_word) != SUB_REFC_BIN) continue;
         ProcBin *pb = (ProcBin *)e;
-        Term t = tuple3(h, uint_term(h, (Uint)(uintptr_t)pb->val & (((Uint)1 << 59) - 1)),
+        Term t = heap_tuple3(h, uint_term(h, (Uint)(uintptr_t)pb->val & (((Uint)1 << 59) - 1)),
                         uint_term(h, pb->val->orig_size), uint_term(h, (Uint)atomic_load_explicit(&pb->val->refc, memory_order_relaxed)));
         Term *hp = heap_halloc(h, 2);
         *list = cons_at(hp, t, *list);
@@ -260,7 +241,7 @@ static Term item(Process *self, Process *q, Term k, bool alone)
     Term v = item_value(self, q, k);
     if (v == NONVALUE) return NONVALUE;
     if (alone && k == am_s("registered_name") && v == NIL) return NIL;
-    return tuple2(&self->heap, k, v);
+    return heap_tuple2(&self->heap, k, v);
 }
 
 /* The process to inspect: self, or another locked with process_lock_other; NULL when dead. */
@@ -406,7 +387,7 @@ static Term bif_garbage_collect2(Process *p, const Term *a)
     if (l != NIL) return bif_badarg(p);
     Term r = gc_pid(p, a[0], major);
     if (r == NONVALUE || !async) return r;
-    rt_send(p, p->pid, tuple3(&p->heap, am_s("garbage_collect"), req, r));
+    rt_send(p, p->pid, heap_tuple3(&p->heap, am_s("garbage_collect"), req, r));
     return am_s("async");
 }
 
@@ -426,7 +407,7 @@ static Term bif_memory0(Process *p, const Term *a)
     Uint vals[] = {c.total, c.processes, c.processes_used, c.system, c.atom,
                    c.atom_used, c.binary, c.code, c.ets};
     Term el[9];
-    for (int i = 0; i < 9; i++) el[i] = tuple2(h, am_s(names[i]), uint_term(h, vals[i]));
+    for (int i = 0; i < 9; i++) el[i] = heap_tuple2(h, am_s(names[i]), uint_term(h, vals[i]));
     return list_of(h, el, 9);
 }
 
@@ -460,7 +441,7 @@ static Term bif_memory1(Process *p, const Term *a)
             free(el);
             return bif_badarg(p);
         }
-        el[i++] = tuple2(&p->heap, list_head(l), v);
+        el[i++] = heap_tuple2(&p->heap, list_head(l), v);
     }
     Term r = list_of(&p->heap, el, (Uint)i);
     free(el);
@@ -477,12 +458,12 @@ Term bif_statistics_process(Process *p, Term key)
     if (key == am_s("garbage_collection")) {
         Uint n = atomic_load_explicit(&gc_total_count, memory_order_relaxed);
         Uint w = atomic_load_explicit(&gc_total_reclaimed, memory_order_relaxed);
-        return tuple3(h, uint_term(h, n), uint_term(h, w), make_small(0));
+        return heap_tuple3(h, uint_term(h, n), uint_term(h, w), make_small(0));
     }
     if (key == am_s("reductions")) {
         Uint total = rt_total_reductions() + (Uint)(PROC_CONTEXT_REDS - p->reds_left);
         Uint prev = atomic_exchange_explicit(&last_reductions, total, memory_order_relaxed);
-        return tuple2(h, uint_term(h, total), uint_term(h, total - prev));
+        return heap_tuple2(h, uint_term(h, total), uint_term(h, total - prev));
     }
     if (key == am_s("run_queue")) return uint_term(h, (Uint)rt_run_queue());
     return NONVALUE;

@@ -10,15 +10,6 @@
 #include "literal.h"
 #include "map.h"
 
-static Term tuple2(Process *p, Term a, Term b)
-{
-    Term *hp = heap_halloc(&p->heap, 3);
-    hp[0] = make_tuple_header(2);
-    hp[1] = a;
-    hp[2] = b;
-    return make_boxed(hp);
-}
-
 /* A fresh empty map: 3 words, the literal {} as its keys (OTP's flat_size 3). map.c's
  * builders put an on-heap {} there, which the heap verifier rejects; see the report. */
 static Term empty_heap_map(Process *p)
@@ -30,8 +21,8 @@ static Term empty_heap_map(Process *p)
     return make_boxed(mp);
 }
 
-static Term badmap(Process *p, Term m) { return bif_error(p, tuple2(p, AM(badmap), m)); }
-static Term badkey(Process *p, Term k) { return bif_error(p, tuple2(p, AM(badkey), k)); }
+static Term badmap(Process *p, Term m) { return bif_error(p, heap_tuple2(&p->heap, AM(badmap), m)); }
+static Term badkey(Process *p, Term k) { return bif_error(p, heap_tuple2(&p->heap, AM(badkey), k)); }
 
 static Term bif_get2(Process *p, const Term *a)
 {
@@ -51,7 +42,7 @@ static Term bif_find(Process *p, const Term *a)
 {
     Term v;
     if (!term_is_map(a[1])) return badmap(p, a[1]);
-    return map_get(a[1], a[0], &v) ? tuple2(p, AM(ok), v) : AM(error);
+    return map_get(a[1], a[0], &v) ? heap_tuple2(&p->heap, AM(ok), v) : AM(error);
 }
 
 static Term bif_put(Process *p, const Term *a)
@@ -144,7 +135,7 @@ static Term bif_take(Process *p, const Term *a)
     if (!term_is_map(a[1])) return badmap(p, a[1]);
     if (!map_get(a[1], a[0], &v)) return AM(error);
     Term m = map_size(a[1]) == 1 ? empty_heap_map(p) : map_remove(&p->heap, a[1], a[0]);
-    return tuple2(p, v, m);
+    return heap_tuple2(&p->heap, v, m);
 }
 
 static Term bif_from_keys(Process *p, const Term *a)

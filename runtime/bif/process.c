@@ -15,15 +15,6 @@
 #include "rtimer.h"
 #include "runtime.h"
 
-static Term tuple2(Process *p, Term a, Term b)
-{
-    Term *hp = heap_halloc(&p->heap, 3);
-    hp[0] = make_tuple_header(2);
-    hp[1] = a;
-    hp[2] = b;
-    return make_boxed(hp);
-}
-
 static Term am_s(const char *s) { return atom_put(s, strlen(s)); }
 
 /* ---- spawn ----------------------------------------------------------------------------- */
@@ -115,7 +106,7 @@ static Term do_spawn(Process *p, Term m, Term f, Term args, SpawnOpts *o)
     Term pid = c->pid;
     Term ref = o->monitor_ref;
     process_release(c);
-    return o->monitor ? tuple2(p, pid, ref) : pid;
+    return o->monitor ? heap_tuple2(&p->heap, pid, ref) : pid;
 }
 
 static Term spawn_opts_list(Process *p, Term opts, SpawnOpts *o)
