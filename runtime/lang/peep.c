@@ -431,6 +431,92 @@ static void optimize_fn(Fn *f)
     free(out);
 }
 
+/* ---- entries without leaf_entry ----------------------------------------------------------- */
+
+/* Instructions that read the VM's count of live X slots (after_bif, a wait's saved registers):
+ * the frameless code before them needs its leaf_entry. */
+static bool reads_live_count(unsigned op)
+{
+    switch ((VmOpcode)op) {
+    case OPC_bif: case OPC_op2: case OPC_op1: case OPC_set_elem: case OPC_catch_end:
+    case OPC_lc_reverse: case OPC_map_new: case OPC_map_put: case OPC_bs_get: case OPC_bs_build:
+    case OPC_make_export_fun: case OPC_call_ext: case OPC_call_ext_last: case OPC_call_ext_only:
+    case OPC_apply: case OPC_apply_last: case OPC_apply_list: case OPC_apply_list_last:
+    case OPC_call_fun: case OPC_call_fun_last: case OPC_recv_wait: case OPC_test_heap:
+        return true;
+    default: return false;
+    }
+}
+
+typedef struct Walk { Fn *f; size_t *stack; size_t n; bool *seen; } Walk;
+static void push_label(Instr *w, char kind, void *arg)
+{
+    Walk *wk = arg;
+    if (kind != 'L' || *w == 0) return;
+    size_t j = label_ins(wk->f, *w);
+    if (j == SIZE_MAX) {
+        wk->n = SIZE_MAX; /* unknown target: keep the entry */
+        return;
+    }
+    if (wk->n != SIZE_MAX && j < wk->f->b && !wk->seen[j - wk->f->a]) {
+        wk->seen[j - wk->f->a] = true;
+        wk->stack[wk->n++] = j;
+    }
+}
+
+/* A function's `leaf_entry A A` only sets the live count: when no instruction reachable from
+ * the entry before an allocate reads it (fib's head: a compare, then ret or allocate), the
+ * entry is dropped. */
+static void drop_entry(Fn *f)
+{
+    CodeBuf *cb = (CodeBuf *)f->cb;
+    Ins *e = &f->ins[f->a];
+    if (e->dead || e->op != OPC_leaf_entry || opnd(cb, e, 0) != opnd(cb, e, 1)) return;
+    size_t n = f->b - f->a;
+    Walk wk = {f, xcalloc(n + 1, sizeof(size_t)), 0, xcalloc(n + 1, sizeof(bool))};
+    bool ok = true;
+    wk.seen[0] = true;
+    wk.stack[wk.n++] = f->a;
+    while (ok && wk.n > 0 && wk.n != SIZE_MAX) {
+        size_t i = wk.stack[--wk.n];
+        Ins *in = &f->ins[i];
+        if (in->dead) {
+            size_t j = next_live(f, i);
+            if (j < f->b && !wk.seen[j - f->a]) {
+                wk.seen[j - f->a] = true;
+                wk.stack[wk.n++] = j;
+            }
+            continue;
+        }
+        if (in->op == OPC_allocate) continue;
+        if (in->op == OPC_leaf_entry && i != f->a) {
+            ok = false;
+            break;
+        }
+        if (reads_live_count(in->op)) {
+            ok = false;
+            break;
+        }
+        bool falls = !(in->op == OPC_ret || in->op == OPC_jump || in->op == OPC_recv_skip ||
+                       in->op == OPC_call_last || in->op == OPC_call_only ||
+                       in->op == OPC_raise || in->op == OPC_rethrow || in->op == OPC_raise_tag ||
+                       in->op == OPC_func_clause || in->op == OPC_normal_exit);
+        each_operand(cb, in, push_label, &wk);
+        if (wk.n == SIZE_MAX) break;
+        if (falls) {
+            size_t j = next_live(f, i + 1);
+            if (j < f->b && !wk.seen[j - f->a]) {
+                wk.seen[j - f->a] = true;
+                wk.stack[wk.n++] = j;
+            }
+        }
+    }
+    if (wk.n == SIZE_MAX) ok = false;
+    if (ok) e->dead = true;
+    free(wk.stack);
+    free(wk.seen);
+}
+
 /* ---- frame compaction ------------------------------------------------------------------ */
 
 /* The Y slots still named after the rewrites are renumbered densely, in order (nested catch
@@ -571,6 +657,7 @@ void peep_optimize(CodeBuf *cb)
         Fn f = {ins, at[starts[k]], b, 0, 0, NULL, cb, at};
         optimize_fn(&f);
         compact_frame(&f);
+        drop_entry(&f);
     }
     compact(cb, ins, n_ins);
     free(starts);
