@@ -79,22 +79,30 @@ static int put_spark(VwGrid *g, int x, int y, int w, const VwSeries *s, bool uni
     return k;
 }
 
+/* The rates line. Its texts are measured first and the two sparklines share what is left (at
+ * most 8 cells each), so that the process count at its end is never cut off at 80 columns. */
 static void draw_stats(VwGrid *g, VwRect r, const VwModel *m, const VwUi *ui)
 {
-    char a[VW_NUM_CAP], b[VW_NUM_CAP];
-    int y = r.y, x = r.x + 1, end = r.x + r.w;
-    x += vw_grid_printf(g, x, y, end - x, VW_A_NORMAL, "GC %.1f/s ", m->gc_rate);
-    x += put_spark(g, x, y, end - x < 8 ? end - x : 8, &m->gc_rate_hist, ui->unicode);
-    x += vw_grid_printf(g, x, y, end - x, VW_A_NORMAL, "  p99 %s",
-                        vw_fmt_ms(m->pause_p99_ms, a, sizeof a));
-    x += vw_grid_printf(g, x, y, end - x, m->lost_wps > 0 ? VW_A_WARN : VW_A_NORMAL,
-                        "  lost sharing %s w/s ", vw_fmt_count(m->lost_wps, b, sizeof b));
-    x += put_spark(g, x, y, end - x < 8 ? end - x : 8, &m->lost_hist, ui->unicode);
+    char a[VW_NUM_CAP], b[VW_NUM_CAP], t[5][64];
     uint64_t dropped = m->drops + m->push_dropped;
-    x += vw_grid_printf(g, x, y, end - x, dropped ? VW_A_WARN : VW_A_NORMAL, "  dropped %llu",
-                        (unsigned long long)dropped);
-    vw_grid_printf(g, x, y, end - x, VW_A_NORMAL, "  procs %llu",
-                   (unsigned long long)m->processes_total);
+    int n[5];
+    n[0] = snprintf(t[0], sizeof t[0], "GC %.1f/s ", m->gc_rate);
+    n[1] = snprintf(t[1], sizeof t[1], "  p99 %s", vw_fmt_ms(m->pause_p99_ms, a, sizeof a));
+    n[2] = snprintf(t[2], sizeof t[2], "  lost sharing %s w/s ",
+                    vw_fmt_count(m->lost_wps, b, sizeof b));
+    n[3] = snprintf(t[3], sizeof t[3], "  dropped %llu", (unsigned long long)dropped);
+    n[4] = snprintf(t[4], sizeof t[4], "  procs %llu", (unsigned long long)m->processes_total);
+    int y = r.y, x = r.x + 1, end = r.x + r.w;
+    int sw = (end - x - n[0] - n[1] - n[2] - n[3] - n[4]) / 2;
+    if (sw > 8) sw = 8;
+    if (sw < 0) sw = 0;
+    x += vw_grid_put(g, x, y, end - x, VW_A_NORMAL, t[0]);
+    x += sw ? put_spark(g, x, y, sw, &m->gc_rate_hist, ui->unicode) : 0;
+    x += vw_grid_put(g, x, y, end - x, VW_A_NORMAL, t[1]);
+    x += vw_grid_put(g, x, y, end - x, m->lost_wps > 0 ? VW_A_WARN : VW_A_NORMAL, t[2]);
+    x += sw ? put_spark(g, x, y, sw, &m->lost_hist, ui->unicode) : 0;
+    x += vw_grid_put(g, x, y, end - x, dropped ? VW_A_WARN : VW_A_NORMAL, t[3]);
+    vw_grid_put(g, x, y, end - x, VW_A_NORMAL, t[4]);
 }
 
 static void draw_tabs(VwGrid *g, VwRect r, const VwModel *m, const VwUi *ui)

@@ -13,18 +13,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "grid.h"
 #include "testhelp.h"
 
 #define FIX "tests/viewer/fixtures/"
 
-/* One frame: --once --replay FIXTURE at cols x rows; panel/select may be NULL. */
-static char *frame(const char *fixture, int cols, int rows, const char *panel,
-                   const char *select, bool plain)
+/* One frame: --once --replay PATH at cols x rows; panel/select may be NULL. */
+static char *frame_at(const char *path, int cols, int rows, const char *panel,
+                      const char *select, bool plain)
 {
-    char path[256], c[16], r[16];
-    snprintf(path, sizeof path, FIX "%s", fixture);
+    char c[16], r[16];
     snprintf(c, sizeof c, "%d", cols);
     snprintf(r, sizeof r, "%d", rows);
     char *argv[16];
@@ -33,7 +33,7 @@ static char *frame(const char *fixture, int cols, int rows, const char *panel,
     argv[argc++] = "--once";
     if (plain) argv[argc++] = "--plain";
     argv[argc++] = "--replay";
-    argv[argc++] = path;
+    argv[argc++] = (char *)path;
     argv[argc++] = "--cols";
     argv[argc++] = c;
     argv[argc++] = "--rows";
@@ -46,8 +46,17 @@ static char *frame(const char *fixture, int cols, int rows, const char *panel,
     FILE *f = open_memstream(&buf, &len);
     int rc = viewer_top_run(argc, argv, f, stderr);
     fclose(f);
-    if (rc != 0) { printf("  viewer_top_run %s exited %d\n", fixture, rc); }
+    if (rc != 0) { printf("  viewer_top_run %s exited %d\n", path, rc); }
     return buf;
+}
+
+/* The same on a fixture of tests/viewer/fixtures. */
+static char *frame(const char *fixture, int cols, int rows, const char *panel,
+                   const char *select, bool plain)
+{
+    char path[256];
+    snprintf(path, sizeof path, FIX "%s", fixture);
+    return frame_at(path, cols, rows, panel, select, plain);
 }
 
 /* Row n of a frame (0-based), or "" past the end. */
@@ -390,6 +399,45 @@ TEST(usage_errors)
     fclose(devnull);
 }
 
+/* A busy runtime (as examples/demo.erl is live): 17 snapshots 500 ms apart, 124 more GCs
+ * each (248.0/s), 20000 more flat words at ratio 2 (lost 10000 per snapshot: 20.0k w/s), 10
+ * dropped events, 8 processes. At 80 columns the sparklines give way so that the rates line
+ * still ends with the process count. */
+TEST(rates_line_fits_80)
+{
+    char path[] = "/tmp/hs-frames-XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0);
+    if (fd < 0) return;
+    FILE *f = fdopen(fd, "w");
+    fprintf(f, "{\"id\":1,\"ok\":true,\"version\":\"heapscope 0.1\",\"program\":"
+               "\"examples/demo.erl\",\"pid\":4242,\"schedulers\":2,\"protocol\":1,"
+               "\"line_max\":1048576}\n");
+    for (int k = 1; k <= 17; k++)
+        fprintf(f, "{\"id\":\"s\",\"push\":\"snapshot\",\"seq\":%d,\"dropped\":0,"
+                   "\"schema\":\"heapscope-snapshot/1\",\"time_ms\":%d,"
+                   "\"gc\":{\"minor_gcs\":%d,\"major_gcs\":0,\"pause_ms\":{\"p99\":0.21}},"
+                   "\"sharing\":{\"sends\":%d,\"flat_words\":%d,\"ratio\":2,\"threshold\":4},"
+                   "\"processes_total\":8,\"processes\":[],\"ets\":[],\"verdicts\":[],"
+                   "\"agent\":{\"drops\":10}}\n",
+                k, 500 * k, 124 * k, 10 * k, 20000 * k);
+    fclose(f);
+    char *fr = frame_at(path, 80, 24, NULL, NULL, true);
+    CHECK(shape_ok(fr, 80, 24));
+    CHECK(!strncmp(row(fr, 4), " GC 248.0/s ", 12));
+    CHECK_HAS(row(fr, 4), "  p99 0.21ms  lost sharing 20.0k w/s ");
+    const char *r4 = row(fr, 4);
+    size_t n = strlen(r4);
+    CHECK(n >= 19 && !strcmp(r4 + n - 19, "dropped 10  procs 8"));
+    free(fr);
+    /* wide (three memory categories a row): the sparklines get their 8 cells */
+    fr = frame_at(path, 160, 48, NULL, NULL, true);
+    CHECK(!strncmp(row(fr, 3), " GC 248.0/s ________  p99 0.21ms", 32));
+    CHECK(strlen(row(fr, 3)) == 12 + 8 + 37 + 8 + 21);
+    free(fr);
+    unlink(path);
+}
+
 int main(void)
 {
     TH_RUN(processes_80x24);
@@ -408,5 +456,6 @@ int main(void)
     TH_RUN(gc_all_summary);
     TH_RUN(fresh_runtime);
     TH_RUN(usage_errors);
+    TH_RUN(rates_line_fits_80);
     return th_done();
 }
