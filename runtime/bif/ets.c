@@ -35,6 +35,7 @@ static Term b_whereis(Process *p, const Term *a) { return ret(p, ets_bif_whereis
 static Term b_all(Process *p, const Term *a) { (void)a; return ret(p, ets_bif_all(p)); }
 static Term b_rename(Process *p, const Term *a) { return ret(p, ets_bif_rename(p, a[0], a[1])); }
 static Term b_setopts(Process *p, const Term *a) { return ret(p, ets_bif_setopts(p, a[0], a[1])); }
+static Term b_safe_fixtable(Process *p, const Term *a) { return ret(p, ets_bif_safe_fixtable(p, a[0], a[1])); }
 static Term b_give_away(Process *p, const Term *a)
 {
     EtsTransfer *m;
@@ -87,6 +88,7 @@ const BifDef bif_table_ets[] = {
     {"ets", "all", 0, b_all, 0},
     {"ets", "rename", 2, b_rename, 0},
     {"ets", "setopts", 2, b_setopts, 0},
+    {"ets", "safe_fixtable", 2, b_safe_fixtable, 0},
     {"ets", "give_away", 3, b_give_away, 0},
     {"ets", "select", 1, b_select1, 0},
     {"ets", "select", 2, b_select2, 0},

@@ -964,7 +964,11 @@ Term ets_bif_next(Process *p, Term tab, Term key, bool prev)
     if (ets_is_hash(tb)) {
         bool found;
         DbTerm *d = hash_next(tb, key, &found);
-        r = found ? copy_key_or_eot(p, tb, d) : NONVALUE;
+        /* OTP: a key not in the table is badarg, unless the table is fixed (a walk whose key
+         * was deleted meanwhile goes on). OTP keeps a deleted key's node in place while the
+         * table is fixed; we go on at the next bucket, which may skip the rest of that key's
+         * chain (docs/ets.md). */
+        r = found || atomic_load(&tb->fixes) > 0 ? copy_key_or_eot(p, tb, d) : NONVALUE;
     } else {
         r = copy_key_or_eot(p, tb, tree_next(tb, key, prev));
     }
@@ -1260,6 +1264,18 @@ Term ets_bif_give_away(Process *p, Term tab, Term pid, Term gift, EtsTransfer **
     pthread_rwlock_unlock(&tb->lock);
     *out = make_transfer(tb, pid, p->pid, gift);
     ets_event(tb, EV_TRANSFER);
+    return AM(true);
+}
+
+/* A count, not OTP's per-process fixation list: a process that exits with the table fixed
+ * leaves it fixed, which only keeps next/2 on a missing key from failing. */
+Term ets_bif_safe_fixtable(Process *p, Term tab, Term fix)
+{
+    if (fix != AM(true) && fix != AM(false)) return NONVALUE;
+    EtsTable *tb = ets_resolve(p, tab, ETS_READ);
+    if (!tb) return NONVALUE;
+    if (fix == AM(true)) atomic_fetch_add(&tb->fixes, 1);
+    else if (atomic_fetch_sub(&tb->fixes, 1) <= 0) atomic_fetch_add(&tb->fixes, 1);
     return AM(true);
 }
 

@@ -81,6 +81,9 @@ Term ets_bif_all(Process *p);
 Term ets_bif_rename(Process *p, Term tab, Term name);
 Term ets_bif_give_away(Process *p, Term tab, Term pid, Term gift, EtsTransfer **out);
 Term ets_bif_setopts(Process *p, Term tab, Term opts);
+/* safe_fixtable/2: counts fixes; while a hash table is fixed, next/2 on a key that is no
+ * longer there goes on with the following buckets instead of badarg (as OTP's fixed tables). */
+Term ets_bif_safe_fixtable(Process *p, Term tab, Term fix);
 
 /* Match specifications (match.c). kind: what to do with each matching object. */
 typedef enum { ETS_SEL_LIST, ETS_SEL_COUNT, ETS_SEL_DELETE, ETS_SEL_REPLACE } EtsSelKind;

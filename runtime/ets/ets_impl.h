@@ -86,6 +86,7 @@ struct EtsTable {
     _Atomic bool deleting; /* one deleter wins */
     _Atomic Uint mem_bytes;
     _Atomic Uint nitems;
+    _Atomic Sint fixes;    /* safe_fixtable(T, true) calls not yet undone (see ets.c) */
     Uint fixed_bytes;      /* the charged fixed parts (see ets.c) */
     union {
         EtsHash hash;
@@ -142,7 +143,8 @@ void hash_grow(EtsTable *tb);
  * lock; hash_shrink needs the table lock exclusive. */
 bool hash_should_shrink(EtsTable *tb);
 void hash_shrink(EtsTable *tb);
-/* first/next in table order: the first object of the next key, or NULL. */
+/* first/next in table order: the first object of the next key, or NULL. A key not in the
+ * table (*found false) gives the first object of the buckets after its own. */
 DbTerm *hash_first(EtsTable *tb);
 DbTerm *hash_next(EtsTable *tb, Term key, bool *found);
 /* Bytes of one hash node holding d. */

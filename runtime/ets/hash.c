@@ -396,7 +396,7 @@ DbTerm *hash_next(EtsTable *tb, Term key, bool *found)
     HashNode *n = *bucket_slot(h, ix);
     while (n && !same_key(tb, n, hv, key)) n = n->next;
     *found = n != NULL;
-    if (!n) return NULL;
+    if (!n) return first_from(h, ix + 1); /* for a fixed table (ets.c) */
     while (n && same_key(tb, n, hv, key)) n = n->next;
     if (n) return &n->dbterm;
     return first_from(h, ix + 1);

@@ -3,25 +3,39 @@
 %% ets.erl has them. Every other function of the module is a BIF (runtime/bif/ets.c).
 -module(ets).
 -export([foldl/3, foldr/3, match_delete/2, match_spec_run/2, test_ms/2, init_table/2,
-         from_dets/2, to_dets/2, repair_continuation/2, safe_fixtable/2]).
+         from_dets/2, to_dets/2, repair_continuation/2]).
 
+%% As OTP's: the table is fixed for the walk, so that a key deleted meanwhile does not make
+%% next/2 fail (ets_bif_safe_fixtable). OTP's fixed hash table keeps a deleted key's place in
+%% its chain; ours does not, so the walk takes the key after the current one before calling F
+%% and goes on from there when F deleted the current key (an ordered_set finds the next key
+%% of a missing one by itself).
 foldl(F, Acc, T) ->
+    ets:safe_fixtable(T, true),
     First = ets:first(T),
-    foldl_loop(F, Acc, T, First).
-
-foldl_loop(_F, Acc, _T, '$end_of_table') -> Acc;
-foldl_loop(F, Acc, T, Key) ->
-    Acc1 = lists:foldl(F, Acc, ets:lookup(T, Key)),
-    foldl_loop(F, Acc1, T, ets:next(T, Key)).
+    try walk(ets:info(T, type), F, Acc, T, First, next, fun lists:foldl/3)
+    after ets:safe_fixtable(T, false)
+    end.
 
 foldr(F, Acc, T) ->
+    ets:safe_fixtable(T, true),
     Last = ets:last(T),
-    foldr_loop(F, Acc, T, Last).
+    try walk(ets:info(T, type), F, Acc, T, Last, prev, fun lists:foldr/3)
+    after ets:safe_fixtable(T, false)
+    end.
 
-foldr_loop(_F, Acc, _T, '$end_of_table') -> Acc;
-foldr_loop(F, Acc, T, Key) ->
-    Acc1 = lists:foldr(F, Acc, ets:lookup(T, Key)),
-    foldr_loop(F, Acc1, T, ets:prev(T, Key)).
+walk(_Type, _F, Acc, _T, '$end_of_table', _Dir, _Fold) -> Acc;
+walk(ordered_set, F, Acc, T, Key, Dir, Fold) ->
+    Acc1 = Fold(F, Acc, ets:lookup(T, Key)),
+    walk(ordered_set, F, Acc1, T, ets:Dir(T, Key), Dir, Fold);
+walk(Type, F, Acc, T, Key, Dir, Fold) ->
+    Pre = ets:Dir(T, Key),
+    Acc1 = Fold(F, Acc, ets:lookup(T, Key)),
+    Next = case ets:member(T, Key) of
+               true -> ets:Dir(T, Key);
+               false -> Pre
+           end,
+    walk(Type, F, Acc1, T, Next, Dir, Fold).
 
 match_delete(T, Pattern) ->
     ets:select_delete(T, [{Pattern, [], [true]}]),
@@ -80,12 +94,3 @@ to_dets(T, D) ->
 repair_continuation(Cont, _MS) ->
     Cont.
 
-%% A table is never fixed here (iterations see a consistent table under its lock); the check
-%% is OTP's: the table must exist and be readable.
-safe_fixtable(T, Fix) when Fix =:= true; Fix =:= false ->
-    case ets:info(T, type) of
-        undefined -> erlang:error(badarg, [T, Fix]);
-        _ -> true
-    end;
-safe_fixtable(T, Fix) ->
-    erlang:error(badarg, [T, Fix]).
