@@ -122,6 +122,22 @@ static void call_apply(VwSession *s, VwModel *m, const char *cmd, cJSON *args)
     cJSON_Delete(r);
 }
 
+/* The detail's process: `proc` first; when its reply lacks the process_info items (current,
+ * dict_size, links, monitors, message_queue_data: the agent's series entry does not carry
+ * them), the `procs` listing supplies them, at the cost of listing every process. */
+static void refresh_detail(VwSession *s, VwModel *m, const char *pid)
+{
+    char err[256];
+    cJSON *a = cJSON_CreateObject();
+    cJSON_AddStringToObject(a, "pid", pid);
+    cJSON *r = client_call(s->c, "proc", a, -1, err, sizeof err);
+    bool extra = r && cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(r, "proc"),
+                                                       "current");
+    if (r) vw_model_apply(m, r);
+    cJSON_Delete(r);
+    if (!extra && s->c) call_apply(s, m, "procs", NULL);
+}
+
 void vw_session_refresh(VwSession *s, VwModel *m, const char *detail_pid)
 {
     if (!s->c) return;
@@ -129,11 +145,7 @@ void vw_session_refresh(VwSession *s, VwModel *m, const char *detail_pid)
     cJSON_AddNumberToObject(a, "since", (double)m->events_seq);
     cJSON_AddNumberToObject(a, "limit", EVENTS_LIMIT);
     call_apply(s, m, "events", a);
-    if (!detail_pid || !detail_pid[0]) return;
-    call_apply(s, m, "procs", NULL);
-    a = cJSON_CreateObject();
-    cJSON_AddStringToObject(a, "pid", detail_pid);
-    call_apply(s, m, "proc", a);
+    if (detail_pid && detail_pid[0]) refresh_detail(s, m, detail_pid);
 }
 
 bool vw_session_gc(VwSession *s, VwModel *m, const char *pid, bool major, char *msg,
