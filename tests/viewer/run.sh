@@ -13,7 +13,8 @@
 # small: the message; back: whole again); q gives the terminal back (no alternate screen, cursor
 # visible) while the program runs on; a second viewer (`heapscope top`) on the same runtime
 # shows DETACHED with the last data when the runtime is killed, and reattaches when the
-# program runs again; q and SIGTERM restore its terminal too.
+# program runs again; q and SIGTERM restore its terminal too; a short `run --top` leaves the
+# dashboard when its program ends, with the terminal restored and exit status 0.
 #
 # Both parts: no sanitizer report (MODE=asan). Waits poll the screen with timeouts (a loaded
 # 2-core machine is slow, not wrong). Ends with "N passed, N failed".
@@ -227,6 +228,13 @@ else
     else
         bad viewer_pid "no child of $shell_pid"
     fi
+    # a short run under --top: when the program ends the dashboard leaves by itself, the
+    # terminal is restored and the run's status is main's (0)
+    tm new-window -t v -n e "$env_cmd '$HS' run --top examples/demo.erl 2; echo RUN-EXIT=\$?; sleep 120"
+    check short_run_top_attaches v:e " request_log " 30
+    check short_run_ends_0 v:e "RUN-EXIT=0" 30
+    check_restored terminal_restored_at_program_end v:e
+
     # the second demo ends on its own (main returns after 10 s): exit 0
     if wait_until 30 eval '! kill -0 "$demo2" 2>/dev/null'; then wait "$demo2"; expect demo_exits_0 $? "$(cat "$work/demo.err")"
     else bad demo_ends; fi
