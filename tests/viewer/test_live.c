@@ -10,6 +10,7 @@
 #include "viewer.h"
 
 #include <fcntl.h>
+#include <stdatomic.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -274,6 +275,91 @@ TEST(detach_and_reattach_same_program)
     rmdir(dir);
 }
 
+/* The detail's process_info items: from the proc reply when it has them (no procs listing),
+ * else from procs. The fake's procs says "from_procs" so that the source shows. */
+typedef struct DetailFake {
+    Fake f;
+    bool proc_has_info;
+    _Atomic int procs_calls;
+} DetailFake;
+
+static cJSON *detail_proc(void *ctx, const ServerArgs *a, ServerError *e)
+{
+    const DetailFake *d = ctx;
+    char text[512];
+    snprintf(text, sizeof text, "{\"proc\":{\"pid\":\"<0.%llu.0>\",\"history\":[[0,233,0]]%s}}",
+             (unsigned long long)a->pid,
+             d->proc_has_info ? ",\"current\":\"m:from_proc/1\",\"dict_size\":4,\"links\":1,"
+                                "\"monitors\":2,\"message_queue_data\":\"off_heap\""
+                              : "");
+    return cJSON_Parse(text);
+}
+
+static cJSON *detail_procs(void *ctx, const ServerArgs *a, ServerError *e)
+{
+    DetailFake *d = ctx;
+    d->procs_calls++;
+    char text[512];
+    snprintf(text, sizeof text, "{\"procs\":[{\"pid\":\"<0.%d.0>\",\"current\":\"m:from_procs/0\","
+             "\"dict_size\":0,\"links\":0,\"monitors\":0,\"message_queue_data\":\"on_heap\"}]}",
+             d->f.os_pid);
+    return cJSON_Parse(text);
+}
+
+static cJSON *detail_hello(void *ctx, const ServerArgs *a, ServerError *e)
+{
+    return fake_hello(&((DetailFake *)ctx)->f, a, e);
+}
+
+static cJSON *detail_snapshot(void *ctx, const ServerArgs *a, ServerError *e)
+{
+    return fake_snapshot(&((DetailFake *)ctx)->f, a, e);
+}
+
+TEST(detail_items_from_proc_or_procs)
+{
+    char dir[64];
+    snprintf(dir, sizeof dir, "/tmp/hs-viewer-detail-%d", (int)getpid());
+    for (int with = 1; with >= 0; with--) {
+        DetailFake d = {.f = {"x.erl", 5010 + with}, .proc_has_info = with};
+        ServerConfig cfg = {.dir = dir, .os_pid = d.f.os_pid, .allowed_uid = -1};
+        cfg.handlers = (ServerHandlers){.ctx = &d, .hello = detail_hello,
+                                        .snapshot = detail_snapshot, .events = fake_events,
+                                        .proc = detail_proc, .procs = detail_procs};
+        Server *sv = server_start(&cfg, err, sizeof err);
+        CHECK(sv != NULL);
+        if (!sv) return;
+        VwModel *m = vw_model_new();
+        VwSession *s = vw_session_open(server_path(sv), 20, m, err, sizeof err);
+        CHECK(s != NULL);
+        if (s) {
+            char pid[24];
+            snprintf(pid, sizeof pid, "<0.%d.0>", d.f.os_pid);
+            CHECK(pump_snapshots(s, m, 1) >= 1);
+            vw_session_refresh(s, m, pid);
+            const VwProc *p = vw_model_proc(m, pid);
+            CHECK(p && p->have_extra);
+            CHECK_EQ(m->detail_n, 1);
+            if (p && with) {
+                CHECK_STR(p->current, "m:from_proc/1");
+                CHECK_EQ(p->dict_size, 4);
+                CHECK_EQ(p->links, 1);
+                CHECK_EQ(p->monitors, 2);
+                CHECK_STR(p->mq_data, "off_heap");
+                CHECK_EQ(d.procs_calls, 0);
+            } else if (p) {
+                CHECK_STR(p->current, "m:from_procs/0");
+                CHECK_STR(p->mq_data, "on_heap");
+                CHECK_EQ(d.procs_calls, 1);
+            }
+            vw_session_close(s);
+        }
+        vw_model_free(m);
+        server_stop(sv);
+    }
+    rmdir(dir);
+}
+
 TEST(no_runtime)
 {
     char *argv[] = {"top", "/tmp/hs-viewer-no-such-dir/1.sock", "--once", NULL};
@@ -356,6 +442,7 @@ int main(int argc, char **argv)
     TH_RUN(forced_gc_before_after);
     TH_RUN(save_report);
     TH_RUN(detach_and_reattach_same_program);
+    TH_RUN(detail_items_from_proc_or_procs);
     TH_RUN(no_runtime);
     server_stop(s);
     agent_detach();
