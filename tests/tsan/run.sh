@@ -36,5 +36,8 @@ run ring_100k "true" "$HS" run --schedulers 8 tests/tsan/ring.erl 100000 20 1
 run ring_tokens "true" "$HS" run --schedulers 8 tests/tsan/ring.erl 1000 500 3
 run gen_server "ignore" "$HS" run --schedulers 8 tests/stdlib/gen_server_test.erl
 run timer "{error,badarg}" "$HS" run --schedulers 8 tests/stdlib/timer_test.erl
+# ETS: 32 processes insert/update/delete/look up/select in one public set and one ordered_set
+# while readers walk them, insert_new races and tables churn; exact sizes and counters.
+run ets_hammer "true" "$HS" run --schedulers 8 tests/tsan/ets_hammer.erl
 echo "${passed} passed, ${failed} failed"
 [ "$failed" -eq 0 ]
