@@ -23,7 +23,7 @@
 #include "vm.h"
 
 /* Signals handled at the start of a slice, at most (the rest wait for the next check). */
-#define FETCH_PER_SLICE 256
+#define FETCH_ALL ((Uint)-1) /* a slice starts with everything in transit (send_onto_heap) */
 
 static struct {
     Sched *sched;
@@ -231,7 +231,7 @@ static SchedResult run_slice(void *ctx, unsigned sched_id, SchedLink *l)
     VmStatus st;
     if (rt_max_heap_reached(p)) {
         st = VM_CRASHED; /* a GC from outside tripped max_heap_size */
-    } else if (sig_fetch(p, FETCH_PER_SLICE)) {
+    } else if (sig_fetch(p, FETCH_ALL)) {
         st = vm_run(p);
         if ((st == VM_YIELD || st == VM_WAIT) && rt_max_heap_reached(p)) st = VM_CRASHED;
     } else {
@@ -460,6 +460,37 @@ static void probe_send(Process *p, Term to, const MessageSizes *ms)
     probe.send(&ev);
 }
 
+/*
+ * OTP's erts_try_alloc_message_on_heap: when the receiver's queue is on_heap, its main lock is
+ * free (it is not running) and its heap has room, the copy goes straight onto its heap and the
+ * message carries no data (reference §5.3: the first message to a blocked receiver lands on
+ * its heap). The push happens under the lock, so the receiver cannot collect before the
+ * message is in its queue; each slice begins by fetching everything in transit, and a GC from
+ * outside fetches first too, so the data is a root (a queued message without data) by the
+ * time any collection can run.
+ */
+static bool send_onto_heap(Process *p, Process *q, Term msg, MessageSizes *ms, MailboxPush *pushed)
+{
+    if (mailbox_is_off_heap(&q->mailbox) || !process_trylock(q)) return false;
+    bool done = false;
+    if (!process_is_exiting(q) && !atomic_load_explicit(&q->in_bif, memory_order_relaxed)) {
+        Heap *h = &q->heap;
+        Uint sz = copy_size(msg);
+        if (heap_free_words(h) > sz) {
+            Term c = copy_in(h, msg);
+            if (ms) {
+                ms->copied_words = sz;
+                if (ms->want_flat) ms->flat_words = rt.opt.sharing_preserving ? size_object_litopt(msg) : sz;
+                if (ms->want_shared) ms->shared_words = rt.opt.sharing_preserving ? sz : size_shared_litopt(msg);
+            }
+            *pushed = mailbox_push(&q->mailbox, mailbox_message_nocopy(c, p->pid));
+            done = true;
+        }
+    }
+    process_unlock(q);
+    return done;
+}
+
 void rt_send(Process *p, Term to, Term msg)
 {
     if (to == p->pid) {
@@ -479,8 +510,12 @@ void rt_send(Process *p, Term to, Term msg)
         ms.want_shared = send_sampled();
         msp = &ms;
     }
-    Message *m = mailbox_message_new(msg, p->pid, rt.opt.sharing_preserving, msp);
-    if (mailbox_push(&q->mailbox, m) == MAILBOX_PUSH_WAKE) rt_notify(q);
+    MailboxPush pushed;
+    if (!send_onto_heap(p, q, msg, msp, &pushed)) {
+        Message *m = mailbox_message_new(msg, p->pid, rt.opt.sharing_preserving, msp);
+        pushed = mailbox_push(&q->mailbox, m);
+    }
+    if (pushed == MAILBOX_PUSH_WAKE) rt_notify(q);
     process_release(q);
     if (msp) probe_send(p, to, msp);
 }
@@ -490,7 +525,8 @@ bool rt_force_gc(Term pid, bool major, GcEvent *ev)
     Process *q = ptab_lookup(pid);
     if (!q) return false;
     process_lock_for_gc(q);
-    bool alive = !process_is_exiting(q);
+    /* Messages sent onto q's heap are roots only once fetched (send_onto_heap). */
+    bool alive = !process_is_exiting(q) && sig_fetch(q, FETCH_ALL);
     if (alive) {
         GcRoots r;
         vm_gc_roots(q, &r, process_arg_regs(q), q->arity);

@@ -358,7 +358,8 @@ static Term gc_pid(Process *p, Term pid, bool major)
     p->in_bif = 1;
     process_unlock(p);
     process_lock_for_gc(q);
-    bool alive = !process_is_exiting(q);
+    /* Messages sent onto q's heap are roots only once fetched (runtime.c send_onto_heap). */
+    bool alive = !process_is_exiting(q) && sig_fetch(q, (Uint)-1);
     if (alive) collect_other(q, major);
     process_unlock(q);
     process_lock(p);
