@@ -14,6 +14,7 @@
 #include "copy.h"
 #include "ptab.h"
 #include "ets/ets_impl.h"
+#include "ets/ets_probe.h"
 
 /* ---- atoms ------------------------------------------------------------------------------- */
 static Term a_set, a_ordered_set, a_bag, a_duplicate_bag, a_public, a_protected, a_private,
@@ -41,9 +42,12 @@ static void atoms(void) { pthread_once(&atoms_once, atoms_init); }
 typedef enum { EV_CREATE, EV_INSERT, EV_DELETE, EV_OWNER_EXIT, EV_TRANSFER } EtsEvent;
 static void ets_event(EtsTable *tb, EtsEvent ev)
 {
-    /* HOOK (issue 6): emit the probe event `ev` for tb with ets_words(tb) here. */
-    (void)tb;
-    (void)ev;
+    static const ProbeEtsKind kinds[] = {
+        [EV_CREATE] = PROBE_ETS_CREATE, [EV_INSERT] = PROBE_ETS_INSERT,
+        [EV_DELETE] = PROBE_ETS_DELETE_OBJECT, /* ets_probe_event: a dead table's is DELETE_TABLE */
+        [EV_OWNER_EXIT] = PROBE_ETS_OWNER_EXIT, [EV_TRANSFER] = PROBE_ETS_TRANSFER,
+    };
+    if (PROBE_ON(ets)) ets_probe_event(tb, kinds[ev]);
 }
 
 /* ---- memory ------------------------------------------------------------------------------ */
