@@ -420,6 +420,24 @@ static void evidence_line(VwGrid *g, VwRect r, int y, const VwVerdict *v, bool u
                        v->r2);
 }
 
+/* The summary without its leading "<0.81.0> (request_log): " or "ETS table page_cache: " when
+ * that names the headline's subject (its pid, or its table): the agent writes summaries to
+ * stand alone, and on 80 columns the repeated name would push the figures off the line. */
+static const char *summary_rest(const VwVerdict *v)
+{
+    const char *colon = strstr(v->summary, ": ");
+    if (!colon || colon - v->summary > 120) return v->summary;
+    const char *sub = v->subject;
+    if (!strncmp(sub, "ets ", 4)) sub += 4;
+    char key[64];
+    size_t k = strcspn(sub, " ");
+    if (!k || k >= sizeof key) return v->summary;
+    memcpy(key, sub, k);
+    key[k] = 0;
+    const char *hit = strstr(v->summary, key);
+    return hit && hit < colon ? colon + 2 : v->summary;
+}
+
 /* Rows one verdict takes: headline, summary, evidence, and its forced GC when there was one. */
 static int verdict_rows(const VwVerdict *v) { return 3 + (v->has_gc ? 1 : 0); }
 
@@ -454,7 +472,7 @@ void vw_draw_leaks(VwGrid *g, VwRect r, const VwModel *m, VwUi *ui, bool focused
         vw_grid_printf(g, x, y, r.x + r.w - x, i == cur && focused ? VW_A_SELECT : VW_A_BOLD,
                        "%-14s %s", v->kind, v->subject);
         if (++y >= bottom) break;
-        vw_grid_put(g, r.x + 4, y, r.w - 4, VW_A_NORMAL, v->summary);
+        vw_grid_put(g, r.x + 4, y, r.w - 4, VW_A_NORMAL, summary_rest(v));
         if (++y >= bottom) break;
         evidence_line(g, r, y, v, ui->unicode);
         y++;

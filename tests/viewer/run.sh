@@ -124,7 +124,9 @@ grep -qF " $rl request_log  demo:log_server/1" "$work/detail.txt" &&
     grep -qE "^ total heap, words \(max [0-9.k]+, [0-9]+ samples since spawn\)" "$work/detail.txt"
 expect once_detail_request_log $? "$(cat "$work/detail.txt")"
 "$HS" top --once --plain --cols 100 --rows 30 --panel leaks >"$work/leaks.txt" 2>&1
-grep -qE "^ LEAK +process_state +$rl request_log" "$work/leaks.txt"
+grep -qE "^ LEAK +process_state +$rl request_log" "$work/leaks.txt" &&
+    grep -A1 -E "^ LEAK +process_state +$rl request_log" "$work/leaks.txt" | tail -n 1 |
+    grep -qE "^    live words after major GCs grew from [0-9]+ to [0-9]+ \(R2 [0-9.]+\)"
 expect once_leak_verdict_request_log $? "$(cat "$work/leaks.txt")"
 kill -KILL "$demo" 2>/dev/null; wait "$demo" 2>/dev/null
 "$HS" top --once --plain >"$work/none.txt" 2>&1

@@ -244,6 +244,8 @@ TEST(leaks_80x24)
     CHECK_ROW(f, 9, "    live_words_after_major _..-::==+**# 600->5550  +900/s  r2 0.97");
     CHECK_ROW(f, 10, "    forced GC: used 6500->3900 (-2600)  heap 4000->3900  old 2500->0");
     CHECK_ROW(f, 11, " LEAK        ets_table      ets demo_cache owner <0.81.0>");
+    /* "demo_cache: size and ..." names the headline's table: the name is not repeated */
+    CHECK_ROW(f, 12, "    size and memory keep growing (500 objects/s)");
     CHECK_ROW(f, 13, "    size _..-::==+**# 500->3250  +500/s  r2 0.97");
     CHECK_ROW(f, 14, " SUSPECT     binary         <0.82.0> binary_router");
     CHECK_ROW(f, 17, "    forced GC: used 530->90 (-440)  heap 410->90  old 120->0");
