@@ -406,18 +406,23 @@ static void evidence_line(VwGrid *g, VwRect r, int y, const VwVerdict *v, bool u
                        (unsigned long long)v->blocks, vw_fmt_bytes((double)v->bytes, a, sizeof a));
         return;
     }
-    x += vw_grid_printf(g, x, y, end - x, VW_A_NORMAL, "%s ", v->metric);
-    char spark[VW_VERDICT_SAMPLES * 4 + 1];
-    x += vw_sparkline(v->samples, v->nsamples, VW_VERDICT_SAMPLES, unicode, spark, sizeof spark)
-             ? vw_grid_put(g, x, y, end - x, VW_A_SPARK, spark) : 0;
+    /* the fit's text is measured first: the sparkline gets what is left (at most one cell per
+     * sample), so that the slope and r2 stay on the line at 80 columns */
+    char fit[96] = "";
     if (v->has_fit)
-        vw_grid_printf(g, x, y, end - x, VW_A_NORMAL, " %s%s%s  %s%s/s  r2 %.2f",
-                       vw_fmt_count((double)v->first_min, a, sizeof a), vw_to(unicode),
-                       vw_fmt_count((double)v->last_min, b, sizeof b),
-                       v->slope_per_s < 0 ? "-" : "+",
-                       vw_fmt_count(v->slope_per_s < 0 ? -v->slope_per_s : v->slope_per_s, c,
-                                    sizeof c),
-                       v->r2);
+        snprintf(fit, sizeof fit, " %s%s%s  %s%s/s  r2 %.2f",
+                 vw_fmt_count((double)v->first_min, a, sizeof a), vw_to(unicode),
+                 vw_fmt_count((double)v->last_min, b, sizeof b), v->slope_per_s < 0 ? "-" : "+",
+                 vw_fmt_count(v->slope_per_s < 0 ? -v->slope_per_s : v->slope_per_s, c, sizeof c),
+                 v->r2);
+    x += vw_grid_printf(g, x, y, end - x, VW_A_NORMAL, "%s ", v->metric);
+    int sw = end - x - vw_text_width(fit);
+    if (sw > VW_VERDICT_SAMPLES) sw = VW_VERDICT_SAMPLES;
+    if (sw < 4) sw = 4;
+    char spark[VW_VERDICT_SAMPLES * 4 + 1];
+    x += vw_sparkline(v->samples, v->nsamples, sw, unicode, spark, sizeof spark)
+             ? vw_grid_put(g, x, y, end - x, VW_A_SPARK, spark) : 0;
+    if (fit[0]) vw_grid_put(g, x, y, end - x, VW_A_NORMAL, fit);
 }
 
 /* The summary without its leading "<0.81.0> (request_log): " or "ETS table page_cache: " when

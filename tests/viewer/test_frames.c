@@ -440,6 +440,38 @@ TEST(rates_line_fits_80)
     unlink(path);
 }
 
+/* A verdict judged on 32 samples (as the live demo's pool workers): at 80 columns the
+ * sparkline gives way so that the fit (first and last minima, slope, r2) stays on the line. */
+TEST(verdict_fit_fits_80)
+{
+    char path[] = "/tmp/hs-frames-XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0);
+    if (fd < 0) return;
+    FILE *f = fdopen(fd, "w");
+    fprintf(f, "{\"id\":1,\"ok\":true,\"program\":\"examples/demo.erl\",\"pid\":4242,"
+               "\"protocol\":1}\n");
+    fprintf(f, "{\"id\":\"s\",\"push\":\"snapshot\",\"seq\":1,\"dropped\":0,"
+               "\"time_ms\":500,\"processes\":[],\"ets\":[],\"verdicts\":[{\"kind\":"
+               "\"process_state\",\"verdict\":\"pseudo_leak\",\"summary\":\"<0.84.0> "
+               "(pool_worker_1): total heap grew\",\"subject\":{\"pid\":\"<0.84.0>\","
+               "\"registered_name\":\"pool_worker_1\"},\"evidence\":{\"metric\":"
+               "\"total_heap_words\",\"samples\":[");
+    for (int k = 0; k < 32; k++) fprintf(f, "%s[%d,%d]", k ? "," : "", 100 * k, 35500 + 1000 * k);
+    fprintf(f, "],\"fit\":{\"slope_per_s\":18900,\"r2\":0.36,\"first_min\":35500,"
+               "\"last_min\":122000}}}]}\n");
+    fclose(f);
+    char *fr = frame_at(path, 80, 24, "leaks", NULL, true);
+    CHECK(shape_ok(fr, 80, 24));
+    CHECK_ROW(fr, 7, " PSEUDO_LEAK process_state  <0.84.0> pool_worker_1");
+    CHECK_ROW(fr, 8, "    total heap grew");
+    /* 4 + 17 ("total_heap_words ") + 31 of fit leave 28 cells: the 32 samples are grouped
+     * two a cell (16 cells), the whole line stays within 80 */
+    CHECK_ROW(fr, 9, "    total_heap_words __..--::==++**## 35.5k->122k  +18.9k/s  r2 0.36");
+    free(fr);
+    unlink(path);
+}
+
 int main(void)
 {
     TH_RUN(processes_80x24);
@@ -459,5 +491,6 @@ int main(void)
     TH_RUN(fresh_runtime);
     TH_RUN(usage_errors);
     TH_RUN(rates_line_fits_80);
+    TH_RUN(verdict_fit_fits_80);
     return th_done();
 }
