@@ -117,6 +117,15 @@ expect once_ets_page_cache $? "$(cat "$work/ets.txt")"
 "$HS" top --once --plain --cols 100 --rows 30 --panel sharing >"$work/sharing.txt" 2>&1
 grep -qE "^ demo:loop/8:38 +[0-9.k]+ +[0-9.kM]+ +[0-9.k]+ +11\.14 " "$work/sharing.txt"
 expect once_sharing_ratio_as_otp $? "$(cat "$work/sharing.txt")"
+# each of its messages is 2417 words flat and 217 shared in OTP: FLAT = MSGS x 2417 and LOST =
+# MSGS x 2200, as far as the compact numbers (3 digits) show them
+grep -E "^ demo:loop/8:38 " "$work/sharing.txt" | awk '
+    function num(s,  n, u) { n = s + 0; u = substr(s, length(s));
+        return u == "k" ? n * 1000 : u == "M" ? n * 1000000 : n }
+    function near(x, want) { d = x - want; if (d < 0) d = -d; return d <= want * 0.006 + 1 }
+    { m = num($2); ok = m > 0 && near(num($3), m * 2417) && near(num($6), m * 2200) }
+    END { exit !ok }'
+expect once_sharing_flat_and_lost_as_otp $? "$(cat "$work/sharing.txt")"
 rl=$(grep -oE "^ <0\.[0-9]+\.0> request_log " "$f" | grep -oE "<[^>]*>")
 "$HS" top --once --plain --cols 100 --rows 30 --panel detail --select "$rl" >"$work/detail.txt" 2>&1
 grep -qF " $rl request_log  demo:log_server/1" "$work/detail.txt" &&
