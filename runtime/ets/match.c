@@ -37,9 +37,8 @@ typedef struct MatchCtx {
 static Term am(const char *s) { return atom_put(s, strlen(s)); }
 
 /* '$N' -> N; '_' -> -2; '$_' -> -3; '$$' -> -4; else -1. */
-static int var_of(Term t)
+static int var_of_name(Term t)
 {
-    if (!term_is_atom(t)) return -1;
     size_t len;
     const char *s = atom_name(t, &len);
     if (len == 1 && s[0] == '_') return -2;
@@ -52,6 +51,23 @@ static int var_of(Term t)
         n = n * 10 + (s[i] - '0');
     }
     return n < MAX_VARS ? n : -1;
+}
+
+/* var_of_name is asked for every atom of a spec, for every object: its answers are kept per
+ * atom index (atoms never change; racing threads store the same value), code + 5, 0 unknown. */
+#define VAR_CACHE (1u << 16)
+static _Atomic int16_t var_cache[VAR_CACHE];
+
+static int var_of(Term t)
+{
+    if (!term_is_atom(t)) return -1;
+    Uint ix = atom_index(t);
+    if (ix >= VAR_CACHE) return var_of_name(t);
+    int v = atomic_load_explicit(&var_cache[ix], memory_order_relaxed);
+    if (v) return v - 5;
+    v = var_of_name(t);
+    atomic_store_explicit(&var_cache[ix], (int16_t)(v + 5), memory_order_relaxed);
+    return v;
 }
 
 /* The scratch heap, set up on first use (bignum results go there too). */
@@ -212,20 +228,12 @@ static Term call1(MatchCtx *c, const char *f, Term a)
     return NONVALUE;
 }
 
+static Term compare(int co, Term a, Term b);
+
 static Term call2(MatchCtx *c, const char *f, Term a, Term b)
 {
     int co = cmp_op(f);
-    if (co >= 0) {
-        int d = term_compare(a, b, co >= 6);
-        switch (co) {
-        case 0: return mk_bool(d < 0);
-        case 1: return mk_bool(d > 0);
-        case 2: return mk_bool(d <= 0);
-        case 3: return mk_bool(d >= 0);
-        case 4: case 6: return mk_bool(d == 0);
-        default: return mk_bool(d != 0);
-        }
-    }
+    if (co >= 0) return compare(co, a, b);
     if (!strcmp(f, "and") || !strcmp(f, "or") || !strcmp(f, "xor")) {
         if ((a != AM(true) && a != AM(false)) || (b != AM(true) && b != AM(false))) return NONVALUE;
         bool x = a == AM(true), y = b == AM(true);
@@ -239,10 +247,49 @@ static Term call2(MatchCtx *c, const char *f, Term a, Term b)
     return arith(c, f, a, b);
 }
 
+/* The comparison an atom names (cmp_op's index), cached per atom index as var_of's: + 2, 0
+ * unknown, 1 none. */
+static _Atomic int8_t cmp_cache[VAR_CACHE];
+
+static int cmp_atom(Term fa)
+{
+    Uint ix = atom_index(fa);
+    int v = ix < VAR_CACHE ? atomic_load_explicit(&cmp_cache[ix], memory_order_relaxed) : 0;
+    if (v) return v - 2;
+    size_t len;
+    const char *nm = atom_name(fa, &len);
+    char f[4] = {0};
+    v = len < sizeof f ? (memcpy(f, nm, len), cmp_op(f)) : -1;
+    if (ix < VAR_CACHE) atomic_store_explicit(&cmp_cache[ix], (int8_t)(v + 2), memory_order_relaxed);
+    return v;
+}
+
+static Term compare(int co, Term a, Term b)
+{
+    int d = term_compare(a, b, co >= 6);
+    switch (co) {
+    case 0: return mk_bool(d < 0);
+    case 1: return mk_bool(d > 0);
+    case 2: return mk_bool(d <= 0);
+    case 3: return mk_bool(d >= 0);
+    case 4: case 6: return mk_bool(d == 0);
+    default: return mk_bool(d != 0);
+    }
+}
+
 static Term call_expr(MatchCtx *c, Term e)
 {
     Term fa = tuple_elem(e, 1);
     if (!term_is_atom(fa)) return NONVALUE;
+    if (tuple_arity(e) == 3) { /* comparisons, the usual guards, without their names */
+        int co = cmp_atom(fa);
+        if (co >= 0) {
+            Term a = eval(c, tuple_elem(e, 2));
+            if (a == NONVALUE) return NONVALUE;
+            Term b = eval(c, tuple_elem(e, 3));
+            return b == NONVALUE ? NONVALUE : compare(co, a, b);
+        }
+    }
     size_t len;
     const char *nm = atom_name(fa, &len);
     char f[32];
@@ -444,6 +491,7 @@ typedef struct SelCtx {
     Term *res;   /* results in traversal order */
     Uint *bk;    /* hash tables: the bucket (a sequence number) each result came from */
     DbTerm **objs; /* select_replace: the object each result replaces */
+    Uint *sz;    /* size_object of each result (measured once) */
     Uint n, cap, words, count, bucket_no;
 } SelCtx;
 
@@ -463,12 +511,15 @@ static int visit_select(DbTerm *d, void *arg)
         s->res = realloc(s->res, s->cap * sizeof(Term));
         s->bk = realloc(s->bk, s->cap * sizeof(Uint));
         s->objs = realloc(s->objs, s->cap * sizeof(DbTerm *));
-        if (!s->res || !s->bk || !s->objs) abort();
+        s->sz = realloc(s->sz, s->cap * sizeof(Uint));
+        if (!s->res || !s->bk || !s->objs || !s->sz) abort();
     }
+    Uint sz = term_is_immed(r) ? 0 : size_object(r);
     s->objs[s->n] = d;
     s->bk[s->n] = s->bucket_no;
+    s->sz[s->n] = sz;
     s->res[s->n++] = r;
-    s->words += size_object(r) + 2;
+    s->words += sz + 2;
     return ETS_V_NEXT;
 }
 
@@ -483,9 +534,12 @@ static Term results_lists(Process *p, SelCtx *s, const Uint *order, const Uint *
     Term *cells = hp;
     hp += 2 * s->n;
     OffHeap oh = {NULL, 0};
+    enum { AHEAD = 8 }; /* the results point into table nodes met in bucket order: scattered */
     for (Uint i = 0; i < s->n; i++) {
+        if (i + AHEAD < s->n && term_is_boxed(s->res[order[i + AHEAD]]))
+            __builtin_prefetch(boxed_ptr(s->res[order[i + AHEAD]]));
         Term r = s->res[order[i]];
-        cells[2 * i] = copy_struct(r, size_object(r), &hp, &oh);
+        cells[2 * i] = s->sz[order[i]] ? copy_struct(r, s->sz[order[i]], &hp, &oh) : r;
         cells[2 * i + 1] = i + 1 < s->n ? make_list(cells + 2 * i + 2) : NIL;
     }
     for (OffHeapHeader *e = oh.first, *next; e; e = next) {
@@ -649,6 +703,7 @@ static Term do_select(Process *p, Term tab, Term ms, EtsSelKind kind, bool rever
     if (s->m.scratch_ready) heap_destroy(&s->m.scratch);
     free(s->res);
     free(s->bk);
+    free(s->sz);
     free(s->objs);
     free(s);
     return r;
