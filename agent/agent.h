@@ -66,6 +66,9 @@ typedef struct AgentConfig {
                                      queue that keeps them shows as a mailbox verdict, a table
                                      by its own figures) */
     size_t recent_events;         /* events kept for agent_events_since; default 4096 */
+    bool gc_start_events;         /* record gc_start events too; default false: gc_end carries
+                                     the before figures as well, and a GC-heavy program makes
+                                     one start per collection for nothing the store uses */
     bool leak_force_gc;           /* the leak detector may force GCs; default true */
     double lost_sharing_ratio;    /* flat/shared ratio of a lost_sharing verdict; default 4.0 */
     AgentBacktraceCapture bt_capture;     /* default unwind_capture_hook (agent_attach then

@@ -44,6 +44,11 @@ typedef struct AgEvent {
     uint64_t seq;       /* ring-local at push; global after the collector's merge */
     uint32_t count;     /* AG_EV_SEND: sends coalesced into this event (flat_words is their
                            sum; agent.c "send coalescing"); 0 or 1: one. Other kinds: unused */
+    uint32_t sampled;   /* AG_EV_SEND with count > 1: how many of them were sampled;
+                           u.send.shared_words is the sum of their shared sizes and
+                           sampled_flat of their flat sizes. count <= 1: unused (the one send
+                           is sampled when shared_words != 0) */
+    uint64_t sampled_flat;
     union {
         ProbeSpawn spawn;
         ProbeExit exit;

@@ -447,13 +447,16 @@ void ag_store_apply(AgStore *st, const AgEvent *ev)
             x->messages += n;
             x->flat_words += s->flat_words;
         }
-        if (s->shared_words) {
-            st->send_sampled++;
-            st->send_sampled_flat += s->flat_words;
+        /* a coalesced event carries its sampled sends' sums (ring.h) */
+        uint64_t ns = n > 1 ? ev->sampled : s->shared_words != 0;
+        uint64_t sflat = n > 1 ? ev->sampled_flat : s->flat_words;
+        if (ns) {
+            st->send_sampled += ns;
+            st->send_sampled_flat += sflat;
             st->send_sampled_shared += s->shared_words;
             if (x) {
-                x->sampled++;
-                x->sampled_flat += s->flat_words;
+                x->sampled += ns;
+                x->sampled_flat += sflat;
                 x->sampled_shared += s->shared_words;
             }
         }

@@ -149,7 +149,7 @@ static void post_gc(Uint pid, Uint live)
     g.ev.after.heap_block_size = live * 2;
     g.ev.reclaimed = 500;
     g.ev.duration_ns = 20000 + live;
-    probe.gc_start(&g);
+    if (probe.gc_start) probe.gc_start(&g);   /* off by default (AgentConfig.gc_start_events) */
     probe.gc_end(&g);
 }
 
@@ -334,7 +334,7 @@ TEST(report_of_a_run_is_valid_and_judged)
     CHECK_EQ(num(r, "native.outstanding_blocks"), 48);
     CHECK_EQ(num(r, "native.outstanding_bytes"), 48 * 256);
     CHECK_EQ(cJSON_GetArraySize(get(r, "native.groups")), 2);
-    CHECK(num(r, "agent.events") > 150 * 10);
+    CHECK(num(r, "agent.events") > 150 * 4);     /* 2 gc_end, ets, 1.5 bin a tick; sends coalesce */
     CHECK_EQ(num(r, "agent.drops"), 0);
     CHECK(num(r, "agent.bookkeeping_bytes") > 0);
     /* the stories */

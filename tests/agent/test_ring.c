@@ -303,9 +303,16 @@ TEST(concurrent_posting_draining_querying)
     double events = cJSON_GetObjectItem(cJSON_GetObjectItem(r, "agent"), "events")->valuedouble;
     double drops = cJSON_GetObjectItem(cJSON_GetObjectItem(r, "agent"), "drops")->valuedouble;
     double sends = cJSON_GetObjectItem(cJSON_GetObjectItem(r, "sharing"), "sends")->valuedouble;
-    CHECK_EQ(events + drops, 3 * CONC_N);
-    CHECK_EQ(sends, events);           /* every accepted event reached the store */
-    CHECK(events >= 2 * 512);
+    double sampled = cJSON_GetObjectItem(cJSON_GetObjectItem(r, "sharing"), "sampled_sends")->valuedouble;
+    /* The two schedulers coalesce their sends (agent.c), sampled ones too; the unattached
+     * thread posts one event a send. An event holds one send or more. */
+    CHECK(events + drops <= 3 * CONC_N);
+    CHECK(events + drops >= CONC_N);   /* the fallback thread's, at least */
+    CHECK(sends >= events);            /* every accepted event reached the store */
+    CHECK(sends <= 3 * CONC_N);
+    if (drops == 0) CHECK_EQ(sends, 3 * CONC_N);
+    CHECK_EQ(sampled, sends);          /* every send here had its shared size measured */
+    CHECK(events >= 512);
     cJSON_Delete(r);
     agent_detach();
 }
