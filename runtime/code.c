@@ -260,6 +260,24 @@ Module *code_load(Term name, const char *file, CodeBuf *cb)
     return m;
 }
 
+/* The threaded form of the instruction at `at`: move and op2 have specialised handlers in
+ * vm.c for common operands (same operand words, no decoding of the operand kinds). */
+static unsigned specialise(const CodeBuf *cb, size_t at)
+{
+    unsigned op = (unsigned)cb->w[at];
+    if (op == OPC_move) {
+        Instr s = cb->w[at + 1], d = cb->w[at + 2];
+        bool sreg = vm_operand_is_reg(s), dx = !(d & 4);
+        if (sreg && !(s & 4)) return dx ? OPC_move_xx : OPC_move_xy;
+        if (sreg && dx) return OPC_move_yx;
+        if (!sreg && dx) return OPC_move_cx;
+    } else if (op == OPC_op2) {
+        if (cb->w[at + 2] == VOP_ADD) return OPC_op2_add;
+        if (cb->w[at + 2] == VOP_SUB) return OPC_op2_sub;
+    }
+    return op;
+}
+
 static Module *load_locked(Term name, const char *file, CodeBuf *cb)
 {
     if (code_find_module(name)) return NULL;
@@ -292,7 +310,7 @@ static Module *load_locked(Term name, const char *file, CodeBuf *cb)
     size_t i = 0;
     while (i < cb->n) {
         unsigned op = (unsigned)cb->w[i];
-        m->code[i] = (Instr)addrs[op];
+        m->code[i] = (Instr)addrs[specialise(cb, i)];
         i++;
         for (const char *k = vm_opcode_kinds[op]; *k; k++) {
             Instr w = cb->w[i];

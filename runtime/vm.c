@@ -521,6 +521,9 @@ L_allocate: {
     if (h->flags & HEAP_MAX_REACHED) MAX_HEAP_CHECK();
     h->stop -= n;
     for (Uint i = 0; i < n; i++) h->stop[i] = NIL;
+    /* Code after allocate runs in a frame: no X register is a root at a BIF's return (a
+     * clause head ran frameless before it, with its own count: lang/compile.c). */
+    leaf_live = 0;
     NEXT();
 }
 L_deallocate:
@@ -546,6 +549,47 @@ L_move:
     SET(ip[1], SRC(ip[0]));
     ip += 2;
     NEXT();
+    /* Specialised forms code.c threads instead of move and op2 when the operands allow. */
+L_move_xy:
+    Y[ip[1] >> 3] = x[ip[0] >> 3];
+    ip += 2;
+    NEXT();
+L_move_yx:
+    x[ip[1] >> 3] = Y[ip[0] >> 3];
+    ip += 2;
+    NEXT();
+L_move_xx:
+    x[ip[1] >> 3] = x[ip[0] >> 3];
+    ip += 2;
+    NEXT();
+L_move_cx:
+    x[ip[1] >> 3] = (Term)ip[0];
+    ip += 2;
+    NEXT();
+L_op2_add: {
+    Term a = SRC(ip[2]), b = SRC(ip[3]);
+    if (term_is_small(a) && term_is_small(b)) {
+        Sint v = small_val(a) + small_val(b);
+        if (small_fits(v)) {
+            SET(ip[4], make_small(v));
+            ip += 5;
+            NEXT();
+        }
+    }
+    goto L_op2;
+}
+L_op2_sub: {
+    Term a = SRC(ip[2]), b = SRC(ip[3]);
+    if (term_is_small(a) && term_is_small(b)) {
+        Sint v = small_val(a) - small_val(b);
+        if (small_fits(v)) {
+            SET(ip[4], make_small(v));
+            ip += 5;
+            NEXT();
+        }
+    }
+    goto L_op2;
+}
 L_jump:
     ip = (const Instr *)ip[0];
     NEXT();
@@ -788,6 +832,23 @@ L_op2: {
     Term a = SRC(ip[2]), b = SRC(ip[3]);
     Instr dst = ip[4];
     ip += 5;
+    if (term_is_small(a) && term_is_small(b)) {
+        /* Small integers with a small result: no call, no allocation, so no GC check. */
+        Sint va = small_val(a), vb = small_val(b), v;
+        bool ok;
+        switch (op) {
+        case VOP_ADD: ok = small_fits(v = va + vb); break;
+        case VOP_SUB: ok = small_fits(v = va - vb); break;
+        case VOP_BAND: v = va & vb; ok = true; break;
+        case VOP_BOR: v = va | vb; ok = true; break;
+        case VOP_BXOR: v = va ^ vb; ok = true; break;
+        default: ok = false; v = 0; break;
+        }
+        if (ok) {
+            SET(dst, make_small(v));
+            NEXT();
+        }
+    }
     Term r = vm_binop(p, op, a, b);
     if (r == NONVALUE) {
         if (fail) {

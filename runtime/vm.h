@@ -93,7 +93,14 @@ typedef uintptr_t Instr;
     OP(recv_wait, "sL")         /* timeout (or infinity), after-label */               \
     OP(send, "ssd")                                                                    \
     OP(make_export_fun, "sssd") /* fun M:F/A with M, F or A not constant */            \
-    OP(normal_exit, "")
+    OP(normal_exit, "")                                                                \
+    /* Specialised forms that only code.c's threading selects (never in a CodeBuf): */  \
+    OP(move_xy, "sd")           /* move x(i) -> y(j) */                                \
+    OP(move_yx, "sd")                                                                  \
+    OP(move_xx, "sd")                                                                  \
+    OP(move_cx, "sd")           /* a literal or immediate -> x(j) */                   \
+    OP(op2_add, "Lissd")        /* op2 with VOP_ADD: small integers inline */          \
+    OP(op2_sub, "Lissd")
 
 typedef enum VmOpcode {
 #define VM_OP_ENUM(name, kinds) OPC_##name,

@@ -2124,18 +2124,15 @@ static bool body_frameless(Ctx *c, AstList *body)
     return body->n == 0 || tail_frameless(c, body->v[body->n - 1]);
 }
 
-/* A clause body that needs a frame: allocate it (the frameless code's X slots are live), set
- * the live count of frame code (0: leaf_entry 0 0) and move the bound variables to their Y
- * slots (the same numbers). */
+/* A clause body that needs a frame: allocate it (the frameless code's X slots are live; the
+ * VM's count of live X slots becomes 0) and move the bound variables to their Y slots (the
+ * same numbers). */
 static void enter_frame(Ctx *c)
 {
     E(c, OPC_allocate);
     c->leaf = false;
     frame_word(c);
     xlive_word(c);
-    E(c, OPC_leaf_entry);
-    E(c, 0);
-    E(c, 0);
     bool *done = calloc((size_t)c->max_x + 1, sizeof *done);
     if (!done) abort();
     for (int i = 0; i < c->n_vars; i++) {
