@@ -177,13 +177,14 @@ static bool judge_proc(AgStore *st, const AgProc *p, const AgLeakConfig *c, uint
 {
     char who[300];
     AgFit fit;
-    if (ag_leak_trend(&p->live_major, &c->live, &fit)) {
+    const AgProcSeries *ps = ag_proc_series(p);
+    if (ag_leak_trend(&ps->live_major, &c->live, &fit)) {
         AgVerdict *v = verdict_add(st, out);
         if (!v) return false;
         v->kind = AG_LEAK_PROCESS_STATE; v->level = AG_VERDICT_LEAK; v->time_ns = now;
         proc_subject(v, p);
-        v->metric = "live_words_after_major"; v->fit = fit; v->samples = p->live_major;
-        v->has_gc = p->has_forced; v->gc = p->last_forced;
+        v->metric = "live_words_after_major"; v->fit = fit; v->samples = ps->live_major;
+        v->has_gc = p->has_forced; v->gc = ps->last_forced;
         snprintf(v->summary, sizeof v->summary,
                  "%s: live words after major GCs grew from %" PRIu64 " to %" PRIu64 " (R2 %.2f)",
                  proc_label(p, who, sizeof who), fit.first_min, fit.last_min, fit.r2);
@@ -192,20 +193,20 @@ static bool judge_proc(AgStore *st, const AgProc *p, const AgLeakConfig *c, uint
         if (!v) return false;
         v->kind = AG_LEAK_PROCESS_STATE; v->level = AG_VERDICT_PSEUDO_LEAK; v->time_ns = now;
         proc_subject(v, p);
-        ag_leak_trend(&p->total_heap, &c->heap, &fit);
-        v->metric = "total_heap_words"; v->fit = fit; v->samples = p->total_heap;
-        v->has_gc = true; v->gc = p->pseudo_gc;
+        ag_leak_trend(&ps->total_heap, &c->heap, &fit);
+        v->metric = "total_heap_words"; v->fit = fit; v->samples = ps->total_heap;
+        v->has_gc = true; v->gc = ps->pseudo_gc;
         snprintf(v->summary, sizeof v->summary,
                  "%s: total heap grew by %" PRIu64 " words but a forced fullsweep gave back %"
                  PRIu64 " (garbage, not a leak)",
-                 proc_label(p, who, sizeof who), p->pseudo_growth, (uint64_t)p->pseudo_gc.reclaimed);
+                 proc_label(p, who, sizeof who), p->pseudo_growth, (uint64_t)ps->pseudo_gc.reclaimed);
     }
-    if (ag_leak_trend(&p->mailbox, &c->mailbox, &fit)) {
+    if (ag_leak_trend(&ps->mailbox, &c->mailbox, &fit)) {
         AgVerdict *v = verdict_add(st, out);
         if (!v) return false;
         v->kind = AG_LEAK_MAILBOX; v->level = AG_VERDICT_LEAK; v->time_ns = now;
         proc_subject(v, p);
-        v->metric = "message_queue_len"; v->fit = fit; v->samples = p->mailbox;
+        v->metric = "message_queue_len"; v->fit = fit; v->samples = ps->mailbox;
         snprintf(v->summary, sizeof v->summary,
                  "%s: message queue grew from %" PRIu64 " to %" PRIu64 " messages (R2 %.2f)",
                  proc_label(p, who, sizeof who), fit.first_min, fit.last_min, fit.r2);
@@ -215,11 +216,11 @@ static bool judge_proc(AgStore *st, const AgProc *p, const AgLeakConfig *c, uint
         if (!v) return false;
         v->kind = AG_LEAK_BINARY; v->level = AG_VERDICT_SUSPECT; v->time_ns = now;
         proc_subject(v, p);
-        v->metric = "bin_vheap_words"; v->samples = p->bin_vheap;
-        ag_leak_trend(&p->bin_vheap, &c->heap, &v->fit);
-        v->has_gc = true; v->gc = p->bin_gc;
-        uint64_t b = p->bin_gc.before.bin_vheap_size + p->bin_gc.before.bin_old_vheap_size;
-        uint64_t a = p->bin_gc.after.bin_vheap_size + p->bin_gc.after.bin_old_vheap_size;
+        v->metric = "bin_vheap_words"; v->samples = ps->bin_vheap;
+        ag_leak_trend(&ps->bin_vheap, &c->heap, &v->fit);
+        v->has_gc = true; v->gc = ps->bin_gc;
+        uint64_t b = ps->bin_gc.before.bin_vheap_size + ps->bin_gc.before.bin_old_vheap_size;
+        uint64_t a = ps->bin_gc.after.bin_vheap_size + ps->bin_gc.after.bin_old_vheap_size;
         snprintf(v->summary, sizeof v->summary,
                  "%s: held %" PRIu64 " words of refc binaries; a forced GC left %" PRIu64,
                  proc_label(p, who, sizeof who), b, a);
@@ -395,7 +396,7 @@ unsigned ag_leak_scan(AgStore *st, const AgentHost *host, const AgLeakConfig *c,
         if (!p->alive || !p->sampled) continue;
         if (p->forced_count && now_ns - p->last_forced_ns < interval) continue;
         AgFit fit;
-        bool heap_grows = ag_leak_trend(&p->total_heap, &c->heap, &fit);
+        bool heap_grows = ag_leak_trend(&ag_proc_series(p)->total_heap, &c->heap, &fit);
         bool bins = !p->bin_found && bin_words(&p->last.gc) >= c->bin_min_words;
         if (!heap_grows && !bins) continue;
         AgForcedGc g = { .t_ns = now_ns };
@@ -404,15 +405,17 @@ unsigned ag_leak_scan(AgStore *st, const AgentHost *host, const AgLeakConfig *c,
         forced++;
         if (!host->force_gc(host->ctx, make_pid(p->pid), true, &g.before, &g.after, &g.reclaimed))
             continue;   /* it exited meanwhile */
+        AgProcSeries *ps = ag_proc_series_get(st, p);   /* the evidence's home */
+        if (!ps) continue;
         p->has_forced = true;
-        p->last_forced = g;
+        ps->last_forced = g;
         if (heap_grows) {
             Uint before = blocks(&g.before), after = blocks(&g.after);
             uint64_t growth = before > fit.first_min ? before - fit.first_min : 0;
             uint64_t freed = before > after ? before - after : 0;
             if (growth > 0 && (double)freed >= c->pseudo_fraction * (double)growth) {
                 p->pseudo_found = true;
-                p->pseudo_gc = g;
+                ps->pseudo_gc = g;
                 p->pseudo_growth = growth;
             }
         }
@@ -421,7 +424,7 @@ unsigned ag_leak_scan(AgStore *st, const AgentHost *host, const AgLeakConfig *c,
             if (before >= c->bin_min_words && before > after &&
                 (double)(before - after) >= c->bin_free_fraction * (double)before) {
                 p->bin_found = true;
-                p->bin_gc = g;
+                ps->bin_gc = g;
             }
         }
     }

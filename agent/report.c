@@ -704,14 +704,22 @@ cJSON *ag_report_proc(const AgReportArgs *a, uint64_t pid)
     proc_fields(&b, root, p);
     uint64_t start = a->run->start_ns;
     cJSON *h = add_arr(&b, root, "history");
-    /* total heap and mailbox are sampled together, so their points line up */
-    for (unsigned i = 0; i < p->total_heap.n && h; i++) {
+    /* total heap and mailbox are sampled together, so their points line up; a quiet process
+     * (series.h) has the first and last sample of its run */
+    const AgProcSeries *ps = ag_proc_series(p);
+    for (unsigned i = 0; i < ps->total_heap.n && h; i++) {
         cJSON *pt = add_arr(&b, h, NULL);
-        push_num(&b, pt, rel_ms(p->total_heap.pts[i].t_ns, start));
-        push_num(&b, pt, (double)p->total_heap.pts[i].v);
-        push_num(&b, pt, i < p->mailbox.n ? (double)p->mailbox.pts[i].v : 0);
+        push_num(&b, pt, rel_ms(ps->total_heap.pts[i].t_ns, start));
+        push_num(&b, pt, (double)ps->total_heap.pts[i].v);
+        push_num(&b, pt, i < ps->mailbox.n ? (double)ps->mailbox.pts[i].v : 0);
     }
-    samples_arr(&b, root, "live_after_major", &p->live_major, start);
+    for (uint32_t i = 0; !p->ser && h && i < (p->quiet_n > 1 ? 2u : p->quiet_n); i++) {
+        cJSON *pt = add_arr(&b, h, NULL);
+        push_num(&b, pt, rel_ms(i ? p->quiet_last_ns : p->quiet_first_ns, start));
+        push_num(&b, pt, (double)p->quiet_v[0]);
+        push_num(&b, pt, (double)p->quiet_v[1]);
+    }
+    samples_arr(&b, root, "live_after_major", &ps->live_major, start);
     return finish(&b, root);
 }
 

@@ -211,8 +211,20 @@ bool ag_store_init(AgStore *st)
     return true;
 }
 
+static void proc_release(AgStore *st, AgProc *p)
+{
+    ag_store_release(st, p->ser, sizeof *p->ser);
+    ag_store_release(st, p, sizeof *p);
+}
+
 void ag_store_free(AgStore *st)
 {
+    size_t it = 0;
+    AgProc *p;
+    while ((p = ag_map_next(&st->procs, &it))) {
+        ag_store_release(st, p->ser, sizeof *p->ser);
+        p->ser = NULL;
+    }
     map_free(st, &st->procs, sizeof(AgProc));
     map_free(st, &st->tables, sizeof(AgTable));
     map_free(st, &st->sites, sizeof(AgSite));
@@ -238,11 +250,6 @@ static AgProc *proc_get(AgStore *st, uint64_t pid, uint64_t t_ns)
     p->first_ns = t_ns;
     p->last.pid = make_pid(pid);
     p->last.registered_name = p->last.mod = p->last.fun = NIL;
-    ag_series_init(&p->total_heap);
-    ag_series_init(&p->live_major);
-    ag_series_init(&p->mailbox);
-    ag_series_init(&p->memory);
-    ag_series_init(&p->bin_vheap);
     if (!map_put(st, &st->procs, pid, p)) { ag_store_release(st, p, sizeof *p); return NULL; }
     return p;
 }
@@ -287,7 +294,7 @@ static void dead_push(AgStore *st, uint64_t pid)
         if (p && !p->alive) {
             if (ag_store_evict_hook) ag_store_evict_hook(st, p, NULL);
             map_del(&st->procs, old);
-            ag_store_release(st, p, sizeof *p);
+            proc_release(st, p);
         }
     }
     st->dead_fifo[(st->dead_head + st->dead_n) % st->dead_cap] = pid;
@@ -356,7 +363,8 @@ static void apply_gc_end(AgStore *st, const AgEvent *ev)
     p->gc_pause_ns += g->duration_ns;
     proc_gcinfo(p, &g->after);
     Uint total = g->after.heap_size + g->after.old_heap_size + g->after.mbuf_size;
-    if (major) ag_series_add(&p->live_major, ev->time_ns, total);
+    AgProcSeries *ps = major ? ag_proc_series_get(st, p) : NULL;
+    if (ps) ag_series_add(&ps->live_major, ev->time_ns, total);
 }
 
 static void apply_ets(AgStore *st, const AgEvent *ev)
@@ -484,6 +492,59 @@ void ag_store_apply(AgStore *st, const AgEvent *ev)
     }
 }
 
+/* ---- a process's series, made when it first moves ---- */
+
+static const AgProcSeries quiet_series;   /* all series empty */
+
+const AgProcSeries *ag_proc_series(const AgProc *p) { return p->ser ? p->ser : &quiet_series; }
+
+static void series4_add(AgProcSeries *ps, uint64_t t_ns, const uint64_t v[4])
+{
+    ag_series_add(&ps->total_heap, t_ns, v[0]);
+    ag_series_add(&ps->mailbox, t_ns, v[1]);
+    ag_series_add(&ps->memory, t_ns, v[2]);
+    ag_series_add(&ps->bin_vheap, t_ns, v[3]);
+}
+
+AgProcSeries *ag_proc_series_get(AgStore *st, AgProc *p)
+{
+    if (p->ser) return p->ser;
+    AgProcSeries *ps = ag_store_calloc(st, 1, sizeof *ps);
+    if (!ps) return NULL;
+    ag_series_init(&ps->total_heap);
+    ag_series_init(&ps->live_major);
+    ag_series_init(&ps->mailbox);
+    ag_series_init(&ps->memory);
+    ag_series_init(&ps->bin_vheap);
+    /* the quiet run so far, as its first and last sample (equal values: the line between
+     * them is what the skipped samples said) */
+    if (p->quiet_n) series4_add(ps, p->quiet_first_ns, p->quiet_v);
+    if (p->quiet_n > 1) series4_add(ps, p->quiet_last_ns, p->quiet_v);
+    p->ser = ps;
+    return ps;
+}
+
+/* A sample equal to the quiet run's values only extends the run; the first that differs
+ * gives the process its series. */
+static void proc_sample_series(AgStore *st, AgProc *p, uint64_t t_ns, const uint64_t v[4])
+{
+    if (!p->ser) {
+        if (!p->quiet_n) {
+            memcpy(p->quiet_v, v, sizeof p->quiet_v);
+            p->quiet_first_ns = p->quiet_last_ns = t_ns;
+            p->quiet_n = 1;
+            return;
+        }
+        if (!memcmp(p->quiet_v, v, sizeof p->quiet_v)) {
+            p->quiet_last_ns = t_ns;
+            p->quiet_n++;
+            return;
+        }
+    }
+    AgProcSeries *ps = ag_proc_series_get(st, p);
+    if (ps) series4_add(ps, t_ns, v);
+}
+
 void ag_store_sample_procs(AgStore *st, uint64_t t_ns, const HostProc *procs, size_t n)
 {
     st->last_sample_ns = t_ns;
@@ -500,10 +561,9 @@ void ag_store_sample_procs(AgStore *st, uint64_t t_ns, const HostProc *procs, si
         max_into(&p->peak_total_heap, h->total_heap_words);
         max_into(&p->peak_memory, h->memory_bytes);
         max_into(&p->peak_mailbox, h->message_queue_len);
-        ag_series_add(&p->total_heap, t_ns, h->total_heap_words);
-        ag_series_add(&p->mailbox, t_ns, h->message_queue_len);
-        ag_series_add(&p->memory, t_ns, h->memory_bytes);
-        ag_series_add(&p->bin_vheap, t_ns, h->gc.bin_vheap_size + h->gc.bin_old_vheap_size);
+        uint64_t v[4] = {h->total_heap_words, h->message_queue_len, h->memory_bytes,
+                         h->gc.bin_vheap_size + h->gc.bin_old_vheap_size};
+        proc_sample_series(st, p, t_ns, v);
     }
 }
 

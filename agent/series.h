@@ -33,6 +33,8 @@
 #define AG_MAX_SITES 4096
 #define AG_MAX_NATIVE (1u << 20)
 
+typedef struct AgStore AgStore;
+
 typedef struct AgPoint { uint64_t t_ns; uint64_t v; } AgPoint;
 
 typedef struct AgSeries {
@@ -57,6 +59,19 @@ typedef struct AgForcedGc {
     Uint reclaimed;
 } AgForcedGc;
 
+/* A process's series and forced-GC evidence: allocated only when the process first moves (a
+ * sampled figure changes, a major GC, a forced GC). A quiet process (most of a million idle
+ * ones) keeps none: its samples are all equal to AgProc.quiet_v, and when it moves the block
+ * starts with that run's first and last sample, so the series read the same. */
+typedef struct AgProcSeries {
+    AgSeries total_heap;           /* total_heap_size samples */
+    AgSeries live_major;           /* live words after each major GC */
+    AgSeries mailbox;              /* message_queue_len samples */
+    AgSeries memory;               /* process_info(memory) samples, bytes */
+    AgSeries bin_vheap;            /* bin_vheap_size + bin_old_vheap_size samples */
+    AgForcedGc last_forced, pseudo_gc, bin_gc;   /* leak detector evidence (leak.c) */
+} AgProcSeries;
+
 typedef struct AgProc {
     uint64_t pid;                  /* pid number: <0.pid.0> */
     Term registered_name, mod, fun;
@@ -70,18 +85,22 @@ typedef struct AgProc {
          peak_mailbox, peak_bin_vheap;
     uint64_t minor_gcs, major_gcs, gc_reclaimed, gc_pause_ns;   /* from GC events */
     uint64_t sends, send_flat_words;
-    AgSeries total_heap;           /* total_heap_size samples */
-    AgSeries live_major;           /* live words after each major GC */
-    AgSeries mailbox;              /* message_queue_len samples */
-    AgSeries memory;               /* process_info(memory) samples, bytes */
-    AgSeries bin_vheap;            /* bin_vheap_size + bin_old_vheap_size samples */
+    AgProcSeries *ser;             /* NULL while quiet (ag_proc_series) */
+    uint64_t quiet_v[4];           /* while quiet: total heap, mailbox, memory, bin vheap */
+    uint64_t quiet_first_ns, quiet_last_ns;   /* the quiet run's first and last sample */
+    uint32_t quiet_n;              /* samples in the quiet run */
     /* leak detector state (leak.c) */
     uint64_t last_forced_ns;
     unsigned forced_count;
     bool pseudo_found, bin_found, has_forced;
-    AgForcedGc last_forced, pseudo_gc, bin_gc;
     uint64_t pseudo_growth;        /* total heap growth the pseudo-leak GC gave back */
 } AgProc;
+
+/* p's series for reading: an empty block while p is quiet. [store owner] */
+const AgProcSeries *ag_proc_series(const AgProc *p);
+/* p's series for writing, made on first use (the quiet run replayed); NULL when out of
+ * memory (counted in alloc_failures). */
+AgProcSeries *ag_proc_series_get(AgStore *st, AgProc *p);
 
 typedef struct AgTable {
     uint64_t id;
@@ -117,7 +136,7 @@ typedef struct AgNativeBlock {
     uint64_t bytes, stack_id, t_ns;
 } AgNativeBlock;
 
-typedef struct AgStore {
+struct AgStore {
     size_t bytes;                  /* bookkeeping bytes (invariant 2) */
     uint64_t alloc_failures;       /* things dropped because malloc failed */
     uint64_t start_ns, last_event_ns, last_sample_ns;
@@ -147,7 +166,7 @@ typedef struct AgStore {
     uint64_t events;
     /* the leak detector's kept verdicts (of evicted processes and tables) */
     struct AgVerdictList *kept;
-} AgStore;
+};
 
 bool ag_store_init(AgStore *st);
 void ag_store_free(AgStore *st);

@@ -85,8 +85,8 @@ TEST(store_process_events)
     CHECK_EQ(p->minor_gcs, 2);
     CHECK_EQ(p->major_gcs, 1);
     CHECK_EQ(p->gc_reclaimed, 300);
-    CHECK_EQ(p->live_major.n, 1);
-    CHECK_EQ(p->live_major.pts[0].v, 302);
+    CHECK_EQ(ag_proc_series(p)->live_major.n, 1);
+    CHECK_EQ(ag_proc_series(p)->live_major.pts[0].v, 302);
     CHECK_EQ(p->peak_heap, 302);
     CHECK_EQ(p->peak_old_heap, 50);
     CHECK_EQ(st.minor_gcs, 2);
@@ -106,7 +106,8 @@ TEST(store_process_events)
     hp.pid = make_pid(42);
     hp.total_heap_words = 999;
     ag_store_sample_procs(&st, 40, &hp, 1);
-    CHECK_EQ(p->total_heap.n, 0);
+    CHECK_EQ(ag_proc_series(p)->total_heap.n, 0);
+    CHECK_EQ(p->quiet_n, 0);
     ag_store_free(&st);
     CHECK_EQ(st.bytes, 0);
 }
@@ -129,11 +130,12 @@ TEST(store_samples_and_peaks)
     }
     AgProc *p = ag_store_proc(&st, 7);
     CHECK_EQ(p->registered_name, atom("logger"));
-    CHECK_EQ(p->total_heap.n, 5);
+    CHECK_EQ(ag_proc_series(p)->total_heap.n, 5);
+    CHECK_EQ(ag_proc_series(p)->total_heap.pts[4].v, 1040);
     CHECK_EQ(p->peak_total_heap, 1040);
     CHECK_EQ(p->peak_mailbox, 50);
     CHECK_EQ(p->last.message_queue_len, 1);
-    CHECK_EQ(p->bin_vheap.last, 7);
+    CHECK_EQ(ag_proc_series(p)->bin_vheap.last, 7);
     HostMemory m = { .total = 100, .processes = 40, .ets = 5 };
     ag_store_sample_memory(&st, 1, &m);
     m.total = 80; m.ets = 9;
@@ -249,6 +251,37 @@ TEST(store_memory_is_bounded)
     CHECK_EQ(st.bytes, 0);
 }
 
+/* A process whose figures never change keeps no series; when it moves, its series start with
+ * the quiet run's first and last sample (series.h, AgProcSeries). */
+TEST(quiet_process_keeps_no_series_until_it_moves)
+{
+    static AgStore st;
+    CHECK(ag_store_init(&st));
+    HostProc hp;
+    memset(&hp, 0, sizeof hp);
+    hp.pid = make_pid(9);
+    hp.mod = hp.fun = hp.registered_name = NIL;
+    hp.total_heap_words = 233; hp.memory_bytes = 2720;
+    for (uint64_t t = 1; t <= 50; t++) ag_store_sample_procs(&st, t * 100, &hp, 1);
+    AgProc *p = ag_store_proc(&st, 9);
+    CHECK(p != NULL && p->ser == NULL);
+    CHECK_EQ(p->quiet_n, 50);
+    CHECK_EQ(ag_proc_series(p)->total_heap.n, 0);
+    size_t quiet_bytes = st.bytes;
+    hp.total_heap_words = 376;
+    ag_store_sample_procs(&st, 5100, &hp, 1);
+    CHECK(p->ser != NULL);
+    CHECK(st.bytes > quiet_bytes);
+    const AgSeries *th = &ag_proc_series(p)->total_heap;
+    CHECK_EQ(th->n, 3);
+    CHECK_EQ(th->pts[0].t_ns, 100);  CHECK_EQ(th->pts[0].v, 233);
+    CHECK_EQ(th->pts[1].t_ns, 5000); CHECK_EQ(th->pts[1].v, 233);
+    CHECK_EQ(th->pts[2].t_ns, 5100); CHECK_EQ(th->pts[2].v, 376);
+    CHECK_EQ(ag_proc_series(p)->memory.pts[2].v, 2720);
+    ag_store_free(&st);
+    CHECK_EQ(st.bytes, 0);
+}
+
 int main(void)
 {
     hs_init();
@@ -257,6 +290,7 @@ int main(void)
     TH_RUN(hist_quantiles);
     TH_RUN(store_process_events);
     TH_RUN(store_samples_and_peaks);
+    TH_RUN(quiet_process_keeps_no_series_until_it_moves);
     TH_RUN(store_ets_sends_binaries_native);
     TH_RUN(store_memory_is_bounded);
     return th_done();
