@@ -326,11 +326,10 @@ void hash_replace_node(EtsTable *tb, DbTerm *old, Term obj)
 }
 
 /* Visits one chain; ETS_V_DELETE unlinks. Returns true when the visitor stopped. */
-static bool visit_chain(EtsTable *tb, HashNode **pp, const Term *key, uint32_t hv, EtsVisit fn, void *arg)
+static bool visit_chain(EtsTable *tb, HashNode **pp, EtsVisit fn, void *arg)
 {
     while (*pp) {
         HashNode *n = *pp;
-        if (key && !same_key(tb, n, hv, *key)) { pp = &n->next; continue; }
         int r = fn(&n->dbterm, arg);
         if (r & ETS_V_DELETE) {
             *pp = n->next;
@@ -346,13 +345,30 @@ static bool visit_chain(EtsTable *tb, HashNode **pp, const Term *key, uint32_t h
 
 void hash_bucket_visit(EtsTable *tb, Uint ix, EtsVisit fn, void *arg)
 {
-    visit_chain(tb, bucket_slot(&tb->u.hash, ix), NULL, 0, fn, arg);
+    visit_chain(tb, bucket_slot(&tb->u.hash, ix), fn, arg);
 }
 
 void hash_key_visit(EtsTable *tb, Term key, uint32_t hv, EtsVisit fn, void *arg)
 {
+    /* A key's objects are next to each other in its chain (hash_insert puts a new key at the
+     * tail and a bag's further object in front of its key's; splits and joins keep runs), so
+     * the walk stops after them, and after the one object of a set: as OTP's db_get_hash, it
+     * touches no node past the key's (each would be a cache miss in a big table). */
     EtsHash *h = &tb->u.hash;
-    visit_chain(tb, bucket_slot(h, bucket_of(h, hv)), &key, hv, fn, arg);
+    HashNode **pp = bucket_slot(h, bucket_of(h, hv));
+    while (*pp && !same_key(tb, *pp, hv, key)) pp = &(*pp)->next;
+    while (*pp && same_key(tb, *pp, hv, key)) {
+        HashNode *n = *pp;
+        int r = fn(&n->dbterm, arg);
+        if (r & ETS_V_DELETE) {
+            *pp = n->next;
+            free_node(tb, n);
+            atomic_fetch_sub(&tb->nitems, 1);
+        } else {
+            pp = &n->next;
+        }
+        if ((r & ETS_V_STOP) || tb->type == ETS_SET) return;
+    }
 }
 
 void hash_visit(EtsTable *tb, EtsVisit fn, void *arg, void (*bucket_done)(void *arg))
@@ -372,7 +388,7 @@ void hash_visit(EtsTable *tb, EtsVisit fn, void *arg, void (*bucket_done)(void *
         }
         HashNode **slot = bucket_slot(h, ix);
         if (!*slot) continue;
-        if (visit_chain(tb, slot, NULL, 0, fn, arg)) return;
+        if (visit_chain(tb, slot, fn, arg)) return;
         if (bucket_done) bucket_done(arg);
     }
 }
