@@ -86,6 +86,7 @@ typedef struct Agent {
     AgRunInfo run;
     AgCost cost;
     uint64_t last_sample_ns;
+    uint64_t sample_cost_ns;         /* how long the last round of host samples took */
     HostProc *procs_buf; size_t procs_cap;
     HostEts *ets_buf; size_t ets_cap;
 } Agent;
@@ -408,11 +409,23 @@ static void drain(Agent *a)
     flush_send_caches(a);
 }
 
+typedef struct SampleCtx { AgStore *st; uint64_t t_ns; } SampleCtx;
+
+static void sample_one(void *arg, const HostProc *hp)
+{
+    SampleCtx *c = arg;
+    ag_store_sample_proc(c->st, c->t_ns, hp);
+}
+
 static void sample_host(Agent *a, uint64_t now)
 {
     const AgentHost *h = a->host;
     a->cost.samples++;
-    if (h->list_procs) {
+    if (h->each_proc) {
+        /* one process at a time: no buffer of every process (336 bytes each) */
+        SampleCtx c = {&a->st, now};
+        h->each_proc(h->ctx, sample_one, &c);
+    } else if (h->list_procs) {
         if (!a->procs_buf) {
             a->procs_buf = calloc(256, sizeof *a->procs_buf);
             a->procs_cap = a->procs_buf ? 256 : 0;
@@ -463,9 +476,15 @@ static void step(Agent *a, bool force_ok, bool sample_now)
     uint64_t iv = (uint64_t)a->cfg.sample_interval_ms * 1000000u;
     const AgentHost *h = a->host;
     bool ready = !h->ready || h->ready(h->ctx);
+    /* A round of samples walks every process: with a million of them it takes most of a
+     * second, so rounds are spaced to at least 10 times their cost (the collector then takes
+     * at most about a tenth of a core from the schedulers). */
+    if (iv < 10 * a->sample_cost_ns) iv = 10 * a->sample_cost_ns;
     if (ready && (sample_now || t0 - a->last_sample_ns >= iv)) {
         a->last_sample_ns = t0;
+        uint64_t s0 = precise_ns();
         sample_host(a, t0);
+        a->sample_cost_ns = precise_ns() - s0;
         /* no forced GC once the program finished: its schedulers may be stopping */
         a->leak.force_gc = a->cfg.leak_force_gc && force_ok && !a->run.finished;
         a->cost.forced_gcs += ag_leak_scan(&a->st, a->host, &a->leak, t0);

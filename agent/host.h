@@ -54,6 +54,10 @@ typedef struct AgentHost {
     void *ctx;
     /* Fills up to cap entries; returns how many processes exist (may be > cap). */
     size_t (*list_procs)(void *ctx, HostProc *out, size_t cap);
+    /* Calls fn once per live process with its figures (as list_procs, one at a time, so the
+     * agent needs no buffer of every process: 336 bytes each); returns how many. May be NULL:
+     * the agent then uses list_procs. fn must not call back into the host. */
+    size_t (*each_proc)(void *ctx, void (*fn)(void *arg, const HostProc *hp), void *arg);
     bool (*proc_info)(void *ctx, Term pid, HostProc *out);
     size_t (*list_ets)(void *ctx, HostEts *out, size_t cap);
     void (*memory)(void *ctx, HostMemory *out);

@@ -90,6 +90,32 @@ static size_t rt_list_procs(void *ctx, HostProc *out, size_t cap)
     return c.n;
 }
 
+typedef struct EachCtx {
+    void (*fn)(void *arg, const HostProc *hp);
+    void *arg;
+    size_t n;
+} EachCtx;
+
+static bool each_one(Process *q, void *arg)
+{
+    EachCtx *c = arg;
+    HostProc h;
+    process_lock(q);
+    bool alive = !process_is_exiting(q);
+    if (alive) fill_proc(q, &h, false);
+    process_unlock(q);
+    if (alive) { c->fn(c->arg, &h); c->n++; }   /* outside the process lock */
+    return true;
+}
+
+static size_t rt_each_proc(void *ctx, void (*fn)(void *arg, const HostProc *hp), void *arg)
+{
+    (void)ctx;
+    EachCtx c = {fn, arg, 0};
+    ptab_each(each_one, &c);
+    return c.n;
+}
+
 static bool rt_proc_info(void *ctx, Term pid, HostProc *out)
 {
     (void)ctx;
@@ -186,6 +212,7 @@ void host_rt_init(AgentHost *h, const char *program, unsigned schedulers)
 {
     memset(h, 0, sizeof *h);
     h->list_procs = rt_list_procs;
+    h->each_proc = rt_each_proc;
     h->proc_info = rt_proc_info;
     h->list_ets = rt_list_ets;
     h->memory = rt_memory;

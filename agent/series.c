@@ -547,24 +547,27 @@ static void proc_sample_series(AgStore *st, AgProc *p, uint64_t t_ns, const uint
 
 void ag_store_sample_procs(AgStore *st, uint64_t t_ns, const HostProc *procs, size_t n)
 {
+    for (size_t i = 0; i < n; i++) ag_store_sample_proc(st, t_ns, &procs[i]);
     st->last_sample_ns = t_ns;
-    for (size_t i = 0; i < n; i++) {
-        const HostProc *h = &procs[i];
-        AgProc *p = proc_get(st, pid_number(h->pid), t_ns);
-        if (!p || !p->alive) continue;   /* an exit event already arrived */
-        p->last = *h;
-        p->sampled = true;
-        if (h->registered_name != NIL && h->registered_name != 0)
-            p->registered_name = h->registered_name;
-        if (p->mod == NIL && h->mod != NIL) { p->mod = h->mod; p->fun = h->fun; p->arity = h->arity; }
-        proc_gcinfo(p, &h->gc);
-        max_into(&p->peak_total_heap, h->total_heap_words);
-        max_into(&p->peak_memory, h->memory_bytes);
-        max_into(&p->peak_mailbox, h->message_queue_len);
-        uint64_t v[4] = {h->total_heap_words, h->message_queue_len, h->memory_bytes,
-                         h->gc.bin_vheap_size + h->gc.bin_old_vheap_size};
-        proc_sample_series(st, p, t_ns, v);
-    }
+}
+
+void ag_store_sample_proc(AgStore *st, uint64_t t_ns, const HostProc *h)
+{
+    st->last_sample_ns = t_ns;
+    AgProc *p = proc_get(st, pid_number(h->pid), t_ns);
+    if (!p || !p->alive) return;   /* an exit event already arrived */
+    p->last = *h;
+    p->sampled = true;
+    if (h->registered_name != NIL && h->registered_name != 0)
+        p->registered_name = h->registered_name;
+    if (p->mod == NIL && h->mod != NIL) { p->mod = h->mod; p->fun = h->fun; p->arity = h->arity; }
+    proc_gcinfo(p, &h->gc);
+    max_into(&p->peak_total_heap, h->total_heap_words);
+    max_into(&p->peak_memory, h->memory_bytes);
+    max_into(&p->peak_mailbox, h->message_queue_len);
+    uint64_t v[4] = {h->total_heap_words, h->message_queue_len, h->memory_bytes,
+                     h->gc.bin_vheap_size + h->gc.bin_old_vheap_size};
+    proc_sample_series(st, p, t_ns, v);
 }
 
 void ag_store_sample_ets(AgStore *st, uint64_t t_ns, const HostEts *tabs, size_t n)

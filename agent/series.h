@@ -176,6 +176,7 @@ void ag_store_apply(AgStore *st, const AgEvent *ev);
 
 /* Applies one round of host samples taken at t_ns. procs/tables are the host's full lists. */
 void ag_store_sample_procs(AgStore *st, uint64_t t_ns, const HostProc *procs, size_t n);
+void ag_store_sample_proc(AgStore *st, uint64_t t_ns, const HostProc *h);   /* one of them */
 void ag_store_sample_ets(AgStore *st, uint64_t t_ns, const HostEts *tabs, size_t n);
 void ag_store_sample_memory(AgStore *st, uint64_t t_ns, const HostMemory *m);
 
