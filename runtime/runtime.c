@@ -438,13 +438,13 @@ Process *rt_spawn(Process *parent, const void *entry, Term mfa[3], Term args, Sp
 
 /* The send probe: the copy's flat size, the shared size when this send is sampled, and the
  * sender's code address (the VM keeps p->ip at the send). */
-static _Atomic unsigned send_count;
+static _Thread_local unsigned send_count;   /* per scheduler: no shared line on every send */
 
 static bool send_sampled(void)
 {
     unsigned every = probe.send_sample_every;
     if (!every) return false;
-    return atomic_fetch_add_explicit(&send_count, 1, memory_order_relaxed) % every == 0;
+    return send_count++ % every == 0;
 }
 
 static void probe_send(Process *p, Term to, const MessageSizes *ms)
