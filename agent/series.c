@@ -66,6 +66,15 @@ void ag_hist_add(AgHist *h, uint64_t v)
     if (v > h->max) h->max = v;
 }
 
+void ag_hist_merge(AgHist *into, const AgHist *from)
+{
+    if (!from->n) return;
+    for (unsigned b = 0; b < AG_HIST_BUCKETS; b++) into->counts[b] += from->counts[b];
+    into->n += from->n;
+    into->sum += from->sum;
+    if (from->max > into->max) into->max = from->max;
+}
+
 uint64_t ag_hist_quantile(const AgHist *h, double q)
 {
     if (h->n == 0) return 0;
@@ -352,13 +361,16 @@ static void apply_gc_end(AgStore *st, const AgEvent *ev)
 {
     const GcEvent *g = &ev->u.gc.ev;
     bool major = g->type == GC_MAJOR;
-    if (major) st->major_gcs++; else st->minor_gcs++;
+    uint64_t n = ev->count ? ev->count : 1;   /* coalesced minor GCs (ring.h) */
+    if (major) st->major_gcs += n; else st->minor_gcs += n;
     st->gc_reclaimed_words += g->reclaimed;
-    ag_hist_add(&st->pause_all, g->duration_ns);
-    ag_hist_add(major ? &st->pause_major : &st->pause_minor, g->duration_ns);
+    if (!ev->count) {   /* a coalesced batch's pauses came through ag_hist_merge */
+        ag_hist_add(&st->pause_all, g->duration_ns);
+        ag_hist_add(major ? &st->pause_major : &st->pause_minor, g->duration_ns);
+    }
     AgProc *p = proc_get(st, pid_number(ev->u.gc.p.pid), ev->time_ns);
     if (!p) return;
-    if (major) p->major_gcs++; else p->minor_gcs++;
+    if (major) p->major_gcs += n; else p->minor_gcs += n;
     p->gc_reclaimed += g->reclaimed;
     p->gc_pause_ns += g->duration_ns;
     proc_gcinfo(p, &g->after);

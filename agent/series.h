@@ -130,6 +130,8 @@ void ag_hist_add(AgHist *h, uint64_t v);
 /* The q-quantile (0 < q <= 1): the upper bound of the bucket holding it, capped at max; 0
  * when empty. Relative error under 1/AG_HIST_SUB. */
 uint64_t ag_hist_quantile(const AgHist *h, double q);
+/* Adds every count of from into into. */
+void ag_hist_merge(AgHist *into, const AgHist *from);
 
 typedef struct AgNativeBlock {
     NativeKind kind;
