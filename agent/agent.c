@@ -57,9 +57,21 @@ typedef struct GcSlot {
     uint32_t count;   /* 0: free */
 } GcSlot;
 
+/* ETS inserts and object deletes coalesce per table (direct-mapped): an ETS-heavy program
+ * makes one per operation, and the store keeps only counts, the latest figures and peaks.
+ * Creates, table deletes, owner exits and transfers go alone, after that table's batch. */
+#define ETS_SLOTS 16u
+
+typedef struct EtsSlot {
+    ProbeEts e;        /* the last one */
+    uint32_t inserts, deletes;   /* both 0: free */
+    Uint peak_size, peak_memory_words;
+} EtsSlot;
+
 typedef struct SendCache {
     atomic_flag busy;
     SendSlot slot[SEND_SLOTS];
+    EtsSlot ets[ETS_SLOTS];
     GcSlot gc[GC_SLOTS];
     AgHist minor_pauses;   /* pauses of the minor GCs coalesced since the last step */
 } SendCache;
@@ -330,9 +342,55 @@ static void flush_sends_of(Term pid)
     atomic_flag_clear_explicit(&c->busy, memory_order_release);
 }
 
+static void ets_slot_event(const EtsSlot *x, AgEvent *ev)
+{
+    memset(ev, 0, sizeof *ev);
+    ev->kind = AG_EV_ETS;
+    ev->time_ns = x->e.p.time_ns;
+    ev->u.ets = x->e;
+    ev->count = x->inserts + x->deletes;
+    ev->ets_deletes = x->deletes;
+    ev->peak_size = x->peak_size;
+    ev->peak_memory_words = x->peak_memory_words;
+}
+
+static void post_ets_slot(EtsSlot *x)
+{
+    AgEvent ev;
+    ets_slot_event(x, &ev);
+    if (tls_last_ns > ev.time_ns) ev.time_ns = tls_last_ns;   /* keep the ring in order */
+    post(&ev);
+    x->inserts = x->deletes = 0;
+}
+
+static unsigned ets_slot_of(uint64_t id)
+{
+    return (unsigned)((id * 0x9E3779B97F4A7C15u) >> 60) & (ETS_SLOTS - 1);
+}
+
 static void hook_ets(const ProbeEts *e)
 {
-    AgEvent ev; ev.kind = AG_EV_ETS; ev.time_ns = e->p.time_ns; ev.u.ets = *e; post(&ev);
+    SendCache *c = tls_send_cache;
+    bool batchable = e->kind == PROBE_ETS_INSERT || e->kind == PROBE_ETS_DELETE_OBJECT;
+    if (c && atomic_flag_test_and_set_explicit(&c->busy, memory_order_acquire)) c = NULL;
+    if (c) {
+        EtsSlot *x = &c->ets[ets_slot_of(e->table_id)];
+        bool mine = (x->inserts || x->deletes) && x->e.table_id == e->table_id;
+        if ((x->inserts || x->deletes) && (!mine || !batchable)) post_ets_slot(x);
+        if (batchable) {
+            if (!x->inserts && !x->deletes) x->peak_size = x->peak_memory_words = 0;
+            x->e = *e;
+            if (e->kind == PROBE_ETS_INSERT) x->inserts++; else x->deletes++;
+            if (e->size > x->peak_size) x->peak_size = e->size;
+            if (e->memory_words > x->peak_memory_words) x->peak_memory_words = e->memory_words;
+            if (x->inserts + x->deletes >= SEND_COALESCE_MAX) post_ets_slot(x);
+            atomic_flag_clear_explicit(&c->busy, memory_order_release);
+            return;
+        }
+        atomic_flag_clear_explicit(&c->busy, memory_order_release);
+    }
+    AgEvent ev; memset(&ev, 0, sizeof ev);
+    ev.kind = AG_EV_ETS; ev.time_ns = e->p.time_ns; ev.u.ets = *e; post(&ev);
 }
 
 static void hook_bin(const ProbeBin *e)
@@ -451,6 +509,18 @@ static void flush_send_caches(Agent *a)
             ev.u.gc = x->g;
             ev.count = x->count;
             x->count = 0;
+            a->cache_events++;
+            ev.seq = ++a->next_seq;
+            ag_store_apply(&a->st, &ev);
+            recent_push(a, &ev);
+        }
+        for (unsigned i = 0; i < ETS_SLOTS; i++) {
+            EtsSlot *x = &c->ets[i];
+            if (!x->inserts && !x->deletes) continue;
+            AgEvent ev;
+            ets_slot_event(x, &ev);
+            ev.sched = r;
+            x->inserts = x->deletes = 0;
             a->cache_events++;
             ev.seq = ++a->next_seq;
             ag_store_apply(&a->st, &ev);

@@ -53,6 +53,11 @@ typedef struct AgEvent {
                            sampled_flat of their flat sizes. count <= 1: unused (the one send
                            is sampled when shared_words != 0) */
     uint64_t sampled_flat;
+    /* AG_EV_ETS with count >= 1: a batch of count inserts and object deletes of one table,
+       ets_deletes of them deletes, coalesced on a scheduler thread (agent.c); u.ets holds the
+       last one's figures and peak_* the largest seen in the batch. count 0: one event. */
+    uint32_t ets_deletes;
+    uint64_t peak_size, peak_memory_words;
     union {
         ProbeSpawn spawn;
         ProbeExit exit;

@@ -390,6 +390,13 @@ static void apply_ets(AgStore *st, const AgEvent *ev)
     t->memory_words = e->memory_words;
     max_into(&t->peak_size, e->size);
     max_into(&t->peak_memory_words, e->memory_words);
+    if (ev->count) {   /* a batch of inserts and deletes (ring.h) */
+        t->inserts += ev->count - ev->ets_deletes;
+        t->deletes += ev->ets_deletes;
+        max_into(&t->peak_size, (Uint)ev->peak_size);
+        max_into(&t->peak_memory_words, (Uint)ev->peak_memory_words);
+        return;
+    }
     switch (e->kind) {
     case PROBE_ETS_INSERT: t->inserts++; break;
     case PROBE_ETS_DELETE_OBJECT: t->deletes++; break;
