@@ -1,10 +1,13 @@
 /* Rings: SPSC transfer without loss or reordering (run under TSan too), drops when full, the
  * k-way merge, and the collector's merge of several schedulers' rings in time order. */
 #include <cJSON.h>
+#include <math.h>
 #include <pthread.h>
+#include <string.h>
 #include <time.h>
 
 #include "agent.h"
+#include "atom.h"
 #include "fakehost.h"
 #include "hs.h"
 #include "ring.h"
@@ -317,6 +320,90 @@ TEST(concurrent_posting_draining_querying)
     agent_detach();
 }
 
+/* A scheduler thread coalesces sends (sampled ones too), minor GCs and ETS inserts/deletes,
+ * with a ring too small to hold them one by one: every count, sum, pause and peak still comes
+ * out exact, and the process's batch is posted before its exit. */
+#define COAL_N 5000
+static Term atom(const char *s) { return atom_put(s, strlen(s)); }
+static void *coalescer(void *arg)
+{
+    (void)arg;
+    agent_thread_attach(0);
+    for (int i = 0; i < COAL_N; i++) {
+        ProbeSend m;
+        memset(&m, 0, sizeof m);
+        m.p.time_ns = probe_now_ns();
+        m.p.pid = make_pid(300 + (Uint)(i % 3));
+        m.receiver = make_pid(1);
+        m.flat_words = 10;
+        m.shared_words = i % 4 == 0 ? 2 : 0;    /* 1 in 4 sampled, ratio 5 */
+        m.site = (ProbeSite){ atom("coal"), atom("send"), 1, 10, NULL };
+        probe.send(&m);
+        ProbeGc g;
+        memset(&g, 0, sizeof g);
+        g.p.time_ns = probe_now_ns();
+        g.p.pid = make_pid(300);
+        g.ev.type = GC_MINOR;
+        g.ev.reclaimed = 7;
+        g.ev.duration_ns = 1000 + (uint64_t)i;
+        probe.gc_end(&g);
+        ProbeEts e;
+        memset(&e, 0, sizeof e);
+        e.p.time_ns = probe_now_ns();
+        e.p.pid = make_pid(300);
+        e.kind = i % 3 == 2 ? PROBE_ETS_DELETE_OBJECT : PROBE_ETS_INSERT;
+        e.table_id = 99; e.name = atom("coal_tab"); e.owner = make_pid(300);
+        e.size = (Uint)(i < COAL_N / 2 ? i : COAL_N - i);   /* peak in the middle */
+        e.memory_words = 100 + e.size;
+        probe.ets(&e);
+    }
+    ProbeExit x;
+    memset(&x, 0, sizeof x);
+    x.p.time_ns = probe_now_ns();
+    x.p.pid = make_pid(300);
+    x.reason_atom = NIL;
+    probe.exit(&x);
+    agent_thread_detach();
+    return NULL;
+}
+
+TEST(coalesced_counts_are_exact)
+{
+    FakeHost fh;
+    fh_init(&fh, 1);
+    AgentConfig cfg;
+    agent_config_default(&cfg);
+    cfg.ring_capacity = 64;
+    cfg.drain_interval_ms = 2;
+    cfg.sample_interval_ms = 60000;
+    CHECK(agent_attach(&fh.host, &cfg));
+    pthread_t th;
+    pthread_create(&th, NULL, coalescer, NULL);
+    pthread_join(th, NULL);
+    cJSON *r = agent_report_cjson(NULL, NULL);
+    CHECK(r != NULL);
+    cJSON *sh = cJSON_GetObjectItem(r, "sharing"), *gc = cJSON_GetObjectItem(r, "gc");
+    CHECK_EQ(cJSON_GetObjectItem(cJSON_GetObjectItem(r, "agent"), "drops")->valuedouble, 0);
+    CHECK_EQ(cJSON_GetObjectItem(sh, "sends")->valuedouble, COAL_N);
+    CHECK_EQ(cJSON_GetObjectItem(sh, "flat_words")->valuedouble, 10.0 * COAL_N);
+    CHECK_EQ(cJSON_GetObjectItem(sh, "sampled_sends")->valuedouble, COAL_N / 4);
+    CHECK_EQ(cJSON_GetObjectItem(sh, "sampled_flat_words")->valuedouble, 10.0 * COAL_N / 4);
+    CHECK_EQ(cJSON_GetObjectItem(sh, "sampled_shared_words")->valuedouble, 2.0 * COAL_N / 4);
+    CHECK_EQ(cJSON_GetObjectItem(gc, "minor_gcs")->valuedouble, COAL_N);
+    CHECK_EQ(cJSON_GetObjectItem(gc, "reclaimed_words")->valuedouble, 7.0 * COAL_N);
+    cJSON *pm = cJSON_GetObjectItem(gc, "minor_pause_ms");
+    CHECK_EQ(cJSON_GetObjectItem(pm, "count")->valuedouble, COAL_N);
+    CHECK(fabs(cJSON_GetObjectItem(pm, "max")->valuedouble - (1000 + COAL_N - 1) / 1e6) < 1e-9);
+    cJSON *t = cJSON_GetArrayItem(cJSON_GetObjectItem(r, "ets"), 0);
+    CHECK(t != NULL);
+    CHECK_EQ(cJSON_GetObjectItem(t, "inserts")->valuedouble, COAL_N - COAL_N / 3);
+    CHECK_EQ(cJSON_GetObjectItem(t, "deletes")->valuedouble, COAL_N / 3);
+    CHECK_EQ(cJSON_GetObjectItem(t, "peak_size")->valuedouble, COAL_N / 2);   /* i = COAL_N / 2 */
+    CHECK_EQ(cJSON_GetObjectItem(t, "size")->valuedouble, 1);
+    cJSON_Delete(r);
+    agent_detach();
+}
+
 int main(void)
 {
     hs_init();
@@ -327,5 +414,6 @@ int main(void)
     TH_RUN(collector_merges_rings_in_time_order);
     TH_RUN(agent_counts_drops_of_a_full_ring);
     TH_RUN(concurrent_posting_draining_querying);
+    TH_RUN(coalesced_counts_are_exact);
     return th_done();
 }
