@@ -374,9 +374,12 @@ TEST(coalesced_counts_are_exact)
     AgentConfig cfg;
     agent_config_default(&cfg);
     cfg.ring_capacity = 64;
-    cfg.drain_interval_ms = 2;
+    cfg.drain_interval_ms = 60000;   /* no step meanwhile: a cache the collector is emptying
+                                        makes its thread post alone (never wait) */
     cfg.sample_interval_ms = 60000;
     CHECK(agent_attach(&fh.host, &cfg));
+    agent_flush();
+    wait_collector_asleep();
     pthread_t th;
     pthread_create(&th, NULL, coalescer, NULL);
     pthread_join(th, NULL);
