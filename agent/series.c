@@ -379,11 +379,26 @@ static void apply_gc_end(AgStore *st, const AgEvent *ev)
     if (ps) ag_series_add(&ps->live_major, ev->time_ns, total);
 }
 
+/* A batch's counts and peaks (ring.h: AG_EV_ETS with count >= 1). */
+static void ets_batch_counts(AgTable *t, const AgEvent *ev)
+{
+    t->inserts += ev->count - ev->ets_deletes;
+    t->deletes += ev->ets_deletes;
+    max_into(&t->peak_size, (Uint)ev->peak_size);
+    max_into(&t->peak_memory_words, (Uint)ev->peak_memory_words);
+}
+
 static void apply_ets(AgStore *st, const AgEvent *ev)
 {
     const ProbeEts *e = &ev->u.ets;
     AgTable *t = table_get(st, e->table_id, ev->time_ns);
     if (!t) return;
+    /* A batch from another scheduler's cache may arrive after the table's delete: its counts
+     * and peaks count, its figures are older than the delete's. */
+    if (ev->count && !t->alive) {
+        ets_batch_counts(t, ev);
+        return;
+    }
     if (e->name != NIL && e->name != 0) t->name = e->name;
     t->owner = e->owner;
     t->size = e->size;
@@ -391,10 +406,7 @@ static void apply_ets(AgStore *st, const AgEvent *ev)
     max_into(&t->peak_size, e->size);
     max_into(&t->peak_memory_words, e->memory_words);
     if (ev->count) {   /* a batch of inserts and deletes (ring.h) */
-        t->inserts += ev->count - ev->ets_deletes;
-        t->deletes += ev->ets_deletes;
-        max_into(&t->peak_size, (Uint)ev->peak_size);
-        max_into(&t->peak_memory_words, (Uint)ev->peak_memory_words);
+        ets_batch_counts(t, ev);
         return;
     }
     switch (e->kind) {
