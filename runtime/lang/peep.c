@@ -12,6 +12,8 @@ typedef struct Ins {
     unsigned len;  /* words, opcode included */
     bool dead;
     bool target;   /* a label is bound here */
+    Instr *kills;  /* Y slots set to [] just before this instruction (a receive's wait) */
+    unsigned nkill;
 } Ins;
 
 /* Register numbers for the bit sets: x(i) is i, y(i) is VM_X_REGS + i. */
@@ -251,9 +253,12 @@ static void live_out(Fn *f, size_t i, const Eff *e, Word *out)
     if (s.all || e->unknown) memset(out, 0xff, f->words * sizeof(Word));
 }
 
+/* An instruction with a fail label writes its destinations only when it falls through (a
+ * failed map_get or recv_next leaves them alone): along the label they stay live. */
 static void liveness(Fn *f, Eff *e, Word *out)
 {
     memset(f->live_in, 0, (f->b - f->a) * f->words * sizeof(Word));
+    Word *lab = xcalloc(f->words, sizeof(Word));
     bool changed = true;
     while (changed) {
         changed = false;
@@ -261,9 +266,13 @@ static void liveness(Fn *f, Eff *e, Word *out)
             if (f->ins[i].dead) continue;
             effects(f, &f->ins[i], e);
             live_out(f, i, e, out);
+            bool falls = e->falls;
+            e->falls = false;
+            live_out(f, i, e, lab);
+            e->falls = falls;
             Word *in = f->live_in + (i - f->a) * f->words;
             for (size_t k = 0; k < f->words; k++) {
-                Word w = out[k] & ~e->def[k];
+                Word w = (out[k] & ~e->def[k]) | (lab[k] & e->def[k]);
                 size_t lo = k * 64;
                 if (e->kill_x && lo < VM_X_REGS) w = 0;
                 if (e->kill_y && lo >= VM_X_REGS) w = 0;
@@ -275,6 +284,7 @@ static void liveness(Fn *f, Eff *e, Word *out)
             }
         }
     }
+    free(lab);
 }
 
 /* ---- the rewrites ----------------------------------------------------------------------- */
@@ -404,6 +414,41 @@ static void note_y(Instr *w, char kind, void *arg)
     }
 }
 
+/* A process waiting in receive keeps its frame: the Y slots that are dead there (written
+ * somewhere in the function, not read again) are set to [] before the wait, so that a GC of
+ * the waiting process frees what they held, as OTP's frames hold only live values. */
+typedef struct Written { bool *w; size_t n; } Written;
+static void note_written(Instr *w, char kind, void *arg)
+{
+    Written *wr = arg;
+    if (kind == 'd' && vm_operand_is_reg(*w) && (*w & 4) && (size_t)(*w >> 3) < wr->n)
+        wr->w[*w >> 3] = true;
+}
+static void add_kills(Fn *f, Eff *e, Word *out, size_t ymax)
+{
+    CodeBuf *cb = (CodeBuf *)f->cb;
+    Written wr = {NULL, ymax};
+    for (size_t i = f->a; i < f->b; i++) {
+        Ins *in = &f->ins[i];
+        if (in->dead || in->op != OPC_recv_wait) continue;
+        if (!wr.w) {
+            wr.w = xcalloc(ymax + 1, sizeof(bool));
+            for (size_t k = f->a; k < f->b; k++)
+                if (!f->ins[k].dead) each_operand(cb, &f->ins[k], note_written, &wr);
+        }
+        effects(f, in, e);
+        live_out(f, i, e, out);
+        for (size_t y = 0; y < ymax; y++) {
+            /* Not read by the wait itself (its timeout) nor after it. */
+            if (!wr.w[y] || has_bit(out, VM_X_REGS + y) || has_bit(e->use, VM_X_REGS + y)) continue;
+            in->kills = realloc(in->kills, (in->nkill + 1) * sizeof *in->kills);
+            if (!in->kills) abort();
+            in->kills[in->nkill++] = vm_y((unsigned)y);
+        }
+    }
+    free(wr.w);
+}
+
 static void optimize_fn(Fn *f)
 {
     if (f->b <= f->a || !fn_ok(f)) return;
@@ -425,6 +470,8 @@ static void optimize_fn(Fn *f)
         liveness(f, &e, out);
         if (!rewrite_pass(f, &e, out)) break;
     }
+    liveness(f, &e, out);
+    add_kills(f, &e, out, ym.max);
     free(f->live_in);
     free(e.use);
     free(e.def);
@@ -578,6 +625,7 @@ static void compact_frame(Fn *f)
             Ins *in = &f->ins[i];
             if (in->dead) continue;
             each_operand(cb, in, renum_y, &u);
+            for (unsigned k = 0; k < in->nkill; k++) renum_y(&in->kills[k], 'd', &u);
             /* The frame-size operands. */
             Instr *w = &cb->w[in->off + 1];
             switch ((VmOpcode)in->op) {
@@ -603,13 +651,22 @@ static int cmp_size(const void *a, const void *b)
 static void compact(CodeBuf *cb, Ins *ins, size_t n_ins)
 {
     size_t *map = xcalloc(cb->n + 1, sizeof *map);
-    size_t o = 0;
-    Instr *w = xcalloc(cb->n + 1, sizeof *w);
+    size_t o = 0, extra = 0;
+    for (size_t i = 0; i < n_ins; i++) extra += ins[i].dead ? 0 : 3 * (size_t)ins[i].nkill;
+    size_t alloc = cb->n + extra + 1;
+    Instr *w = xcalloc(alloc, sizeof *w);
     for (size_t i = 0; i < n_ins; i++) {
         for (unsigned k = 0; k < ins[i].len; k++) map[ins[i].off + k] = o;
-        if (ins[i].dead) continue;
-        memcpy(w + o, cb->w + ins[i].off, ins[i].len * sizeof *w);
-        o += ins[i].len;
+        if (!ins[i].dead) {
+            for (unsigned k = 0; k < ins[i].nkill; k++) {
+                w[o++] = OPC_move;
+                w[o++] = NIL;
+                w[o++] = ins[i].kills[k];
+            }
+            memcpy(w + o, cb->w + ins[i].off, ins[i].len * sizeof *w);
+            o += ins[i].len;
+        }
+        free(ins[i].kills);
     }
     map[cb->n] = o;
     for (size_t l = 0; l < cb->n_labels; l++)
@@ -619,7 +676,7 @@ static void compact(CodeBuf *cb, Ins *ins, size_t n_ins)
     free(cb->w);
     cb->w = w;
     cb->n = o;
-    cb->cap = cb->n + 1;
+    cb->cap = alloc;
     free(map);
 }
 
@@ -636,7 +693,7 @@ void peep_optimize(CodeBuf *cb)
             if (!ins) abort();
         }
         unsigned len = ins_len(cb, off);
-        ins[n_ins] = (Ins){off, (unsigned)cb->w[off], len, false, false};
+        ins[n_ins] = (Ins){off, (unsigned)cb->w[off], len, false, false, NULL, 0};
         at[off] = n_ins++;
         off += len;
     }
