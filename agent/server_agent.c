@@ -174,14 +174,29 @@ static cJSON *on_procs(void *ctx, const ServerArgs *a, ServerError *e)
     return r;
 }
 
+/* The process_info items the agent's series entry does not keep, for a live process: the
+ * viewer's detail then needs no `procs` listing of every process. */
+static void add_info(cJSON *o, const HostProc *p)
+{
+    cJSON_AddStringToObject(o, "current", p->current);
+    cJSON_AddStringToObject(o, "message_queue_data", p->off_heap_queue ? "off_heap" : "on_heap");
+    cJSON_AddNumberToObject(o, "dict_size", (double)p->dict_size);
+    cJSON_AddNumberToObject(o, "links", (double)p->links);
+    cJSON_AddNumberToObject(o, "monitors", (double)p->monitors);
+}
+
 static cJSON *on_proc(void *ctx, const ServerArgs *a, ServerError *e)
 {
-    cJSON *p = agent_proc_cjson(a->pid);
-    if (p) return wrap("proc", p, e, "");
-    const AgentHost *h = host_or_err(e);
-    if (!h) return NULL;
+    const AgentHost *h = agent_host();
     HostProc hp;
-    if (!h->proc_info(h->ctx, make_pid(a->pid), &hp)) {
+    bool alive = h && h->proc_info(h->ctx, make_pid(a->pid), &hp);
+    cJSON *p = agent_proc_cjson(a->pid);
+    if (p) {
+        if (alive) add_info(p, &hp);
+        return wrap("proc", p, e, "");
+    }
+    if (!host_or_err(e)) return NULL;
+    if (!alive) {
         e->code = SERVER_E_NO_SUCH_PROCESS;
         snprintf(e->message, sizeof e->message, "no process <0.%llu.0>",
                  (unsigned long long)a->pid);

@@ -5,7 +5,8 @@
 # found without a TARGET (and by its OS pid); one frame, plain and UTF-8, has the demo's
 # processes with their names and initial calls, sorted by memory, the page_cache table, and the
 # reporter's send site with OTP 25's flat/shared ratio for its message (erts_debug:flat_size/1
-# 2417 over erts_debug:size/1 217 = 11.14); the detail panel of request_log.
+# 2417 over erts_debug:size/1 217 = 11.14); the detail panel of request_log (OTP's
+# process_info: current_function {demo,log_server,1}, no dictionary, links, monitors, on_heap).
 #
 # Part 2, a real terminal (tmux): `heapscope run --top examples/demo.erl` in a pane. It
 # attaches; the filter selects the leaky server (request_log) and G shows the before/after in
@@ -129,7 +130,7 @@ expect once_sharing_flat_and_lost_as_otp $? "$(cat "$work/sharing.txt")"
 rl=$(grep -oE "^ <0\.[0-9]+\.0> request_log " "$f" | grep -oE "<[^>]*>")
 "$HS" top --once --plain --cols 100 --rows 30 --panel detail --select "$rl" >"$work/detail.txt" 2>&1
 grep -qF " $rl request_log  demo:log_server/1" "$work/detail.txt" &&
-    grep -qE "dict 0  links 0  monitors 0  queue on_heap" "$work/detail.txt" &&
+    grep -qE "current demo:log_server/1  dict 0  links 0  monitors 0  queue on_heap" "$work/detail.txt" &&
     grep -qE "^ total heap, words \(max [0-9.k]+, [0-9]+ samples since spawn\)" "$work/detail.txt"
 expect once_detail_request_log $? "$(cat "$work/detail.txt")"
 "$HS" top --once --plain --cols 100 --rows 30 --panel leaks >"$work/leaks.txt" 2>&1
