@@ -213,8 +213,10 @@ static void process_exit(Process *p, Term reason)
     ptab_unregister_process(p);
     rtimer_receive_done(p);
     rtimer_dest_exited(p);
-    sig_process_exited(p, reason);
+    /* OTP hands the tables over before links and monitors hear of the exit: an heir that
+     * also monitors the owner gets 'ETS-TRANSFER' before 'DOWN'. */
     rt_deliver_ets_transfers(p->pid, ets_owner_exited(p->pid, pid_alive));
+    sig_process_exited(p, reason);
     if (p->flags & PROC_BOOT) rt_halt(reason == AM(normal) ? 0 : 1);
     process_drop_memory(p);
 }
