@@ -186,7 +186,7 @@ static int start_main(Module *m, char **args, int nargs, const RtOptions *ro, Ru
     SpawnOpts so;
     rt_spawn_opts_default(&so);
     Term mfa[3] = {m->name, main_a, make_small(e1->code ? 1 : 0)};
-    Process *p = rt_spawn(NULL, NULL, mfa, list, &so, true);
+    Process *p = rt_spawn(NULL, mfa, list, &so, true);
     process_release(p);
     heap_destroy(&scratch);
     int rc = wait_for_program(ag);

@@ -12,6 +12,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "bin.h"
@@ -667,6 +668,20 @@ static void collect_major(Heap *h, Uint need, GcRoots *roots, Uint *reclaimed)
 _Atomic Uint gc_total_count, gc_total_reclaimed;
 
 /* ---- entry points ---------------------------------------------------------------------- */
+
+const char *const gc_info_names[GC_INFO_ITEMS] = {
+    "old_heap_block_size", "heap_block_size", "mbuf_size", "recent_size",
+    "stack_size", "old_heap_size", "heap_size", "bin_vheap_size",
+    "bin_vheap_block_size", "bin_old_vheap_size", "bin_old_vheap_block_size"};
+
+void gc_info_values(const GcInfo *gi, Uint out[GC_INFO_ITEMS])
+{
+    const Uint v[GC_INFO_ITEMS] = {gi->old_heap_block_size, gi->heap_block_size, gi->mbuf_size,
+                                   gi->recent_size, gi->stack_size, gi->old_heap_size,
+                                   gi->heap_size, gi->bin_vheap_size, gi->bin_vheap_block_size,
+                                   gi->bin_old_vheap_size, gi->bin_old_vheap_block_size};
+    memcpy(out, v, sizeof v);
+}
 
 void gc_info(const Heap *h, GcInfo *out)
 {

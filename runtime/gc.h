@@ -136,6 +136,12 @@ typedef struct GcEvent {
 
 void gc_info(const Heap *h, GcInfo *out);
 
+/* The GcInfo fields as OTP lists them (garbage_collection_info, the max_heap_size report):
+ * names and values in the same order. */
+#define GC_INFO_ITEMS 11
+extern const char *const gc_info_names[GC_INFO_ITEMS];
+void gc_info_values(const GcInfo *gi, Uint out[GC_INFO_ITEMS]);
+
 /*
  * Collects now. major requests a fullsweep (erlang:garbage_collect/0, the agent's forced GC);
  * otherwise OTP's choice: a minor unless one is impossible (no old heap yet, mature data does

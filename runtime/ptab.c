@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "atom.h"
+
 #define NSTRIPES 256
 
 typedef struct Chunk {
@@ -222,6 +224,19 @@ Uint ptab_registered(Term *out, Uint max)
         }
     pthread_rwlock_unlock(&names_lock);
     return n;
+}
+
+Term ptab_send_dest(Term to)
+{
+    if (term_is_pid(to)) return to;
+    if (term_is_atom(to)) {
+        Term pid = ptab_whereis(to);
+        return pid == NIL ? NONVALUE : pid;
+    }
+    if (term_is_tuple(to) && tuple_arity(to) == 2 && term_is_atom(tuple_elems(to)[1]) &&
+        tuple_elems(to)[2] == AM(nonode_nohost))
+        return ptab_whereis(tuple_elems(to)[1]);
+    return NONVALUE;
 }
 
 Term ptab_name_of(Process *p)

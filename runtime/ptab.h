@@ -52,6 +52,11 @@ Uint ptab_registered(Term *out, Uint max);
 /* p's registered name or NIL. */
 Term ptab_name_of(Process *p);
 
+/* What a send to `to` reaches: a pid (a pid as is, or a registered name), NIL for an
+ * unregistered {Name, node()} (the message is dropped, as OTP drops it), or NONVALUE when
+ * `to` is no destination (an unregistered name, anything else: badarg). */
+Term ptab_send_dest(Term to);
+
 /* Frees every table (teardown, after every process is gone). */
 void ptab_reset(void);
 

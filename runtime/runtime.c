@@ -52,12 +52,6 @@ void rt_notify(Process *q)
     if (rt.sched) sched_notify(rt.sched, &q->sched);
 }
 
-void rt_wheel_inserted(TimerWheel *w)
-{
-    if (rt.sched && w >= rt.wheels && w < rt.wheels + rt.n_wheels)
-        sched_wake(rt.sched, (unsigned)(w - rt.wheels));
-}
-
 uint64_t rt_run_queue(void) { return rt.sched ? sched_run_queue_total(rt.sched) : 0; }
 Uint rt_total_reductions(void) { return atomic_load_explicit(&rt.reductions, memory_order_relaxed); }
 
@@ -141,15 +135,12 @@ static void max_heap_report(Process *p)
     sb_printf(&sb, "     Kill:               %s\n", (h->flags & HEAP_MAX_KILL) ? "true" : "false");
     sb_printf(&sb, "     Error Logger:       %s\n", (h->flags & HEAP_MAX_LOG) ? "true" : "false");
     sb_printf(&sb, "     Message Queue Len:  %llu\n", (unsigned long long)mailbox_len(&p->mailbox));
-    const char *names[] = {"old_heap_block_size", "heap_block_size", "mbuf_size", "recent_size",
-                           "stack_size", "old_heap_size", "heap_size", "bin_vheap_size",
-                           "bin_vheap_block_size", "bin_old_vheap_size", "bin_old_vheap_block_size"};
-    Uint vals[] = {gi.old_heap_block_size, gi.heap_block_size, gi.mbuf_size, gi.recent_size,
-                   gi.stack_size, gi.old_heap_size, gi.heap_size, gi.bin_vheap_size,
-                   gi.bin_vheap_block_size, gi.bin_old_vheap_size, gi.bin_old_vheap_block_size};
-    for (int i = 0; i < 11; i++)
+    Uint vals[GC_INFO_ITEMS];
+    gc_info_values(&gi, vals);
+    for (int i = 0; i < GC_INFO_ITEMS; i++)
         sb_printf(&sb, "%s{%s,%llu}%s", i ? "                          " : "     GC Info:            [",
-                  names[i], (unsigned long long)vals[i], i < 10 ? ",\n" : "]\n\n");
+                  gc_info_names[i], (unsigned long long)vals[i],
+                  i < GC_INFO_ITEMS - 1 ? ",\n" : "]\n\n");
     report_write(&sb);
 }
 
@@ -394,10 +385,8 @@ static Term copy_in(Heap *h, Term t)
     return r;
 }
 
-Process *rt_spawn(Process *parent, const void *entry, Term mfa[3], Term args, SpawnOpts *o,
-                  bool is_main)
+Process *rt_spawn(Process *parent, Term mfa[3], Term args, SpawnOpts *o, bool is_main)
 {
-    (void)entry;
     Uint min_heap = o->use_args && o->min_heap_size ? o->min_heap_size : rt.opt.min_heap_size;
     Uint fsa = o->use_args && o->fullsweep_after != RT_DEFAULT ? o->fullsweep_after
                                                                : rt.opt.fullsweep_after;

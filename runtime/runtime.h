@@ -67,14 +67,14 @@ bool rt_running(void);
 const RtOptions *rt_options(void);
 
 /*
- * Creates a process that calls e (an exported or local function's code entry) with the
- * arguments in the list `args`, copied from parent's heap (or built by the caller when parent
- * is NULL), and queues it. Returns it, retained once for the caller (process_release it), or
- * NULL with *err set to a reason atom (system_limit). The new process is the main process
- * when is_main: its end halts the runtime.
+ * Creates a process that applies mfa[0]:mfa[1] to the list `args` (or, with mfa[0] undefined,
+ * calls the fun mfa[1]; mfa[2] is the arity for initial_call), copying them from the caller's
+ * heap as a send does, and queues it. parent (NULL for the main process) gets the link or
+ * monitor the options ask for. Returns the process retained once for the caller
+ * (process_release it). The new process is the main process when is_main: its end halts the
+ * runtime.
  */
-Process *rt_spawn(Process *parent, const void *entry, Term mfa[3], Term args, SpawnOpts *o,
-                  bool is_main);
+Process *rt_spawn(Process *parent, Term mfa[3], Term args, SpawnOpts *o, bool is_main);
 
 /* A GC of pid from a thread that is not running a process and holds no process lock (the
  * agent's forced GC): takes the process's lock, collects with its saved registers. False when
@@ -99,9 +99,6 @@ void rt_send(Process *p, Term to, Term msg);
 
 /* The calling scheduler's timer wheel (NULL outside a scheduler). */
 TimerWheel *rt_wheel(void);
-/* Wakes the scheduler owning wheel w if it sleeps (after inserting an earlier deadline from
- * another thread). */
-void rt_wheel_inserted(TimerWheel *w);
 
 /* Statistics for statistics/1 and erlang:memory. */
 uint64_t rt_run_queue(void);

@@ -68,8 +68,8 @@ static const Instr *catch_target(unsigned i) { return catch_chunks[i / CATCH_CHU
 
 /* ---- GC roots -------------------------------------------------------------------------- */
 
-/* The roots outside the block: queued messages whose data is on the heap, the process
- * dictionary's slots, an exit signal being acted on. */
+/* The roots outside the block: queued messages whose data is on the heap and the process
+ * dictionary's slots. */
 static void each_root(void *ctx, GcVisitFn fn, void *arg)
 {
     Process *p = ctx;
@@ -1289,20 +1289,12 @@ L_send: {
     Term to = SRC(ip[0]), msg = SRC(ip[1]);
     Instr dst = ip[2];
     ip += 3;
-    Term pid = to;
-    if (term_is_atom(to)) {
-        pid = ptab_whereis(to);
-    } else if (term_is_tuple(to) && tuple_arity(to) == 2 && term_is_atom(tuple_elems(to)[1]) &&
-               tuple_elems(to)[2] == AM(nonode_nohost)) {
-        /* {Name, node()}: an unregistered name on this node swallows the message (OTP). */
-        pid = ptab_whereis(tuple_elems(to)[1]);
-        if (pid == NIL) pid = NONVALUE;
-    }
-    if (pid == NONVALUE) {
+    Term pid = ptab_send_dest(to);
+    if (pid == NIL) { /* an unregistered {Name, node()} swallows the message */
         SET(dst, msg);
         NEXT();
     }
-    if (!term_is_pid(pid)) {
+    if (pid == NONVALUE) {
         /* As OTP: badarg from erlang:'!'/2 with both arguments. */
         x[0] = to;
         x[1] = msg;
@@ -1325,23 +1317,7 @@ L_make_export_fun: {
     if (!term_is_atom(m) || !term_is_atom(f) || !term_is_small(a) || small_val(a) < 0 ||
         small_val(a) > 255)
         RAISE(AM(error), AM(badarg));
-    Export *e = code_export(m, f, (unsigned)small_val(a));
-    FunEntry *fe = __atomic_load_n(&e->fun, __ATOMIC_ACQUIRE);
-    if (!fe) {
-        code_lock();
-        fe = e->fun;
-        if (!fe) {
-            fe = calloc(1, sizeof *fe);
-            if (!fe) abort();
-            fe->module = m;
-            fe->name = f;
-            fe->arity = (uint32_t)small_val(a);
-            fe->is_export = 1;
-            fe->code = e;
-            __atomic_store_n(&e->fun, fe, __ATOMIC_RELEASE);
-        }
-        code_unlock();
-    }
+    FunEntry *fe = code_export_fun(code_export(m, f, (unsigned)small_val(a)));
     Term r = fun_at(heap_halloc(h, FUN_BASE_SIZE), fe, AM(external), 0, NULL);
     SET(dst, after_bif(p, leaf_live, r));
     NEXT();

@@ -59,15 +59,12 @@ static Term gc_info_list(Heap *h, Process *q)
     GcInfo gi;
     gc_info(&q->heap, &gi);
     if (!mailbox_is_off_heap(&q->mailbox)) gi.mbuf_size += mailbox_onheap_data_words(&q->mailbox);
-    const char *names[] = {"old_heap_block_size", "heap_block_size", "mbuf_size", "recent_size",
-                           "stack_size", "old_heap_size", "heap_size", "bin_vheap_size",
-                           "bin_vheap_block_size", "bin_old_vheap_size", "bin_old_vheap_block_size"};
-    Uint vals[] = {gi.old_heap_block_size, gi.heap_block_size, gi.mbuf_size, gi.recent_size,
-                   gi.stack_size, gi.old_heap_size, gi.heap_size, gi.bin_vheap_size,
-                   gi.bin_vheap_block_size, gi.bin_old_vheap_size, gi.bin_old_vheap_block_size};
-    Term el[11];
-    for (int i = 0; i < 11; i++) el[i] = heap_tuple2(h, am_s(names[i]), uint_term(h, vals[i]));
-    return list_of(h, el, 11);
+    Uint vals[GC_INFO_ITEMS];
+    gc_info_values(&gi, vals);
+    Term el[GC_INFO_ITEMS];
+    for (int i = 0; i < GC_INFO_ITEMS; i++)
+        el[i] = heap_tuple2(h, am_s(gc_info_names[i]), uint_term(h, vals[i]));
+    return list_of(h, el, GC_INFO_ITEMS);
 }
 
 static Term gc_settings_list(Process *self, Process *q)

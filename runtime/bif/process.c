@@ -101,7 +101,7 @@ static Term do_spawn(Process *p, Term m, Term f, Term args, SpawnOpts *o)
         Uint mh = o->use_args && o->min_heap_size ? heap_next_size(o->min_heap_size, 0) : H_DEFAULT_SIZE;
         if (o->max_heap_size < mh) return bif_badarg(p);
     }
-    Process *c = rt_spawn(p, NULL, mfa, m == NIL ? NIL : args, o, false);
+    Process *c = rt_spawn(p, mfa, m == NIL ? NIL : args, o, false);
     if (!c) return bif_error(p, AM(system_limit));
     Term pid = c->pid;
     Term ref = o->monitor_ref;
@@ -186,32 +186,16 @@ static Term bif_spawn4(Process *p, const Term *a)
 
 /* The pid a send destination names: a pid, a registered name, or {Name, Node} on this node.
  * NONVALUE when it names nothing. */
-/* The pid a send destination names: a pid, a registered name, or {Name, Node} on this node
- * (NIL: an unregistered {Name, node()}, which swallows the message as OTP's does). NONVALUE
- * when it is not a destination. */
-static Term dest_pid(Term to)
-{
-    if (term_is_pid(to)) return to;
-    if (term_is_atom(to)) {
-        Term pid = ptab_whereis(to);
-        return pid == NIL ? NONVALUE : pid;
-    }
-    if (term_is_tuple(to) && tuple_arity(to) == 2 && tuple_elems(to)[2] == AM(nonode_nohost) &&
-        term_is_atom(tuple_elems(to)[1]))
-        return ptab_whereis(tuple_elems(to)[1]);
-    return NONVALUE;
-}
-
 static Term bif_send2(Process *p, const Term *a)
 {
-    Term pid = dest_pid(a[0]);
+    Term pid = ptab_send_dest(a[0]);
     if (pid == NONVALUE) return bif_badarg(p);
     if (pid != NIL) rt_send(p, pid, a[1]);
     return a[1];
 }
 static Term bif_send3(Process *p, const Term *a)
 {
-    Term pid = dest_pid(a[0]);
+    Term pid = ptab_send_dest(a[0]);
     Term l = a[2];
     for (; term_is_list(l); l = list_tail(l))
         if (list_head(l) != am_s("noconnect") && list_head(l) != am_s("nosuspend")) return bif_badarg(p);
