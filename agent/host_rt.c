@@ -77,7 +77,7 @@ static bool list_one(Process *q, void *arg)
         return true;
     }
     process_lock(q);
-    if (!process_is_exiting(q)) fill_proc(q, &c->out[c->n++], false);
+    if (!process_is_exiting(q)) fill_proc(q, &c->out[c->n++], true);
     process_unlock(q);
     return true;
 }

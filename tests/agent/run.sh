@@ -136,6 +136,8 @@ for k, v in after.items():
 assert proc["reclaimed"] > 0 and after["old_heap_size"] == 0 and after["heap_block_size"] < before["heap_block_size"]
 procs = ps if isinstance(ps, list) else ps.get("procs", [])
 assert pid in table and any(x["pid"] == pid for x in procs), table
+held = [x for x in procs if x["pid"] == pid][0]
+assert held["current"] == "gc_target:holder/0", held   # process_info(current_function) as OTP
 v = subprocess.run([sys.executable, "tests/agent/validate_report.py", "docs/report.schema.json", rep], capture_output=True, text=True)
 assert v.returncode == 0, v.stdout
 live = json.load(open(rep))
