@@ -128,7 +128,7 @@ bench: deps
 	@BUILD=$(BUILD) MODE=$(MODE) scripts/bench.sh
 
 demo: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all >&2
 	@scripts/demo.sh
 
 clean:

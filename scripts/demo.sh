@@ -4,7 +4,7 @@
 # stdout is a terminal, else with its JSON report on stdout. DEMO_SECONDS sets its length.
 set -eu
 cd "$(dirname "$0")/.."
-bin/heapscope --version
+bin/heapscope --version >&2   # stdout stays the report alone when it is not a terminal
 secs=${DEMO_SECONDS:-12}
 if [ -t 1 ]; then exec bin/heapscope run --top examples/demo.erl "$secs"; fi
 exec bin/heapscope run --report - examples/demo.erl "$secs"
