@@ -1,4 +1,0 @@
--module(b01_unterminated_string).
--export([f/0]).
-f() -> "abc
-    def.

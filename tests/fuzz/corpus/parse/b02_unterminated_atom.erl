@@ -1,2 +1,0 @@
--module(b02_unterminated_atom).
-f() -> 'abc.

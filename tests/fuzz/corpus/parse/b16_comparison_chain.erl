@@ -1,3 +1,0 @@
--module(b16_comparison_chain).
--export([f/3]).
-f(A, B, C) -> A < B < C.

@@ -1,3 +1,0 @@
--module(b17_unterminated_ifdef).
--ifdef(FOO).
-f() -> ok.

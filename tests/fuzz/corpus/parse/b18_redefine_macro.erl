@@ -1,5 +1,0 @@
--module(b18_redefine_macro).
--define(A, 1).
--define(A, 2).
--define(MODULE, x).
--define(B(X, X), X).

@@ -1,3 +1,0 @@
--module(b20_missing_include).
--include("does_not_exist.hrl").
--include_lib("nolib/include/nothing.hrl").

@@ -1,3 +1,0 @@
--module(b32_fname_outside).
--x(?FUNCTION_NAME).
-?FUNCTION_NAME() -> ok.

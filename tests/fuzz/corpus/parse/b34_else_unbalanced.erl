@@ -1,7 +1,0 @@
--module(b34_else_unbalanced).
--else.
--endif.
--ifdef(X).
--else.
--else.
--endif.
