@@ -12,7 +12,8 @@
 # prints one line {"name": N, "seconds": median, "min_seconds", "reps", "check": C}; its entry
 # holds both sides' objects (less "name", plus "source") and
 # ratio = otp seconds / heapscope seconds (> 1: we are faster), null when either side is missing
-# or the two checks differ (then "errors" says so).
+# or the two checks differ (then "errors" says so). Their shared helper modules
+# (bench/erl/lib/*.erl: benchlib's timing and report) are found through -pa on both sides.
 set -u
 cd "$(dirname "$0")/.."
 MODE=${MODE:-release}
@@ -42,7 +43,7 @@ done
 
 for src in bench/erl/*.erl; do
     [ -f "$src" ] || continue
-    run_one erl_ours "$(basename "$src" .erl)" "$BUILD/bin/heapscope" run --no-agent "$src"
+    run_one erl_ours "$(basename "$src" .erl)" "$BUILD/bin/heapscope" run --no-agent -pa bench/erl/lib "$src"
 done
 
 # Agent overhead (docs/agent.md): each tests/agent/overhead/*.erl BENCH_AGENT_REPS times (default
@@ -79,6 +80,12 @@ if [ -z "${BENCH_NO_OTP:-}" ] && command -v erl >/dev/null 2>&1 && command -v er
             mv "$tmp/err/otp-$mod.compile" "$tmp/err/otp-$mod"
         fi
     done
+    # The helper modules first, into the same directory as the programs ($tmp/erlbeam).
+    for src in bench/erl/lib/*.erl; do
+        [ -f "$src" ] || continue
+        erlc -o "$tmp/erlbeam" "$src" >"$tmp/err/erl_otp-lib_$(basename "$src" .erl)" 2>&1 \
+            && rm -f "$tmp/err/erl_otp-lib_$(basename "$src" .erl)"
+    done
     for src in bench/erl/*.erl; do
         [ -f "$src" ] || continue
         mod=$(basename "$src" .erl)
@@ -100,9 +107,9 @@ import json, os, sys
 tmp, otp_release = sys.argv[1], sys.argv[2]
 errors = []
 
-def load(kind):
-    """name -> result over every output of one side; a malformed output becomes an error."""
-    results = {}
+def outputs(kind, accept):
+    """(source, obj) for every output of one side that did not fail: obj is the last line that
+    parses as a JSON object accept() takes (erl may print other lines first), None if none."""
     d = os.path.join(tmp, kind)
     for f in sorted(os.listdir(d)):
         if not f.endswith(".json"):
@@ -112,15 +119,20 @@ def load(kind):
             continue
         obj = None
         with open(os.path.join(d, f), errors="replace") as fh:
-            # erl may print other lines first: take the last line that parses as an object
             for line in reversed(fh.read().splitlines()):
                 try:
                     cand = json.loads(line)
                 except ValueError:
                     continue
-                if isinstance(cand, dict):
+                if isinstance(cand, dict) and accept(cand):
                     obj = cand
                     break
+        yield source, obj
+
+def load(kind):
+    """name -> result over every output of one side; a malformed output becomes an error."""
+    results = {}
+    for source, obj in outputs(kind, lambda o: True):
         if obj is None:
             errors.append({"side": kind, "source": source, "error": "no JSON object in the output"})
             continue
@@ -138,24 +150,8 @@ for f in sorted(os.listdir(os.path.join(tmp, "err"))):
 def load_erl(kind):
     """name -> {"seconds", "check", "source"} from the bench/erl programs run on one side."""
     results = {}
-    d = os.path.join(tmp, kind)
-    for f in sorted(os.listdir(d)):
-        if not f.endswith(".json"):
-            continue
-        source = f[:-5]
-        if os.path.exists(os.path.join(tmp, "err", kind + "-" + source)):
-            continue
-        obj = None
-        with open(os.path.join(d, f), errors="replace") as fh:
-            for line in reversed(fh.read().splitlines()):
-                try:
-                    cand = json.loads(line)
-                except ValueError:
-                    continue
-                if isinstance(cand, dict) and "name" in cand and "seconds" in cand:
-                    obj = cand
-                    break
-        side = "heapscope" if kind == "erl_ours" else "otp"
+    side = "heapscope" if kind == "erl_ours" else "otp"
+    for source, obj in outputs(kind, lambda o: "name" in o and "seconds" in o):
         if obj is None:
             errors.append({"side": side, "source": source, "error": "no JSON result line in the output"})
             continue

@@ -15,30 +15,11 @@ insert_loop(T, I, N, S) ->
     insert_loop(T, I + S, N, S).
 
 main() ->
-    Res = time_reps(fun() -> catch ets:delete(bench), ets:new(bench, [ordered_set, public, named_table, {write_concurrency, true}]) end,
-                    fun(T) -> par(?P, fun(I) -> insert_loop(T, I, ?N, ?P) end), ets:info(T, size) end),
-    {_, _, Size} = Res,
-    report("ets_oset_insert_2proc", Res, Size).
-
-%% Runs Work(I) for I in 1..P in P processes at once and waits for them all; returns the sum
-%% of their results.
-par(P, Work) ->
-    Me = self(),
-    Pids = [spawn_link(fun() -> Me ! {self(), Work(I)} end) || I <- lists:seq(1, P)],
-    lists:sum([receive {Pid, R} -> R end || Pid <- Pids]).
-
-%% Times F() ?REPS times, each after Setup() (untimed); returns {MedianMicros, MinMicros, LastResult}.
-time_reps(Setup, F) -> time_reps(Setup, F, ?REPS, [], none).
-time_reps(_, _, 0, Ts, R) ->
-    S = lists:sort(Ts),
-    {lists:nth((length(S) + 1) div 2, S), hd(S), R};
-time_reps(Setup, F, K, Ts, _) ->
-    Arg = Setup(),
-    T0 = erlang:monotonic_time(microsecond),
-    R = F(Arg),
-    T1 = erlang:monotonic_time(microsecond),
-    time_reps(Setup, F, K - 1, [T1 - T0 | Ts], R).
-
-report(Name, {Med, Min, _}, Check) ->
-    io:format("{\"name\":\"~s\",\"seconds\":~.6f,\"min_seconds\":~.6f,\"reps\":~w,\"check\":~w}~n",
-              [Name, Med / 1000000, Min / 1000000, ?REPS, Check]).
+    New = fun() ->
+              catch ets:delete(bench),
+              ets:new(bench, [ordered_set, public, named_table, {write_concurrency, true}])
+          end,
+    Res = benchlib:time_setup(?REPS, New,
+                              fun(T) -> benchlib:par(?P, fun(I) -> insert_loop(T, I, ?N, ?P) end), ets:info(T, size) end),
+    #{result := Size} = Res,
+    benchlib:report("ets_oset_insert_2proc", Res, Size).

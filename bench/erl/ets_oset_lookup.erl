@@ -24,22 +24,6 @@ lookup_loop(T, I, N, Acc) ->
 
 main() ->
     T = filled(ordered_set),
-    Res = time_reps(fun() -> T end, fun(Tab) -> lookup_loop(Tab, 1, ?N, 0) end),
-    {_, _, Sum} = Res,
-    report("ets_oset_lookup", Res, Sum).
-
-%% Times F() ?REPS times, each after Setup() (untimed); returns {MedianMicros, MinMicros, LastResult}.
-time_reps(Setup, F) -> time_reps(Setup, F, ?REPS, [], none).
-time_reps(_, _, 0, Ts, R) ->
-    S = lists:sort(Ts),
-    {lists:nth((length(S) + 1) div 2, S), hd(S), R};
-time_reps(Setup, F, K, Ts, _) ->
-    Arg = Setup(),
-    T0 = erlang:monotonic_time(microsecond),
-    R = F(Arg),
-    T1 = erlang:monotonic_time(microsecond),
-    time_reps(Setup, F, K - 1, [T1 - T0 | Ts], R).
-
-report(Name, {Med, Min, _}, Check) ->
-    io:format("{\"name\":\"~s\",\"seconds\":~.6f,\"min_seconds\":~.6f,\"reps\":~w,\"check\":~w}~n",
-              [Name, Med / 1000000, Min / 1000000, ?REPS, Check]).
+    Res = benchlib:time_setup(?REPS, fun() -> T end, fun(Tab) -> lookup_loop(Tab, 1, ?N, 0) end),
+    #{result := Sum} = Res,
+    benchlib:report("ets_oset_lookup", Res, Sum).

@@ -12,7 +12,6 @@ insert_loop(T, I, N) ->
     true = ets:insert(T, obj(I)),
     insert_loop(T, I + 1, N).
 
-
 %% A new table for each run; the last run's goes first (named, so it can be found).
 fresh(Type) ->
     case ets:info(bench, size) of
@@ -22,22 +21,6 @@ fresh(Type) ->
     ets:new(bench, [Type, public, named_table]).
 
 main() ->
-    {_, _, T} = Res = time_reps(fun() -> fresh(set) end,
-                                 fun(T) -> insert_loop(T, 1, ?N), T end),
-    report("ets_set_insert", Res, ets:info(T, size)).
-
-%% Times F() ?REPS times, each after Setup() (untimed); returns {MedianMicros, MinMicros, LastResult}.
-time_reps(Setup, F) -> time_reps(Setup, F, ?REPS, [], none).
-time_reps(_, _, 0, Ts, R) ->
-    S = lists:sort(Ts),
-    {lists:nth((length(S) + 1) div 2, S), hd(S), R};
-time_reps(Setup, F, K, Ts, _) ->
-    Arg = Setup(),
-    T0 = erlang:monotonic_time(microsecond),
-    R = F(Arg),
-    T1 = erlang:monotonic_time(microsecond),
-    time_reps(Setup, F, K - 1, [T1 - T0 | Ts], R).
-
-report(Name, {Med, Min, _}, Check) ->
-    io:format("{\"name\":\"~s\",\"seconds\":~.6f,\"min_seconds\":~.6f,\"reps\":~w,\"check\":~w}~n",
-              [Name, Med / 1000000, Min / 1000000, ?REPS, Check]).
+    #{result := T} = Res = benchlib:time_setup(?REPS, fun() -> fresh(set) end,
+                                               fun(T) -> insert_loop(T, 1, ?N), T end),
+    benchlib:report("ets_set_insert", Res, ets:info(T, size)).

@@ -22,29 +22,7 @@ lookup_loop(T, I, N, S, Acc) ->
 main() ->
     T = ets:new(bench, [set, public, {read_concurrency, true}]),
     insert_loop(T, 1, ?N),
-    Res = time_reps(fun() -> T end, fun(Tab) -> par(?P, fun(I) -> lookup_loop(Tab, I, ?N, ?P, 0) end) end),
-    {_, _, Sum} = Res,
-    report("ets_set_lookup_2proc", Res, Sum).
-
-%% Runs Work(I) for I in 1..P in P processes at once and waits for them all; returns the sum
-%% of their results.
-par(P, Work) ->
-    Me = self(),
-    Pids = [spawn_link(fun() -> Me ! {self(), Work(I)} end) || I <- lists:seq(1, P)],
-    lists:sum([receive {Pid, R} -> R end || Pid <- Pids]).
-
-%% Times F() ?REPS times, each after Setup() (untimed); returns {MedianMicros, MinMicros, LastResult}.
-time_reps(Setup, F) -> time_reps(Setup, F, ?REPS, [], none).
-time_reps(_, _, 0, Ts, R) ->
-    S = lists:sort(Ts),
-    {lists:nth((length(S) + 1) div 2, S), hd(S), R};
-time_reps(Setup, F, K, Ts, _) ->
-    Arg = Setup(),
-    T0 = erlang:monotonic_time(microsecond),
-    R = F(Arg),
-    T1 = erlang:monotonic_time(microsecond),
-    time_reps(Setup, F, K - 1, [T1 - T0 | Ts], R).
-
-report(Name, {Med, Min, _}, Check) ->
-    io:format("{\"name\":\"~s\",\"seconds\":~.6f,\"min_seconds\":~.6f,\"reps\":~w,\"check\":~w}~n",
-              [Name, Med / 1000000, Min / 1000000, ?REPS, Check]).
+    Res = benchlib:time_setup(?REPS, fun() -> T end,
+                              fun(Tab) -> benchlib:par(?P, fun(I) -> lookup_loop(Tab, I, ?N, ?P, 0) end) end),
+    #{result := Sum} = Res,
+    benchlib:report("ets_set_lookup_2proc", Res, Sum).

@@ -14,11 +14,9 @@ main() ->
     %% late (delayed deallocation), so a later run's "before" can still hold the previous
     %% run's processes. The pause between runs is not timed.
     Runs = [begin R = run(?N), timer:sleep(200), R end || _ <- lists:seq(1, ?REPS)],
-    Micros = lists:sort([U || {U, _, _} <- Runs]),
     {_, Bytes, PM} = hd(Runs),
-    Med = lists:nth((?REPS + 1) div 2, Micros),
-    report("proc_idle_memory", {Med, hd(Micros)}, ?N,
-           [{bytes_per_process, Bytes}, {process_memory, PM}]).
+    T = benchlib:timing([U || {U, _, _} <- Runs], none),
+    benchlib:report("proc_idle_memory", T, ?N, [{bytes_per_process, Bytes}, {process_memory, PM}]).
 
 %% Returns {Micros, BytesPerProcess, process_info memory of one}.
 run(N) ->
@@ -43,8 +41,3 @@ wait_all([P | Ps] = All) ->
         {status, waiting} -> wait_all(Ps);
         _ -> receive after 1 -> wait_all(All) end
     end.
-
-report(Name, {Med, Min}, Check, Extra) ->
-    io:format("{\"name\":\"~s\",\"seconds\":~.6f,\"min_seconds\":~.6f,\"reps\":~w~s,\"check\":~w}~n",
-              [Name, Med / 1000000, Min / 1000000, ?REPS,
-               [io_lib:format(",\"~s\":~w", [K, V]) || {K, V} <- Extra], Check]).

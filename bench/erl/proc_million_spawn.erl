@@ -11,8 +11,8 @@
 
 main() ->
     _ = run(?BATCH),
-    {Med, _, R} = T = time_reps(fun() -> run(?N) end),
-    report("proc_million_spawn", T, R, [{spawns_per_sec, round(?N / (Med / 1000000))}]).
+    #{result := R} = T = benchlib:time_reps(?REPS, fun() -> run(?N) end),
+    benchlib:report("proc_million_spawn", T, R, [{spawns_per_sec, benchlib:per_sec(?N, T)}]).
 
 run(N) -> batches(N div ?BATCH, 0).
 
@@ -27,18 +27,3 @@ spawn_n(0) -> ok;
 spawn_n(K) ->
     spawn(fun() -> ok end),
     spawn_n(K - 1).
-
-time_reps(F) -> time_reps(F, ?REPS, [], none).
-time_reps(_, 0, Ts, R) ->
-    S = lists:sort(Ts),
-    {lists:nth((length(S) + 1) div 2, S), hd(S), R};
-time_reps(F, K, Ts, _) ->
-    T0 = erlang:monotonic_time(microsecond),
-    R = F(),
-    T1 = erlang:monotonic_time(microsecond),
-    time_reps(F, K - 1, [T1 - T0 | Ts], R).
-
-report(Name, {Med, Min, _}, Check, Extra) ->
-    io:format("{\"name\":\"~s\",\"seconds\":~.6f,\"min_seconds\":~.6f,\"reps\":~w~s,\"check\":~w}~n",
-              [Name, Med / 1000000, Min / 1000000, ?REPS,
-               [io_lib:format(",\"~s\":~w", [K, V]) || {K, V} <- Extra], Check]).

@@ -9,8 +9,8 @@
 
 main() ->
     _ = pingpong(1000),
-    {Med, _, R} = T = time_reps(fun() -> pingpong(?ROUNDS) end),
-    report("proc_pingpong", T, R, [{msgs_per_sec, round(2 * ?ROUNDS / (Med / 1000000))}]).
+    #{result := R} = T = benchlib:time_reps(?REPS, fun() -> pingpong(?ROUNDS) end),
+    benchlib:report("proc_pingpong", T, R, [{msgs_per_sec, benchlib:per_sec(2 * ?ROUNDS, T)}]).
 
 %% Returns the number of messages received on both sides.
 pingpong(N) ->
@@ -30,19 +30,3 @@ pong(Me, C) ->
         {ping, From} -> From ! pong, pong(Me, C + 1);
         {stop, From} -> From ! {pong_count, C}
     end.
-
-%% Times F() ?REPS times; returns {MedianMicros, MinMicros, LastResult}.
-time_reps(F) -> time_reps(F, ?REPS, [], none).
-time_reps(_, 0, Ts, R) ->
-    S = lists:sort(Ts),
-    {lists:nth((length(S) + 1) div 2, S), hd(S), R};
-time_reps(F, K, Ts, _) ->
-    T0 = erlang:monotonic_time(microsecond),
-    R = F(),
-    T1 = erlang:monotonic_time(microsecond),
-    time_reps(F, K - 1, [T1 - T0 | Ts], R).
-
-report(Name, {Med, Min, _}, Check, Extra) ->
-    io:format("{\"name\":\"~s\",\"seconds\":~.6f,\"min_seconds\":~.6f,\"reps\":~w~s,\"check\":~w}~n",
-              [Name, Med / 1000000, Min / 1000000, ?REPS,
-               [io_lib:format(",\"~s\":~w", [K, V]) || {K, V} <- Extra], Check]).

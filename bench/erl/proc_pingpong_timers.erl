@@ -11,10 +11,10 @@ main() ->
     Refs = [erlang:send_after(600000 + I, self(), tick) || I <- lists:seq(1, 100000)],
     Sleepers = [spawn(fun() -> receive after 600000 -> ok end end) || _ <- lists:seq(1, 1000)],
     _ = pingpong(1000),
-    {Med, _, R} = T = time_reps(fun() -> pingpong(?ROUNDS) end),
+    #{result := R} = T = benchlib:time_reps(?REPS, fun() -> pingpong(?ROUNDS) end),
     [erlang:cancel_timer(Ref) || Ref <- Refs],
     [exit(S, kill) || S <- Sleepers],
-    report("proc_pingpong_timers", T, R, [{msgs_per_sec, round(2 * ?ROUNDS / (Med / 1000000))}]).
+    benchlib:report("proc_pingpong_timers", T, R, [{msgs_per_sec, benchlib:per_sec(2 * ?ROUNDS, T)}]).
 
 %% Returns the number of messages received on both sides.
 pingpong(N) ->
@@ -34,19 +34,3 @@ pong(Me, C) ->
         {ping, From} -> From ! pong, pong(Me, C + 1);
         {stop, From} -> From ! {pong_count, C}
     end.
-
-%% Times F() ?REPS times; returns {MedianMicros, MinMicros, LastResult}.
-time_reps(F) -> time_reps(F, ?REPS, [], none).
-time_reps(_, 0, Ts, R) ->
-    S = lists:sort(Ts),
-    {lists:nth((length(S) + 1) div 2, S), hd(S), R};
-time_reps(F, K, Ts, _) ->
-    T0 = erlang:monotonic_time(microsecond),
-    R = F(),
-    T1 = erlang:monotonic_time(microsecond),
-    time_reps(F, K - 1, [T1 - T0 | Ts], R).
-
-report(Name, {Med, Min, _}, Check, Extra) ->
-    io:format("{\"name\":\"~s\",\"seconds\":~.6f,\"min_seconds\":~.6f,\"reps\":~w~s,\"check\":~w}~n",
-              [Name, Med / 1000000, Min / 1000000, ?REPS,
-               [io_lib:format(",\"~s\":~w", [K, V]) || {K, V} <- Extra], Check]).

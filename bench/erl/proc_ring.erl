@@ -9,8 +9,9 @@
 
 main() ->
     _ = run(100, 10),
-    {Med, _, R} = T = time_reps(fun() -> run(?SIZE, ?LAPS) end),
-    report("proc_ring", T, R, [{msgs_per_sec, round(?SIZE * ?LAPS / (Med / 1000000))}]).
+    %% Each run waits for its stop to come round the ring before the next one starts (untimed).
+    #{result := R} = T = benchlib:time_self(?REPS, fun() -> Run = run(?SIZE, ?LAPS), receive stop -> ok end, Run end),
+    benchlib:report("proc_ring", T, R, [{msgs_per_sec, benchlib:per_sec(?SIZE * ?LAPS, T)}]).
 
 %% Builds the ring (self() closes it), then times the laps only: returns {Micros, Hops}.
 run(Size, Laps) ->
@@ -39,17 +40,3 @@ wait(First, Total) ->
         {token, 0} -> Total + 1;
         {token, N} -> First ! {token, N - 1}, wait(First, Total)
     end.
-
-time_reps(F) -> time_reps(F, ?REPS, [], none).
-time_reps(_, 0, Ts, R) ->
-    S = lists:sort(Ts),
-    {lists:nth((length(S) + 1) div 2, S), hd(S), R};
-time_reps(F, K, Ts, _) ->
-    {Micros, R} = F(),
-    receive stop -> ok end,
-    time_reps(F, K - 1, [Micros | Ts], R).
-
-report(Name, {Med, Min, _}, Check, Extra) ->
-    io:format("{\"name\":\"~s\",\"seconds\":~.6f,\"min_seconds\":~.6f,\"reps\":~w~s,\"check\":~w}~n",
-              [Name, Med / 1000000, Min / 1000000, ?REPS,
-               [io_lib:format(",\"~s\":~w", [K, V]) || {K, V} <- Extra], Check]).

@@ -10,9 +10,9 @@
 
 main() ->
     _ = run(100, 10),
-    T = time_reps(fun() -> run(?QUEUE, ?ROUNDS) end),
-    {_, _, R} = T,
-    report("proc_selective", T, R, []).
+    T = benchlib:time_self(?REPS, fun() -> run(?QUEUE, ?ROUNDS) end),
+    #{result := R} = T,
+    benchlib:report("proc_selective", T, R, []).
 
 %% The queue is filled before timing; returns {Micros, Check}.
 run(Queue, Rounds) ->
@@ -29,16 +29,3 @@ rounds(K, Acc) ->
     receive {match, K} -> rounds(K - 1, Acc + K) end.
 
 flush(N) -> receive {noise, _} -> flush(N + 1) after 0 -> N end.
-
-time_reps(F) -> time_reps(F, ?REPS, [], none).
-time_reps(_, 0, Ts, R) ->
-    S = lists:sort(Ts),
-    {lists:nth((length(S) + 1) div 2, S), hd(S), R};
-time_reps(F, K, Ts, _) ->
-    {Micros, R} = F(),
-    time_reps(F, K - 1, [Micros | Ts], R).
-
-report(Name, {Med, Min, _}, Check, Extra) ->
-    io:format("{\"name\":\"~s\",\"seconds\":~.6f,\"min_seconds\":~.6f,\"reps\":~w~s,\"check\":~w}~n",
-              [Name, Med / 1000000, Min / 1000000, ?REPS,
-               [io_lib:format(",\"~s\":~w", [K, V]) || {K, V} <- Extra], Check]).

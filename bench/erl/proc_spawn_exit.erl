@@ -9,8 +9,8 @@
 
 main() ->
     _ = run(1000),
-    {Med, _, R} = T = time_reps(fun() -> run(?N) end),
-    report("proc_spawn_exit", T, R, [{spawns_per_sec, round(?N / (Med / 1000000))}]).
+    #{result := R} = T = benchlib:time_reps(?REPS, fun() -> run(?N) end),
+    benchlib:report("proc_spawn_exit", T, R, [{spawns_per_sec, benchlib:per_sec(?N, T)}]).
 
 run(N) ->
     Me = self(),
@@ -24,18 +24,3 @@ spawn_n(K, Me) ->
 
 collect(0, Acc) -> Acc;
 collect(K, Acc) -> receive done -> collect(K - 1, Acc + 1) end.
-
-time_reps(F) -> time_reps(F, ?REPS, [], none).
-time_reps(_, 0, Ts, R) ->
-    S = lists:sort(Ts),
-    {lists:nth((length(S) + 1) div 2, S), hd(S), R};
-time_reps(F, K, Ts, _) ->
-    T0 = erlang:monotonic_time(microsecond),
-    R = F(),
-    T1 = erlang:monotonic_time(microsecond),
-    time_reps(F, K - 1, [T1 - T0 | Ts], R).
-
-report(Name, {Med, Min, _}, Check, Extra) ->
-    io:format("{\"name\":\"~s\",\"seconds\":~.6f,\"min_seconds\":~.6f,\"reps\":~w~s,\"check\":~w}~n",
-              [Name, Med / 1000000, Min / 1000000, ?REPS,
-               [io_lib:format(",\"~s\":~w", [K, V]) || {K, V} <- Extra], Check]).

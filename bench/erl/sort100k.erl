@@ -19,20 +19,5 @@ check([H | T], I, S) -> check(T, I + 1, (S + H * I) band 16#FFFFFFFF).
 main() ->
     L = gen(?N, 12345, []),
     _ = lists:sort(gen(1000, 1, [])),
-    {_, _, S} = T = time_reps(fun() -> lists:sort(L) end),
-    report("sort100k", T, check(S, 1, 0)).
-
-%% Times F() ?REPS times; returns {MedianMicros, MinMicros, LastResult}.
-time_reps(F) -> time_reps(F, ?REPS, [], none).
-time_reps(_, 0, Ts, R) ->
-    S = lists:sort(Ts),
-    {lists:nth((length(S) + 1) div 2, S), hd(S), R};
-time_reps(F, K, Ts, _) ->
-    T0 = erlang:monotonic_time(microsecond),
-    R = F(),
-    T1 = erlang:monotonic_time(microsecond),
-    time_reps(F, K - 1, [T1 - T0 | Ts], R).
-
-report(Name, {Med, Min, _}, Check) ->
-    io:format("{\"name\":\"~s\",\"seconds\":~.6f,\"min_seconds\":~.6f,\"reps\":~w,\"check\":~w}~n",
-              [Name, Med / 1000000, Min / 1000000, ?REPS, Check]).
+    #{result := S} = T = benchlib:time_reps(?REPS, fun() -> lists:sort(L) end),
+    benchlib:report("sort100k", T, check(S, 1, 0)).
