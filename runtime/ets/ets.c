@@ -51,14 +51,26 @@ static void ets_event(EtsTable *tb, EtsEvent ev)
 }
 
 /* ---- memory ------------------------------------------------------------------------------ */
-static _Atomic Uint total_bytes;
+/* The total over every table, kept per thread slot (one cache line each) so that inserting
+ * threads do not all write one shared word; read (rarely) as the sum. A slot's count may go
+ * below 0 (freed by another thread than the allocating one): only the sum is meaningful. */
+typedef struct BytesSlot {
+    _Atomic Uint bytes;
+    char pad[64 - sizeof(Uint)];
+} __attribute__((aligned(64))) BytesSlot;
+static BytesSlot total_bytes[TABLOCK_SLOTS];
 
-Uint ets_total_bytes(void) { return atomic_load(&total_bytes); }
+Uint ets_total_bytes(void)
+{
+    Uint sum = 0;
+    for (int i = 0; i < TABLOCK_SLOTS; i++) sum += atomic_load(&total_bytes[i].bytes);
+    return sum;
+}
 
 void ets_charge(EtsTable *tb, Sint bytes)
 {
     atomic_fetch_add(&tb->mem_bytes, (Uint)bytes);
-    atomic_fetch_add(&total_bytes, (Uint)bytes);
+    atomic_fetch_add(&total_bytes[tablock_thread_slot()].bytes, (Uint)bytes);
 }
 
 void *ets_alloc(EtsTable *tb, size_t bytes)
@@ -170,6 +182,9 @@ static pthread_mutex_t reg_lock = PTHREAD_MUTEX_INITIALIZER;
 static EtsTable *all_tables;
 static EtsTable *named[NAMED_BUCKETS];
 static EtsTable *graveyard; /* deleted tables' structs (tombstones), linked by next_all */
+/* Bumped (under reg_lock) by every change of the named tables: a name's table found under it
+ * may be kept in a thread's cache while it stays the same (lookup_table). */
+static _Atomic Uint named_gen;
 
 static EtsTable **named_slot(Term name) { return &named[atom_index(name) % NAMED_BUCKETS]; }
 
@@ -182,6 +197,7 @@ static EtsTable *named_find(Term name)
 }
 static void named_remove(EtsTable *tb)
 {
+    atomic_fetch_add(&named_gen, 1);
     for (EtsTable **pp = named_slot(tb->name); *pp; pp = &(*pp)->next_named)
         if (*pp == tb) { *pp = tb->next_named; return; }
 }
@@ -196,15 +212,33 @@ static bool is_magic_ref(Term t)
     return term_is_ref(t) && hdr_extra(boxed_header(t)) == REF_MAGIC;
 }
 
+/* A thread's recent name lookups: without it every operation on a named table would take
+ * reg_lock, one mutex all schedulers share. An entry holds while named_gen is unchanged. */
+typedef struct NameCache {
+    Term name;
+    Uint gen;
+    EtsTable *tb;
+} NameCache;
+#define NAME_CACHE 8
+static _Thread_local NameCache name_cache[NAME_CACHE];
+
+static EtsTable *lookup_name(Term name)
+{
+    NameCache *e = &name_cache[atom_index(name) % NAME_CACHE];
+    Uint gen = atomic_load(&named_gen);
+    if (e->name == name && e->gen == gen && e->tb) return e->tb;
+    pthread_mutex_lock(&reg_lock);
+    EtsTable *tb = named_find(name);
+    gen = atomic_load(&named_gen);
+    pthread_mutex_unlock(&reg_lock);
+    *e = (NameCache){name, gen, tb};
+    return tb;
+}
+
 /* The table a tid or name names, dead or alive; NULL when it names none. */
 static EtsTable *lookup_table(Term tab)
 {
-    if (term_is_atom(tab)) {
-        pthread_mutex_lock(&reg_lock);
-        EtsTable *tb = named_find(tab);
-        pthread_mutex_unlock(&reg_lock);
-        return tb;
-    }
+    if (term_is_atom(tab)) return lookup_name(tab);
     if (is_magic_ref(tab)) return (EtsTable *)(uintptr_t)boxed_ptr(tab)[1];
     return NULL;
 }
@@ -254,55 +288,64 @@ static void rw_lock(pthread_rwlock_t *l, bool write)
     else pthread_rwlock_rdlock(l);
 }
 
+static EtsStripe *stripes_of(EtsTable *tb) { return ets_is_hash(tb) ? tb->u.hash.stripes : NULL; }
+
+static void unlock_key(EtsTable *tb, uint32_t hv, bool write)
+{
+    EtsStripe *s = stripes_of(tb);
+    if (s) {
+        pthread_rwlock_unlock(&s[hv % ETS_LOCK_CNT].lock);
+        tablock_rdunlock(&tb->lock);
+    } else {
+        tablock_unlock(&tb->lock, write);
+    }
+}
+
 /* Locks for an operation on one key with hash hv (hash tables) and returns false — with
  * nothing held — when the table died meanwhile. */
 static bool lock_key(EtsTable *tb, uint32_t hv, bool write)
 {
-    EtsStripe *s = ets_is_hash(tb) ? tb->u.hash.stripes : NULL;
+    EtsStripe *s = stripes_of(tb);
     if (s) {
-        pthread_rwlock_rdlock(&tb->lock);
+        tablock_rdlock(&tb->lock);
         rw_lock(&s[hv % ETS_LOCK_CNT].lock, write);
     } else {
-        rw_lock(&tb->lock, write);
+        tablock_lock(&tb->lock, write);
     }
     if (atomic_load(&tb->dead)) {
-        if (s) pthread_rwlock_unlock(&s[hv % ETS_LOCK_CNT].lock);
-        pthread_rwlock_unlock(&tb->lock);
+        unlock_key(tb, hv, write);
         return false;
     }
     return true;
 }
 
-static void unlock_key(EtsTable *tb, uint32_t hv)
-{
-    EtsStripe *s = ets_is_hash(tb) ? tb->u.hash.stripes : NULL;
-    if (s) pthread_rwlock_unlock(&s[hv % ETS_LOCK_CNT].lock);
-    pthread_rwlock_unlock(&tb->lock);
-}
+/* Stripe holders hold the table lock shared, so exclusive table access excludes them. With
+ * stripes, a whole-table read still needs them out: take the table lock exclusively. */
+static bool lock_all_excl(EtsTable *tb, bool write) { return write || stripes_of(tb); }
 
-void ets_lock_all(EtsTable *tb, bool write)
-{
-    /* Stripe holders hold the table lock shared, so exclusive table access excludes them. With
-     * stripes, a whole-table read still needs them out: take the table lock exclusively. */
-    bool excl = write || (ets_is_hash(tb) && tb->u.hash.stripes);
-    rw_lock(&tb->lock, excl);
-}
-void ets_unlock_all(EtsTable *tb, bool write) { (void)write; pthread_rwlock_unlock(&tb->lock); }
+void ets_lock_all(EtsTable *tb, bool write) { tablock_lock(&tb->lock, lock_all_excl(tb, write)); }
+void ets_unlock_all(EtsTable *tb, bool write) { tablock_unlock(&tb->lock, lock_all_excl(tb, write)); }
 
-/* Does a hash table need more buckets? [table lock, shared at least: nactive changes only
- * under the exclusive lock] */
+/* Does a hash table need more buckets? */
 static bool needs_grow(EtsTable *tb)
 {
     return ets_is_hash(tb) && atomic_load(&tb->nitems) > tb->u.hash.nactive;
 }
 
-/* Grows after needs_grow said so, with nothing held. */
-static void maybe_grow(EtsTable *tb, bool need)
+/* Ends a write on one key (lock_key(tb, hv, true)) that may have added objects, growing the
+ * table when it needs more buckets: a striped table under the stripes (hash_grow_striped) while
+ * still holding the table lock shared, any other under the exclusive table lock it holds. */
+static void unlock_key_grow(EtsTable *tb, uint32_t hv)
 {
-    if (!need) return;
-    pthread_rwlock_wrlock(&tb->lock);
-    if (!atomic_load(&tb->dead)) hash_grow(tb);
-    pthread_rwlock_unlock(&tb->lock);
+    EtsStripe *s = stripes_of(tb);
+    if (s) {
+        pthread_rwlock_unlock(&s[hv % ETS_LOCK_CNT].lock);
+        if (needs_grow(tb)) hash_grow_striped(tb);
+        tablock_rdunlock(&tb->lock);
+        return;
+    }
+    if (needs_grow(tb)) hash_grow(tb);
+    tablock_wrunlock(&tb->lock);
 }
 
 /* Whether a delete of one key should be followed by OTP's try_shrink (something went). [the
@@ -312,13 +355,21 @@ static bool wants_shrink(EtsTable *tb, Uint nitems_before)
     return ets_is_hash(tb) && atomic_load(&tb->nitems) < nitems_before && hash_should_shrink(tb);
 }
 
-/* Shrinks after wants_shrink said so, with nothing held. */
-static void maybe_shrink(EtsTable *tb, bool need)
+/* Ends a delete on one key (lock_key(tb, hv, true)) with OTP's try_shrink when it is due: a
+ * striped table needs the exclusive table lock for it, taken after letting go of the key's. */
+static void unlock_key_shrink(EtsTable *tb, uint32_t hv, Uint nitems_before)
 {
-    if (!need) return;
-    pthread_rwlock_wrlock(&tb->lock);
+    bool shrink = wants_shrink(tb, nitems_before);
+    if (!stripes_of(tb)) {
+        if (shrink) hash_shrink(tb);
+        tablock_wrunlock(&tb->lock);
+        return;
+    }
+    unlock_key(tb, hv, true);
+    if (!shrink) return;
+    tablock_wrlock(&tb->lock);
     if (!atomic_load(&tb->dead)) hash_shrink(tb);
-    pthread_rwlock_unlock(&tb->lock);
+    tablock_wrunlock(&tb->lock);
 }
 
 /* ---- ets:new ----------------------------------------------------------------------------- */
@@ -366,9 +417,15 @@ static bool parse_opt(Term o, NewOpts *n)
 
 static EtsTable *table_create(Term name, const NewOpts *o, Term owner)
 {
-    EtsTable *tb = calloc(1, sizeof *tb);
+    /* 64-byte aligned: the counters have a cache line of their own (ets_impl.h). */
+    EtsTable *tb = aligned_alloc(64, (sizeof *tb + 63) / 64 * 64);
     if (!tb) abort();
-    pthread_rwlock_init(&tb->lock, NULL);
+    memset(tb, 0, sizeof *tb);
+    /* OTP's frequent-read table lock with read or write concurrency, where single-key
+     * operations take the table lock shared; an ordered_set with write_concurrency alone
+     * writes under it exclusively (no CA tree here), where a plain rwlock is cheaper. */
+    bool shared_ops = o->read_conc || (o->type != ETS_ORDERED_SET && o->wc != ETS_WC_FALSE);
+    tablock_init(&tb->lock, shared_ops);
     tb->name = name;
     tb->type = o->type;
     tb->access = o->access;
@@ -442,6 +499,7 @@ Term ets_bif_new(Process *p, Term name, Term opts)
     if (o.named) {
         tb->next_named = *named_slot(name);
         *named_slot(name) = tb;
+        atomic_fetch_add(&named_gen, 1);
     }
     tb->next_all = all_tables;
     all_tables = tb;
@@ -459,10 +517,10 @@ static void table_delete(EtsTable *tb, EtsEvent ev)
     tb->next_all = graveyard;
     graveyard = tb;
     pthread_mutex_unlock(&reg_lock);
-    pthread_rwlock_wrlock(&tb->lock);
+    tablock_wrlock(&tb->lock);
     atomic_store(&tb->dead, true);
     table_destroy(tb);
-    pthread_rwlock_unlock(&tb->lock);
+    tablock_wrunlock(&tb->lock);
     ets_event(tb, ev);
 }
 
@@ -520,9 +578,7 @@ Term ets_bif_insert(Process *p, Term tab, Term objs, bool only_new)
         uint32_t hv = key_hash(tb, tuple_elem(objs, tb->keypos));
         if (!lock_key(tb, hv, true)) return NONVALUE;
         bool ok = insert_one(tb, objs, only_new);
-        bool grow = needs_grow(tb);
-        unlock_key(tb, hv);
-        maybe_grow(tb, grow);
+        unlock_key_grow(tb, hv);
         if (ok) ets_event(tb, EV_INSERT);
         return ok || !only_new ? AM(true) : AM(false);
     }
@@ -637,7 +693,7 @@ Term ets_bif_lookup(Process *p, Term tab, Term key)
     collect_init(&c, 0);
     collect_key(tb, key, hv, &c);
     Term r = collected_list(p, &c);
-    unlock_key(tb, hv);
+    unlock_key(tb, hv, false);
     collect_done(&c);
     return r;
 }
@@ -650,7 +706,7 @@ Term ets_bif_member(Process *p, Term tab, Term key)
     if (!lock_key(tb, hv, false)) return NONVALUE;
     bool found = false;
     key_visit(tb, key, hv, visit_exists, &found);
-    unlock_key(tb, hv);
+    unlock_key(tb, hv, false);
     return found ? AM(true) : AM(false);
 }
 
@@ -688,7 +744,7 @@ Term ets_bif_lookup_element(Process *p, Term tab, Term key, Term pos)
         }
     }
     (void)words;
-    unlock_key(tb, hv);
+    unlock_key(tb, hv, false);
     collect_done(&c);
     return r;
 }
@@ -703,9 +759,7 @@ Term ets_bif_delete2(Process *p, Term tab, Term key)
     if (!lock_key(tb, hv, true)) return NONVALUE;
     Uint before = atomic_load(&tb->nitems);
     key_visit(tb, key, hv, visit_delete, NULL);
-    bool shrink = wants_shrink(tb, before);
-    unlock_key(tb, hv);
-    maybe_shrink(tb, shrink);
+    unlock_key_shrink(tb, hv, before);
     ets_event(tb, EV_DELETE);
     return AM(true);
 }
@@ -730,9 +784,7 @@ Term ets_bif_delete_object(Process *p, Term tab, Term obj)
         DbTerm *d = tree_lookup(tb, key);
         if (d && term_eq_exact(dbterm_obj(d), obj)) tree_delete(tb, key);
     }
-    bool shrink = wants_shrink(tb, before);
-    unlock_key(tb, hv);
-    maybe_shrink(tb, shrink);
+    unlock_key_shrink(tb, hv, before);
     ets_event(tb, EV_DELETE);
     return AM(true);
 }
@@ -762,9 +814,7 @@ Term ets_bif_take(Process *p, Term tab, Term key)
     Term r = collected_list(p, &c);
     Uint before = atomic_load(&tb->nitems);
     if (c.n) key_visit(tb, key, hv, visit_delete, NULL);
-    bool shrink = wants_shrink(tb, before);
-    unlock_key(tb, hv);
-    maybe_shrink(tb, shrink);
+    unlock_key_shrink(tb, hv, before);
     collect_done(&c);
     if (r != NIL) ets_event(tb, EV_DELETE);
     return r;
@@ -840,6 +890,20 @@ static void replace_obj(EtsTable *tb, Term obj, uint32_t hv)
     else tree_insert(tb, obj, false);
 }
 
+/* The new counter values go straight into the stored object when they and the values they
+ * replace are all immediates, as OTP's db_do_update_element does in place: the object keeps
+ * its size and its node (no allocation, memory unchanged). el holds the updated elements. */
+static bool update_in_place(DbTerm *d, const Term *el, const CounterOp *ops, Uint n)
+{
+    for (Uint i = 0; i < n; i++)
+        if (!term_is_immed(el[ops[i].pos]) || !term_is_immed(d->tpl[ops[i].pos])) return false;
+    for (Uint i = 0; i < n; i++) d->tpl[ops[i].pos] = el[ops[i].pos];
+    return true;
+}
+
+/* Small calls (the usual one: one op on a short tuple) keep their scratch on the C stack. */
+enum { UC_STACK_OPS = 8, UC_STACK_WORDS = 17 };
+
 Term ets_bif_update_counter(Process *p, Term tab, Term key, Term op, Term deflt)
 {
     EtsTable *tb = ets_resolve(p, tab, ETS_WRITE);
@@ -859,8 +923,11 @@ Term ets_bif_update_counter(Process *p, Term tab, Term key, Term op, Term deflt)
     else goto out;
     {
         Uint arity = tuple_arity(src);
-        CounterOp *ops = malloc((size_t)(nops ? nops : 1) * sizeof *ops);
-        Term *res = malloc((size_t)(nops ? nops : 1) * sizeof(Term));
+        CounterOp ops_buf[UC_STACK_OPS];
+        Term res_buf[UC_STACK_OPS], tmp_buf[UC_STACK_WORDS];
+        bool big_ops = nops > UC_STACK_OPS, big_tuple = arity + 1 > UC_STACK_WORDS;
+        CounterOp *ops = big_ops ? malloc((size_t)nops * sizeof *ops) : ops_buf;
+        Term *res = big_ops ? malloc((size_t)nops * sizeof(Term)) : res_buf;
         if (!ops || !res) abort();
         bool ok = true;
         Term l = op;
@@ -868,16 +935,17 @@ Term ets_bif_update_counter(Process *p, Term tab, Term key, Term op, Term deflt)
             ok = parse_counter_op(many ? list_head(l) : op, tb, arity, &ops[i]);
             if (many) l = list_tail(l);
         }
-        /* A temporary copy of the tuple on p's heap whose elements point into the table's
-         * object; cleared after the write so no heap word is left pointing at freed memory. */
-        Term *tmp = heap_halloc(&p->heap, arity + 1);
+        /* A temporary copy of the tuple whose elements point into the table's object (copied
+         * in as a whole when it cannot be updated in place). On p's heap when big: cleared after
+         * the write so no heap word is left pointing at freed memory. */
+        Term *tmp = big_tuple ? heap_halloc(&p->heap, arity + 1) : tmp_buf;
         memcpy(tmp, boxed_ptr(src), (arity + 1) * sizeof(Term));
         if (inserted) tmp[tb->keypos] = key;
         if (ok) ok = apply_counters(p, tmp, ops, (Uint)nops, res);
         if (ok) {
             Term obj = make_boxed(tmp);
             if (inserted) insert_one(tb, obj, false);
-            else replace_obj(tb, obj, hv);
+            else if (!update_in_place(d, tmp, ops, (Uint)nops)) replace_obj(tb, obj, hv);
             if (many) {
                 Term *hp = heap_halloc(&p->heap, 2 * (Uint)nops);
                 result = NIL;
@@ -886,14 +954,15 @@ Term ets_bif_update_counter(Process *p, Term tab, Term key, Term op, Term deflt)
                 result = res[0];
             }
         }
-        for (Uint i = 1; i <= arity; i++) tmp[i] = NIL;
-        free(ops);
-        free(res);
+        if (big_tuple)
+            for (Uint i = 1; i <= arity; i++) tmp[i] = NIL;
+        if (big_ops) {
+            free(ops);
+            free(res);
+        }
     }
 out:;
-    bool grow = needs_grow(tb);
-    unlock_key(tb, hv);
-    maybe_grow(tb, grow);
+    unlock_key_grow(tb, hv);
     if (result != NONVALUE) ets_event(tb, EV_INSERT);
     return result;
 }
@@ -931,7 +1000,7 @@ Term ets_bif_update_element(Process *p, Term tab, Term key, Term elems)
         for (Uint i = 1; i <= arity; i++) tmp[i] = NIL;
         result = AM(true);
     }
-    unlock_key(tb, hv);
+    unlock_key(tb, hv, true);
     if (result == AM(true)) ets_event(tb, EV_INSERT);
     return result;
 }
@@ -1202,6 +1271,7 @@ Term ets_bif_rename(Process *p, Term tab, Term name)
         tb->name = name;
         tb->next_named = *named_slot(name);
         *named_slot(name) = tb;
+        atomic_fetch_add(&named_gen, 1);
     } else {
         tb->name = name;
     }
@@ -1263,9 +1333,9 @@ Term ets_bif_give_away(Process *p, Term tab, Term pid, Term gift, EtsTransfer **
     Process *to = ptab_lookup(pid);
     if (!to) return NONVALUE; /* OTP: the receiver must be alive */
     process_release(to);
-    pthread_rwlock_wrlock(&tb->lock);
+    tablock_wrlock(&tb->lock);
     tb->owner = pid;
-    pthread_rwlock_unlock(&tb->lock);
+    tablock_wrunlock(&tb->lock);
     *out = make_transfer(tb, pid, p->pid, gift);
     ets_event(tb, EV_TRANSFER);
     return AM(true);
@@ -1295,10 +1365,10 @@ Term ets_bif_setopts(Process *p, Term tab, Term opts)
         NewOpts o = {ETS_SET, ETS_PROTECTED, false, false, false, ETS_WC_FALSE, 1, NONVALUE, NONVALUE};
         Term opt = list_head(l);
         if (!term_is_tuple(opt) || tuple_elem(opt, 1) != a_heir || !parse_opt(opt, &o)) return NONVALUE;
-        pthread_rwlock_wrlock(&tb->lock);
+        tablock_wrlock(&tb->lock);
         tb->heir = live_heir(p, o.heir);
         store_heir_data(tb, o.heir_data);
-        pthread_rwlock_unlock(&tb->lock);
+        tablock_wrunlock(&tb->lock);
     }
     return AM(true);
 }
@@ -1324,13 +1394,13 @@ EtsTransfer *ets_owner_exited(Term pid, bool (*alive)(Term pid))
     for (Uint i = 0; i < n; i++) {
         EtsTable *tb = mine[i];
         if (tb->heir != a_none && tb->heir != pid && (!alive || alive(tb->heir))) {
-            pthread_rwlock_wrlock(&tb->lock);
+            tablock_wrlock(&tb->lock);
             Term heir = tb->heir;
             tb->owner = heir;
             EtsTransfer *m = make_transfer(tb, heir, pid, heir_data(tb));
             /* OTP keeps the heir (and its data): it is now the owner, whose own exit then
              * deletes the table, unless setopts names another heir. */
-            pthread_rwlock_unlock(&tb->lock);
+            tablock_wrunlock(&tb->lock);
             *tail = m;
             tail = &m->next;
             ets_event(tb, EV_TRANSFER);

@@ -17,6 +17,7 @@
 #include <pthread.h>
 
 #include "ets/ets.h"
+#include "ets/tablock.h"
 
 typedef struct DbTerm {
     OffHeapHeader *first_oh; /* the object's ProcBins and magic refs */
@@ -51,16 +52,26 @@ typedef struct EtsStripe {
     char pad[128 - sizeof(pthread_rwlock_t)];
 } __attribute__((aligned(128))) EtsStripe;
 
+/*
+ * Growth of a striped table runs under the table lock shared, the `resize` mutex and the stripe
+ * of the bucket being split (hash_grow_striped), while other stripes' operations go on: those
+ * read nactive, szm, nsegs and segtab without a common lock, hence atomics. A split touches only
+ * its own stripe's buckets (bucket ix is in stripe ix % 64 and splits keep that); a new segment
+ * or segment table is filled before nactive or segtab publishes it, and an outgrown segment
+ * table stays allocated, so a reader holding the old pointer still reads valid entries.
+ */
 typedef struct EtsHash {
     HashNode **seg0;       /* the first segment, 256 buckets */
-    HashNode ***segtab;    /* segtab[0] = seg0, then 2048-bucket segments */
+    _Atomic(HashNode ***) segtab; /* segtab[0] = seg0, then 2048-bucket segments */
     HashNode ***first_segtab; /* the DbTable's own one-entry table (not charged) */
     Uint *segtab_block;    /* the current extended segment table (NULL: first_segtab); its
                             * header words hold the previous one, kept as OTP keeps it */
-    Uint nsegs, segcap;    /* segments allocated (seg0 included); entries of segtab */
-    Uint nactive;          /* buckets in use (linear hashing) */
-    Uint szm;              /* 2^k - 1 >= nactive - 1 */
+    _Atomic Uint nsegs;    /* segments allocated (seg0 included) */
+    Uint segcap;           /* entries of segtab */
+    _Atomic Uint nactive;  /* buckets in use (linear hashing) */
+    _Atomic Uint szm;      /* 2^k - 1 >= nactive - 1 */
     EtsStripe *stripes;    /* ETS_LOCK_CNT of them with write_concurrency, else NULL */
+    pthread_mutex_t resize; /* with stripes: one grower at a time (hash_grow_striped) */
 } EtsHash;
 
 typedef struct EtsTree {
@@ -69,7 +80,7 @@ typedef struct EtsTree {
 } EtsTree;
 
 struct EtsTable {
-    pthread_rwlock_t lock;
+    TabLock lock;          /* frequent-read kind with read or write concurrency (tablock.h) */
     Term name;
     Term tid;              /* the table's id term: the name atom, or NONVALUE (use a ref) */
     EtsType type;
@@ -84,8 +95,6 @@ struct EtsTable {
     Term heir_imm;         /* the heir's data when it is an immediate (not counted, as OTP) */
     _Atomic bool dead;
     _Atomic bool deleting; /* one deleter wins */
-    _Atomic Uint mem_bytes;
-    _Atomic Uint nitems;
     _Atomic Sint fixes;    /* safe_fixtable(T, true) calls not yet undone (see ets.c) */
     Uint fixed_bytes;      /* the charged fixed parts (see ets.c) */
     union {
@@ -94,6 +103,11 @@ struct EtsTable {
     } u;
     struct EtsTable *next_all;   /* registry: every live table */
     struct EtsTable *next_named; /* registry: named tables' bucket chain */
+    /* Written by every insert and delete: a cache line of their own, so that writers do not
+     * evict the fields above from the readers' caches (the struct is 64-byte aligned). */
+    _Alignas(64) _Atomic Uint mem_bytes;
+    _Atomic Uint nitems;
+    char counters_pad[64 - 2 * sizeof(Uint)];
 };
 
 static inline bool ets_is_hash(const EtsTable *tb) { return tb->type != ETS_ORDERED_SET; }
@@ -138,6 +152,10 @@ void hash_replace_node(EtsTable *tb, DbTerm *old, Term obj);
 void hash_visit(EtsTable *tb, EtsVisit fn, void *arg, void (*bucket_done)(void *arg));
 /* Grows the bucket array while items exceed buckets. [table lock exclusive] */
 void hash_grow(EtsTable *tb);
+/* The same for a striped table, one bucket at a time under its stripe; returns at once when
+ * another thread is growing the table (that one goes on while items exceed buckets, as OTP's
+ * grow gives way to a resize in progress). [table lock shared, no stripe] */
+void hash_grow_striped(EtsTable *tb);
 /* After a delete: OTP's try_shrink (up to 5 buckets joined while items are under the shrink
  * limit; top segments freed as they empty). hash_should_shrink may be asked under the key's
  * lock; hash_shrink needs the table lock exclusive. */

@@ -26,6 +26,7 @@
 
 #include "atom.h"
 #include "copy.h"
+#include "jenkins.h"
 #include "map.h"
 #include "ets/ets_impl.h"
 
@@ -51,12 +52,23 @@ static uint32_t atom_text_hash(Term a)
     return h;
 }
 
+/* make_internal_hash(Key, 0) of an immediate (map.c's internal_hash, its first step): one
+ * Jenkins mix of the term word from OTP's salt. Inline here because small integer keys are the
+ * common case and the general walk's set-up costs more than the mix. */
+static inline uint32_t immed_hash(Term key)
+{
+    return jenkins_u32x2(3432918353u /* INTERNAL_HASH_SALT */, (uint32_t)key, (uint32_t)(key >> 32), HCONST);
+}
+
 uint32_t hash_key(Term key)
 {
     /* OTP 25's MAKE_HASH: an atom's table hash, else make_internal_hash(key, 0), & MAX_HASH_MASK.
      * Immediates inside compound keys hash by their tag word, whose atom and pid numbering
      * differs from OTP's: such keys iterate in an order of their own (docs/ets.md). */
-    uint32_t h = term_is_atom(key) ? atom_text_hash(key) : map_hash(key, 0);
+    uint32_t h;
+    if (term_is_atom(key)) h = atom_text_hash(key);
+    else if (term_is_immed(key)) h = immed_hash(key);
+    else h = map_hash(key, 0);
     return h & 0x7FFFFFFFu; /* MAX_HASH_MASK */
 }
 
@@ -69,8 +81,11 @@ static HashNode **bucket_slot(EtsHash *h, Uint ix)
 
 static Uint bucket_of(const EtsHash *h, uint32_t hv)
 {
-    Uint ix = hv & h->szm;
-    if (ix >= h->nactive) ix &= h->szm >> 1;
+    /* nactive first: a grower in another stripe stores szm before nactive, and any pair read
+     * this way gives the same bucket for a key outside the grower's stripe (ets_impl.h). */
+    Uint nactive = h->nactive, szm = h->szm;
+    Uint ix = hv & szm;
+    if (ix >= nactive) ix &= szm >> 1;
     return ix;
 }
 
@@ -88,6 +103,7 @@ void hash_create(EtsTable *tb)
     if (!h->first_segtab) abort();
     h->first_segtab[0] = h->seg0;
     h->segtab = h->first_segtab;
+    pthread_mutex_init(&h->resize, NULL);
 }
 
 static void free_node(EtsTable *tb, HashNode *n)
@@ -202,6 +218,24 @@ static void grow_one(EtsTable *tb)
 void hash_grow(EtsTable *tb)
 {
     while (atomic_load(&tb->nitems) > tb->u.hash.nactive) grow_one(tb);
+}
+
+/* As OTP's grow on a fine-locked table: the split runs under the stripe that holds both
+ * buckets (nix and its partner are equal mod 64), so the other stripes' operations go on; the
+ * table lock held shared keeps shrinking and whole-table operations out. */
+void hash_grow_striped(EtsTable *tb)
+{
+    EtsHash *h = &tb->u.hash;
+    while (atomic_load(&tb->nitems) > h->nactive) {
+        if (pthread_mutex_trylock(&h->resize) != 0) return; /* the holder re-checks below */
+        while (atomic_load(&tb->nitems) > h->nactive) {
+            pthread_rwlock_t *l = &h->stripes[h->nactive % ETS_LOCK_CNT].lock;
+            pthread_rwlock_wrlock(l);
+            grow_one(tb);
+            pthread_rwlock_unlock(l);
+        }
+        pthread_mutex_unlock(&h->resize);
+    }
 }
 
 /* OTP's calc_shrink_limit: no shrinking below two extension segments (and, with decentralised

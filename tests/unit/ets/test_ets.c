@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "atom.h"
+#include "bignum.h"
 #include "bin.h"
 #include "ets/ets.h"
 #include "ets/ets_impl.h"
@@ -357,6 +358,74 @@ TEST(match_spec_on_free_objects)
     process_free(p);
 }
 
+/* OTP 25 (erl, set of {k, 0}): 1000 update_counter(T, k, 1) leave memory at 312 words (in
+ * place); {b, 2^59 - 2} + 2 becomes a bignum (319 -> 321 words) and - 3 a small again (319);
+ * update_counter(T, c, [{2, 5}, {2, 1, 7, 0}], {c, 3}) gives [8, 0] and 326 words. */
+TEST(update_counter_in_place_and_memory)
+{
+    Process *p = process_new();
+    Term t = ets_bif_new(p, A("uc"), NIL);
+    Term k = A("k"), b = A("b"), c = A("c");
+    ets_bif_insert(p, t, tup2(p, k, make_small(0)), false);
+    CHECK_EQ(mem(p, t), 312);
+    Term r = NIL;
+    for (int i = 0; i < 1000; i++) r = ets_bif_update_counter(p, t, k, make_small(1), NONVALUE);
+    CHECK_EQ(r, make_small(1000));
+    CHECK_EQ(mem(p, t), 312);
+    Term l = ets_bif_lookup(p, t, k);
+    CHECK(term_is_list(l) && tuple_elem(list_head(l), 2) == make_small(1000));
+
+    Sint max_small = ((Sint)1 << 59) - 1;
+    ets_bif_insert(p, t, tup2(p, b, make_small(max_small - 1)), false);
+    CHECK_EQ(mem(p, t), 319);
+    r = ets_bif_update_counter(p, t, b, make_small(2), NONVALUE);
+    CHECK(!term_is_small(r));
+    CHECK_EQ(int_compare(r, int_from_uint(&p->heap, (Uint)1 << 59)), 0);
+    CHECK_EQ(mem(p, t), 321);
+    l = ets_bif_lookup(p, t, b);
+    CHECK(term_is_list(l) && int_compare(tuple_elem(list_head(l), 2), r) == 0);
+    r = ets_bif_update_counter(p, t, b, make_small(-3), NONVALUE);
+    CHECK_EQ(r, make_small(max_small - 2));
+    CHECK_EQ(mem(p, t), 319);
+
+    Term *hp = heap_halloc(&p->heap, 3 + 5 + 4);
+    hp[0] = make_tuple_header(2), hp[1] = make_small(2), hp[2] = make_small(5);
+    hp[3] = make_tuple_header(4), hp[4] = make_small(2), hp[5] = make_small(1), hp[6] = make_small(7),
+    hp[7] = make_small(0);
+    Term ops = cons_at(hp + 8, make_boxed(hp), cons_at(hp + 10, make_boxed(hp + 3), NIL));
+    r = ets_bif_update_counter(p, t, c, ops, tup2(p, c, make_small(3)));
+    CHECK(term_is_list(r) && list_head(r) == make_small(8) && list_head(list_tail(r)) == make_small(0));
+    CHECK_EQ(mem(p, t), 326);
+    l = ets_bif_lookup(p, t, c);
+    CHECK(term_is_list(l) && tuple_elem(list_head(l), 2) == make_small(0));
+    ets_bif_delete1(p, t);
+    process_free(p);
+}
+
+/* A name resolves to the table that has it now, across delete, re-creation and rename (the
+ * per-thread name cache follows the registry). */
+TEST(named_tables_follow_the_registry)
+{
+    Process *p = process_new();
+    Term nc = A("nc"), nc2 = A("nc2");
+    Term named = opts(p, "named_table", "public");
+    CHECK_EQ(ets_bif_new(p, nc, named), nc);
+    ets_bif_insert(p, nc, tup2(p, make_small(1), A("first")), false);
+    Term l = ets_bif_lookup(p, nc, make_small(1));
+    CHECK(term_is_list(l) && tuple_elem(list_head(l), 2) == A("first"));
+    CHECK_EQ(ets_bif_delete1(p, nc), AM(true));
+    CHECK(ets_bif_lookup(p, nc, make_small(1)) == NONVALUE);
+    CHECK_EQ(ets_bif_new(p, nc, named), nc);
+    CHECK_EQ(ets_bif_lookup(p, nc, make_small(1)), NIL);
+    ets_bif_insert(p, nc, tup2(p, make_small(1), A("second")), false);
+    CHECK_EQ(ets_bif_rename(p, nc, nc2), nc2);
+    CHECK(ets_bif_lookup(p, nc, make_small(1)) == NONVALUE);
+    l = ets_bif_lookup(p, nc2, make_small(1));
+    CHECK(term_is_list(l) && tuple_elem(list_head(l), 2) == A("second"));
+    ets_bif_delete1(p, nc2);
+    process_free(p);
+}
+
 int main(void)
 {
     hs_init();
@@ -370,5 +439,7 @@ int main(void)
     TH_RUN(avl_random_against_model);
     TH_RUN(hash_grows_and_finds_everything);
     TH_RUN(match_spec_on_free_objects);
+    TH_RUN(update_counter_in_place_and_memory);
+    TH_RUN(named_tables_follow_the_registry);
     return th_done();
 }

@@ -1,0 +1,77 @@
+/*
+ * tablock.c — a table's lock, plain or frequent-read (see tablock.h for the invariants).
+ */
+#include <sched.h>
+#include <stdlib.h>
+
+#include "ets/tablock.h"
+
+static _Atomic unsigned next_slot;
+static _Thread_local unsigned my_slot = ~0u;
+
+unsigned tablock_thread_slot(void)
+{
+    if (my_slot == ~0u) my_slot = atomic_fetch_add(&next_slot, 1) % TABLOCK_SLOTS;
+    return my_slot;
+}
+
+void tablock_init(TabLock *l, bool freq_read)
+{
+    pthread_rwlock_init(&l->rw, NULL);
+    l->slots = NULL;
+    atomic_init(&l->writer, 0);
+    if (!freq_read) return;
+    pthread_mutex_init(&l->wmutex, NULL);
+    l->slots = aligned_alloc(64, TABLOCK_SLOTS * sizeof(TabLockSlot));
+    if (!l->slots) abort();
+    for (int i = 0; i < TABLOCK_SLOTS; i++) atomic_init(&l->slots[i].readers, 0);
+}
+
+void tablock_rdlock(TabLock *l)
+{
+    if (!l->slots) {
+        pthread_rwlock_rdlock(&l->rw);
+        return;
+    }
+    TabLockSlot *s = &l->slots[tablock_thread_slot()];
+    for (;;) {
+        atomic_fetch_add(&s->readers, 1);
+        if (!atomic_load(&l->writer)) return;
+        /* A writer holds or wants the lock: step back and wait for it on its mutex. */
+        atomic_fetch_sub(&s->readers, 1);
+        pthread_mutex_lock(&l->wmutex);
+        pthread_mutex_unlock(&l->wmutex);
+    }
+}
+
+void tablock_rdunlock(TabLock *l)
+{
+    if (!l->slots) pthread_rwlock_unlock(&l->rw);
+    else atomic_fetch_sub(&l->slots[tablock_thread_slot()].readers, 1);
+}
+
+void tablock_wrlock(TabLock *l)
+{
+    if (!l->slots) {
+        pthread_rwlock_wrlock(&l->rw);
+        return;
+    }
+    pthread_mutex_lock(&l->wmutex);
+    atomic_store(&l->writer, 1);
+    for (int i = 0; i < TABLOCK_SLOTS; i++) {
+        /* Readers hold the lock briefly (one key), or for a whole-table read: spin a little,
+         * then give the processor away. */
+        for (unsigned spins = 0; atomic_load(&l->slots[i].readers) != 0; spins++)
+            if (spins >= 64) sched_yield();
+    }
+}
+
+void tablock_wrunlock(TabLock *l)
+{
+    if (!l->slots) {
+        pthread_rwlock_unlock(&l->rw);
+        return;
+    }
+    atomic_store(&l->writer, 0);
+    pthread_mutex_unlock(&l->wmutex);
+}

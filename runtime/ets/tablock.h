@@ -1,0 +1,62 @@
+/*
+ * tablock.h — a table's own lock: a plain rwlock, or OTP's "frequent read" rwlock for tables
+ * with read_concurrency or write_concurrency (ERTS_RWMTX_TYPE_FREQUENT_READ in erl_db.c).
+ *
+ * Why: with concurrency, every single-key operation takes the table lock shared (a striped
+ * table adds its stripe). A plain rwlock's reader count is one cache line every reader writes,
+ * so two schedulers reading the table bounce that line on every operation. The frequent-read
+ * kind gives each thread slot its own reader count on its own cache line: a reader writes only
+ * its slot and reads the writer flag, which stays shared-clean in every cache until a writer
+ * comes.
+ *
+ * Invariants (frequent-read kind): a reader counts itself in its slot, then checks `writer`;
+ * a writer sets `writer` (holding `wmutex`, which orders writers), then waits for every slot to
+ * be 0 (sequentially consistent atomics: the two cannot both pass). A reader that finds a writer
+ * uncounts itself and waits on `wmutex` until the writer is done, so writers are not starved by
+ * a stream of readers. Not recursive: a thread must not take the read lock it already holds
+ * (a pending writer would wait on it forever). Slots are shared by threads past TABLOCK_SLOTS
+ * (the counts just add up). [any thread]
+ */
+#ifndef HS_ETS_TABLOCK_H
+#define HS_ETS_TABLOCK_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+
+#define TABLOCK_SLOTS 16
+
+typedef struct TabLockSlot {
+    _Atomic long readers;
+    char pad[64 - sizeof(long)];
+} __attribute__((aligned(64))) TabLockSlot;
+
+typedef struct TabLock {
+    pthread_rwlock_t rw;      /* the plain kind */
+    TabLockSlot *slots;       /* the frequent-read kind: TABLOCK_SLOTS of them, else NULL */
+    _Atomic int writer;       /* frequent-read: a writer holds or is taking the lock */
+    pthread_mutex_t wmutex;   /* frequent-read: held by the writer */
+} TabLock;
+
+/* Never destroyed: tables keep their struct as a tombstone (ets.h). */
+void tablock_init(TabLock *l, bool freq_read);
+void tablock_rdlock(TabLock *l);
+void tablock_rdunlock(TabLock *l);
+void tablock_wrlock(TabLock *l);
+void tablock_wrunlock(TabLock *l);
+static inline void tablock_lock(TabLock *l, bool write)
+{
+    if (write) tablock_wrlock(l);
+    else tablock_rdlock(l);
+}
+static inline void tablock_unlock(TabLock *l, bool write)
+{
+    if (write) tablock_wrunlock(l);
+    else tablock_rdunlock(l);
+}
+
+/* The calling thread's slot (0 .. TABLOCK_SLOTS-1), fixed for the thread's life: also used to
+ * spread other per-thread counters (ets.c's byte total). */
+unsigned tablock_thread_slot(void);
+
+#endif
