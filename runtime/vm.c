@@ -101,11 +101,25 @@ void vm_gc_roots(Process *p, GcRoots *r, Term *xregs, unsigned live)
     r->each_foreign = queue_data;
 }
 
-static void gc_live(Process *p, unsigned live, Uint need)
+static __attribute__((noinline)) void gc_live_slow(Process *p, unsigned live, Uint need)
 {
     GcRoots r;
     vm_gc_roots(p, &r, vm_xregs, live);
     heap_reserve_maybe_gc(&p->heap, need, &r);
+}
+
+/* heap_reserve_maybe_gc's triggers (gc.h sentence 9), tested inline first: when none holds,
+ * the call would return at once, and filling its roots costs more than the whole test (every
+ * allocate and test_heap passes here). */
+static inline void gc_live(Process *p, unsigned live, Uint need)
+{
+    const Heap *h = &p->heap;
+    Uint free_words = heap_free_words(h);
+    if (__builtin_expect(free_words >= need + S_REDZONE && !(h->flags & HEAP_FORCE_GC) &&
+                         h->off_heap.overhead <= h->bin_vheap_sz && h->mbuf_sz <= free_words &&
+                         !heap_gc_stress, 1))
+        return;
+    gc_live_slow(p, live, need);
 }
 
 /* OTP's erts_gc_after_bif_call: collect when forced or when the fragments outgrow the free
@@ -468,7 +482,25 @@ VmStatus vm_run(Process *p)
         if (w_ & 4) Y[w_ >> 3] = v_;                            \
         else x[w_ >> 3] = v_;                                   \
     } while (0)
-#define NEXT() goto *(const void *)(*ip++)
+/* The stack pointer is cached in sp: h->stop stays the truth (every write goes to both), and
+ * the hot handlers read sp instead of loading h->stop again, which kept the stack pointer's
+ * updates (allocate, call, ret) in a chain of stores and reloads through memory. A handler
+ * that calls out (a GC may move the stack) or writes h->stop alone ends with NEXT(), which
+ * reloads sp; the hot handlers end with NEXTF() and keep the two equal themselves. */
+#define NEXT()                                                  \
+    do {                                                        \
+        sp = h->stop;                                           \
+        goto *(const void *)(*ip++);                            \
+    } while (0)
+#define NEXTF() goto *(const void *)(*ip++)
+#define SRCF(w) ((((Instr)(w)) & 3) ? (Term)(w) : (((Instr)(w)) & 4) ? sp[((Instr)(w)) >> 3] : x[((Instr)(w)) >> 3])
+#define SETF(w, v)                                              \
+    do {                                                        \
+        Instr w_ = (w);                                         \
+        Term v_ = (v);                                          \
+        if (w_ & 4) sp[w_ >> 3] = v_;                           \
+        else x[w_ >> 3] = v_;                                   \
+    } while (0)
 #define REDS(target, arity)                                     \
     do {                                                        \
         if (--p->reds_left <= 0) {                              \
@@ -479,11 +511,14 @@ VmStatus vm_run(Process *p)
     } while (0)
 #define PUSH_CP(cp)                                             \
     do {                                                        \
-        if (h->stop <= h->htop) {                               \
+        sp = h->stop;                                           \
+        if (sp <= h->htop) {                                    \
             gc_live(p, live_args, 1);                           \
             if (h->flags & HEAP_MAX_REACHED) MAX_HEAP_CHECK();  \
+            sp = h->stop;                                       \
         }                                                       \
-        *--h->stop = (Term)(uintptr_t)(cp);                     \
+        *--sp = (Term)(uintptr_t)(cp);                          \
+        h->stop = sp;                                           \
     } while (0)
 /* max_heap_size tripped in a GC (gc.h): report it, and with kill end the process now (the
  * collection did not run, so nothing may allocate). */
@@ -511,88 +546,138 @@ VmStatus vm_run(Process *p)
     bool c_tail = false;
     Uint c_dealloc = 0;
     Term c_fun = NIL, c_mod = NIL, c_name = NIL;
+    Term *sp;
     NEXT();
 
-L_allocate: {
-    Uint n = ip[0];
-    unsigned live = (unsigned)ip[1];
-    ip += 2;
-    gc_live(p, live, n);
-    if (h->flags & HEAP_MAX_REACHED) MAX_HEAP_CHECK();
-    h->stop -= n;
-    for (Uint i = 0; i < n; i++) h->stop[i] = NIL;
     /* Code after allocate runs in a frame: no X register is a root at a BIF's return (a
      * clause head ran frameless before it, with its own count: lang/compile.c). */
-    leaf_live = 0;
-    NEXT();
-}
+#define ALLOCATE()                                                          \
+    do {                                                                    \
+        Uint n_ = ip[0];                                                    \
+        unsigned live_ = (unsigned)ip[1];                                   \
+        ip += 2;                                                            \
+        gc_live(p, live_, n_);                                              \
+        if (h->flags & HEAP_MAX_REACHED) MAX_HEAP_CHECK();                  \
+        sp = h->stop - n_;                                                  \
+        h->stop = sp;                                                       \
+        if (n_ <= 2) { /* the commonest frames without a loop */           \
+            if (n_ == 2) sp[1] = NIL;                                       \
+            if (n_ >= 1) sp[0] = NIL;                                       \
+        } else {                                                            \
+            for (Uint i_ = 0; i_ < n_; i_++) sp[i_] = NIL;                  \
+        }                                                                   \
+        leaf_live = 0;                                                      \
+    } while (0)
+L_allocate:
+    ALLOCATE();
+    NEXTF();
+L_allocate_mxy:
+    ALLOCATE();
+    ip++; /* the move's opcode word */
+    goto L_move_xy;
 L_deallocate:
-    h->stop += ip[0];
+    sp += ip[0];
+    h->stop = sp;
     ip++;
-    NEXT();
+    NEXTF();
+L_dealloc_ret:
+    leaf_live = 0;
+    sp += ip[0];
+    ip = (const Instr *)(uintptr_t)*sp++;
+    h->stop = sp;
+    NEXTF();
 L_ret:
     /* Callers are frame functions: leaf functions make no calls. */
     leaf_live = 0;
-    ip = (const Instr *)(uintptr_t)*h->stop++;
-    NEXT();
+    ip = (const Instr *)(uintptr_t)*sp++;
+    h->stop = sp;
+    NEXTF();
 L_leaf_entry:
     leaf_live = (unsigned)ip[1];
     for (Instr i = ip[0]; i < ip[1]; i++) x[i] = NIL;
     ip += 2;
-    NEXT();
+    NEXTF();
 L_test_heap:
     gc_live(p, (unsigned)ip[1], ip[0]);
     if (h->flags & HEAP_MAX_REACHED) MAX_HEAP_CHECK();
     ip += 2;
     NEXT();
 L_move:
-    SET(ip[1], SRC(ip[0]));
+    SETF(ip[1], SRCF(ip[0]));
     ip += 2;
-    NEXT();
+    NEXTF();
     /* Specialised forms code.c threads instead of move and op2 when the operands allow. */
 L_move_xy:
-    Y[ip[1] >> 3] = x[ip[0] >> 3];
+    sp[ip[1] >> 3] = x[ip[0] >> 3];
     ip += 2;
-    NEXT();
+    NEXTF();
 L_move_yx:
-    x[ip[1] >> 3] = Y[ip[0] >> 3];
+    x[ip[1] >> 3] = sp[ip[0] >> 3];
     ip += 2;
-    NEXT();
+    NEXTF();
 L_move_xx:
     x[ip[1] >> 3] = x[ip[0] >> 3];
     ip += 2;
-    NEXT();
+    NEXTF();
 L_move_cx:
     x[ip[1] >> 3] = (Term)ip[0];
     ip += 2;
-    NEXT();
+    NEXTF();
 L_op2_add: {
-    Term a = SRC(ip[2]), b = SRC(ip[3]);
+    Term a = SRCF(ip[2]), b = SRCF(ip[3]);
     if (term_is_small(a) && term_is_small(b)) {
         Sint v = small_val(a) + small_val(b);
         if (small_fits(v)) {
-            SET(ip[4], make_small(v));
+            SETF(ip[4], make_small(v));
             ip += 5;
-            NEXT();
+            NEXTF();
         }
     }
     goto L_op2;
 }
 L_op2_sub: {
-    Term a = SRC(ip[2]), b = SRC(ip[3]);
+    Term a = SRCF(ip[2]), b = SRCF(ip[3]);
     if (term_is_small(a) && term_is_small(b)) {
         Sint v = small_val(a) - small_val(b);
         if (small_fits(v)) {
-            SET(ip[4], make_small(v));
+            SETF(ip[4], make_small(v));
             ip += 5;
-            NEXT();
+            NEXTF();
         }
     }
     goto L_op2;
 }
+    /* op2 + and - with a small-integer constant second operand (peep.c checked it): the
+     * tagged sum of a small and the constant's untagged value is the tagged result. */
+    /* The fast path of op2_addc and op2_subc: done (ip past it) unless a is no small integer
+     * or the result overflows, when the generic op2 takes over. */
+#define OP2C(how)                                                                          \
+    do {                                                                                   \
+        Term a_ = SRCF(ip[2]);                                                             \
+        Sint r_;                                                                           \
+        if (!term_is_small(a_) ||                                                          \
+            __builtin_##how##_overflow((Sint)a_, (Sint)(ip[3] - TAG_IMMED1_SMALL), &r_))   \
+            goto L_op2;                                                                    \
+        SETF(ip[4], (Term)r_);                                                             \
+        ip += 5;                                                                           \
+    } while (0)
+L_op2_addc:
+    OP2C(add);
+    NEXTF();
+L_op2_addc_call:
+    OP2C(add);
+    ip++; /* the call's opcode word */
+    goto L_call;
+L_op2_subc:
+    OP2C(sub);
+    NEXTF();
+L_op2_subc_call:
+    OP2C(sub);
+    ip++; /* the call's opcode word */
+    goto L_call;
 L_jump:
     ip = (const Instr *)ip[0];
-    NEXT();
+    NEXTF();
 L_call: {
     unsigned arity = (unsigned)ip[0];
     const Instr *target = (const Instr *)ip[1];
@@ -600,21 +685,22 @@ L_call: {
     PUSH_CP(ip + 2);
     REDS(target, arity);
     ip = target;
-    NEXT();
+    NEXTF();
 }
 L_call_last: {
     unsigned arity = (unsigned)ip[0];
     const Instr *target = (const Instr *)ip[1];
-    h->stop += ip[2];
+    sp += ip[2];
+    h->stop = sp;
     REDS(target, arity);
     ip = target;
-    NEXT();
+    NEXTF();
 }
 L_call_only: {
     const Instr *target = (const Instr *)ip[1];
     REDS(target, (unsigned)ip[0]);
     ip = target;
-    NEXT();
+    NEXTF();
 }
 L_call_ext:
     c_tail = false;
@@ -891,11 +977,63 @@ L_op1: {
     NEXT();
 }
 L_test:
-    if (vm_type_test((VmTest)ip[1], SRC(ip[2]))) ip += 3;
+    if (vm_type_test((VmTest)ip[1], SRCF(ip[2]))) ip += 3;
     else ip = (const Instr *)ip[0];
-    NEXT();
+    NEXTF();
+    /* The commonest type tests and comparisons with their kind fixed (peep.c selects them). */
+L_test_list: {
+    Term v = SRCF(ip[2]);
+    if (term_is_list(v) || v == NIL) ip += 3;
+    else ip = (const Instr *)ip[0];
+    NEXTF();
+}
+L_test_integer:
+    if (term_is_integer(SRCF(ip[2]))) ip += 3;
+    else ip = (const Instr *)ip[0];
+    NEXTF();
+L_test_atom:
+    if (term_is_atom(SRCF(ip[2]))) ip += 3;
+    else ip = (const Instr *)ip[0];
+    NEXTF();
+L_test_tuple:
+    if (term_is_tuple(SRCF(ip[2]))) ip += 3;
+    else ip = (const Instr *)ip[0];
+    NEXTF();
+    /* Small integers: the word order is the value order. */
+#define IS_LT(a, b) (term_is_small(a) && term_is_small(b) ? (Sint)(a) < (Sint)(b) : term_compare(a, b, false) < 0)
+L_is_lt: {
+    Term a = SRCF(ip[2]), b = SRCF(ip[3]);
+    ip = IS_LT(a, b) ? ip + 4 : (const Instr *)ip[0];
+    NEXTF();
+}
+L_is_lt_ret: {
+    Term a = SRCF(ip[2]), b = SRCF(ip[3]);
+    if (!IS_LT(a, b)) {
+        ip = (const Instr *)ip[0];
+        NEXTF();
+    }
+    goto L_ret; /* the ret after it */
+}
+L_is_ge: {
+    Term a = SRCF(ip[2]), b = SRCF(ip[3]);
+    bool ok = term_is_small(a) && term_is_small(b) ? (Sint)a >= (Sint)b : term_compare(a, b, false) >= 0;
+    ip = ok ? ip + 4 : (const Instr *)ip[0];
+    NEXTF();
+}
+L_is_eq_exact: {
+    Term a = SRCF(ip[2]), b = SRCF(ip[3]);
+    bool ok = a == b || (!term_is_immed(a) && !term_is_immed(b) && term_eq_exact(a, b));
+    ip = ok ? ip + 4 : (const Instr *)ip[0];
+    NEXTF();
+}
+L_is_ne_exact: {
+    Term a = SRCF(ip[2]), b = SRCF(ip[3]);
+    bool eq = a == b || (!term_is_immed(a) && !term_is_immed(b) && term_eq_exact(a, b));
+    ip = eq ? (const Instr *)ip[0] : ip + 4;
+    NEXTF();
+}
 L_cmp: {
-    Term a = SRC(ip[2]), b = SRC(ip[3]);
+    Term a = SRCF(ip[2]), b = SRCF(ip[3]);
     bool ok;
     if (term_is_small(a) && term_is_small(b)) {
         /* Small integers: the word order is the value order. */
@@ -908,12 +1046,12 @@ L_cmp: {
         }
         if (ok) ip += 4;
         else ip = (const Instr *)ip[0];
-        NEXT();
+        NEXTF();
     }
     if ((VmCmp)ip[1] == VC_EQ_EXACT && (term_is_immed(a) || term_is_immed(b))) {
         if (a == b) ip += 4;
         else ip = (const Instr *)ip[0];
-        NEXT();
+        NEXTF();
     }
     switch ((VmCmp)ip[1]) {
     case VC_EQ_EXACT: ok = term_eq_exact(a, b); break;
@@ -925,62 +1063,62 @@ L_cmp: {
     }
     if (ok) ip += 4;
     else ip = (const Instr *)ip[0];
-    NEXT();
+    NEXTF();
 }
 L_is_tuple_arity: {
-    Term t = SRC(ip[1]);
+    Term t = SRCF(ip[1]);
     if (term_is_tuple(t) && tuple_arity(t) == ip[2]) ip += 3;
     else ip = (const Instr *)ip[0];
-    NEXT();
+    NEXTF();
 }
 L_is_nonempty_list:
-    if (term_is_list(SRC(ip[1]))) ip += 2;
+    if (term_is_list(SRCF(ip[1]))) ip += 2;
     else ip = (const Instr *)ip[0];
-    NEXT();
+    NEXTF();
 L_is_nil:
-    if (SRC(ip[1]) == NIL) ip += 2;
+    if (SRCF(ip[1]) == NIL) ip += 2;
     else ip = (const Instr *)ip[0];
-    NEXT();
+    NEXTF();
 L_is_record: {
-    Term t = SRC(ip[1]);
-    if (term_is_tuple(t) && tuple_arity(t) == ip[3] && ip[3] > 0 && tuple_elem(t, 1) == SRC(ip[2]))
+    Term t = SRCF(ip[1]);
+    if (term_is_tuple(t) && tuple_arity(t) == ip[3] && ip[3] > 0 && tuple_elem(t, 1) == SRCF(ip[2]))
         ip += 4;
     else ip = (const Instr *)ip[0];
-    NEXT();
+    NEXTF();
 }
 L_is_fun_arity: {
-    Term f = SRC(ip[1]), a = SRC(ip[2]);
+    Term f = SRCF(ip[1]), a = SRCF(ip[2]);
     if (term_is_fun(f) && term_is_small(a) && (Sint)fun_entry(f)->arity == small_val(a)) ip += 3;
     else ip = (const Instr *)ip[0];
-    NEXT();
+    NEXTF();
 }
 L_get_list: {
-    Term l = SRC(ip[0]);
+    Term l = SRCF(ip[0]);
     Term hd = list_head(l), tl = list_tail(l);
-    SET(ip[1], hd);
-    SET(ip[2], tl);
+    SETF(ip[1], hd);
+    SETF(ip[2], tl);
     ip += 3;
-    NEXT();
+    NEXTF();
 }
 L_get_elem:
-    SET(ip[2], tuple_elem(SRC(ip[0]), ip[1]));
+    SETF(ip[2], tuple_elem(SRCF(ip[0]), ip[1]));
     ip += 3;
-    NEXT();
+    NEXTF();
 L_put_list: {
     Term *hp = heap_alloc(h, 2);
-    Term r = cons_at(hp, SRC(ip[0]), SRC(ip[1]));
-    SET(ip[2], r);
+    Term r = cons_at(hp, SRCF(ip[0]), SRCF(ip[1]));
+    SETF(ip[2], r);
     ip += 3;
-    NEXT();
+    NEXTF();
 }
 L_put_tuple: {
     Uint n = ip[0];
     Term *hp = heap_alloc(h, n + 1);
     hp[0] = make_tuple_header(n);
-    for (Uint i = 0; i < n; i++) hp[1 + i] = SRC(ip[1 + i]);
-    SET(ip[1 + n], make_boxed(hp));
+    for (Uint i = 0; i < n; i++) hp[1 + i] = SRCF(ip[1 + i]);
+    SETF(ip[1 + n], make_boxed(hp));
     ip += 2 + n;
-    NEXT();
+    NEXTF();
 }
 L_make_fun: {
     FunEntry *fe = (FunEntry *)ip[0];
@@ -1135,14 +1273,14 @@ L_map_put: {
     NEXT();
 }
 L_map_get: {
-    Term m = SRC(ip[1]), k = SRC(ip[2]), v;
+    Term m = SRCF(ip[1]), k = SRCF(ip[2]), v;
     if (term_is_map(m) && map_get(m, k, &v)) {
-        SET(ip[3], v);
+        SETF(ip[3], v);
         ip += 4;
     } else {
         ip = (const Instr *)ip[0];
     }
-    NEXT();
+    NEXTF();
 }
 L_bs_start: {
     Term b = SRC(ip[1]);

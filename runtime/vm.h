@@ -94,6 +94,25 @@ typedef uintptr_t Instr;
     OP(send, "ssd")                                                                    \
     OP(make_export_fun, "sssd") /* fun M:F/A with M, F or A not constant */            \
     OP(normal_exit, "")                                                                \
+    /* Fused and specialised forms peep.c selects at the end (same operand words as the     \
+     * generic form they replace, so only the opcode word changes): */                     \
+    OP(dealloc_ret, "i")        /* deallocate N; ret */                                \
+    OP(is_lt, "Liss")           /* cmp with VC_LT (the VmCmp word is ignored) */       \
+    OP(is_ge, "Liss")                                                                  \
+    OP(is_eq_exact, "Liss")                                                            \
+    OP(is_ne_exact, "Liss")                                                            \
+    OP(op2_addc, "Lissd")       /* op2 + whose second operand is a small integer */    \
+    OP(op2_subc, "Lissd")       /* op2 - whose second operand is a small integer */    \
+    OP(test_list, "Lis")        /* test with VT_LIST, VT_INTEGER, VT_ATOM, VT_TUPLE */ \
+    OP(test_integer, "Lis")                                                            \
+    OP(test_atom, "Lis")                                                               \
+    OP(test_tuple, "Lis")                                                              \
+    /* Forms that know which instruction follows (left in place, with its own opcode word)   \
+     * and go on to its handler with a direct jump when they fall through: */               \
+    OP(allocate_mxy, "ii")      /* allocate; next a move x -> y */                     \
+    OP(op2_addc_call, "Lissd")  /* op2_addc; next a call */                            \
+    OP(op2_subc_call, "Lissd")  /* op2_subc; next a call */                            \
+    OP(is_lt_ret, "Liss")       /* is_lt; next a ret */                                \
     /* Specialised forms that only code.c's threading selects (never in a CodeBuf): */  \
     OP(move_xy, "sd")           /* move x(i) -> y(j) */                                \
     OP(move_yx, "sd")                                                                  \

@@ -640,6 +640,80 @@ static void compact_frame(Fn *f)
     free(u.renum);
 }
 
+/* ---- fused and specialised forms -------------------------------------------------------- */
+
+/* The last step, after every analysis: forms whose operand words are the generic ones' (vm.h),
+ * so only opcode words change and dropped instructions are marked dead. */
+static unsigned special_form(const CodeBuf *cb, const Ins *in)
+{
+    const Instr *w = cb->w + in->off + 1;
+    switch ((VmOpcode)in->op) {
+    case OPC_cmp:
+        switch ((VmCmp)w[1]) {
+        case VC_LT: return OPC_is_lt;
+        case VC_GE: return OPC_is_ge;
+        case VC_EQ_EXACT: return OPC_is_eq_exact;
+        case VC_NE_EXACT: return OPC_is_ne_exact;
+        default: return in->op;
+        }
+    case OPC_op2:
+        if (!term_is_small((Term)w[3])) return in->op;
+        return w[1] == VOP_ADD ? OPC_op2_addc : w[1] == VOP_SUB ? OPC_op2_subc : in->op;
+    case OPC_test:
+        switch ((VmTest)w[1]) {
+        case VT_LIST: return OPC_test_list;
+        case VT_INTEGER: return OPC_test_integer;
+        case VT_ATOM: return OPC_test_atom;
+        case VT_TUPLE: return OPC_test_tuple;
+        default: return in->op;
+        }
+    default: return in->op;
+    }
+}
+
+/* The forms that go straight on to the handler of the instruction after them (vm.h): that
+ * instruction stays, so labels to it and the generic slow paths are unaffected. */
+static void followed_by(CodeBuf *cb, Ins *ins, size_t n_ins, size_t i)
+{
+    Ins *in = &ins[i];
+    size_t j = i + 1;
+    while (j < n_ins && ins[j].dead) j++;
+    if (j >= n_ins || ins[j].nkill) return; /* a wait's kills would come between them */
+    const Ins *nx = &ins[j];
+    const Instr *w = cb->w + nx->off + 1;
+    unsigned op = in->op;
+    if (op == OPC_allocate && nx->op == OPC_move && vm_operand_is_reg(w[0]) && !(w[0] & 4) &&
+        (w[1] & 4))
+        op = OPC_allocate_mxy;
+    else if (op == OPC_op2_addc && nx->op == OPC_call) op = OPC_op2_addc_call;
+    else if (op == OPC_op2_subc && nx->op == OPC_call) op = OPC_op2_subc_call;
+    else if (op == OPC_is_lt && nx->op == OPC_ret) op = OPC_is_lt_ret;
+    in->op = op;
+    cb->w[in->off] = op;
+}
+
+static void select_forms(CodeBuf *cb, Ins *ins, size_t n_ins)
+{
+    for (size_t i = 0; i < n_ins; i++) {
+        Ins *in = &ins[i];
+        if (in->dead) continue;
+        if (in->op == OPC_deallocate) {
+            size_t j = i + 1;
+            bool label = false;
+            for (; j < n_ins && ins[j].dead; j++) label |= ins[j].target;
+            /* No label between them: nothing jumps to the ret alone. */
+            if (j < n_ins && ins[j].op == OPC_ret && !label && !ins[j].target && !ins[j].nkill) {
+                in->op = OPC_dealloc_ret;
+                ins[j].dead = true;
+            }
+        } else {
+            in->op = special_form(cb, in);
+        }
+        cb->w[in->off] = in->op;
+        followed_by(cb, ins, n_ins, i);
+    }
+}
+
 /* ---- relocation ------------------------------------------------------------------------- */
 
 static int cmp_size(const void *a, const void *b)
@@ -716,6 +790,7 @@ void peep_optimize(CodeBuf *cb)
         compact_frame(&f);
         drop_entry(&f);
     }
+    select_forms(cb, ins, n_ins);
     compact(cb, ins, n_ins);
     free(starts);
     free(at);
