@@ -193,6 +193,7 @@ void mailbox_init(Mailbox *mb)
     atomic_init(&mb->stub.next, NULL);
     atomic_init(&mb->head, (uintptr_t)&mb->stub);
     atomic_init(&mb->off_heap, 0);
+    mb->scan_skips = 0;
     mb->tail = &mb->stub;
     atomic_init(&mb->priv.next, NULL);
     mb->last = &mb->priv;
@@ -200,6 +201,7 @@ void mailbox_init(Mailbox *mb)
     atomic_init(&mb->len, 0);
     mb->onheap_words = 0;
     mb->all_words = 0;
+    mb->heap_roots = 0;
 }
 
 /* Appends n; returns the previous head word (with its WAITING bit). */
@@ -264,8 +266,12 @@ static MsgLink *pop(Mailbox *mb)
     return NULL;
 }
 
+/* A message whose term the GC must visit (mailbox_each_root): no fragment, a pointer. */
+static inline bool is_heap_root(const Message *m) { return !m->data && term_is_ptr(m->msg); }
+
 static void account_add(Mailbox *mb, const Message *m)
 {
+    mb->heap_roots += is_heap_root(m);
     Uint w = frags_words(m->data);
     mb->all_words += w;
     if (!(m->flags & MSG_OFF_HEAP)) mb->onheap_words += w;
@@ -276,6 +282,7 @@ static void account_add(Mailbox *mb, const Message *m)
 
 static void account_sub(Mailbox *mb, const Message *m)
 {
+    mb->heap_roots -= is_heap_root(m);
     Uint w = frags_words(m->data);
     mb->all_words -= w;
     if (!(m->flags & MSG_OFF_HEAP)) mb->onheap_words -= w;
@@ -329,11 +336,17 @@ bool mailbox_prepare_wait(Mailbox *mb)
     /* Empty means: the consumer stands on the stub and the stub is the last node pushed. */
     if (mb->tail != &mb->stub || head != (uintptr_t)&mb->stub) return false;
     uintptr_t expect = head;
+    /* Reset before the CAS: once WAITING is set the owner's fields belong to the waker. */
+    uint32_t skips = mb->scan_skips;
+    mb->scan_skips = 0;
     /* Release on success: the thread that clears WAITING (a producer's acq_rel exchange, or
      * mailbox_claim_wake's acquire CAS) then sees everything the owner did before waiting.
      * Relaxed on failure: a producer got in first; the owner just fetches again. */
-    return atomic_compare_exchange_strong_explicit(&mb->head, &expect, head | WAITING,
-                                                   memory_order_release, memory_order_relaxed);
+    if (atomic_compare_exchange_strong_explicit(&mb->head, &expect, head | WAITING,
+                                                memory_order_release, memory_order_relaxed))
+        return true;
+    mb->scan_skips = skips;
+    return false;
 }
 
 bool mailbox_claim_wake(Mailbox *mb)
@@ -409,6 +422,7 @@ Term mailbox_remove(Mailbox *mb, Heap *h)
     if (mb->last == &m->link) mb->last = prev;
     account_sub(mb, m);
     mb->save = &mb->priv;
+    mb->scan_skips = 0;
     Term t = m->msg;
     mailbox_adopt_frags(h, m->data);
     free(m);
@@ -419,9 +433,13 @@ Term mailbox_remove(Mailbox *mb, Heap *h)
 
 void mailbox_each_root(Mailbox *mb, GcVisitFn fn, void *arg)
 {
-    for (MsgLink *l = link_get(&mb->priv); l; l = link_get(l)) {
+    Uint left = mb->heap_roots;
+    for (MsgLink *l = link_get(&mb->priv); l && left; l = link_get(l)) {
         Message *m = (Message *)l;
-        if (!m->data) fn(&m->msg, arg);
+        if (is_heap_root(m)) {
+            fn(&m->msg, arg);
+            left--;
+        }
     }
 }
 
@@ -556,6 +574,7 @@ Uint mailbox_move_data_to_heap(Mailbox *mb, Heap *h, Term *xregs, unsigned live)
         move_message(mb, m, h, &rs);
         mb->onheap_words -= w;
         mb->all_words -= w;
+        mb->heap_roots += is_heap_root(m);
     }
     /* Stale roots: a receive that skipped a message may have left pointers into it in stack
      * slots or registers (dead, but the collector scans them). They follow the data. */

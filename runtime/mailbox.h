@@ -113,6 +113,8 @@ typedef struct Mailbox {
     /* [any thread, read relaxed] 1 when message_queue_data is off_heap. */
     _Atomic unsigned char off_heap;
     /* Everything below is [owner only]. */
+    uint32_t scan_skips; /* messages the running receive skipped (recvscan.h); 0 when it ends or
+                          * waits */
     MsgLink *tail;     /* the in-transit consumer end */
     MsgLink stub;
     /* The private queue: priv.next is the first message; links are accessed relaxed (one
@@ -123,6 +125,8 @@ typedef struct Mailbox {
     _Atomic Uint len;  /* private length: written by the owner only, readable relaxed by others */
     Uint onheap_words; /* attached words of queued messages not marked MSG_OFF_HEAP */
     Uint all_words;    /* attached words of all queued messages */
+    Uint heap_roots;   /* queued messages whose term is on the heap (no fragment, a pointer):
+                        * what mailbox_each_root visits; 0 lets a GC skip the queue walk */
 } Mailbox;
 
 /* ---- creating messages and signals ---------------------------------------------------- */
@@ -208,7 +212,8 @@ Uint mailbox_fetch(Mailbox *mb, Uint max, MailboxSignalFn fn, void *ctx);
 void mailbox_enqueue_private(Mailbox *mb, Message *m);
 
 /*
- * The owner is about to wait for signals. Returns true and sets WAITING when the in-transit
+ * The owner is about to wait for signals. Returns true (with scan_skips reset: a receive that
+ * waits starts a new scan when it resumes) and sets WAITING when the in-transit
  * queue is empty: from then on the process belongs to whoever gets MAILBOX_PUSH_WAKE or wins
  * mailbox_claim_wake, so call it last, after the process's state is saved (the CAS is a
  * release). Returns false when something is in transit: fetch and match again.
@@ -240,10 +245,15 @@ static inline void mailbox_skip(Mailbox *mb)
 {
     mb->save = atomic_load_explicit(&mb->save->next, memory_order_relaxed);
 }
-static inline void mailbox_receive_done(Mailbox *mb) { mb->save = &mb->priv; }
+static inline void mailbox_receive_done(Mailbox *mb)
+{
+    mb->save = &mb->priv;
+    mb->scan_skips = 0;
+}
 
 /* Unlinks the message at the save point (there must be one), hands its fragments and their
- * ProcBins to h, frees the node, resets the save point; returns the message term. */
+ * ProcBins to h, frees the node, resets the save point (and scan_skips); returns the message
+ * term. */
 Term mailbox_remove(Mailbox *mb, Heap *h);
 
 /* Links the fragment chain f into h as young fragments and moves their ProcBins to the head
@@ -287,7 +297,9 @@ static inline Message *mailbox_next(const Message *m)
 
 /* ---- GC with an on_heap queue ----------------------------------------------------------- */
 
-/* Visits the term slot of every queued message without a fragment (data on the heap). */
+/* Visits the term slot of every queued message without a fragment whose term is a pointer
+ * (data on the heap). Walks the queue only when there is one: a long queue of immediates (or of
+ * messages with fragments) costs a collection nothing. */
 void mailbox_each_root(Mailbox *mb, GcVisitFn fn, void *arg);
 
 /* Copies the fragments of every queued message not marked MSG_OFF_HEAP to h->htop (the caller

@@ -421,6 +421,46 @@ TEST(gc_roots_and_move_to_heap)
     heap_destroy(&s);
 }
 
+static void count_visit(Term *slot, void *arg)
+{
+    (void)slot;
+    (*(int *)arg)++;
+}
+
+/* Only messages whose term is on the heap are roots: a long queue of immediates (a parent
+ * collecting 'done' from its children) costs a collection no walk and no visits. */
+TEST(gc_roots_only_heap_terms)
+{
+    Heap r;
+    heap_init(&r, H_DEFAULT_SIZE, FULLSWEEP_AFTER_DEFAULT);
+    Mailbox mb;
+    mailbox_init(&mb);
+    for (int i = 0; i < 500; i++) push_imm(&mb, i);
+    mailbox_fetch(&mb, 1000, NULL, NULL);
+    int visits = 0;
+    mailbox_each_root(&mb, count_visit, &visits);
+    CHECK_EQ(visits, 0);
+    Term own = tuple2(&r, make_small(1), make_small(2));
+    mailbox_enqueue_private(&mb, mailbox_message_nocopy(own, NIL));
+    for (int i = 0; i < 500; i++) push_imm(&mb, i);
+    mailbox_fetch(&mb, 1000, NULL, NULL);
+    mailbox_each_root(&mb, count_visit, &visits);
+    CHECK_EQ(visits, 1);
+    GcRoots roots = {.xregs = NULL, .live = 0, .each_extra = each_extra, .ctx = &mb};
+    gc_collect(&r, 0, &roots, true, GC_REASON_EXPLICIT, NULL);
+    CHECK(gc_verify(&r, &roots) == NULL);
+    /* receive everything before it, then it: no roots are left */
+    for (int i = 0; i < 500; i++) CHECK_EQ(small_val(mailbox_remove(&mb, &r)), i);
+    Term t = mailbox_remove(&mb, &r);
+    CHECK(term_is_tuple(t) && small_val(tuple_elem(t, 2)) == 2);
+    visits = 0;
+    mailbox_each_root(&mb, count_visit, &visits);
+    CHECK_EQ(visits, 0);
+    CHECK_EQ(mailbox_len(&mb), 500);
+    mailbox_destroy(&mb);
+    heap_destroy(&r);
+}
+
 /* ---- signals ----------------------------------------------------------------------------------- */
 
 typedef struct SigLog {
@@ -680,6 +720,7 @@ int main(void)
     TH_RUN(refc_binary_in_message);
     TH_RUN(accounting_on_heap_and_off_heap);
     TH_RUN(gc_roots_and_move_to_heap);
+    TH_RUN(gc_roots_only_heap_terms);
     TH_RUN(signals_keep_their_place);
     TH_RUN(wake_contract);
     TH_RUN(stress_many_producers);
