@@ -24,6 +24,7 @@
 #include "rtimer.h"
 #include "runtime.h"
 #include "procsig.h"
+#include "recvscan.h"
 #include "strbuf.h"
 
 static _Thread_local Term vm_xregs[VM_X_REGS];
@@ -1369,10 +1370,22 @@ L_recv_remove:
     mailbox_remove(&p->mailbox, h);
     recv_reg = vm_x(VM_X_REGS - 1);
     NEXT();
-L_recv_skip:
+L_recv_skip: {
+    /* OTP's loop_rec_end and the next loop_rec in one: recvscan_next also steps over the
+     * messages the clause heads surely reject once a scan goes on (recvscan.h). The message it
+     * returns goes to recv_next's register and the heads run from there. */
+    const Instr *loop = (const Instr *)ip[0];
     mailbox_skip(&p->mailbox);
-    ip = (const Instr *)ip[0];
+    Message *m = recvscan_next(&p->mailbox, loop, x, h->stop);
+    if (m) {
+        SET(loop[2], m->msg);
+        recv_reg = loop[2];
+        ip = loop + 3;
+    } else {
+        ip = loop;
+    }
     NEXT();
+}
 L_recv_wait: {
     /* Nothing matched. Operands: the timeout, the after label; the next instruction jumps
      * back to the loop. Waiting resumes here (p->ip = this instruction), so a wake-up by a
