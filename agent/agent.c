@@ -164,8 +164,13 @@ void agent_config_default(AgentConfig *cfg)
 
 /* ---- hooks (scheduler threads: no lock, no allocation, no call into the runtime) ---- */
 
+/* Sends and ETS inserts and deletes come without a time (probe.h: time_ns 0): most of them
+ * only add to a cache slot, so the clock is read when a record is made, not per event. */
+static uint64_t stamp(uint64_t t_ns) { return t_ns ? t_ns : probe_now_ns(); }
+
 static void post(AgEvent *ev)
 {
+    ev->time_ns = stamp(ev->time_ns);
     tls_last_ns = ev->time_ns;
     AgRing *r = tls_ring;
     if (r) {
@@ -247,7 +252,7 @@ static void hook_gc_end(const ProbeGc *e)
     atomic_flag_clear_explicit(&c->busy, memory_order_release);
 }
 
-static void post_slot(const SendSlot *x)
+__attribute__((noinline)) static void post_slot(const SendSlot *x)
 {
     AgEvent ev; ev.kind = AG_EV_SEND; ev.time_ns = x->s.p.time_ns; ev.u.send = x->s;
     ev.count = x->count; ev.sampled = x->sampled; ev.sampled_flat = x->sampled_flat;
@@ -273,17 +278,43 @@ static void slot_add(SendSlot *x, const ProbeSend *e)
 
 static bool same_sender_site(const ProbeSend *a, const ProbeSend *b)
 {
-    if (a->site.ip || b->site.ip) return a->p.pid == b->p.pid && a->site.ip == b->site.ip;
-    return a->p.pid == b->p.pid && a->site.module == b->site.module &&
-           a->site.function == b->site.function && a->site.arity == b->site.arity &&
-           a->site.line == b->site.line;
+    if (a->p.pid != b->p.pid) return false;
+    if (a->site.ip || b->site.ip) return a->site.ip == b->site.ip;
+    return a->site.module == b->site.module && a->site.function == b->site.function &&
+           a->site.arity == b->site.arity && a->site.line == b->site.line;
 }
 
 static unsigned send_slot_of(const ProbeSend *e)
 {
-    uint64_t h = (uint64_t)e->p.pid * 0x9E3779B97F4A7C15u ^ (uint64_t)e->site.line * 0xC2B2AE3D27D4EB4Fu ^
-                 (uint64_t)e->site.function ^ (uint64_t)(uintptr_t)e->site.ip * 0x165667B19E3779F9u;
-    return (unsigned)(h >> 59) & (SEND_SLOTS - 1);
+    uint64_t k = (uint64_t)e->p.pid * 0x9E3779B97F4A7C15u;
+    if (e->site.ip) k ^= (uint64_t)(uintptr_t)e->site.ip * 0x165667B19E3779F9u;
+    else k ^= (uint64_t)e->site.line * 0xC2B2AE3D27D4EB4Fu ^ (uint64_t)e->site.function;
+    return (unsigned)(k >> 59) & (SEND_SLOTS - 1);
+}
+
+/* The slot of e's (sender, site) in c: its own, else a free one, else the key's first way
+ * (posted first). 4-way: direct mapping alone let two busy keys evict each other. Out of
+ * line: hook_send tries the first way itself, which is where a key usually is. */
+__attribute__((noinline)) static SendSlot *send_slot_find(SendCache *c, const ProbeSend *e,
+                                                          unsigned base)
+{
+    SendSlot *free_slot = NULL;
+    for (unsigned w = 0; w < 4; w++) {
+        SendSlot *y = &c->slot[(base + w) & (SEND_SLOTS - 1)];
+        if (!y->count) {
+            if (!free_slot) free_slot = y;
+        } else if (same_sender_site(&y->s, e)) {
+            return y;
+        }
+    }
+    SendSlot *x = free_slot ? free_slot : &c->slot[base];
+    if (x->count) post_slot(x);
+    x->s = *e;
+    x->s.p.time_ns = stamp(e->p.time_ns);   /* the first send's */
+    x->s.flat_words = x->s.shared_words = 0;
+    x->count = x->sampled = 0;
+    x->sampled_flat = 0;
+    return x;
 }
 
 static void hook_send(const ProbeSend *e)
@@ -294,26 +325,11 @@ static void hook_send(const ProbeSend *e)
         post_send(e);
         return;
     }
-    /* 4-way: the key's slot or one of the next three; else a free one; else the first
-     * (posted and replaced). Direct mapping alone let two busy keys evict each other. */
     unsigned base = send_slot_of(e);
-    SendSlot *x = NULL, *free_slot = NULL;
-    for (unsigned w = 0; w < 4 && !x; w++) {
-        SendSlot *y = &c->slot[(base + w) & (SEND_SLOTS - 1)];
-        if (y->count && same_sender_site(&y->s, e)) x = y;
-        else if (!y->count && !free_slot) free_slot = y;
-    }
-    if (x) {
-        slot_add(x, e);
-    } else {
-        x = free_slot ? free_slot : &c->slot[base];
-        if (x->count) post_slot(x);
-        x->s = *e;
-        x->s.flat_words = x->s.shared_words = 0;
-        x->count = x->sampled = 0;
-        x->sampled_flat = 0;
-        slot_add(x, e);
-    }
+    SendSlot *x = &c->slot[base];
+    if (!x->count || !e->site.ip || x->s.p.pid != e->p.pid || x->s.site.ip != e->site.ip)
+        x = send_slot_find(c, e, base);
+    slot_add(x, e);
     if (x->count >= SEND_COALESCE_MAX) {
         post_slot(x);
         x->count = 0;
@@ -346,7 +362,7 @@ static void ets_slot_event(const EtsSlot *x, AgEvent *ev)
 {
     memset(ev, 0, sizeof *ev);
     ev->kind = AG_EV_ETS;
-    ev->time_ns = x->e.p.time_ns;
+    ev->time_ns = stamp(x->e.p.time_ns);   /* made now: the batch's last change is this old */
     ev->u.ets = x->e;
     ev->count = x->inserts + x->deletes;
     ev->ets_deletes = x->deletes;
@@ -354,7 +370,7 @@ static void ets_slot_event(const EtsSlot *x, AgEvent *ev)
     ev->peak_memory_words = x->peak_memory_words;
 }
 
-static void post_ets_slot(EtsSlot *x)
+__attribute__((noinline)) static void post_ets_slot(EtsSlot *x)
 {
     AgEvent ev;
     ets_slot_event(x, &ev);
@@ -368,29 +384,40 @@ static unsigned ets_slot_of(uint64_t id)
     return (unsigned)((id * 0x9E3779B97F4A7C15u) >> 60) & (ETS_SLOTS - 1);
 }
 
-static void hook_ets(const ProbeEts *e)
+/* An event that goes alone (a create, table delete, owner exit or transfer, or any when the
+ * cache is busy): with c (not busy), the table's batch is posted first, so it stays in order. */
+__attribute__((noinline)) static void post_ets_alone(SendCache *c, const ProbeEts *e)
 {
-    SendCache *c = tls_send_cache;
-    bool batchable = e->kind == PROBE_ETS_INSERT || e->kind == PROBE_ETS_DELETE_OBJECT;
-    if (c && atomic_flag_test_and_set_explicit(&c->busy, memory_order_acquire)) c = NULL;
-    if (c) {
+    if (c && !atomic_flag_test_and_set_explicit(&c->busy, memory_order_acquire)) {
         EtsSlot *x = &c->ets[ets_slot_of(e->table_id)];
-        bool mine = (x->inserts || x->deletes) && x->e.table_id == e->table_id;
-        if ((x->inserts || x->deletes) && (!mine || !batchable)) post_ets_slot(x);
-        if (batchable) {
-            if (!x->inserts && !x->deletes) x->peak_size = x->peak_memory_words = 0;
-            x->e = *e;
-            if (e->kind == PROBE_ETS_INSERT) x->inserts++; else x->deletes++;
-            if (e->size > x->peak_size) x->peak_size = e->size;
-            if (e->memory_words > x->peak_memory_words) x->peak_memory_words = e->memory_words;
-            if (x->inserts + x->deletes >= SEND_COALESCE_MAX) post_ets_slot(x);
-            atomic_flag_clear_explicit(&c->busy, memory_order_release);
-            return;
-        }
+        if (x->inserts || x->deletes) post_ets_slot(x);
         atomic_flag_clear_explicit(&c->busy, memory_order_release);
     }
     AgEvent ev; memset(&ev, 0, sizeof ev);
     ev.kind = AG_EV_ETS; ev.time_ns = e->p.time_ns; ev.u.ets = *e; post(&ev);
+}
+
+static void hook_ets(const ProbeEts *e)
+{
+    SendCache *c = tls_send_cache;
+    if (!c || (e->kind != PROBE_ETS_INSERT && e->kind != PROBE_ETS_DELETE_OBJECT)) {
+        post_ets_alone(c, e);
+        return;
+    }
+    /* acquire/release: the slots pass between this thread and the collector with the flag */
+    if (atomic_flag_test_and_set_explicit(&c->busy, memory_order_acquire)) {
+        post_ets_alone(NULL, e);
+        return;
+    }
+    EtsSlot *x = &c->ets[ets_slot_of(e->table_id)];
+    if ((x->inserts || x->deletes) && x->e.table_id != e->table_id) post_ets_slot(x);
+    if (!x->inserts && !x->deletes) x->peak_size = x->peak_memory_words = 0;
+    x->e = *e;
+    if (e->kind == PROBE_ETS_INSERT) x->inserts++; else x->deletes++;
+    if (e->size > x->peak_size) x->peak_size = e->size;
+    if (e->memory_words > x->peak_memory_words) x->peak_memory_words = e->memory_words;
+    if (x->inserts + x->deletes >= SEND_COALESCE_MAX) post_ets_slot(x);
+    atomic_flag_clear_explicit(&c->busy, memory_order_release);
 }
 
 static void hook_bin(const ProbeBin *e)

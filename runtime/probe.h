@@ -32,8 +32,11 @@
 uint64_t probe_now_ns(void);
 
 typedef struct ProbeProc {
-    uint64_t time_ns;
-    unsigned sched_id;  /* scheduler thread that emitted the event */
+    uint64_t time_ns;   /* probe_now_ns at the event; 0: the hook stamps it (sends, ETS
+                           events: the agent coalesces most of them and reads the clock only
+                           when it makes a record, not once per message or insert) */
+    unsigned sched_id;  /* scheduler thread that emitted the event; 0 when the emitter does
+                           not say (sends, ETS: the agent knows its thread's ring) */
     Term pid;           /* local pid immediate (pid_number gives <0.N.0>) */
 } ProbeProc;
 

@@ -429,18 +429,26 @@ Process *rt_spawn(Process *parent, Term mfa[3], Term args, SpawnOpts *o, bool is
 
 /* The send probe: the copy's flat size, the shared size when this send is sampled, and the
  * sender's code address (the VM keeps p->ip at the send). */
-static _Thread_local unsigned send_count;   /* per scheduler: no shared line on every send */
+static _Thread_local unsigned send_skip;   /* per scheduler: no shared line on every send */
 
+/* The first send and then every send_sample_every-th; a countdown, not a division per send. */
 static bool send_sampled(void)
 {
     unsigned every = probe.send_sample_every;
     if (!every) return false;
-    return send_count++ % every == 0;
+    if (send_skip) {
+        send_skip--;
+        return false;
+    }
+    send_skip = every - 1;
+    return true;
 }
 
 static void probe_send(Process *p, Term to, const MessageSizes *ms)
 {
-    ProbeSend ev = {.p = {probe_now_ns(), current_sched(), p->pid}};
+    /* No clock read or scheduler lookup per send: the hook stamps the time when it makes a
+     * record and knows its own thread (probe.h). */
+    ProbeSend ev = {.p = {0, 0, p->pid}};
     ev.receiver = to;
     ev.flat_words = ms->flat_words ? ms->flat_words : ms->copied_words;
     ev.shared_words = ms->shared_words;
