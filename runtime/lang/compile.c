@@ -27,12 +27,21 @@ typedef struct RecDef { const char *name; Ast *decl; } RecDef;
 typedef struct Lambda {
     Ast *node;
     const char **freev;
+    Term *freek; /* the free variables' Var.konst where the fun is made */
     int nfree;
     unsigned fun_index;
     unsigned label;
 } Lambda;
 
-typedef struct Var { const char *name; int slot; bool bound; } Var;
+/* is_float: bound by a match to an expression OTP's type analysis knows is a float (float_expr),
+ * which makes arithmetic on it a float instruction. */
+/* konst: the constant OTP's type analysis gives a parameter every call passes alike
+ * (arg_consts), or NONVALUE. */
+typedef struct Var { const char *name; int slot; bool bound; bool is_float; Term konst; } Var;
+
+/* An operation whose failure raises error:badarith from a stub at the end of the function:
+ * no erlang:Op/N frame (frameless_arith). */
+typedef struct ArithStub { unsigned label; int line; } ArithStub;
 
 typedef struct Ctx {
     CodeBuf *cb;
@@ -52,6 +61,10 @@ typedef struct Ctx {
     const char *fname;
     int farity;
     int fun_counter;
+    ArithStub *stubs;
+    const Ast *bc_template; /* the template of the binary comprehension being compiled */
+    Term arg_consts[256]; /* of the function being compiled (not its funs) */
+    int n_stubs, cap_stubs;
     Var *vars;
     int n_vars, cap_vars;
     int base_temp, cur_temp, max_slot;
@@ -177,7 +190,7 @@ static Var *var_find(Ctx *c, const char *name)
 static Var *var_add(Ctx *c, const char *name, int slot)
 {
     GROW(c->vars, c->n_vars, c->cap_vars);
-    c->vars[c->n_vars] = (Var){name, slot, false};
+    c->vars[c->n_vars] = (Var){name, slot, false, false, NONVALUE};
     return &c->vars[c->n_vars++];
 }
 
@@ -649,6 +662,12 @@ static Opnd call_ext(Ctx *c, const Ast *at, Term m, Term f, AstList *args, bool 
 {
     int mark = c->cur_temp;
     int n = args->n;
+    /* OTP's compiler calls maps:get/2 and maps:is_key/2 as the BIFs erlang:map_get/2 and
+     * erlang:is_map_key/2: a failure's stacktrace names those. */
+    if (m == atom_s("maps") && n == 2 && (f == atom_s("get") || f == atom_s("is_key"))) {
+        f = f == atom_s("get") ? atom_s("map_get") : atom_s("is_map_key");
+        m = atom_s("erlang");
+    }
     /* In a guard a BIF call fails the guard instead of raising. */
     if (c->gfail) {
         const BifDef *b = bif_lookup(m, f, (unsigned)n);
@@ -858,6 +877,65 @@ static Opnd ccall(Ctx *c, Ast *e, bool tail)
     return call_result(c, tail);
 }
 
+/* Numbers the funs of a function as OTP's v3_core names them (its ival): one counter per
+ * function, shared with comprehensions, which are functions of their own in OTP (one per
+ * generator). A fun takes its number after the funs inside it; a comprehension takes one per
+ * generator after the funs of its generators' expressions and filters and before those of its
+ * template. Stack frames of funs show these names. */
+static void number_funs(Ast *n, int *counter)
+{
+    if (!n) return;
+    if (n->kind == A_LC || n->kind == A_BC) {
+        for (int i = 0; i < n->l1.n; i++) {
+            Ast *q = n->l1.v[i];
+            number_funs(q->kind == A_GENERATE || q->kind == A_B_GENERATE ? q->b : q, counter);
+        }
+        for (int i = 0; i < n->l1.n; i++)
+            if (n->l1.v[i]->kind == A_GENERATE || n->l1.v[i]->kind == A_B_GENERATE) (*counter)++;
+        number_funs(n->a, counter);
+        return;
+    }
+    /* v3_core translates call arguments (the fun last), tuple elements and the operands of a
+     * binary operator right to left (its safe_list is a foldr). */
+    if (n->kind == A_CALL || n->kind == A_TUPLE) {
+        for (int i = n->l1.n - 1; i >= 0; i--) number_funs(n->l1.v[i], counter);
+        number_funs(n->a, counter);
+        return;
+    }
+    if (n->kind == A_OP && n->b) {
+        number_funs(n->b, counter);
+        number_funs(n->a, counter);
+        return;
+    }
+    number_funs(n->a, counter);
+    number_funs(n->b, counter);
+    number_funs(n->c, counter);
+    AstList *ls[4] = {&n->l1, &n->l2, &n->l3, &n->l4};
+    for (int k = 0; k < 4; k++)
+        for (int i = 0; i < ls[k]->n; i++) number_funs(ls[k]->v[i], counter);
+    if (n->kind == A_FUN || n->kind == A_NAMED_FUN) n->ival = (*counter)++;
+}
+
+/* A named fun is a letrec in OTP, named by the count of letrecs before it in the function
+ * (comprehension generators and named funs, left to right, outer first): its arity field. */
+static void number_letrecs(Ast *n, int *counter)
+{
+    if (!n) return;
+    if (n->kind == A_NAMED_FUN) n->arity = (*counter)++;
+    if (n->kind == A_GENERATE || n->kind == A_B_GENERATE) (*counter)++;
+    if (n->kind == A_LC || n->kind == A_BC) {
+        for (int i = 0; i < n->l1.n; i++) number_letrecs(n->l1.v[i], counter);
+        number_letrecs(n->a, counter);
+        return;
+    }
+    number_letrecs(n->a, counter);
+    number_letrecs(n->b, counter);
+    number_letrecs(n->c, counter);
+    AstList *ls[4] = {&n->l1, &n->l2, &n->l3, &n->l4};
+    for (int k = 0; k < 4; k++)
+        for (int i = 0; i < ls[k]->n; i++) number_letrecs(ls[k]->v[i], counter);
+}
+
 static Opnd cfun(Ctx *c, Ast *e)
 {
     /* Free variables: those of the bodies and guards (not the heads) bound here. */
@@ -883,15 +961,22 @@ static Opnd cfun(Ctx *c, Ast *e)
     free(used.v);
     int arity = e->l1.n ? e->l1.v[0]->l1.n : 0;
     if (arity + fv.n > 255) cerr(c, e, "too many arguments and free variables in fun%s", "");
+    /* OTP's name, with the index number_funs gave the node: stack frames print it. */
     char name[512];
-    snprintf(name, sizeof name, "-%s/%d-fun-%d-", c->fname, c->farity, c->fun_counter++);
+    if (e->kind == A_NAMED_FUN)
+        snprintf(name, sizeof name, "-%s/%d-%s/%d-%d-", c->fname, c->farity, e->name, arity, e->arity);
+    else
+        snprintf(name, sizeof name, "-%s/%d-fun-%d-", c->fname, c->farity, (int)e->ival);
     CodeBuf *cb = c->cb;
     GROW(cb->fundefs, cb->n_fundefs, cb->cap_fundefs);
     unsigned idx = (unsigned)cb->n_fundefs++;
     unsigned label = new_label(c);
     cb->fundefs[idx] = (CodeFunDef){atom_s(name), (unsigned)arity, (unsigned)fv.n, label};
     GROW(c->lambdas, c->n_lambdas, c->cap_lambdas);
-    c->lambdas[c->n_lambdas++] = (Lambda){e, fv.v, fv.n, idx, label};
+    Term *freek = calloc((size_t)fv.n + 1, sizeof *freek);
+    if (!freek) abort();
+    for (int i = 0; i < fv.n; i++) freek[i] = var_find(c, fv.v[i])->konst;
+    c->lambdas[c->n_lambdas++] = (Lambda){e, fv.v, freek, fv.n, idx, label};
     E(c, OPC_test_heap);
     E(c, (Instr)(FUN_BASE_SIZE + fv.n));
     heap_live(c);
@@ -981,7 +1066,9 @@ static Opnd cfun_ref(Ctx *c, Ast *e)
     return d;
 }
 
-static Opnd ccase_clauses(Ctx *c, Opnd v, AstList *clauses, bool tail, Term err_tag, bool try_of)
+/* at: the case, if or try whose clauses these are; OTP reports a case_clause, if_clause or
+ * try_clause at its keyword's line. */
+static Opnd ccase_clauses(Ctx *c, Opnd v, AstList *clauses, bool tail, Term err_tag, const Ast *at)
 {
     unsigned end = new_label(c);
     Opnd d = tail ? 0 : temp(c);
@@ -1005,7 +1092,7 @@ static Opnd ccase_clauses(Ctx *c, Opnd v, AstList *clauses, bool tail, Term err_
         bound_union(c, acc);
         bind_label(c, next);
     }
-    (void)try_of;
+    line(c, at);
     if (err_tag == AM(if_clause)) {
         E(c, OPC_raise);
         E(c, AM(error));
@@ -1037,7 +1124,7 @@ static Opnd ctry_inner(Ctx *c, Ast *e)
     E(c, OPC_try_end);
     E(c, ty);
     if (e->l2.n) {
-        Opnd r2 = ccase_clauses(c, d, &e->l2, false, AM(try_clause), true);
+        Opnd r2 = ccase_clauses(c, d, &e->l2, false, AM(try_clause), e);
         emit_move(c, r2, d);
     }
     emit_jump(c, end);
@@ -1255,7 +1342,10 @@ static Opnd clc(Ctx *c, Ast *e, bool tail)
     emit_move(c, NIL, acc);
     bool *before = bound_save(c);
     int nb = c->n_vars;
+    const Ast *outer_bc = c->bc_template;
+    if (e->kind == A_BC) c->bc_template = e->a;
     clc_quals(c, e, 0, acc);
+    c->bc_template = outer_bc;
     c->n_vars = nb; /* drop the generators' shadows */
     bound_restore(c, before, nb);
     free(before);
@@ -1380,6 +1470,9 @@ static Seg seg_spec(Ctx *c, Ast *el)
 static Opnd cbin(Ctx *c, Ast *e, bool tail)
 {
     int n = e->l1.n;
+    /* Segment numbers for a failure's error_info; OTP gives none in a binary comprehension's
+     * template (0: none). */
+    unsigned segno_on = e != c->bc_template;
     Instr *w = malloc((size_t)(5 * n + 1) * sizeof *w);
     if (!w) abort();
     int k = 0;
@@ -1390,7 +1483,7 @@ static Opnd cbin(Ctx *c, Ast *e, bool tail)
             for (size_t j = 0; j < el->a->slen; j++) {
                 w = realloc(w, (size_t)(k + 5 * (n + 1)) * sizeof *w + 5 * (el->a->slen + 1) * sizeof *w);
                 w[k++] = make_small(s.type == VBS_UTF8 ? VBS_UTF8 : VBS_INTEGER);
-                w[k++] = make_small(s.flags);
+                w[k++] = make_small(s.flags | segno_on * (unsigned)(i + 1) << 8);
                 w[k++] = make_small((Sint)el->a->str[j]);
                 w[k++] = s.type == VBS_UTF8 ? AM(undefined) : make_small(8);
                 w[k++] = make_small(1);
@@ -1405,7 +1498,8 @@ static Opnd cbin(Ctx *c, Ast *e, bool tail)
         else sz = AM(undefined);
         w = realloc(w, (size_t)(k + 5 * (n + 1)) * sizeof *w);
         w[k++] = make_small(s.type);
-        w[k++] = make_small(s.flags);
+        /* The segment's number rides above the flags: a failure's error_info names it. */
+        w[k++] = make_small(s.flags | segno_on * (unsigned)(i + 1) << 8);
         w[k++] = v;
         w[k++] = sz;
         w[k++] = make_small(s.unit);
@@ -1447,6 +1541,13 @@ static Opnd crecord(Ctx *c, Ast *e, bool tail)
     for (int i = 0; i < e->l1.n; i++)
         if (is_wild(e->l1.v[i]->a)) other = e->l1.v[i]->b;
     Opnd base = 0;
+    /* An update evaluates its new values first, in its own order, then the record (OTP's
+     * erl_expand_records binds them before the record expression). */
+    Opnd *upd = calloc((size_t)e->l1.n + 1, sizeof *upd);
+    if (!upd) abort();
+    if (e->a)
+        for (int k = 0; k < e->l1.n; k++)
+            if (!is_wild(e->l1.v[k]->a)) upd[k] = cexpr(c, e->l1.v[k]->b, false);
     if (e->a) {
         base = cexpr(c, e->a, false);
         E(c, OPC_is_record);
@@ -1467,10 +1568,14 @@ static Opnd crecord(Ctx *c, Ast *e, bool tail)
     for (int i = 0; i < r->decl->l1.n; i++) {
         Ast *fd = r->decl->l1.v[i];
         Ast *val = NULL;
+        int vk = -1;
         for (int k = 0; k < e->l1.n; k++)
-            if (!is_wild(e->l1.v[k]->a) && !strcmp(e->l1.v[k]->a->name, fd->a->name))
+            if (!is_wild(e->l1.v[k]->a) && !strcmp(e->l1.v[k]->a->name, fd->a->name)) {
                 val = e->l1.v[k]->b;
-        if (val) el[i + 1] = cexpr(c, val, false);
+                vk = k;
+            }
+        if (val && e->a) el[i + 1] = upd[vk];
+        else if (val) el[i + 1] = cexpr(c, val, false);
         else if (e->a) {
             Opnd t = temp(c);
             E(c, OPC_get_elem);
@@ -1484,7 +1589,87 @@ static Opnd crecord(Ctx *c, Ast *e, bool tail)
     }
     Opnd d = build_tuple(c, el, n);
     free(el);
+    free(upd);
     return ret(c, d, tail);
+}
+
+/* Whether OTP's type analysis knows e is a float: a float literal, a '/', arithmetic on a
+ * float, float/1, a math function, or a variable bound to one of those. */
+static bool float_expr(Ctx *c, const Ast *e)
+{
+    switch (e->kind) {
+    case A_FLOAT: return true;
+    case A_VAR: {
+        Var *v = var_find(c, e->name);
+        return v && v->bound && v->is_float;
+    }
+    case A_MATCH: return float_expr(c, e->b);
+    case A_BLOCK: return e->l1.n && float_expr(c, e->l1.v[e->l1.n - 1]);
+    case A_OP:
+        if (!e->b) return (!strcmp(e->name, "-") || !strcmp(e->name, "+")) && float_expr(c, e->a);
+        if (!strcmp(e->name, "/")) return true;
+        if (!strcmp(e->name, "+") || !strcmp(e->name, "-") || !strcmp(e->name, "*"))
+            return float_expr(c, e->a) || float_expr(c, e->b);
+        return false;
+    case A_CALL: {
+        const Ast *f = e->a;
+        if (f->kind == A_ATOM) return !strcmp(f->name, "float") && e->l1.n == 1 && !func_find(c, "float", 1);
+        if (f->kind != A_REMOTE || f->a->kind != A_ATOM || f->b->kind != A_ATOM) return false;
+        if (!strcmp(f->a->name, "erlang")) return !strcmp(f->b->name, "float") && e->l1.n == 1;
+        if (strcmp(f->a->name, "math")) return false;
+        static const char *const fl[] = {"sqrt", "pow", "exp", "log", "log2", "log10", "sin", "cos",
+                                         "tan", "asin", "acos", "atan", "atan2", "sinh", "cosh",
+                                         "tanh", "pi", "ceil", "floor", "fmod"};
+        for (size_t i = 0; i < sizeof fl / sizeof fl[0]; i++)
+            if (!strcmp(f->b->name, fl[i])) return true;
+        return false;
+    }
+    default: return false;
+    }
+}
+
+/* Whether operand o (of expression n) is a constant to OTP: a literal, or a parameter OTP's
+ * types made one (Var.konst). */
+static bool const_opnd(Ctx *c, const Ast *n, Opnd o, Term *val)
+{
+    if (is_lit(o)) {
+        *val = (Term)o;
+        return true;
+    }
+    if (n->kind != A_VAR) return false;
+    Var *v = var_find(c, n->name);
+    if (!v || v->konst == NONVALUE) return false;
+    *val = v->konst;
+    return true;
+}
+
+/* Whether OTP raises this operation's badarith without an erlang:Op/N frame (outside guards):
+ * float arithmetic, which OTP compiles to float instructions ('/' always; + - * when an operand
+ * is known to be a float), and what OTP 25's loader turns into i_increment: X + K, K + X and
+ * X - K for a small integer constant K (K >= 0 for '-'), and +X. */
+static bool frameless_arith(Ctx *c, const Ast *e, VmOp op, Opnd a, Opnd b)
+{
+    if (c->gfail) return false;
+    Term v;
+    if (!e->b) return op == VOP_PLUS && !const_opnd(c, e->a, a, &v);
+    if (op == VOP_FDIV) return true;
+    if (op != VOP_ADD && op != VOP_SUB && op != VOP_MUL) return false;
+    if (float_expr(c, e->a) || float_expr(c, e->b)) return true;
+    Term va, vb;
+    bool la = const_opnd(c, e->a, a, &va), lb = const_opnd(c, e->b, b, &vb);
+    bool ka = la && term_is_small(va), kb = lb && term_is_small(vb);
+    if (op == VOP_ADD) return (!la && kb) || (ka && !lb);
+    if (op == VOP_SUB) return !la && kb && small_val(vb) >= 0;
+    return false;
+}
+
+/* A label at the end of the function that raises error:badarith at e's line. */
+static unsigned arith_stub(Ctx *c, const Ast *e)
+{
+    unsigned l = new_label(c);
+    GROW(c->stubs, c->n_stubs, c->cap_stubs);
+    c->stubs[c->n_stubs++] = (ArithStub){l, e->line};
+    return l;
 }
 
 static Opnd cop(Ctx *c, Ast *e, bool tail)
@@ -1552,7 +1737,7 @@ static Opnd cop(Ctx *c, Ast *e, bool tail)
         Opnd d = temp(c);
         line(c, e);
         E(c, OPC_op1);
-        E(c, c->gfail);
+        E(c, frameless_arith(c, e, op, a, 0) ? arith_stub(c, e) : c->gfail);
         E(c, op);
         E(c, a);
         E(c, d);
@@ -1564,12 +1749,22 @@ static Opnd cop(Ctx *c, Ast *e, bool tail)
         c->cur_temp = mark;
         return ret(c, f, tail);
     }
+    /* OTP puts the constant operand of a commutative operator second: its erlang:Op/2 frame
+     * lists the arguments so. */
+    bool no_frame = frameless_arith(c, e, op, a, b);
+    Term ka, kb;
+    if ((op == VOP_ADD || op == VOP_MUL || op == VOP_BAND || op == VOP_BOR || op == VOP_BXOR) &&
+        const_opnd(c, e->a, a, &ka) && !const_opnd(c, e->b, b, &kb)) {
+        Opnd t = a;
+        a = b;
+        b = t;
+    }
     /* The operands' temps stay until the instruction has read them: the result goes to a
      * fresh slot above them, or to x0 when it is returned at once. */
     Opnd d = result_slot(c, tail);
     line(c, e);
     E(c, OPC_op2);
-    E(c, c->gfail);
+    E(c, no_frame ? arith_stub(c, e) : c->gfail);
     E(c, op);
     E(c, a);
     E(c, b);
@@ -1631,7 +1826,11 @@ static Opnd cexpr(Ctx *c, Ast *e, bool tail)
         E(c, AM(badmatch));
         E(c, v);
         bind_label(c, ok);
-        if (e->a->kind == A_VAR && !is_wild(e->a)) v = slot(c, var_find(c, e->a->name)->slot);
+        if (e->a->kind == A_VAR && !is_wild(e->a)) {
+            Var *var = var_find(c, e->a->name);
+            var->is_float = float_expr(c, e->b);
+            v = slot(c, var->slot);
+        }
         return ret(c, v, tail);
     }
     case A_BLOCK: return cbody(c, &e->l1, tail);
@@ -1644,12 +1843,12 @@ static Opnd cexpr(Ctx *c, Ast *e, bool tail)
             v = t;
         }
         line(c, e);
-        Opnd d = ccase_clauses(c, v, &e->l1, tail, AM(case_clause), false);
+        Opnd d = ccase_clauses(c, v, &e->l1, tail, AM(case_clause), e);
         return tail ? AM(ok) : d;
     }
     case A_IF: {
         line(c, e);
-        Opnd d = ccase_clauses(c, AM(ok), &e->l1, tail, AM(if_clause), false);
+        Opnd d = ccase_clauses(c, AM(ok), &e->l1, tail, AM(if_clause), e);
         return tail ? AM(ok) : d;
     }
     case A_FUN:
@@ -1851,6 +2050,7 @@ static Opnd sub_dest(Ctx *c, Ast *sp, bool *done)
         Var *x = var_find(c, sp->name);
         if (x && !x->bound) {
             x->bound = true;
+            x->is_float = false;
             *done = true;
             return slot(c, x->slot);
         }
@@ -1883,6 +2083,7 @@ static void cmatch(Ctx *c, Ast *p, Opnd v, unsigned fail)
         } else {
             emit_move(c, v, slot(c, x->slot));
             x->bound = true;
+            x->is_float = false;
         }
         return;
     }
@@ -2144,6 +2345,18 @@ static void enter_frame(Ctx *c)
     free(done);
 }
 
+static void emit_arith_stubs(Ctx *c)
+{
+    for (int i = 0; i < c->n_stubs; i++) {
+        bind_label(c, c->stubs[i].label);
+        codebuf_line(c->cb, c->stubs[i].line);
+        E(c, OPC_raise);
+        E(c, AM(error));
+        E(c, AM(badarith));
+    }
+    c->n_stubs = 0;
+}
+
 /* Heads and guards run frameless, on X registers (OTP allocates after the head matches too);
  * so does a body whose only calls are BIFs or a call in tail position. Other bodies allocate
  * a frame first (enter_frame). */
@@ -2151,7 +2364,9 @@ static void cfunction_body(Ctx *c, AstList *clauses, int arity, const Lambda *la
 {
     CodeBuf *cb = c->cb;
     GROW(cb->funcs, cb->n_funcs, cb->cap_funcs);
-    cb->funcs[cb->n_funcs++] = (CodeFunc){(uint32_t)cb->n, name, (unsigned)arity, fline};
+    /* A fun's frames show its arity with the free variables counted, as OTP's. */
+    cb->funcs[cb->n_funcs++] =
+        (CodeFunc){(uint32_t)cb->n, name, (unsigned)(arity + (lam ? lam->nfree : 0)), fline};
     c->n_vars = 0;
     c->n_patch = 0;
     c->n_xpatch = 0;
@@ -2163,7 +2378,11 @@ static void cfunction_body(Ctx *c, AstList *clauses, int arity, const Lambda *la
     }
     c->cur_temp = nargs;
     /* Free variables come after the arguments, bound. */
-    for (int i = 0; i < nfree; i++) var_add(c, lam->freev[i], arity + i)->bound = true;
+    for (int i = 0; i < nfree; i++) {
+        Var *fv = var_add(c, lam->freev[i], arity + i);
+        fv->bound = true;
+        fv->konst = lam->freek[i];
+    }
     if (lam && lam->node->kind == A_NAMED_FUN) var_add(c, lam->node->name, c->cur_temp++);
     int fixed_vars = c->n_vars, fixed_slots = c->cur_temp;
     c->max_slot = c->cur_temp;
@@ -2207,7 +2426,7 @@ static void cfunction_body(Ctx *c, AstList *clauses, int arity, const Lambda *la
              * argument's pattern could bind it first, into this argument's slot. */
             if (pk->kind == A_VAR && !is_wild(pk) && !var_find(c, pk->name) &&
                 !ns_has(&twice, pk->name))
-                var_add(c, pk->name, k);
+                var_add(c, pk->name, k)->konst = lam ? NONVALUE : c->arg_consts[k];
         }
         free(head.v);
         free(twice.v);
@@ -2226,6 +2445,7 @@ static void cfunction_body(Ctx *c, AstList *clauses, int arity, const Lambda *la
     E(c, OPC_func_clause);
     E(c, (Instr)arity);
     E(c, 1);
+    emit_arith_stubs(c);
     if (c->max_x > VM_X_REGS - 8) cerr(c, NULL, "function %s is too large", c->fname);
     for (int i = 0; i < c->n_patch; i++) cb->w[c->frame_patch[i]] = (Instr)c->max_slot;
     for (int i = 0; i < c->n_xpatch; i++) cb->w[c->xlive_patch[i]] = (Instr)c->max_x;
@@ -2382,6 +2602,56 @@ static void emit_module_info(Ctx *c, unsigned label, int arity)
     E(c, 1);
 }
 
+/* The constant of a call argument that OTP's types make a singleton (an atom, a small
+ * integer, []), or NONVALUE. */
+static Term arg_const(const Ast *a)
+{
+    switch (a->kind) {
+    case A_ATOM: return atom_put(a->name, a->name_len);
+    case A_INTEGER: return !a->big && small_fits(a->ival) ? make_small(a->ival) : NONVALUE;
+    case A_CHAR: return make_small(a->ival);
+    case A_NIL: return NIL;
+    default: return NONVALUE;
+    }
+}
+
+#define ARG_UNSEEN ((Term)0)
+
+/* Merges the call sites of fname/farity below n into out (ARG_UNSEEN, a constant or
+ * NONVALUE per argument); a fun fname/farity makes every argument unknown. */
+static void scan_calls(const Ast *n, const char *fname, int farity, Term *out)
+{
+    if (!n) return;
+    if (n->kind == A_FUN_LOCAL && n->ival == farity && !strcmp(n->name, fname))
+        for (int i = 0; i < farity; i++) out[i] = NONVALUE;
+    if (n->kind == A_CALL && n->a->kind == A_ATOM && n->l1.n == farity && !strcmp(n->a->name, fname))
+        for (int i = 0; i < farity; i++) {
+            Term v = arg_const(n->l1.v[i]);
+            out[i] = out[i] == ARG_UNSEEN || out[i] == v ? v : NONVALUE;
+        }
+    scan_calls(n->a, fname, farity, out);
+    scan_calls(n->b, fname, farity, out);
+    scan_calls(n->c, fname, farity, out);
+    const AstList *ls[4] = {&n->l1, &n->l2, &n->l3, &n->l4};
+    for (int k = 0; k < 4; k++)
+        for (int i = 0; i < ls[k]->n; i++) scan_calls(ls[k]->v[i], fname, farity, out);
+}
+
+/* OTP's type analysis replaces a parameter of a local (unexported) function by a constant
+ * when every call passes that same atom, small integer or []: arithmetic on it is then on two
+ * constants and shows erlang:Op/N's frame when it fails (frameless_arith). */
+static void find_arg_consts(Ctx *c, AstList *forms, const Ast *f)
+{
+    int n = f->arity;
+    for (int i = 0; i < n; i++) c->arg_consts[i] = NONVALUE;
+    if (n > 255 || exported(c->cb, atom_put(f->name, f->name_len), n)) return;
+    Term out[256];
+    for (int i = 0; i < n; i++) out[i] = ARG_UNSEEN;
+    for (int k = 0; k < forms->n; k++)
+        if (forms->v[k]->kind == A_FUNCTION) scan_calls(forms->v[k], f->name, n, out);
+    for (int i = 0; i < n; i++) c->arg_consts[i] = out[i] == ARG_UNSEEN ? NONVALUE : out[i];
+}
+
 static void compile_forms(Ctx *c, LangModule *lm)
 {
     CodeBuf *cb = c->cb;
@@ -2454,6 +2724,10 @@ static void compile_forms(Ctx *c, LangModule *lm)
         c->fname = f->name;
         c->farity = f->arity;
         c->fun_counter = 0;
+        for (int k = 0; k < f->l1.n; k++) number_funs(f->l1.v[k], &c->fun_counter);
+        int letrecs = 0;
+        for (int k = 0; k < f->l1.n; k++) number_letrecs(f->l1.v[k], &letrecs);
+        find_arg_consts(c, forms, f);
         cfunction_body(c, &f->l1, f->arity, NULL, atom_s(f->name), f->line);
         /* Funs created in this function, and in those funs, in order. */
         for (int k = 0; k < c->n_lambdas; k++) {
@@ -2462,7 +2736,10 @@ static void compile_forms(Ctx *c, LangModule *lm)
             CodeFunDef *fd = &cb->fundefs[lam.fun_index];
             cfunction_body(c, &lam.node->l1, (int)fd->arity, &lam, fd->name, lam.node->line);
         }
-        for (int k = 0; k < c->n_lambdas; k++) free(c->lambdas[k].freev);
+        for (int k = 0; k < c->n_lambdas; k++) {
+            free(c->lambdas[k].freev);
+            free(c->lambdas[k].freek);
+        }
         c->n_lambdas = 0;
     }
     for (int a = 0; a < 2; a++)
@@ -2518,6 +2795,7 @@ static Module *compile_module(const char *path, const char *source, size_t len, 
     free(c.imports);
     free(c.lambdas);
     free(c.vars);
+    free(c.stubs);
     free(c.frame_patch);
     free(c.xlive_patch);
     lang_module_free(&lm);
