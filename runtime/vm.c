@@ -8,6 +8,7 @@
  */
 #include "vm.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -167,13 +168,17 @@ static Term mk_list(Heap *h, const Term *el, unsigned n)
     return r;
 }
 
-static Term location(Heap *h, Module *m, int line)
+/* extra: one more item after the line (a binary construction's error_info), or NONVALUE. */
+static Term location_x(Heap *h, Module *m, int line, Term extra)
 {
     Term file_t[2] = {atom_put("file", 4), mk_string(h, m->file)};
     Term line_t[2] = {atom_put("line", 4), make_small(line)};
-    Term items[2] = {mk_tuple(h, 2, file_t), mk_tuple(h, 2, line_t)};
-    return mk_list(h, items, line > 0 ? 2 : 1);
+    Term items[3] = {mk_tuple(h, 2, file_t), mk_tuple(h, 2, line_t), extra};
+    if (line <= 0) items[1] = extra;
+    return mk_list(h, items, (line > 0 ? 2 : 1) + (extra != NONVALUE));
 }
+
+static Term location(Heap *h, Module *m, int line) { return location_x(h, m, line, NONVALUE); }
 
 static Term error_info(Heap *h)
 {
@@ -189,7 +194,8 @@ static Term error_info(Heap *h)
 /* Frames: an optional first frame {M, F, Args, Loc} (bif_mfa[0] != NONVALUE), the function at
  * ip (unless skip_current), then one frame per return address on the stack. */
 static Term build_stacktrace(Process *p, const Instr *ip, Term bif_mfa[3], const Term *args,
-                             unsigned nargs, Term first_loc, bool skip_current, Term cur_args)
+                             unsigned nargs, Term first_loc, bool skip_current, Term cur_args,
+                             Term cur_info)
 {
     Heap *h = &p->heap;
     Term frames[BACKTRACE_DEPTH + 2];
@@ -204,7 +210,7 @@ static Term build_stacktrace(Process *p, const Instr *ip, Term bif_mfa[3], const
     int line;
     if (!skip_current && ip && code_lookup(ip - 1, &m, &fn, &line)) {
         Term t[4] = {m->name, fn->name, cur_args != NONVALUE ? cur_args : make_small(fn->arity),
-                     location(h, m, line)};
+                     location_x(h, m, line, cur_info)};
         frames[n++] = mk_tuple(h, 4, t);
     }
     const Instr *prev = NULL;
@@ -235,7 +241,8 @@ static Term build_stacktrace(Process *p, const Instr *ip, Term bif_mfa[3], const
 Term vm_build_stacktrace(Process *p, const Instr *ip, const Term *bif_args, Term bif_mfa[3])
 {
     unsigned n = bif_mfa ? (unsigned)small_val(bif_mfa[2]) : 0;
-    return build_stacktrace(p, ip, bif_mfa, bif_args, n, error_info(&p->heap), false, NONVALUE);
+    return build_stacktrace(p, ip, bif_mfa, bif_args, n, error_info(&p->heap), false, NONVALUE,
+                            NONVALUE);
 }
 
 static const char *const op_names[VOP_COUNT] = {
@@ -315,7 +322,9 @@ static Term bs_build(Process *p, const Instr *w, unsigned nw, const Term *y, con
             if (type == VBS_INTEGER ? !term_is_integer(v) : !term_is_number(v)) return NONVALUE;
             if (type == VBS_FLOAT) {
                 Sint b = small_val(sz) * unit;
+                double d;
                 if (b != 16 && b != 32 && b != 64) return NONVALUE;
+                if (!term_is_float(v) && (!int_to_double(v, &d) || isinf(d))) return NONVALUE;
             }
             total += (Uint)(small_val(sz) * unit);
             break;
@@ -390,6 +399,70 @@ static Term bs_build(Process *p, const Instr *w, unsigned nw, const Term *y, con
     }
     if (total % 8) return bin_extract(&p->heap, bin, 0, total);
     return bin;
+#undef BSRC
+}
+
+/* OTP 25's error_info for a failed binary construction: {error_info, #{cause => {Segment, Type,
+ * What, Value}, function => format_bs_fail, module => erl_erts_errors}}, the cause of the
+ * first bad segment as OTP finds it: sizes and binaries of all segments first, then the
+ * values of integer, float and utf8 segments. Segment counts the source's segments (the
+ * compiler puts it in the flags word above bit 8; 0: no error_info, NONVALUE). *limit: the
+ * size is beyond what can be built (system_limit). */
+static Term bs_error_info(Heap *h, const Instr *w, unsigned nw, const Term *y, const Term *x, bool *limit)
+{
+#define BSRC(v) (((v) & 3) ? (Term)(v) : ((v) & 4) ? y[(v) >> 3] : x[(v) >> 3])
+    static const char *const types[] = {[VBS_INTEGER] = "integer", [VBS_FLOAT] = "float",
+                                        [VBS_BINARY] = "binary", [VBS_BITSTRING] = "binary",
+                                        [VBS_UTF8] = "utf8"};
+    Term cause[4] = {NONVALUE};
+    *limit = false;
+    for (int pass = 0; pass < 2 && cause[0] == NONVALUE; pass++) {
+        for (unsigned i = 0; i < nw && cause[0] == NONVALUE; i += 5) {
+            int type = (int)small_val((Term)w[i]);
+            Sint seg = small_val((Term)w[i + 1]) >> 8;
+            Term v = BSRC(w[i + 2]), sz = BSRC(w[i + 3]);
+            Sint unit = small_val((Term)w[i + 4]);
+            const char *what = NULL;
+            Term val = v;
+            bool sized = term_is_small(sz) && small_val(sz) >= 0;
+            if (pass == 0 && (type == VBS_INTEGER || type == VBS_FLOAT)) {
+                /* A size that is too large (a positive bignum too) is a system_limit. */
+                bool huge = sized ? small_val(sz) > ((Sint)1 << 32) : term_is_big(sz) && !big_is_neg(sz);
+                if (!sized || huge) what = "size", val = sz;
+                *limit = huge;
+            } else if (pass == 0 && (type == VBS_BINARY || type == VBS_BITSTRING)) {
+                BinView bv;
+                if (!bin_view(v, &bv)) what = "type";
+                else if (sz == AM(undefined)) {
+                    if (type == VBS_BINARY && bv.bit_size % 8) what = "unit";
+                } else if (!sized || small_val(sz) > ((Sint)1 << 40)) what = "size", val = sz;
+                else if ((Uint)(small_val(sz) * unit) > bv.bit_size) what = "short";
+            } else if (pass == 1 && type == VBS_INTEGER) {
+                if (!term_is_integer(v)) what = "type";
+            } else if (pass == 1 && type == VBS_FLOAT) {
+                Sint b = small_val(sz) * unit;
+                double d;
+                if (b != 16 && b != 32 && b != 64) what = "invalid", val = make_small(b);
+                else if (!term_is_number(v)) what = "type";
+                else if (!term_is_float(v) && (!int_to_double(v, &d) || isinf(d))) what = "no_float";
+            } else if (pass == 1 && type == VBS_UTF8) {
+                if (!term_is_small(v) || small_val(v) < 0 || small_val(v) > 0x10FFFF ||
+                    (small_val(v) >= 0xD800 && small_val(v) <= 0xDFFF))
+                    what = "type";
+            }
+            if (!what) continue;
+            if (!seg) return NONVALUE; /* a binary comprehension's: OTP gives no cause */
+            cause[0] = make_small(seg);
+            cause[1] = atom_put(types[type], strlen(types[type]));
+            cause[2] = atom_put(what, strlen(what));
+            cause[3] = val;
+        }
+    }
+    if (cause[0] == NONVALUE) return NONVALUE;
+    Term k[3] = {atom_put("cause", 5), atom_put("function", 8), atom_put("module", 6)};
+    Term v[3] = {mk_tuple(h, 4, cause), atom_put("format_bs_fail", 14), atom_put("erl_erts_errors", 15)};
+    Term t[2] = {atom_put("error_info", 10), map_from_arrays(h, k, v, 3)};
+    return mk_tuple(h, 2, t);
 #undef BSRC
 }
 
@@ -468,6 +541,7 @@ VmStatus vm_run(Process *p)
     const Term *bif_args = NULL;
     Term first_loc = NIL;
     bool skip_current = false;
+    Term cur_info = NONVALUE; /* an error_info item for the current frame's location */
     {
         const Term *src = p->arity > PROC_DEF_ARG_REGS ? p->extra_arg_reg : p->arg_reg;
         memcpy(x, src, p->arity * sizeof(Term));
@@ -1343,7 +1417,9 @@ L_bs_build: {
             ip = fail;
             NEXT();
         }
-        RAISE(AM(error), AM(badarg));
+        bool limit;
+        cur_info = bs_error_info(h, ip - 1 - nw, nw, Y, x, &limit);
+        RAISE(AM(error), limit ? AM(system_limit) : AM(badarg));
     }
     SET(dst, after_bif(p, leaf_live, r));
     NEXT();
@@ -1502,11 +1578,12 @@ handle_error_mfa:
         Term loc = first_loc == NONVALUE ? error_info(h) : first_loc;
         unsigned na = bif_args ? (unsigned)small_val(bif_mfa[2]) : 0;
         p->exc.stacktrace = build_stacktrace(p, ip, bif_args ? bif_mfa : NULL, bif_args, na, loc,
-                                             skip_current, cur_args);
+                                             skip_current, cur_args, cur_info);
     }
     bif_args = NULL;
     skip_current = false;
     first_loc = NIL;
+    cur_info = NONVALUE;
     goto unwind;
 unwind: {
     leaf_live = 0;
