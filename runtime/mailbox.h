@@ -245,6 +245,9 @@ static inline void mailbox_skip(Mailbox *mb)
 {
     mb->save = atomic_load_explicit(&mb->save->next, memory_order_relaxed);
 }
+/* mailbox_skip over every message up to and including m (m at or after the save point; the
+ * caller walked there with mailbox_next). */
+static inline void mailbox_skip_past(Mailbox *mb, Message *m) { mb->save = &m->link; }
 static inline void mailbox_receive_done(Mailbox *mb)
 {
     mb->save = &mb->priv;

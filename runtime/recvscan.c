@@ -428,21 +428,54 @@ static inline bool same_term(Term a, Term b)
     return a == b || (!term_is_immed(a) && !term_is_immed(b) && term_eq_exact(a, b));
 }
 
-/* May message t pass some clause? (false: the heads surely skip it) */
-static bool clauses_may_match(const Program *pg, Term t)
+/* Does message t meet clause c's condition? A tuple's header word is its arity and tag alone,
+ * so one comparison checks both. */
+static inline bool clause_holds(const Clause *c, Term t)
 {
-    Uint arity = 0;
-    bool tuple = term_is_tuple(t);
-    if (tuple) arity = tuple_arity(t);
-    for (unsigned i = 0; i < pg->n_clauses; i++) {
-        const Clause *c = &pg->clauses[i];
-        if (c->never || (c->is_tuple && (!tuple || arity != c->arity))) continue;
-        unsigned k = 0;
-        for (; k < c->n_eqs; k++)
-            if (!same_term(c->eq_idx[k] ? tuple_elem(t, c->eq_idx[k]) : t, c->eq_k[k])) break;
-        if (k == c->n_eqs) return true;
+    if (c->is_tuple && !(term_is_boxed(t) && boxed_header(t) == make_tuple_header(c->arity))) return false;
+    for (unsigned k = 0; k < c->n_eqs; k++)
+        if (!same_term(c->eq_idx[k] ? tuple_elem(t, c->eq_idx[k]) : t, c->eq_k[k])) return false;
+    return true;
+}
+
+/* A clause that asks for a tuple of one arity with at most two elements equal to immediates
+ * (the commonest selective receive): its header word and two (index, word) pairs to compare,
+ * padded with the header itself. An immediate equals only the same word (floats are boxed). */
+static bool tuple_shape(const Clause *c, Term *h, Uint *i1, Term *k1, Uint *i2, Term *k2)
+{
+    if (c->never || !c->is_tuple || c->n_eqs > 2) return false;
+    *h = make_tuple_header(c->arity);
+    Uint idx[2] = {0, 0};
+    Term k[2] = {*h, *h};
+    for (unsigned j = 0; j < c->n_eqs; j++) {
+        if (c->eq_idx[j] == 0 || !term_is_immed(c->eq_k[j])) return false;
+        idx[j] = c->eq_idx[j];
+        k[j] = c->eq_k[j];
     }
+    *i1 = idx[0];
+    *k1 = k[0];
+    *i2 = c->n_eqs == 2 ? idx[1] : idx[0];
+    *k2 = c->n_eqs == 2 ? k[1] : k[0];
+    return true;
+}
+
+/* May message t pass some of the n clauses cs? (false: the heads surely skip it) */
+static inline bool clauses_may_match(const Clause *cs, unsigned n, Term t)
+{
+    for (unsigned i = 0; i < n; i++)
+        if (!cs[i].never && clause_holds(&cs[i], t)) return true;
     return false;
+}
+
+/* The queue's next node and term are fetched while this one is tested: the queue is a linked
+ * list whose terms live elsewhere. */
+static inline void prefetch_next(const Message *m)
+{
+    const Message *n = mailbox_next(m);
+    if (n) {
+        __builtin_prefetch(mailbox_next(n));
+        if (term_is_boxed(n->msg)) __builtin_prefetch(boxed_ptr(n->msg));
+    }
 }
 
 Message *recvscan_next(Mailbox *mb, const Instr *loop, Term *x, Term *y)
@@ -453,26 +486,52 @@ Message *recvscan_next(Mailbox *mb, const Instr *loop, Term *x, Term *y)
     Program *pg = &cache;
     if (skips == RECVSCAN_AFTER || pg->mb != mb || pg->loop != loop) program_decode(pg, mb, loop);
     if (!pg->usable) return m;
-    /* Bound variables' values for this scan. */
+    /* The conditions, with the bound variables' values for this scan, in local memory: the
+     * loop then reads nothing through the thread-local block. */
     Term v[MAX_SLOTS];
     for (unsigned i = 0; i < pg->n_slots; i++) v[i] = *reg_slot(x, y, pg->slot_reg[i]);
-    for (unsigned i = 0; i < pg->n_clauses; i++) {
-        Clause *c = &pg->clauses[i];
-        for (unsigned k = 0; k < c->n_eqs; k++)
-            if (c->eq_slot[k] != NO_SLOT) c->eq_k[k] = v[c->eq_slot[k]];
+    Clause cs[MAX_CLAUSES];
+    unsigned n_cs = pg->n_clauses;
+    for (unsigned i = 0; i < n_cs; i++) {
+        cs[i] = pg->clauses[i];
+        for (unsigned k = 0; k < cs[i].n_eqs; k++)
+            if (cs[i].eq_slot[k] != NO_SLOT) cs[i].eq_k[k] = v[cs[i].eq_slot[k]];
+    }
+    /* The walk keeps the last skipped message; the save point moves once, at the end, to the
+     * link in front of the message found (or to the last message). */
+    Message *skipped = NULL;
+    Uint i1, i2;
+    Term h, k1, k2;
+    if (n_cs == 1 && tuple_shape(&cs[0], &h, &i1, &k1, &i2, &k2)) {
+        /* {Tag, ...} and the like: word comparisons only. */
+        for (; m; m = mailbox_next(m)) {
+            prefetch_next(m);
+            Term t = m->msg;
+            if (term_is_boxed(t)) {
+                const Term *p = boxed_ptr(t);
+                if (p[0] == h && p[i1] == k1 && p[i2] == k2) break;
+            }
+            skipped = m;
+        }
+    } else if (n_cs == 1) {
+        /* One clause (the common selective receive): its condition in registers. */
+        const Clause c = cs[0];
+        for (; m; m = mailbox_next(m)) {
+            prefetch_next(m);
+            if (!c.never && clause_holds(&c, m->msg)) break;
+            skipped = m;
+        }
+    } else {
+        for (; m; m = mailbox_next(m)) {
+            prefetch_next(m);
+            if (clauses_may_match(cs, n_cs, m->msg)) break;
+            skipped = m;
+        }
     }
     Term last = NONVALUE;
-    for (; m; m = mailbox_peek(mb)) {
-        /* The queue is a linked list whose terms live elsewhere: fetch the next node's
-         * successor and the next term while this one is tested. */
-        const Message *n = mailbox_next(m);
-        if (n) {
-            __builtin_prefetch(mailbox_next(n));
-            if (term_is_boxed(n->msg)) __builtin_prefetch(boxed_ptr(n->msg));
-        }
-        if (clauses_may_match(pg, m->msg)) break;
-        last = m->msg;
-        mailbox_skip(mb);
+    if (skipped) {
+        mailbox_skip_past(mb, skipped);
+        last = skipped->msg;
     }
     /* The registers the heads leave after skipping the last message (recvscan.h invariant 2). */
     if (last != NONVALUE) {
