@@ -194,7 +194,7 @@ static void proc_fields(B *b, cJSON *o, const AgProc *p)
     add_atom(b, o, "registered_name", p->registered_name);
     add_mfa(b, o, "initial_call", p->mod, p->fun, p->arity);
     add_bool(b, o, "alive", p->alive);
-    if (p->alive) add_null(b, o, "exit_reason"); else add_str(b, o, "exit_reason", p->exit_reason);
+    if (p->alive) add_null(b, o, "exit_reason"); else add_str(b, o, "exit_reason", p->exit_reason ? p->exit_reason : "");
     add_u64(b, o, "heap_words", g->heap_size);
     add_u64(b, o, "heap_block_words", g->heap_block_size);
     add_u64(b, o, "old_heap_words", g->old_heap_size);

@@ -223,6 +223,7 @@ bool ag_store_init(AgStore *st)
 static void proc_release(AgStore *st, AgProc *p)
 {
     ag_store_release(st, p->ser, sizeof *p->ser);
+    if (p->exit_reason) ag_store_release(st, p->exit_reason, strlen(p->exit_reason) + 1);
     ag_store_release(st, p, sizeof *p);
 }
 
@@ -233,6 +234,8 @@ void ag_store_free(AgStore *st)
     while ((p = ag_map_next(&st->procs, &it))) {
         ag_store_release(st, p->ser, sizeof *p->ser);
         p->ser = NULL;
+        if (p->exit_reason) ag_store_release(st, p->exit_reason, strlen(p->exit_reason) + 1);
+        p->exit_reason = NULL;
     }
     map_free(st, &st->procs, sizeof(AgProc));
     map_free(st, &st->tables, sizeof(AgTable));
@@ -257,8 +260,6 @@ static AgProc *proc_get(AgStore *st, uint64_t pid, uint64_t t_ns)
     p->registered_name = p->mod = p->fun = NIL;
     p->alive = true;
     p->first_ns = t_ns;
-    p->last.pid = make_pid(pid);
-    p->last.registered_name = p->last.mod = p->last.fun = NIL;
     if (!map_put(st, &st->procs, pid, p)) { ag_store_release(st, p, sizeof *p); return NULL; }
     return p;
 }
@@ -459,7 +460,6 @@ void ag_store_apply(AgStore *st, const AgEvent *ev)
         p->mod = ev->u.spawn.mod;
         p->fun = ev->u.spawn.fun;
         p->arity = ev->u.spawn.arity;
-        p->last.mod = p->mod; p->last.fun = p->fun; p->last.arity = p->arity;
         break;
     }
     case AG_EV_EXIT: {
@@ -467,8 +467,9 @@ void ag_store_apply(AgStore *st, const AgEvent *ev)
         if (!p || !p->alive) return;
         p->alive = false;
         p->exit_ns = ev->time_ns;
-        memcpy(p->exit_reason, ev->u.exit.reason, sizeof p->exit_reason);
-        p->exit_reason[sizeof p->exit_reason - 1] = 0;
+        size_t n = strnlen(ev->u.exit.reason, sizeof ev->u.exit.reason - 1);
+        p->exit_reason = ag_store_calloc(st, 1, n + 1);   /* a failure: the report says "" */
+        if (p->exit_reason) memcpy(p->exit_reason, ev->u.exit.reason, n);
         p->last.memory_bytes = ev->u.exit.memory_bytes;
         max_into(&p->peak_memory, ev->u.exit.memory_bytes);
         dead_push(st, p->pid);
@@ -587,7 +588,9 @@ void ag_store_sample_proc(AgStore *st, uint64_t t_ns, const HostProc *h)
     st->last_sample_ns = t_ns;
     AgProc *p = proc_get(st, pid_number(h->pid), t_ns);
     if (!p || !p->alive) return;   /* an exit event already arrived */
-    p->last = *h;
+    AgProcLast l = {h->gc, h->memory_bytes, h->total_heap_words, h->message_queue_len,
+                    h->reductions, h->minor_gcs, h->major_gcs};
+    p->last = l;
     p->sampled = true;
     if (h->registered_name != NIL && h->registered_name != 0)
         p->registered_name = h->registered_name;

@@ -72,15 +72,24 @@ typedef struct AgProcSeries {
     AgForcedGc last_forced, pseudo_gc, bin_gc;   /* leak detector evidence (leak.c) */
 } AgProcSeries;
 
+/* The latest figures of a process: a HostProc's that the store and the report use (the
+ * process's name and initial call are AgProc's own fields). */
+typedef struct AgProcLast {
+    GcInfo gc;
+    Uint memory_bytes, total_heap_words, message_queue_len, reductions, minor_gcs, major_gcs;
+} AgProcLast;
+
+/* One per process seen, a million idle processes a million of these: what only some need is
+ * allocated when needed (ser, exit_reason). */
 typedef struct AgProc {
     uint64_t pid;                  /* pid number: <0.pid.0> */
     Term registered_name, mod, fun;
     unsigned arity;
     bool alive;
-    uint64_t first_ns, exit_ns;
-    char exit_reason[96];
-    HostProc last;                 /* latest host sample (or figures from events) */
     bool sampled;
+    uint64_t first_ns, exit_ns;
+    char *exit_reason;             /* made at the exit event; NULL while alive */
+    AgProcLast last;               /* latest host sample (or figures from events) */
     Uint peak_heap, peak_old_heap, peak_stack, peak_mbuf, peak_total_heap, peak_memory,
          peak_mailbox, peak_bin_vheap;
     uint64_t minor_gcs, major_gcs, gc_reclaimed, gc_pause_ns;   /* from GC events */
