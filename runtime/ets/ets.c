@@ -14,6 +14,7 @@
 #include "copy.h"
 #include "ptab.h"
 #include "ets/ets_impl.h"
+#include "ets/etsmem.h"
 #include "ets/ets_probe.h"
 
 /* ---- atoms ------------------------------------------------------------------------------- */
@@ -75,15 +76,14 @@ void ets_charge(EtsTable *tb, Sint bytes)
 
 void *ets_alloc(EtsTable *tb, size_t bytes)
 {
-    void *p = malloc(bytes);
-    if (!p) abort();
+    void *p = etsmem_alloc(bytes);
     ets_charge(tb, (Sint)bytes);
     return p;
 }
 
 void ets_free(EtsTable *tb, void *ptr, size_t bytes)
 {
-    free(ptr);
+    etsmem_free(ptr, bytes);
     ets_charge(tb, -(Sint)bytes);
 }
 
