@@ -493,8 +493,35 @@ static void cguards(Ctx *c, AstList *guards, unsigned fail)
 }
 
 /* A boolean value from a test. */
+/* Whether n is a constant term written out (no variables, calls or operators). */
+static bool ast_is_literal(const Ast *n)
+{
+    switch (n->kind) {
+    case A_INTEGER: case A_FLOAT: case A_CHAR: case A_ATOM: case A_STRING: case A_NIL: return true;
+    case A_CONS: return ast_is_literal(n->a) && ast_is_literal(n->b);
+    case A_TUPLE:
+        for (int i = 0; i < n->l1.n; i++)
+            if (!ast_is_literal(n->l1.v[i])) return false;
+        return true;
+    case A_MAP:
+        if (n->a) return false;
+        for (int i = 0; i < n->l1.n; i++)
+            if (!ast_is_literal(n->l1.v[i]->a) || !ast_is_literal(n->l1.v[i]->b)) return false;
+        return true;
+    default: return false;
+    }
+}
+
 static Opnd test_value(Ctx *c, Ast *e, bool tail)
 {
+    /* A type test of a constant is a constant, as OTP folds it (so that, say, the constant goes
+     * second in the frame of `is_list(#{}) or X`). */
+    VmTest t;
+    if (e->kind == A_CALL && e->a->kind == A_ATOM && e->l1.n == 1 && type_test_of(e->a->name, &t) &&
+        ast_is_literal(e->l1.v[0])) {
+        Opnd a = cexpr(c, e->l1.v[0], false);
+        if (is_lit(a)) return ret(c, vm_type_test(t, (Term)a) ? AM(true) : AM(false), tail);
+    }
     unsigned f = new_label(c), end = new_label(c);
     int mark = c->cur_temp;
     ctest(c, e, f);
@@ -634,7 +661,9 @@ static Opnd fold_pure_call(Ctx *c, Term m, Term f, const Opnd *a, int n)
         "list_to_binary/1", "atom_to_list/1", "tuple_to_list/1", "list_to_tuple/1",
         "setelement/3", "integer_to_list/1", "float/1", "atom_to_binary/1", "binary_to_list/1",
         "element/2", "hd/1", "tl/1", "abs/1", "length/1", "tuple_size/1", "byte_size/1",
-        "size/1", "trunc/1", "round/1", "min/2", "max/2", NULL};
+        "size/1", "trunc/1", "round/1", "min/2", "max/2", "map_size/1", "is_atom/1", "is_list/1",
+        "is_tuple/1", "is_binary/1", "is_bitstring/1", "is_map/1", "is_integer/1", "is_float/1",
+        "is_number/1", "is_boolean/1", "is_function/1", NULL};
     for (int i = 0; i < n; i++)
         if (!is_lit(a[i])) return 0;
     if (m == atom_s("lists") && f == atom_s("append") && n == 2) {
@@ -895,14 +924,14 @@ static void number_funs(Ast *n, int *counter)
         number_funs(n->a, counter);
         return;
     }
-    /* v3_core translates call arguments (the fun last), tuple elements and the operands of a
-     * binary operator right to left (its safe_list is a foldr). */
+    /* v3_core translates call arguments (the fun last), tuple elements, the operands of a
+     * binary operator and a list's head and tail right to left. */
     if (n->kind == A_CALL || n->kind == A_TUPLE) {
         for (int i = n->l1.n - 1; i >= 0; i--) number_funs(n->l1.v[i], counter);
         number_funs(n->a, counter);
         return;
     }
-    if (n->kind == A_OP && n->b) {
+    if ((n->kind == A_OP && n->b) || n->kind == A_CONS) {
         number_funs(n->b, counter);
         number_funs(n->a, counter);
         return;
@@ -922,10 +951,17 @@ static void number_letrecs(Ast *n, int *counter)
 {
     if (!n) return;
     if (n->kind == A_NAMED_FUN) n->arity = (*counter)++;
-    if (n->kind == A_GENERATE || n->kind == A_B_GENERATE) (*counter)++;
     if (n->kind == A_LC || n->kind == A_BC) {
-        for (int i = 0; i < n->l1.n; i++) number_letrecs(n->l1.v[i], counter);
+        /* Its own generators, then the template, then the qualifiers' expressions. */
+        for (int i = 0; i < n->l1.n; i++) {
+            Ast *q = n->l1.v[i];
+            if (q->kind == A_GENERATE || q->kind == A_B_GENERATE) (*counter)++;
+        }
         number_letrecs(n->a, counter);
+        for (int i = 0; i < n->l1.n; i++) {
+            Ast *q = n->l1.v[i];
+            number_letrecs(q->kind == A_GENERATE || q->kind == A_B_GENERATE ? q->b : q, counter);
+        }
         return;
     }
     number_letrecs(n->a, counter);
@@ -1287,6 +1323,7 @@ static void clc_quals(Ctx *c, Ast *e, int qi, Opnd acc)
         unsigned out = new_label(c);
         emit_jump(c, out);
         bind_label(c, bad);
+        line(c, q->b); /* OTP raises at the line of the generator's expression */
         E(c, OPC_raise_tag);
         E(c, atom_s("bad_generator"));
         E(c, l);
@@ -1312,6 +1349,7 @@ static void clc_quals(Ctx *c, Ast *e, int qi, Opnd acc)
         clc_quals(c, e, qi + 1, acc);
         emit_jump(c, top);
         bind_label(c, bad);
+        line(c, q->b);
         E(c, OPC_raise_tag);
         E(c, atom_s("bad_generator"));
         E(c, src);
@@ -1470,9 +1508,9 @@ static Seg seg_spec(Ctx *c, Ast *el)
 static Opnd cbin(Ctx *c, Ast *e, bool tail)
 {
     int n = e->l1.n;
-    /* Segment numbers for a failure's error_info; OTP gives none in a binary comprehension's
-     * template (0: none). */
-    unsigned segno_on = e != c->bc_template;
+    /* Segment numbers for a failure's error_info: in a binary comprehension's template OTP
+     * counts the accumulated binary as segment 1. */
+    unsigned seg_base = e == c->bc_template ? 2 : 1;
     Instr *w = malloc((size_t)(5 * n + 1) * sizeof *w);
     if (!w) abort();
     int k = 0;
@@ -1483,7 +1521,7 @@ static Opnd cbin(Ctx *c, Ast *e, bool tail)
             for (size_t j = 0; j < el->a->slen; j++) {
                 w = realloc(w, (size_t)(k + 5 * (n + 1)) * sizeof *w + 5 * (el->a->slen + 1) * sizeof *w);
                 w[k++] = make_small(s.type == VBS_UTF8 ? VBS_UTF8 : VBS_INTEGER);
-                w[k++] = make_small(s.flags | segno_on * (unsigned)(i + 1) << 8);
+                w[k++] = make_small(s.flags | (seg_base + (unsigned)i) << 8);
                 w[k++] = make_small((Sint)el->a->str[j]);
                 w[k++] = s.type == VBS_UTF8 ? AM(undefined) : make_small(8);
                 w[k++] = make_small(1);
@@ -1499,7 +1537,7 @@ static Opnd cbin(Ctx *c, Ast *e, bool tail)
         w = realloc(w, (size_t)(k + 5 * (n + 1)) * sizeof *w);
         w[k++] = make_small(s.type);
         /* The segment's number rides above the flags: a failure's error_info names it. */
-        w[k++] = make_small(s.flags | segno_on * (unsigned)(i + 1) << 8);
+        w[k++] = make_small(s.flags | (seg_base + (unsigned)i) << 8);
         w[k++] = v;
         w[k++] = sz;
         w[k++] = make_small(s.unit);
@@ -1743,17 +1781,26 @@ static Opnd cop(Ctx *c, Ast *e, bool tail)
         E(c, d);
         return ret(c, d, tail);
     }
-    Opnd a = cexpr(c, e->a, false), b = cexpr(c, e->b, false);
+    Opnd a, b;
+    if (op == VOP_APPEND && (e->a->kind == A_LC)) {
+        /* OTP builds the comprehension onto the right operand: that one is evaluated first. */
+        b = cexpr(c, e->b, false);
+        a = cexpr(c, e->a, false);
+    } else {
+        a = cexpr(c, e->a, false);
+        b = cexpr(c, e->b, false);
+    }
     Opnd f = fold2(c, op, a, b);
     if (f) {
         c->cur_temp = mark;
         return ret(c, f, tail);
     }
-    /* OTP puts the constant operand of a commutative operator second: its erlang:Op/2 frame
-     * lists the arguments so. */
+    /* OTP puts the constant operand of a commutative operator (+ * band bor bxor and or xor)
+     * second: its erlang:Op/2 frame lists the arguments so. */
     bool no_frame = frameless_arith(c, e, op, a, b);
     Term ka, kb;
-    if ((op == VOP_ADD || op == VOP_MUL || op == VOP_BAND || op == VOP_BOR || op == VOP_BXOR) &&
+    if ((op == VOP_ADD || op == VOP_MUL || op == VOP_BAND || op == VOP_BOR || op == VOP_BXOR ||
+         op == VOP_AND || op == VOP_OR || op == VOP_XOR) &&
         const_opnd(c, e->a, a, &ka) && !const_opnd(c, e->b, b, &kb)) {
         Opnd t = a;
         a = b;
