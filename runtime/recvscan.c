@@ -503,15 +503,25 @@ Message *recvscan_next(Mailbox *mb, const Instr *loop, Term *x, Term *y)
     Uint i1, i2;
     Term h, k1, k2;
     if (n_cs == 1 && tuple_shape(&cs[0], &h, &i1, &k1, &i2, &k2)) {
-        /* {Tag, ...} and the like: word comparisons only. */
-        for (; m; m = mailbox_next(m)) {
-            prefetch_next(m);
-            Term t = m->msg;
+        /* {Tag, ...} and the like: word comparisons only. Each node is read once: its
+         * successor and term are carried to the next round, the one after is prefetched. */
+        Term t = m->msg;
+        for (;;) {
+            Message *n = mailbox_next(m);
+            Term tn = NIL;
+            if (n) {
+                __builtin_prefetch(mailbox_next(n));
+                tn = n->msg;
+                if (term_is_boxed(tn)) __builtin_prefetch(boxed_ptr(tn));
+            }
             if (term_is_boxed(t)) {
                 const Term *p = boxed_ptr(t);
                 if (p[0] == h && p[i1] == k1 && p[i2] == k2) break;
             }
             skipped = m;
+            m = n;
+            if (!m) break;
+            t = tn;
         }
     } else if (n_cs == 1) {
         /* One clause (the common selective receive): its condition in registers. */
