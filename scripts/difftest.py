@@ -255,7 +255,10 @@ class Module:
             x = self.var()
             e2 = dict(env); e2[x] = "int"
             # (not a bad list: OTP's filter is a comprehension, whose frame heapscope lacks)
-            return "lists:filter(fun(%s) -> %s end, %s)" % (x, self.expr("bool", e2, d), self.expr("list", env, d))
+            # (a predicate that cannot fail: OTP's filter is a comprehension, whose frame heapscope's
+            # lacks)
+            return "lists:filter(fun(%s) -> try %s catch _:_ -> false end end, %s)" % (
+                x, self.expr("bool", e2, d), self.expr("list", env, d))
         if k in (7, 8):
             return self.lc(env, d)
         if k == 9:

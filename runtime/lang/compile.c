@@ -21,7 +21,8 @@ int compile_internal_errors;
 
 typedef Instr Opnd;
 
-typedef struct FuncSym { const char *name; int arity; unsigned label; } FuncSym;
+/* ret_float: OTP's type analysis knows the function returns a float (find_float_funcs). */
+typedef struct FuncSym { const char *name; int arity; unsigned label; bool ret_float; } FuncSym;
 typedef struct RecDef { const char *name; Ast *decl; } RecDef;
 
 typedef struct Lambda {
@@ -1466,17 +1467,26 @@ static Opnd cmap(Ctx *c, Ast *e, bool tail)
     Opnd m0 = cexpr(c, e->a, false);
     Opnd d = temp(c);
     emit_move(c, m0, d);
+    /* Every key and value first, then the update (one instruction in OTP): a failure comes
+     * after all of them, at the update's line. */
+    Opnd *ks = malloc((size_t)n * sizeof *ks), *vs = malloc((size_t)n * sizeof *vs);
+    if (!ks || !vs) abort();
+    for (int i = 0; i < n; i++) {
+        ks[i] = cexpr(c, e->l1.v[i]->a, false);
+        vs[i] = cexpr(c, e->l1.v[i]->b, false);
+    }
     line(c, e);
     for (int i = 0; i < n; i++) {
-        Opnd k = cexpr(c, e->l1.v[i]->a, false), v = cexpr(c, e->l1.v[i]->b, false);
         E(c, OPC_map_put);
         E(c, 0);
         E(c, e->l1.v[i]->kind == A_MAP_EXACT);
         E(c, d);
-        E(c, k);
-        E(c, v);
+        E(c, ks[i]);
+        E(c, vs[i]);
         E(c, d);
     }
+    free(ks);
+    free(vs);
     return ret(c, d, tail);
 }
 
@@ -1631,6 +1641,20 @@ static Opnd crecord(Ctx *c, Ast *e, bool tail)
     return ret(c, d, tail);
 }
 
+/* Whether e is a call of erlang:error/1,2, exit/1 or throw/1 (its type is none to OTP). */
+static bool raises(const Ast *e)
+{
+    if (e->kind != A_CALL) return false;
+    const Ast *f = e->a;
+    const char *name;
+    if (f->kind == A_ATOM) name = f->name;
+    else if (f->kind == A_REMOTE && f->a->kind == A_ATOM && f->b->kind == A_ATOM &&
+             !strcmp(f->a->name, "erlang"))
+        name = f->b->name;
+    else return false;
+    return !strcmp(name, "error") || !strcmp(name, "exit") || !strcmp(name, "throw");
+}
+
 /* Whether OTP's type analysis knows e is a float: a float literal, a '/', arithmetic on a
  * float, float/1, a math function, or a variable bound to one of those. */
 static bool float_expr(Ctx *c, const Ast *e)
@@ -1643,6 +1667,20 @@ static bool float_expr(Ctx *c, const Ast *e)
     }
     case A_MATCH: return float_expr(c, e->b);
     case A_BLOCK: return e->l1.n && float_expr(c, e->l1.v[e->l1.n - 1]);
+    case A_CASE:
+    case A_IF: {
+        /* Every clause gives a float (or raises). */
+        bool any = false;
+        for (int i = 0; i < e->l1.n; i++) {
+            const AstList *body = &e->l1.v[i]->l3;
+            if (!body->n) return false;
+            const Ast *last = body->v[body->n - 1];
+            if (raises(last)) continue;
+            if (!float_expr(c, last)) return false;
+            any = true;
+        }
+        return any;
+    }
     case A_OP:
         if (!e->b) return (!strcmp(e->name, "-") || !strcmp(e->name, "+")) && float_expr(c, e->a);
         if (!strcmp(e->name, "/")) return true;
@@ -1651,7 +1689,11 @@ static bool float_expr(Ctx *c, const Ast *e)
         return false;
     case A_CALL: {
         const Ast *f = e->a;
-        if (f->kind == A_ATOM) return !strcmp(f->name, "float") && e->l1.n == 1 && !func_find(c, "float", 1);
+        if (f->kind == A_ATOM) {
+            FuncSym *fs = func_find(c, f->name, e->l1.n);
+            if (fs) return fs->ret_float;
+            return !strcmp(f->name, "float") && e->l1.n == 1;
+        }
         if (f->kind != A_REMOTE || f->a->kind != A_ATOM || f->b->kind != A_ATOM) return false;
         if (!strcmp(f->a->name, "erlang")) return !strcmp(f->b->name, "float") && e->l1.n == 1;
         if (strcmp(f->a->name, "math")) return false;
@@ -2699,6 +2741,30 @@ static void find_arg_consts(Ctx *c, AstList *forms, const Ast *f)
     for (int i = 0; i < n; i++) c->arg_consts[i] = out[i] == ARG_UNSEEN ? NONVALUE : out[i];
 }
 
+/* The local functions whose every clause returns a float (or raises), to a fixpoint: OTP's
+ * type analysis makes arithmetic on their results float instructions (frameless_arith). */
+static void find_float_funcs(Ctx *c, AstList *forms)
+{
+    for (bool changed = true; changed;) {
+        changed = false;
+        for (int i = 0; i < forms->n; i++) {
+            Ast *f = forms->v[i];
+            if (f->kind != A_FUNCTION) continue;
+            FuncSym *fs = func_find(c, f->name, f->arity);
+            if (!fs || fs->ret_float) continue;
+            bool any = false, all = true;
+            for (int k = 0; k < f->l1.n && all; k++) {
+                const AstList *body = &f->l1.v[k]->l3;
+                const Ast *last = body->n ? body->v[body->n - 1] : NULL;
+                if (last && raises(last)) continue;
+                if (last && float_expr(c, last)) any = true;
+                else all = false;
+            }
+            if (all && any) fs->ret_float = changed = true;
+        }
+    }
+}
+
 static void compile_forms(Ctx *c, LangModule *lm)
 {
     CodeBuf *cb = c->cb;
@@ -2708,7 +2774,7 @@ static void compile_forms(Ctx *c, LangModule *lm)
         Ast *f = forms->v[i];
         if (f->kind == A_FUNCTION) {
             GROW(c->funcs, c->n_funcs, c->cap_funcs);
-            c->funcs[c->n_funcs++] = (FuncSym){f->name, f->arity, new_label(c)};
+            c->funcs[c->n_funcs++] = (FuncSym){f->name, f->arity, new_label(c), false};
         } else if (f->kind == A_ATTRIBUTE && f->attr == ATTR_RECORD) {
             GROW(c->recs, c->n_recs, c->cap_recs);
             c->recs[c->n_recs++] = (RecDef){f->name2, f};
@@ -2757,12 +2823,14 @@ static void compile_forms(Ctx *c, LangModule *lm)
         if (func_find(c, "module_info", a)) continue; /* check.c has refused the module */
         mi_label[a] = new_label(c);
         GROW(c->funcs, c->n_funcs, c->cap_funcs);
-        c->funcs[c->n_funcs++] = (FuncSym){"module_info", a, mi_label[a]};
+        c->funcs[c->n_funcs++] = (FuncSym){"module_info", a, mi_label[a], false};
         if (!exported(cb, atom_s("module_info"), a)) {
             GROW(cb->exports, cb->n_exports, cb->cap_exports);
             cb->exports[cb->n_exports++] = (CodeExportDef){atom_s("module_info"), (unsigned)a, mi_label[a]};
         }
     }
+    c->n_vars = 0;
+    find_float_funcs(c, forms);
     for (int i = 0; i < forms->n; i++) {
         Ast *f = forms->v[i];
         if (f->kind != A_FUNCTION) continue;
