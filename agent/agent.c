@@ -11,6 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <linux/membarrier.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "leak.h"
 #include "report.h"
@@ -20,6 +23,7 @@
 
 #define DRAIN_CHUNK 4096u   /* events taken from one ring per pass (bounds the batch buffers) */
 #define MAX_SAMPLED_PROCS (1u << 20)
+#define CACHE_FLUSH_MS 20u  /* the scheduler threads' caches are emptied this often */
 
 /*
  * Send coalescing. A send event per message is the agent's largest cost in message-heavy
@@ -27,13 +31,12 @@
  * scheduler thread keeps its unsampled sends in a small cache, one slot per (sender, site) in
  * a 4-way set, counting them and summing their flat words, and posts one event per slot
  * (AgEvent.count) when the slot is evicted or holds SEND_COALESCE_MAX sends. The collector
- * empties every cache at each step, so counts lag by one step at most, and the final report
- * sees every send. Sampled sends (shared_words measured) are summed in the same slot
+ * empties every cache every CACHE_FLUSH_MS and at every sample round or query, so counts lag
+ * by that much at most, and the final report sees every send. Sampled sends (shared_words measured) are summed in the same slot
  * (AgEvent.sampled, sampled_flat): posted alone they were 1 in 16 of all messages, each a
  * 270-byte event the collector copied four times (message_heavy: 122k events, 8.7k drops).
- * A cache is touched by its scheduler thread and, during a step, by the collector: each side
- * takes `busy` with a try (test-and-set); a producer that finds it busy posts the send
- * uncoalesced, the collector skips that cache until the next step. Nobody waits.
+ * A cache is touched by its scheduler thread and, during a step, by the collector, never
+ * both at once, and nobody waits: see "cache ownership" below.
  */
 #define SEND_SLOTS 64u
 #define SEND_COALESCE_MAX 65536u
@@ -69,7 +72,8 @@ typedef struct EtsSlot {
 } EtsSlot;
 
 typedef struct SendCache {
-    atomic_flag busy;
+    _Atomic unsigned char in_use;   /* the scheduler thread is in its slots */
+    _Atomic unsigned char claim;    /* the collector is, or wants to be */
     SendSlot slot[SEND_SLOTS];
     EtsSlot ets[ETS_SLOTS];
     GcSlot gc[GC_SLOTS];
@@ -113,6 +117,7 @@ typedef struct Agent {
     AgRunInfo run;
     AgCost cost;
     uint64_t last_sample_ns;
+    uint64_t last_cache_flush_ns;
     uint64_t sample_cost_ns;         /* how long the last round of host samples took */
     HostProc *procs_buf; size_t procs_cap;
     HostEts *ets_buf; size_t ets_cap;
@@ -161,6 +166,57 @@ void agent_config_default(AgentConfig *cfg)
     cfg->bt_capture = unwind_capture_hook;
     cfg->bt_symbolise = unwind_symbolise;
 }
+
+/*
+ * Cache ownership: an asymmetric Dekker handshake. The scheduler thread, on every hook, marks
+ * in_use (a plain store) and then reads claim; the collector, once per step, sets claim on
+ * every cache, then runs one process-wide barrier (membarrier(2), PRIVATE_EXPEDITED: every
+ * running thread of the process passes a full fence), then reads in_use. Whichever way the
+ * two interleave, one of them sees the other's mark: the thread then posts its event alone
+ * (uncoalesced), or the collector skips that cache until the next step. So the hot path has no
+ * locked instruction (a test-and-set there, which waits for the thread's pending stores, was
+ * most of the send hook's time: message_heavy, perf). Without membarrier (old kernels,
+ * seccomp), the thread's mark is a seq_cst store (a locked exchange), correct but slower.
+ */
+static bool heavy_barrier_ok;   /* set at attach, before any scheduler runs */
+
+__attribute__((always_inline)) static inline bool cache_enter(SendCache *c)
+{
+    if (heavy_barrier_ok) {
+        atomic_store_explicit(&c->in_use, 1, memory_order_relaxed);
+        atomic_signal_fence(memory_order_seq_cst);   /* compiler only: membarrier does the rest */
+    } else {
+        atomic_store_explicit(&c->in_use, 1, memory_order_seq_cst);   /* a locked exchange */
+    }
+    /* seq_cst (a plain load on x86): against the collector's seq_cst store of claim; it also
+     * acquires the collector's release of claim, so its changes to the slots are seen here */
+    if (atomic_load_explicit(&c->claim, memory_order_seq_cst)) {
+        atomic_store_explicit(&c->in_use, 0, memory_order_relaxed);
+        return false;
+    }
+    return true;
+}
+
+/* release: the collector that sees in_use 0 sees the slots as this thread left them */
+static void cache_leave(SendCache *c) { atomic_store_explicit(&c->in_use, 0, memory_order_release); }
+
+static bool heavy_barrier_init(void)
+{
+    long q = syscall(__NR_membarrier, MEMBARRIER_CMD_QUERY, 0, 0);
+    if (q < 0 || !(q & MEMBARRIER_CMD_PRIVATE_EXPEDITED)) return false;
+    return syscall(__NR_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0) == 0;
+}
+
+/* The collector's side: claims every cache, then the barrier; returns with claim set on all
+ * (release each with cache_release). */
+static void caches_claim(Agent *a)
+{
+    for (unsigned r = 0; r + 1 < a->nrings; r++)
+        atomic_store_explicit(&a->send_caches[r].claim, 1, memory_order_seq_cst);
+    if (heavy_barrier_ok) syscall(__NR_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0);
+}
+
+static void cache_release(SendCache *c) { atomic_store_explicit(&c->claim, 0, memory_order_release); }
 
 /* ---- hooks (scheduler threads: no lock, no allocation, no call into the runtime) ---- */
 
@@ -226,8 +282,7 @@ static void hook_gc_end(const ProbeGc *e)
 {
     SendCache *c = tls_send_cache;
     /* acquire/release: the slots pass between this thread and the collector with the flag */
-    if (e->ev.type == GC_MAJOR || !c ||
-        atomic_flag_test_and_set_explicit(&c->busy, memory_order_acquire)) {
+    if (e->ev.type == GC_MAJOR || !c || !cache_enter(c)) {
         post_gc(e, 0);
         return;
     }
@@ -249,7 +304,7 @@ static void hook_gc_end(const ProbeGc *e)
         post_gc(&x->g, x->count);
         x->count = 0;
     }
-    atomic_flag_clear_explicit(&c->busy, memory_order_release);
+    cache_leave(c);
 }
 
 __attribute__((noinline)) static void post_slot(const SendSlot *x)
@@ -321,7 +376,7 @@ static void hook_send(const ProbeSend *e)
 {
     SendCache *c = tls_send_cache;
     /* acquire/release: the slots pass between this thread and the collector with the flag */
-    if (!c || atomic_flag_test_and_set_explicit(&c->busy, memory_order_acquire)) {
+    if (!c || !cache_enter(c)) {
         post_send(e);
         return;
     }
@@ -334,7 +389,7 @@ static void hook_send(const ProbeSend *e)
         post_slot(x);
         x->count = 0;
     }
-    atomic_flag_clear_explicit(&c->busy, memory_order_release);
+    cache_leave(c);
 }
 
 /* A process's coalesced sends go out before its exit, so the store never sees a send of a
@@ -342,7 +397,7 @@ static void hook_send(const ProbeSend *e)
 static void flush_sends_of(Term pid)
 {
     SendCache *c = tls_send_cache;
-    if (!c || atomic_flag_test_and_set_explicit(&c->busy, memory_order_acquire)) return;
+    if (!c || !cache_enter(c)) return;
     for (unsigned i = 0; i < SEND_SLOTS; i++) {
         SendSlot *x = &c->slot[i];
         if (x->count && x->s.p.pid == pid) {
@@ -355,7 +410,7 @@ static void flush_sends_of(Term pid)
         post_gc(&g->g, g->count);
         g->count = 0;
     }
-    atomic_flag_clear_explicit(&c->busy, memory_order_release);
+    cache_leave(c);
 }
 
 static void ets_slot_event(const EtsSlot *x, AgEvent *ev)
@@ -388,10 +443,10 @@ static unsigned ets_slot_of(uint64_t id)
  * cache is busy): with c (not busy), the table's batch is posted first, so it stays in order. */
 __attribute__((noinline)) static void post_ets_alone(SendCache *c, const ProbeEts *e)
 {
-    if (c && !atomic_flag_test_and_set_explicit(&c->busy, memory_order_acquire)) {
+    if (c && cache_enter(c)) {
         EtsSlot *x = &c->ets[ets_slot_of(e->table_id)];
         if (x->inserts || x->deletes) post_ets_slot(x);
-        atomic_flag_clear_explicit(&c->busy, memory_order_release);
+        cache_leave(c);
     }
     AgEvent ev; memset(&ev, 0, sizeof ev);
     ev.kind = AG_EV_ETS; ev.time_ns = e->p.time_ns; ev.u.ets = *e; post(&ev);
@@ -405,7 +460,7 @@ static void hook_ets(const ProbeEts *e)
         return;
     }
     /* acquire/release: the slots pass between this thread and the collector with the flag */
-    if (atomic_flag_test_and_set_explicit(&c->busy, memory_order_acquire)) {
+    if (!cache_enter(c)) {
         post_ets_alone(NULL, e);
         return;
     }
@@ -417,7 +472,7 @@ static void hook_ets(const ProbeEts *e)
     if (e->size > x->peak_size) x->peak_size = e->size;
     if (e->memory_words > x->peak_memory_words) x->peak_memory_words = e->memory_words;
     if (x->inserts + x->deletes >= SEND_COALESCE_MAX) post_ets_slot(x);
-    atomic_flag_clear_explicit(&c->busy, memory_order_release);
+    cache_leave(c);
 }
 
 static void hook_bin(const ProbeBin *e)
@@ -503,9 +558,16 @@ static void resolve_site(Agent *a, AgEvent *ev)
  * are older) [mu held]. */
 static void flush_send_caches(Agent *a)
 {
-    for (unsigned r = 0; a->send_caches && r + 1 < a->nrings; r++) {
+    if (!a->send_caches) return;
+    caches_claim(a);
+    for (unsigned r = 0; r + 1 < a->nrings; r++) {
         SendCache *c = &a->send_caches[r];
-        if (atomic_flag_test_and_set_explicit(&c->busy, memory_order_acquire)) continue;
+        /* seq_cst: against the thread's mark; it also acquires cache_leave's release (the
+         * thread's last changes to the slots) */
+        if (atomic_load_explicit(&c->in_use, memory_order_seq_cst)) {
+            cache_release(c);   /* the thread is in it: next step */
+            continue;
+        }
         for (unsigned i = 0; i < SEND_SLOTS; i++) {
             SendSlot *x = &c->slot[i];
             if (!x->count) continue;
@@ -558,12 +620,13 @@ static void flush_send_caches(Agent *a)
             ag_hist_merge(&a->st.pause_minor, &c->minor_pauses);
             memset(&c->minor_pauses, 0, sizeof c->minor_pauses);
         }
-        atomic_flag_clear_explicit(&c->busy, memory_order_release);
+        cache_release(c);
     }
 }
 
-/* Drains every ring until empty (at most a few passes: producers keep writing). */
-static void drain(Agent *a)
+/* Drains every ring until empty (at most a few passes: producers keep writing), then, with
+ * caches, the scheduler threads' caches. */
+static void drain(Agent *a, bool caches)
 {
     for (int pass = 0; pass < 8; pass++) {
         size_t total = 0;
@@ -583,7 +646,7 @@ static void drain(Agent *a)
         a->cost.drains++;
         if (total < DRAIN_CHUNK) break;
     }
-    flush_send_caches(a);
+    if (caches) flush_send_caches(a);
 }
 
 typedef struct SampleCtx { AgStore *st; uint64_t t_ns; } SampleCtx;
@@ -649,7 +712,6 @@ static void sample_host(Agent *a, uint64_t now)
 static void step(Agent *a, bool force_ok, bool sample_now)
 {
     uint64_t t0 = probe_now_ns(), busy0 = precise_ns();
-    drain(a);
     uint64_t iv = (uint64_t)a->cfg.sample_interval_ms * 1000000u;
     const AgentHost *h = a->host;
     bool ready = !h->ready || h->ready(h->ctx);
@@ -657,7 +719,13 @@ static void step(Agent *a, bool force_ok, bool sample_now)
      * second, so rounds are spaced to at least 10 times their cost (the collector then takes
      * at most about a tenth of a core from the schedulers). */
     if (iv < 10 * a->sample_cost_ns) iv = 10 * a->sample_cost_ns;
-    if (ready && (sample_now || t0 - a->last_sample_ns >= iv)) {
+    bool sample = ready && (sample_now || t0 - a->last_sample_ns >= iv);
+    /* The caches go every CACHE_FLUSH_MS, and before a sample round or a query's step: each
+     * flush costs a membarrier, which interrupts every running scheduler thread. */
+    bool caches = sample || t0 - a->last_cache_flush_ns >= CACHE_FLUSH_MS * 1000000u;
+    if (caches) a->last_cache_flush_ns = t0;
+    drain(a, caches);
+    if (sample) {
         a->last_sample_ns = t0;
         uint64_t s0 = precise_ns();
         sample_host(a, t0);
@@ -665,7 +733,7 @@ static void step(Agent *a, bool force_ok, bool sample_now)
         /* no forced GC once the program finished: its schedulers may be stopping */
         a->leak.force_gc = a->cfg.leak_force_gc && force_ok && !a->run.finished;
         a->cost.forced_gcs += ag_leak_scan(&a->st, a->host, &a->leak, t0);
-        drain(a);   /* the forced GCs' own events */
+        drain(a, true);   /* the forced GCs' own events */
     }
     a->cost.collector_busy_ns += precise_ns() - busy0;
 }
@@ -741,8 +809,10 @@ static bool agent_alloc_buffers(Agent *a)
     a->counts = calloc(a->nrings, sizeof *a->counts);
     a->merged = calloc((size_t)a->nrings * DRAIN_CHUNK, sizeof *a->merged);
     a->send_caches = calloc(a->nrings, sizeof *a->send_caches);
-    for (unsigned i = 0; a->send_caches && i < a->nrings; i++)
-        atomic_flag_clear(&a->send_caches[i].busy);
+    for (unsigned i = 0; a->send_caches && i < a->nrings; i++) {
+        atomic_init(&a->send_caches[i].in_use, 0);
+        atomic_init(&a->send_caches[i].claim, 0);
+    }
     a->recent_cap = a->cfg.recent_events;
     a->recent = a->recent_cap ? calloc(a->recent_cap, sizeof *a->recent) : NULL;
     if (!a->rings || !a->batches || !a->counts || !a->merged || !a->send_caches ||
@@ -793,6 +863,7 @@ bool agent_attach(const AgentHost *host, const AgentConfig *cfg)
     a->last_sample_ns = 0;
     atomic_store_explicit(&the_agent, a, memory_order_release);
     native_kinds = a->cfg.native_kinds;
+    heavy_barrier_ok = heavy_barrier_init();
     set_hooks(true, a->cfg.send_sample_every, a->cfg.gc_start_events);
     if (pthread_create(&a->thread, NULL, collector_main, a) != 0) {
         set_hooks(false, 0, false);
