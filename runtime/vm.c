@@ -677,6 +677,12 @@ L_test_heap:
     if (h->flags & HEAP_MAX_REACHED) MAX_HEAP_CHECK();
     ip += 2;
     NEXT();
+L_test_heap_pl:
+    gc_live(p, (unsigned)ip[1], ip[0]);
+    if (h->flags & HEAP_MAX_REACHED) MAX_HEAP_CHECK();
+    sp = h->stop; /* a collection moves the stack */
+    ip += 3;      /* and the put_list's opcode word */
+    goto L_put_list;
 L_move:
     SETF(ip[1], SRCF(ip[0]));
     ip += 2;
@@ -710,6 +716,21 @@ L_op2_add: {
     }
     goto L_op2;
 }
+#define OP2_DRET(how)                                                                      \
+    do {                                                                                   \
+        Term a_ = SRCF(ip[2]), b_ = SRCF(ip[3]);                                           \
+        Sint r_;                                                                           \
+        if (!term_is_small(a_) || !term_is_small(b_) ||                                    \
+            __builtin_##how##_overflow((Sint)a_, (Sint)(b_ - TAG_IMMED1_SMALL), &r_))      \
+            goto L_op2;                                                                    \
+        SETF(ip[4], (Term)r_);                                                             \
+        ip += 6; /* and the dealloc_ret's opcode word */                                   \
+        goto L_dealloc_ret;                                                                \
+    } while (0)
+L_op2_add_dret:
+    OP2_DRET(add);
+L_op2_sub_dret:
+    OP2_DRET(sub);
 L_op2_sub: {
     Term a = SRCF(ip[2]), b = SRCF(ip[3]);
     if (term_is_small(a) && term_is_small(b)) {
@@ -1150,6 +1171,13 @@ L_is_nonempty_list:
     if (term_is_list(SRCF(ip[1]))) ip += 2;
     else ip = (const Instr *)ip[0];
     NEXTF();
+L_is_nonempty_list_gl:
+    if (!term_is_list(SRCF(ip[1]))) {
+        ip = (const Instr *)ip[0];
+        NEXTF();
+    }
+    ip += 3; /* and the get_list's opcode word */
+    goto L_get_list;
 L_is_nil:
     if (SRCF(ip[1]) == NIL) ip += 2;
     else ip = (const Instr *)ip[0];

@@ -113,6 +113,10 @@ typedef uintptr_t Instr;
     OP(op2_addc_call, "Lissd")  /* op2_addc; next a call */                            \
     OP(op2_subc_call, "Lissd")  /* op2_subc; next a call */                            \
     OP(is_lt_ret, "Liss")       /* is_lt; next a ret */                                \
+    OP(op2_add_dret, "Lissd")   /* op2 +; next a dealloc_ret */                        \
+    OP(op2_sub_dret, "Lissd")   /* op2 -; next a dealloc_ret */                        \
+    OP(is_nonempty_list_gl, "Ls") /* is_nonempty_list; next a get_list */              \
+    OP(test_heap_pl, "ii")      /* test_heap; next a put_list */                       \
     /* Specialised forms that only code.c's threading selects (never in a CodeBuf): */  \
     OP(move_xy, "sd")           /* move x(i) -> y(j) */                                \
     OP(move_yx, "sd")                                                                  \

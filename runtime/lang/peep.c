@@ -25,6 +25,7 @@ typedef struct Fn {
     Word *live_in;     /* (b - a) sets */
     const CodeBuf *cb;
     const size_t *at;  /* word offset -> instruction index (or SIZE_MAX) */
+    bool entry_defs;   /* the X slots a leaf_entry clears are all written before any read */
 } Fn;
 
 static void *xcalloc(size_t n, size_t sz)
@@ -249,7 +250,11 @@ static void live_out(Fn *f, size_t i, const Eff *e, Word *out)
         }
     }
     SuccCtx s = {f, out, false};
-    each_operand((CodeBuf *)f->cb, &f->ins[i], add_label_succ, &s);
+    unsigned op = f->ins[i].op;
+    /* A local call's label is a function entry, not a successor: the callee reads its
+     * arguments only (the call's uses), and a call that returns falls through. */
+    if (op != OPC_call && op != OPC_call_last && op != OPC_call_only)
+        each_operand((CodeBuf *)f->cb, &f->ins[i], add_label_succ, &s);
     if (s.all || e->unknown) memset(out, 0xff, f->words * sizeof(Word));
 }
 
@@ -333,6 +338,42 @@ static void count_source(Instr *w, char kind, void *arg)
     if ((kind == 's' || kind == 'm') && *w == s->from) s->count++;
 }
 
+static bool never_collects(unsigned op)
+{
+    switch ((VmOpcode)op) {
+    case OPC_move: case OPC_get_list: case OPC_get_elem: case OPC_put_list: case OPC_put_tuple:
+    case OPC_make_fun: case OPC_test: case OPC_cmp: case OPC_is_tuple_arity:
+    case OPC_is_nonempty_list: case OPC_is_nil: case OPC_is_record: case OPC_is_fun_arity:
+    case OPC_map_get:
+        return true;
+    default: return false;
+    }
+}
+
+/* Whether registers s and t hold the same value before instruction i: an earlier `move s t`
+ * or `move t s` in the same straight-line run, with neither register written (nor the run
+ * entered by a label) since. */
+static bool copy_holds(Fn *f, Eff *e, size_t i, Instr s, Instr t)
+{
+    if (!vm_operand_is_reg(s) || !vm_operand_is_reg(t)) return false;
+    size_t rs = reg_index(s), rt = reg_index(t);
+    for (size_t k = i; k-- > f->a;) {
+        const Ins *in = &f->ins[k];
+        if (in->dead) continue;
+        if (in->op == OPC_move) {
+            Instr a = opnd(f->cb, in, 0), b = opnd(f->cb, in, 1);
+            if ((a == s && b == t) || (a == t && b == s)) return true;
+        }
+        /* Only over instructions that never collect: a GC updates the roots it is given, and
+         * a register it was not given would keep the old address. */
+        if (!never_collects(in->op)) return false;
+        effects(f, in, e);
+        if (e->unknown || !e->falls || has_bit(e->def, rs) || has_bit(e->def, rt)) return false;
+        if (in->target) return false;
+    }
+    return false;
+}
+
 static bool rewrite_pass(Fn *f, Eff *e, Word *out)
 {
     CodeBuf *cb = (CodeBuf *)f->cb;
@@ -366,6 +407,12 @@ static bool rewrite_pass(Fn *f, Eff *e, Word *out)
         }
         if (in->op != OPC_move) continue;
         Instr s = opnd(cb, in, 0), t = opnd(cb, in, 1);
+        /* 5: a move whose destination already holds its source's value. */
+        if (!in->target && copy_holds(f, e, i, s, t)) {
+            in->dead = true;
+            changed = true;
+            continue;
+        }
         effects(f, in, e);
         live_out(f, i, e, out);
         /* 3: a move to a dead register. */
@@ -449,6 +496,46 @@ static void add_kills(Fn *f, Eff *e, Word *out, size_t ymax)
     free(wr.w);
 }
 
+/* test_heap and allocate name x0 .. Live-1 as GC roots; the compiler's Live is every slot of
+ * a frameless function. Lowered to the registers still read after them, the roots are the
+ * values live there, and a slot written only later need not hold a term yet (see
+ * entry_slots_written). */
+static bool lower_live_counts(Fn *f, Eff *e, Word *out)
+{
+    CodeBuf *cb = (CodeBuf *)f->cb;
+    bool changed = false;
+    for (size_t i = f->a; i < f->b; i++) {
+        Ins *in = &f->ins[i];
+        if (in->dead || (in->op != OPC_test_heap && in->op != OPC_allocate)) continue;
+        effects(f, in, e);
+        live_out(f, i, e, out);
+        Instr *live = &cb->w[in->off + 2];
+        unsigned n = 0;
+        for (unsigned r = 0; r < *live; r++)
+            if (has_bit(out, r)) n = r + 1;
+        if (n < *live) {
+            *live = n;
+            changed = true;
+        }
+    }
+    return changed;
+}
+
+/* True when the X slots above the arguments that the function's leaf_entry clears are never
+ * read (GC roots included, as uses of test_heap and allocate) before being written, on every
+ * path: none is live after the entry. */
+static bool entry_slots_written(const Fn *f)
+{
+    const Ins *e = &f->ins[f->a];
+    if (e->dead || e->op != OPC_leaf_entry) return false;
+    size_t j = next_live(f, f->a + 1);
+    if (j >= f->b) return false;
+    const Word *in = f->live_in + (j - f->a) * f->words;
+    for (Instr r = opnd(f->cb, e, 0); r < opnd(f->cb, e, 1); r++)
+        if (has_bit(in, (size_t)r)) return false;
+    return true;
+}
+
 static void optimize_fn(Fn *f)
 {
     if (f->b <= f->a || !fn_ok(f)) return;
@@ -472,6 +559,8 @@ static void optimize_fn(Fn *f)
     }
     liveness(f, &e, out);
     add_kills(f, &e, out, ym.max);
+    if (lower_live_counts(f, &e, out)) liveness(f, &e, out);
+    f->entry_defs = entry_slots_written(f);
     free(f->live_in);
     free(e.use);
     free(e.def);
@@ -489,7 +578,7 @@ static bool reads_live_count(unsigned op)
     case OPC_lc_reverse: case OPC_map_new: case OPC_map_put: case OPC_bs_get: case OPC_bs_build:
     case OPC_make_export_fun: case OPC_call_ext: case OPC_call_ext_last: case OPC_call_ext_only:
     case OPC_apply: case OPC_apply_last: case OPC_apply_list: case OPC_apply_list_last:
-    case OPC_call_fun: case OPC_call_fun_last: case OPC_recv_wait: case OPC_test_heap:
+    case OPC_call_fun: case OPC_call_fun_last: case OPC_recv_wait:
         return true;
     default: return false;
     }
@@ -511,14 +600,17 @@ static void push_label(Instr *w, char kind, void *arg)
     }
 }
 
-/* A function's `leaf_entry A A` only sets the live count: when no instruction reachable from
- * the entry before an allocate reads it (fib's head: a compare, then ret or allocate), the
- * entry is dropped. */
+/* A function's `leaf_entry A S` sets the live count and clears x(A) .. x(S-1). When no
+ * instruction reachable from the entry before an allocate reads the count (fib's head: a
+ * compare, then ret or allocate) and either A == S or every one of those slots is written
+ * before it is read (entry_defs: a list head's get_list before its test_heap), the entry is
+ * dropped. */
 static void drop_entry(Fn *f)
 {
     CodeBuf *cb = (CodeBuf *)f->cb;
     Ins *e = &f->ins[f->a];
-    if (e->dead || e->op != OPC_leaf_entry || opnd(cb, e, 0) != opnd(cb, e, 1)) return;
+    if (e->dead || e->op != OPC_leaf_entry) return;
+    if (opnd(cb, e, 0) != opnd(cb, e, 1) && !f->entry_defs) return;
     size_t n = f->b - f->a;
     Walk wk = {f, xcalloc(n + 1, sizeof(size_t)), 0, xcalloc(n + 1, sizeof(bool))};
     bool ok = true;
@@ -548,7 +640,8 @@ static void drop_entry(Fn *f)
                        in->op == OPC_call_last || in->op == OPC_call_only ||
                        in->op == OPC_raise || in->op == OPC_rethrow || in->op == OPC_raise_tag ||
                        in->op == OPC_func_clause || in->op == OPC_normal_exit);
-        each_operand(cb, in, push_label, &wk);
+        if (in->op != OPC_call && in->op != OPC_call_last && in->op != OPC_call_only)
+            each_operand(cb, in, push_label, &wk); /* a call's label is the callee */
         if (wk.n == SIZE_MAX) break;
         if (falls) {
             size_t j = next_live(f, i + 1);
@@ -688,6 +781,12 @@ static void followed_by(CodeBuf *cb, Ins *ins, size_t n_ins, size_t i)
     else if (op == OPC_op2_addc && nx->op == OPC_call) op = OPC_op2_addc_call;
     else if (op == OPC_op2_subc && nx->op == OPC_call) op = OPC_op2_subc_call;
     else if (op == OPC_is_lt && nx->op == OPC_ret) op = OPC_is_lt_ret;
+    else if (op == OPC_is_nonempty_list && nx->op == OPC_get_list) op = OPC_is_nonempty_list_gl;
+    else if (op == OPC_test_heap && nx->op == OPC_put_list) op = OPC_test_heap_pl;
+    else if (op == OPC_op2 && nx->op == OPC_dealloc_ret && cb->w[in->off + 2] == VOP_ADD)
+        op = OPC_op2_add_dret;
+    else if (op == OPC_op2 && nx->op == OPC_dealloc_ret && cb->w[in->off + 2] == VOP_SUB)
+        op = OPC_op2_sub_dret;
     in->op = op;
     cb->w[in->off] = op;
 }
@@ -710,8 +809,9 @@ static void select_forms(CodeBuf *cb, Ins *ins, size_t n_ins)
             in->op = special_form(cb, in);
         }
         cb->w[in->off] = in->op;
-        followed_by(cb, ins, n_ins, i);
     }
+    for (size_t i = 0; i < n_ins; i++)
+        if (!ins[i].dead) followed_by(cb, ins, n_ins, i);
 }
 
 /* ---- relocation ------------------------------------------------------------------------- */
@@ -785,7 +885,7 @@ void peep_optimize(CodeBuf *cb)
         if (starts[k] >= cb->n || at[starts[k]] == SIZE_MAX) continue;
         size_t b = end >= cb->n ? n_ins : at[end];
         if (b == SIZE_MAX) continue;
-        Fn f = {ins, at[starts[k]], b, 0, 0, NULL, cb, at};
+        Fn f = {ins, at[starts[k]], b, 0, 0, NULL, cb, at, false};
         optimize_fn(&f);
         compact_frame(&f);
         drop_entry(&f);
