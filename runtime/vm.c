@@ -306,6 +306,13 @@ static bool list_to_args(Term l, Term *x, unsigned *n)
 
 static unsigned bs_utf8_len(Sint c) { return c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4; }
 
+/* A Unicode scalar value (what utf8, utf16 and utf32 segments take). */
+static bool bs_code_point(Term v)
+{
+    return term_is_small(v) && small_val(v) >= 0 && small_val(v) <= 0x10FFFF &&
+           !(small_val(v) >= 0xD800 && small_val(v) <= 0xDFFF);
+}
+
 /* Builds a bitstring from 5-word segments; NONVALUE (badarg) when a segment is bad. */
 static Term bs_build(Process *p, const Instr *w, unsigned nw, const Term *y, const Term *x)
 {
@@ -344,10 +351,16 @@ static Term bs_build(Process *p, const Instr *w, unsigned nw, const Term *y, con
             break;
         }
         case VBS_UTF8:
-            if (!term_is_small(v) || small_val(v) < 0 || small_val(v) > 0x10FFFF ||
-                (small_val(v) >= 0xD800 && small_val(v) <= 0xDFFF))
-                return NONVALUE;
+            if (!bs_code_point(v)) return NONVALUE;
             total += 8 * bs_utf8_len(small_val(v));
+            break;
+        case VBS_UTF16:
+            if (!bs_code_point(v)) return NONVALUE;
+            total += small_val(v) >= 0x10000 ? 32 : 16;
+            break;
+        case VBS_UTF32:
+            if (!bs_code_point(v)) return NONVALUE;
+            total += 32;
             break;
         default: return NONVALUE;
         }
@@ -395,6 +408,23 @@ static Term bs_build(Process *p, const Instr *w, unsigned nw, const Term *y, con
             off += 8 * n;
             break;
         }
+        case VBS_UTF16: {
+            /* One 16-bit unit, or a surrogate pair; each unit in the segment's byte order. */
+            Sint c = small_val(v);
+            if (c >= 0x10000) {
+                c -= 0x10000;
+                bin_put_integer(make_small(0xD800 | (c >> 10)), 16, flags, data, off);
+                off += 16;
+                c = 0xDC00 | (c & 0x3FF);
+            }
+            bin_put_integer(make_small(c), 16, flags, data, off);
+            off += 16;
+            break;
+        }
+        case VBS_UTF32:
+            bin_put_integer(v, 32, flags, data, off);
+            off += 32;
+            break;
         }
     }
     if (total % 8) return bin_extract(&p->heap, bin, 0, total);
@@ -413,7 +443,8 @@ static Term bs_error_info(Heap *h, const Instr *w, unsigned nw, const Term *y, c
 #define BSRC(v) (((v) & 3) ? (Term)(v) : ((v) & 4) ? y[(v) >> 3] : x[(v) >> 3])
     static const char *const types[] = {[VBS_INTEGER] = "integer", [VBS_FLOAT] = "float",
                                         [VBS_BINARY] = "binary", [VBS_BITSTRING] = "binary",
-                                        [VBS_UTF8] = "utf8"};
+                                        [VBS_UTF8] = "utf8", [VBS_UTF16] = "utf16",
+                                        [VBS_UTF32] = "utf32"};
     Term cause[4] = {NONVALUE};
     *limit = false;
     for (int pass = 0; pass < 2 && cause[0] == NONVALUE; pass++) {
@@ -445,10 +476,8 @@ static Term bs_error_info(Heap *h, const Instr *w, unsigned nw, const Term *y, c
                 if (b != 16 && b != 32 && b != 64) what = "invalid", val = make_small(b);
                 else if (!term_is_number(v)) what = "type";
                 else if (!term_is_float(v) && (!int_to_double(v, &d) || isinf(d))) what = "no_float";
-            } else if (pass == 1 && type == VBS_UTF8) {
-                if (!term_is_small(v) || small_val(v) < 0 || small_val(v) > 0x10FFFF ||
-                    (small_val(v) >= 0xD800 && small_val(v) <= 0xDFFF))
-                    what = "type";
+            } else if (pass == 1 && (type == VBS_UTF8 || type == VBS_UTF16 || type == VBS_UTF32)) {
+                if (!bs_code_point(v)) what = "type";
             }
             if (!what) continue;
             if (!seg) return NONVALUE; /* a binary comprehension's: OTP gives no cause */
@@ -494,6 +523,29 @@ static Term bs_get(Process *p, Term bin, Uint *offp, int type, unsigned flags, T
         if (c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) return NONVALUE;
         *offp = off + 8 * n;
         return make_small(c);
+    }
+    if (type == VBS_UTF16) {
+        if (rest < 16) return NONVALUE;
+        Sint c = small_val(bin_get_integer(&p->heap, bv.base, bv.bit_offset + off, 16, flags & BIN_LITTLE));
+        Uint used = 16;
+        if (c >= 0xDC00 && c <= 0xDFFF) return NONVALUE;
+        if (c >= 0xD800 && c <= 0xDBFF) {
+            if (rest < 32) return NONVALUE;
+            Sint lo = small_val(bin_get_integer(&p->heap, bv.base, bv.bit_offset + off + 16, 16,
+                                                flags & BIN_LITTLE));
+            if (lo < 0xDC00 || lo > 0xDFFF) return NONVALUE;
+            c = 0x10000 + ((c - 0xD800) << 10) + (lo - 0xDC00);
+            used = 32;
+        }
+        *offp = off + used;
+        return make_small(c);
+    }
+    if (type == VBS_UTF32) {
+        if (rest < 32) return NONVALUE;
+        Term c = bin_get_integer(&p->heap, bv.base, bv.bit_offset + off, 32, flags & BIN_LITTLE);
+        if (!bs_code_point(c)) return NONVALUE;
+        *offp = off + 32;
+        return c;
     }
     if (sz == AM(undefined)) {
         if (type != VBS_BINARY && type != VBS_BITSTRING) return NONVALUE;

@@ -152,7 +152,7 @@ typedef enum VmTest {
 typedef enum VmCmp { VC_EQ_EXACT, VC_NE_EXACT, VC_EQ, VC_NE, VC_LT, VC_GE } VmCmp;
 
 /* Bit syntax segment types. */
-enum { VBS_INTEGER, VBS_FLOAT, VBS_BINARY, VBS_BITSTRING, VBS_UTF8, VBS_ALL };
+enum { VBS_INTEGER, VBS_FLOAT, VBS_BINARY, VBS_BITSTRING, VBS_UTF8, VBS_ALL, VBS_UTF16, VBS_UTF32 };
 
 static inline Instr vm_x(unsigned i) { return (Instr)i << 3; }
 static inline Instr vm_y(unsigned i) { return ((Instr)i << 3) | 4; }
