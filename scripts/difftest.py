@@ -344,7 +344,8 @@ class Module:
                 elif s == 3:
                     segs.append("(%s)/binary" % self.bad("bin", env, d))
                 elif s == 4:
-                    segs.append("(%s)/utf8" % r.choice(["$a", "955", "16#1F600", self.bad("int", env, d)]))
+                    segs.append("(%s)/%s" % (r.choice(["$a", "955", "16#1F600", self.bad("int", env, d)]),
+                                             r.choice(["utf8", "utf16", "utf32", "utf16-little"])))
                 else:
                     segs.append('"%s"' % r.choice(["ab", "", "xyz"]))
             return "<<" + ", ".join(segs) + ">>"

@@ -1503,6 +1503,8 @@ static Seg seg_spec(Ctx *c, Ast *el)
         else if (!strcmp(n, "binary") || !strcmp(n, "bytes")) s.type = VBS_BINARY;
         else if (!strcmp(n, "bitstring") || !strcmp(n, "bits")) s.type = VBS_BITSTRING;
         else if (!strcmp(n, "utf8")) s.type = VBS_UTF8;
+        else if (!strcmp(n, "utf16")) s.type = VBS_UTF16;
+        else if (!strcmp(n, "utf32")) s.type = VBS_UTF32;
         else if (!strcmp(n, "little")) s.flags |= BIN_LITTLE;
         else if (!strcmp(n, "big")) s.flags &= ~(unsigned)BIN_LITTLE;
         else if (!strcmp(n, "native")) s.flags |= BIN_LITTLE;
@@ -1530,10 +1532,11 @@ static Opnd cbin(Ctx *c, Ast *e, bool tail)
         if (el->a->kind == A_STRING && !s.has_size) {
             for (size_t j = 0; j < el->a->slen; j++) {
                 w = realloc(w, (size_t)(k + 5 * (n + 1)) * sizeof *w + 5 * (el->a->slen + 1) * sizeof *w);
-                w[k++] = make_small(s.type == VBS_UTF8 ? VBS_UTF8 : VBS_INTEGER);
+                bool utf = s.type == VBS_UTF8 || s.type == VBS_UTF16 || s.type == VBS_UTF32;
+                w[k++] = make_small(utf ? s.type : VBS_INTEGER);
                 w[k++] = make_small(s.flags | (seg_base + (unsigned)i) << 8);
                 w[k++] = make_small((Sint)el->a->str[j]);
-                w[k++] = s.type == VBS_UTF8 ? AM(undefined) : make_small(8);
+                w[k++] = utf ? AM(undefined) : make_small(8);
                 w[k++] = make_small(1);
             }
             continue;
@@ -1959,6 +1962,10 @@ static Opnd cexpr(Ctx *c, Ast *e, bool tail)
         RecDef *r = rec_find(c, e, e->name);
         if (!r) return AM(ok);
         Opnd v = cexpr(c, e->a, false);
+        /* A field of a constant record is a constant, as OTP folds it. */
+        if (is_lit(v) && term_is_tuple((Term)v) && tuple_arity((Term)v) == (Uint)rec_size(r) &&
+            tuple_elem((Term)v, 1) == atom_s(r->name))
+            return ret(c, tuple_elem((Term)v, (Uint)rec_field_index(c, r, e->b)), tail);
         unsigned bad = new_label(c), ok = new_label(c);
         E(c, OPC_is_record);
         E(c, c->gfail ? c->gfail : bad);
