@@ -282,19 +282,13 @@ Term ets_copy_out(Process *p, Term t, Uint size)
 }
 
 /* ---- locking ----------------------------------------------------------------------------- */
-static void rw_lock(pthread_rwlock_t *l, bool write)
-{
-    if (write) pthread_rwlock_wrlock(l);
-    else pthread_rwlock_rdlock(l);
-}
-
 static EtsStripe *stripes_of(EtsTable *tb) { return ets_is_hash(tb) ? tb->u.hash.stripes : NULL; }
 
 static void unlock_key(EtsTable *tb, uint32_t hv, bool write)
 {
     EtsStripe *s = stripes_of(tb);
     if (s) {
-        pthread_rwlock_unlock(&s[hv % ETS_LOCK_CNT].lock);
+        spinrw_unlock(&s[hv % ETS_LOCK_CNT].lock, write);
         tablock_rdunlock(&tb->lock);
     } else {
         tablock_unlock(&tb->lock, write);
@@ -308,7 +302,7 @@ static bool lock_key(EtsTable *tb, uint32_t hv, bool write)
     EtsStripe *s = stripes_of(tb);
     if (s) {
         tablock_rdlock(&tb->lock);
-        rw_lock(&s[hv % ETS_LOCK_CNT].lock, write);
+        spinrw_lock(&s[hv % ETS_LOCK_CNT].lock, write);
     } else {
         tablock_lock(&tb->lock, write);
     }
@@ -339,7 +333,7 @@ static void unlock_key_grow(EtsTable *tb, uint32_t hv)
 {
     EtsStripe *s = stripes_of(tb);
     if (s) {
-        pthread_rwlock_unlock(&s[hv % ETS_LOCK_CNT].lock);
+        spinrw_wrunlock(&s[hv % ETS_LOCK_CNT].lock);
         if (needs_grow(tb)) hash_grow_striped(tb);
         tablock_rdunlock(&tb->lock);
         return;
@@ -445,7 +439,7 @@ static EtsTable *table_create(Term name, const NewOpts *o, Term owner)
             EtsStripe *s = aligned_alloc(128, ETS_LOCK_CNT * sizeof(EtsStripe));
             if (!s) abort();
             ets_charge(tb, ETS_LOCK_CNT * sizeof(EtsStripe));
-            for (int i = 0; i < ETS_LOCK_CNT; i++) pthread_rwlock_init(&s[i].lock, NULL);
+            for (int i = 0; i < ETS_LOCK_CNT; i++) spinrw_init(&s[i].lock);
             tb->u.hash.stripes = s;
         }
     } else {
@@ -683,12 +677,35 @@ static Term collected_list(Process *p, Collect *c)
     return make_list(cells);
 }
 
+/* [d] as a one-element list on p's heap: one block for the cons and the copy. */
+static Term one_object_list(Process *p, DbTerm *d)
+{
+    Term *cell = heap_halloc(&p->heap, 2 + d->size), *hp = cell + 2;
+    OffHeap oh = {NULL, 0};
+    cell[0] = copy_struct(dbterm_obj(d), d->size, &hp, &oh);
+    cell[1] = NIL;
+    for (OffHeapHeader *e = oh.first, *next; e; e = next) {
+        next = e->next;
+        heap_link_offheap(&p->heap, e, hdr_subtag(e->thing_word) == SUB_REFC_BIN ? e->size / 8 : 0);
+    }
+    return make_list(cell);
+}
+
+static DbTerm *find_one(EtsTable *tb, Term key, uint32_t hv);
+
 Term ets_bif_lookup(Process *p, Term tab, Term key)
 {
     EtsTable *tb = ets_resolve(p, tab, ETS_READ);
     if (!tb) return NONVALUE;
     uint32_t hv = key_hash(tb, key);
     if (!lock_key(tb, hv, false)) return NONVALUE;
+    if (tb->type == ETS_SET || tb->type == ETS_ORDERED_SET) {
+        /* one object at most: no collecting */
+        DbTerm *d = find_one(tb, key, hv);
+        Term r = d ? one_object_list(p, d) : NIL;
+        unlock_key(tb, hv, false);
+        return r;
+    }
     Collect c;
     collect_init(&c, 0);
     collect_key(tb, key, hv, &c);
@@ -872,14 +889,17 @@ static bool apply_counters(Process *p, Term *el, const CounterOp *ops, Uint n, T
 }
 
 /* Finds the one object of key (set, ordered_set), or NULL. Lock held. */
+static int visit_first(DbTerm *d, void *arg)
+{
+    *(DbTerm **)arg = d;
+    return ETS_V_STOP;
+}
+
 static DbTerm *find_one(EtsTable *tb, Term key, uint32_t hv)
 {
     if (!ets_is_hash(tb)) return tree_lookup(tb, key);
-    Collect c;
-    collect_init(&c, 0);
-    hash_key_visit(tb, key, hv, visit_collect, &c);
-    DbTerm *d = c.n ? c.v[0] : NULL;
-    collect_done(&c);
+    DbTerm *d = NULL;
+    hash_key_visit(tb, key, hv, visit_first, &d);
     return d;
 }
 

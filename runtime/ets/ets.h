@@ -13,11 +13,14 @@
  * table keeps its struct as a tombstone with dead set and no contents), so a stale tid held in
  * any heap stays safe to resolve: it simply names a dead table (badarg).
  *
- * Locking: the registry of named tables and the list of all tables have their own mutex. Each
- * table has a rwlock; a hash table with write_concurrency has in addition 64 striped rwlocks
- * (OTP's DB_HASH_LOCK_CNT): single-key operations hold the table lock shared plus the key's
- * stripe, whole-table operations and bucket-array growth hold the table lock exclusively.
- * ordered_set (an AVL tree) is under the table rwlock alone. [any thread] for every function.
+ * Locking: the registry of named tables and the list of all tables have their own mutex (a
+ * name is resolved through a per-thread cache that a registry generation counter invalidates).
+ * Each table has a rwlock (tablock.h: OTP's frequent-read kind with read or write concurrency);
+ * a hash table with write_concurrency has in addition 64 striped locks (OTP's
+ * DB_HASH_LOCK_CNT): single-key operations hold the table lock shared plus the key's stripe,
+ * and so does bucket-array growth (one split at a time, under the split bucket's stripe);
+ * whole-table operations and shrinking hold the table lock exclusively. ordered_set (an AVL
+ * tree) is under the table lock alone. [any thread] for every function.
  */
 #ifndef HS_ETS_H
 #define HS_ETS_H

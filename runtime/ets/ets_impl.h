@@ -48,8 +48,8 @@ typedef struct TreeNode {
 
 /* A stripe lock, one cache line pair as OTP's DbTableHashFineLocks (128 bytes). */
 typedef struct EtsStripe {
-    pthread_rwlock_t lock;
-    char pad[128 - sizeof(pthread_rwlock_t)];
+    SpinRw lock;
+    char pad[128 - sizeof(SpinRw)];
 } __attribute__((aligned(128))) EtsStripe;
 
 /*

@@ -189,7 +189,9 @@ static void ensure_segtab(EtsTable *tb)
     h->segcap = cap;
 }
 
-static void grow_one(EtsTable *tb)
+/* Splits bucket nactive off its partner. prefetch: the caller holds the whole table (not one
+ * stripe), so bucket from + 1, another stripe's, may be read to prefetch the next split's. */
+static void grow_one(EtsTable *tb, bool prefetch)
 {
     EtsHash *h = &tb->u.hash;
     Uint nix = h->nactive;
@@ -213,11 +215,17 @@ static void grow_one(EtsTable *tb)
     *mt = NULL;
     *src = keep;
     *dst = move;
+    /* The next split (the next insert past nactive, as a rule) walks bucket from + 1, whose
+     * nodes are anywhere: start fetching its first one now. */
+    if (prefetch && from + 1 < nix) {
+        HashNode *next = *bucket_slot(h, from + 1);
+        if (next) __builtin_prefetch(next);
+    }
 }
 
 void hash_grow(EtsTable *tb)
 {
-    while (atomic_load(&tb->nitems) > tb->u.hash.nactive) grow_one(tb);
+    while (atomic_load(&tb->nitems) > tb->u.hash.nactive) grow_one(tb, true);
 }
 
 /* As OTP's grow on a fine-locked table: the split runs under the stripe that holds both
@@ -229,10 +237,10 @@ void hash_grow_striped(EtsTable *tb)
     while (atomic_load(&tb->nitems) > h->nactive) {
         if (pthread_mutex_trylock(&h->resize) != 0) return; /* the holder re-checks below */
         while (atomic_load(&tb->nitems) > h->nactive) {
-            pthread_rwlock_t *l = &h->stripes[h->nactive % ETS_LOCK_CNT].lock;
-            pthread_rwlock_wrlock(l);
-            grow_one(tb);
-            pthread_rwlock_unlock(l);
+            SpinRw *l = &h->stripes[h->nactive % ETS_LOCK_CNT].lock;
+            spinrw_wrlock(l);
+            grow_one(tb, false);
+            spinrw_wrunlock(l);
         }
         pthread_mutex_unlock(&h->resize);
     }

@@ -36,6 +36,15 @@ typedef struct MatchCtx {
 
 static Term am(const char *s) { return atom_put(s, strlen(s)); }
 
+/* 'EXIT', asked for once per body run: looked up once (atoms never move). */
+static _Atomic Term exit_atom;
+static Term am_exit(void)
+{
+    Term a = atomic_load_explicit(&exit_atom, memory_order_relaxed);
+    if (!a) atomic_store_explicit(&exit_atom, a = am("EXIT"), memory_order_relaxed);
+    return a;
+}
+
 /* '$N' -> N; '_' -> -2; '$_' -> -3; '$$' -> -4; else -1. */
 static int var_of_name(Term t)
 {
@@ -266,7 +275,9 @@ static int cmp_atom(Term fa)
 
 static Term compare(int co, Term a, Term b)
 {
-    int d = term_compare(a, b, co >= 6);
+    /* Two small integers (the usual key guard) compare as machine words, exactly or not. */
+    int d = term_is_small(a) && term_is_small(b) ? (small_val(a) > small_val(b)) - (small_val(a) < small_val(b))
+                                                 : term_compare(a, b, co >= 6);
     switch (co) {
     case 0: return mk_bool(d < 0);
     case 1: return mk_bool(d > 0);
@@ -327,7 +338,7 @@ static Term call_expr(MatchCtx *c, Term e)
 static Term eval_call(MatchCtx *c, Term e)
 {
     Term r = call_expr(c, e);
-    return r == NONVALUE && c->body ? am("EXIT") : r;
+    return r == NONVALUE && c->body ? am_exit() : r;
 }
 
 static Term eval(MatchCtx *c, Term e)
@@ -439,12 +450,12 @@ static Term run_spec(MatchCtx *c, Term ms, Term obj)
             ok = eval(c, list_head(g)) == AM(true);
         if (!ok) continue;
         c->body = true;
-        Term r = am("EXIT");
+        Term r = am_exit();
         for (Term b = tuple_elem(cl, 3); term_is_list(b); b = list_tail(b)) {
             r = eval(c, list_head(b));
-            if (r == NONVALUE) { r = am("EXIT"); break; }
+            if (r == NONVALUE) { r = am_exit(); break; }
         }
-        if (tuple_elem(cl, 3) == NIL) r = am("EXIT");
+        if (tuple_elem(cl, 3) == NIL) r = am_exit();
         return r;
     }
     return NONVALUE;

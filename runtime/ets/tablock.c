@@ -3,6 +3,7 @@
  */
 #include <sched.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "ets/tablock.h"
 
@@ -15,9 +16,25 @@ unsigned tablock_thread_slot(void)
     return my_slot;
 }
 
+void spinrw_wait(unsigned *spins)
+{
+    unsigned n = ++*spins;
+    if (n < 100) {
+#if defined(__x86_64__) || defined(__i386__)
+        __builtin_ia32_pause();
+#endif
+    } else if (n < 200) {
+        sched_yield();
+    } else {
+        /* a long hold (a whole-table operation): stop competing for the processor */
+        struct timespec ts = {0, 50000};
+        nanosleep(&ts, NULL);
+    }
+}
+
 void tablock_init(TabLock *l, bool freq_read)
 {
-    pthread_rwlock_init(&l->rw, NULL);
+    spinrw_init(&l->rw);
     l->slots = NULL;
     atomic_init(&l->writer, 0);
     if (!freq_read) return;
@@ -30,7 +47,7 @@ void tablock_init(TabLock *l, bool freq_read)
 void tablock_rdlock(TabLock *l)
 {
     if (!l->slots) {
-        pthread_rwlock_rdlock(&l->rw);
+        spinrw_rdlock(&l->rw);
         return;
     }
     TabLockSlot *s = &l->slots[tablock_thread_slot()];
@@ -46,14 +63,14 @@ void tablock_rdlock(TabLock *l)
 
 void tablock_rdunlock(TabLock *l)
 {
-    if (!l->slots) pthread_rwlock_unlock(&l->rw);
+    if (!l->slots) spinrw_rdunlock(&l->rw);
     else atomic_fetch_sub(&l->slots[tablock_thread_slot()].readers, 1);
 }
 
 void tablock_wrlock(TabLock *l)
 {
     if (!l->slots) {
-        pthread_rwlock_wrlock(&l->rw);
+        spinrw_wrlock(&l->rw);
         return;
     }
     pthread_mutex_lock(&l->wmutex);
@@ -69,7 +86,7 @@ void tablock_wrlock(TabLock *l)
 void tablock_wrunlock(TabLock *l)
 {
     if (!l->slots) {
-        pthread_rwlock_unlock(&l->rw);
+        spinrw_wrunlock(&l->rw);
         return;
     }
     atomic_store(&l->writer, 0);

@@ -1,6 +1,7 @@
 /*
- * tablock.h — a table's own lock: a plain rwlock, or OTP's "frequent read" rwlock for tables
- * with read_concurrency or write_concurrency (ERTS_RWMTX_TYPE_FREQUENT_READ in erl_db.c).
+ * tablock.h — a table's own lock: a plain rwlock (a SpinRw, below), or OTP's "frequent read"
+ * rwlock for tables with read_concurrency or write_concurrency (ERTS_RWMTX_TYPE_FREQUENT_READ
+ * in erl_db.c); and SpinRw, also the lock of a hash table's stripes.
  *
  * Why: with concurrency, every single-key operation takes the table lock shared (a striped
  * table adds its stripe). A plain rwlock's reader count is one cache line every reader writes,
@@ -26,13 +27,63 @@
 
 #define TABLOCK_SLOTS 16
 
+/*
+ * SpinRw: one word, a writer bit and a reader count. The uncontended paths are one atomic each
+ * way (pthread_rwlock's took two and more, plus a call). A reader counts itself first and steps
+ * back if a writer holds the lock; a writer takes the word only from 0 (no readers, no writer),
+ * so a steady stream of readers can hold a writer off (as glibc's default rwlock can). A waiter
+ * spins briefly, then yields, then sleeps in short naps (spinrw_wait): a stripe is held for one
+ * key's operation, but a plain table's lock also for a whole-table select or tab2list.
+ */
+typedef struct SpinRw {
+    _Atomic unsigned state;
+} SpinRw;
+#define SPINRW_WRITER 0x80000000u
+
+void spinrw_wait(unsigned *spins);
+static inline void spinrw_init(SpinRw *l) { atomic_init(&l->state, 0); }
+static inline void spinrw_rdlock(SpinRw *l)
+{
+    unsigned spins = 0;
+    while (atomic_fetch_add_explicit(&l->state, 1, memory_order_acquire) & SPINRW_WRITER) {
+        atomic_fetch_sub_explicit(&l->state, 1, memory_order_relaxed);
+        do spinrw_wait(&spins);
+        while (atomic_load_explicit(&l->state, memory_order_relaxed) & SPINRW_WRITER);
+    }
+}
+static inline void spinrw_rdunlock(SpinRw *l) { atomic_fetch_sub_explicit(&l->state, 1, memory_order_release); }
+static inline void spinrw_wrlock(SpinRw *l)
+{
+    unsigned spins = 0, zero = 0;
+    while (!atomic_compare_exchange_weak_explicit(&l->state, &zero, SPINRW_WRITER, memory_order_acquire,
+                                                  memory_order_relaxed)) {
+        zero = 0;
+        spinrw_wait(&spins);
+    }
+}
+/* fetch_sub, not a store of 0: readers may have counted themselves for a moment meanwhile. */
+static inline void spinrw_wrunlock(SpinRw *l)
+{
+    atomic_fetch_sub_explicit(&l->state, SPINRW_WRITER, memory_order_release);
+}
+static inline void spinrw_lock(SpinRw *l, bool write)
+{
+    if (write) spinrw_wrlock(l);
+    else spinrw_rdlock(l);
+}
+static inline void spinrw_unlock(SpinRw *l, bool write)
+{
+    if (write) spinrw_wrunlock(l);
+    else spinrw_rdunlock(l);
+}
+
 typedef struct TabLockSlot {
     _Atomic long readers;
     char pad[64 - sizeof(long)];
 } __attribute__((aligned(64))) TabLockSlot;
 
 typedef struct TabLock {
-    pthread_rwlock_t rw;      /* the plain kind */
+    SpinRw rw;                /* the plain kind */
     TabLockSlot *slots;       /* the frequent-read kind: TABLOCK_SLOTS of them, else NULL */
     _Atomic int writer;       /* frequent-read: a writer holds or is taking the lock */
     pthread_mutex_t wmutex;   /* frequent-read: held by the writer */
