@@ -421,9 +421,10 @@ class Module:
                 self.guard(env), self.expr(t, env, d), self.pick(["true", self.guard(env)]), self.expr(t, env, d))
         if k == 2:
             v = self.var()
-            return "try %s of\n        %s -> %s\n    catch\n        %s -> %s\n    end" % (
+            after = self.pick(["", "", "\n    after\n        io:format(\"after ~p~n\", [%d])" % r.randint(0, 99)])
+            return "try %s of\n        %s -> %s\n    catch\n        %s -> %s%s\n    end" % (
                 self.expr(t, env, d), v, v, self.pick(["error:_", "throw:_", "_:_", "error:badarith"]),
-                self.expr(t, env, d))
+                self.expr(t, env, d), after)
         if k == 3:
             v, rv = self.var(), self.var()
             return "begin self() ! %s, receive %s -> %s after 0 -> %s end end" % (
@@ -453,6 +454,10 @@ class Module:
             return "apply1(fun %s(0) -> %s; %s(%s) -> %s(%s - 1) + 1 end, %d)" % (
                 f, self.expr("int", env, d), f, n, f, n, r.randint(0, 6))
         if k == 10:
+            if self.chance(0.1):
+                # module_info/1 has no line information: its frame's location is []
+                return "element(1, {%s, %s:module_info(%s)})" % (
+                    self.expr(t, env, d), self.name, self.pick(["module", "bad_key"]))
             return self.call(t, env, d) if self.funcs and self.chance(0.5) else self.lit(t)
         return self.expr(t, env, d)
 
