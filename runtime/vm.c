@@ -168,15 +168,14 @@ static Term mk_list(Heap *h, const Term *el, unsigned n)
     return r;
 }
 
-/* extra: one more item after the line (a binary construction's error_info), or NONVALUE. Code
- * without line information (module_info) has no location at all: [] as in OTP. */
+/* extra: one more item after the line (a binary construction's error_info), or NONVALUE. */
 static Term location_x(Heap *h, Module *m, int line, Term extra)
 {
-    if (line <= 0) return extra == NONVALUE ? NIL : mk_list(h, &extra, 1);
     Term file_t[2] = {atom_put("file", 4), mk_string(h, m->file)};
     Term line_t[2] = {atom_put("line", 4), make_small(line)};
     Term items[3] = {mk_tuple(h, 2, file_t), mk_tuple(h, 2, line_t), extra};
-    return mk_list(h, items, 2 + (extra != NONVALUE));
+    if (line <= 0) items[1] = extra;
+    return mk_list(h, items, (line > 0 ? 2 : 1) + (extra != NONVALUE));
 }
 
 static Term location(Heap *h, Module *m, int line) { return location_x(h, m, line, NONVALUE); }
@@ -702,6 +701,7 @@ L_allocate:
 L_allocate_mxy:
     ALLOCATE();
     ip++; /* the move's opcode word */
+    if (ip[-1] == (Instr)&&L_move_xy_op2c) goto L_move_xy_op2c;
     goto L_move_xy;
 L_deallocate:
     sp += ip[0];
@@ -745,6 +745,11 @@ L_move_xy:
     sp[ip[1] >> 3] = x[ip[0] >> 3];
     ip += 2;
     NEXTF();
+L_move_xy_op2c: /* a call's result saved, then the next call's argument computed */
+    sp[ip[1] >> 3] = x[ip[0] >> 3];
+    ip += 3; /* and the op2's opcode word */
+    if (ip[-1] == (Instr)&&L_op2_subc_call) goto L_op2_subc_call;
+    goto L_op2_addc_call;
 L_move_yx:
     x[ip[1] >> 3] = sp[ip[0] >> 3];
     ip += 2;

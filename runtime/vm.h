@@ -117,6 +117,7 @@ typedef uintptr_t Instr;
     OP(op2_sub_dret, "Lissd")   /* op2 -; next a dealloc_ret */                        \
     OP(is_nonempty_list_gl, "Ls") /* is_nonempty_list; next a get_list */              \
     OP(test_heap_pl, "ii")      /* test_heap; next a put_list */                       \
+    OP(move_xy_op2c, "sd")      /* move x -> y; next an op2_addc_call or op2_subc_call */ \
     /* Specialised forms that only code.c's threading selects (never in a CodeBuf): */  \
     OP(move_xy, "sd")           /* move x(i) -> y(j) */                                \
     OP(move_yx, "sd")                                                                  \

@@ -775,14 +775,17 @@ static void followed_by(CodeBuf *cb, Ins *ins, size_t n_ins, size_t i)
     const Ins *nx = &ins[j];
     const Instr *w = cb->w + nx->off + 1;
     unsigned op = in->op;
-    if (op == OPC_allocate && nx->op == OPC_move && vm_operand_is_reg(w[0]) && !(w[0] & 4) &&
-        (w[1] & 4))
+    if (op == OPC_allocate && (nx->op == OPC_move || nx->op == OPC_move_xy_op2c) &&
+        vm_operand_is_reg(w[0]) && !(w[0] & 4) && (w[1] & 4))
         op = OPC_allocate_mxy;
     else if (op == OPC_op2_addc && nx->op == OPC_call) op = OPC_op2_addc_call;
     else if (op == OPC_op2_subc && nx->op == OPC_call) op = OPC_op2_subc_call;
     else if (op == OPC_is_lt && nx->op == OPC_ret) op = OPC_is_lt_ret;
     else if (op == OPC_is_nonempty_list && nx->op == OPC_get_list) op = OPC_is_nonempty_list_gl;
     else if (op == OPC_test_heap && nx->op == OPC_put_list) op = OPC_test_heap_pl;
+    else if (op == OPC_move && vm_operand_is_reg(cb->w[in->off + 1]) && !(cb->w[in->off + 1] & 4) &&
+             (cb->w[in->off + 2] & 4) && (nx->op == OPC_op2_subc_call || nx->op == OPC_op2_addc_call))
+        op = OPC_move_xy_op2c;
     else if (op == OPC_op2 && nx->op == OPC_dealloc_ret && cb->w[in->off + 2] == VOP_ADD)
         op = OPC_op2_add_dret;
     else if (op == OPC_op2 && nx->op == OPC_dealloc_ret && cb->w[in->off + 2] == VOP_SUB)
@@ -810,7 +813,8 @@ static void select_forms(CodeBuf *cb, Ins *ins, size_t n_ins)
         }
         cb->w[in->off] = in->op;
     }
-    for (size_t i = 0; i < n_ins; i++)
+    /* Backwards: a form may depend on what its successor became. */
+    for (size_t i = n_ins; i-- > 0;)
         if (!ins[i].dead) followed_by(cb, ins, n_ins, i);
 }
 
