@@ -168,14 +168,15 @@ static Term mk_list(Heap *h, const Term *el, unsigned n)
     return r;
 }
 
-/* extra: one more item after the line (a binary construction's error_info), or NONVALUE. */
+/* extra: one more item after the line (a binary construction's error_info), or NONVALUE. Code
+ * without line information (module_info) has no location at all: [] as in OTP. */
 static Term location_x(Heap *h, Module *m, int line, Term extra)
 {
+    if (line <= 0) return extra == NONVALUE ? NIL : mk_list(h, &extra, 1);
     Term file_t[2] = {atom_put("file", 4), mk_string(h, m->file)};
     Term line_t[2] = {atom_put("line", 4), make_small(line)};
     Term items[3] = {mk_tuple(h, 2, file_t), mk_tuple(h, 2, line_t), extra};
-    if (line <= 0) items[1] = extra;
-    return mk_list(h, items, (line > 0 ? 2 : 1) + (extra != NONVALUE));
+    return mk_list(h, items, 2 + (extra != NONVALUE));
 }
 
 static Term location(Heap *h, Module *m, int line) { return location_x(h, m, line, NONVALUE); }
