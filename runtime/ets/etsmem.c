@@ -115,6 +115,7 @@ void etsmem_free(void *ptr, size_t bytes)
         free(ptr);
         return;
     }
+    pthread_once(&arenas_once, arenas_init);
     Arena *a = &arenas[tablock_thread_slot()];
     FreeBlock *b = ptr;
     pthread_mutex_lock(&a->lock);

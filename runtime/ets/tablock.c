@@ -44,12 +44,8 @@ void tablock_init(TabLock *l, bool freq_read)
     for (int i = 0; i < TABLOCK_SLOTS; i++) atomic_init(&l->slots[i].readers, 0);
 }
 
-void tablock_rdlock(TabLock *l)
+void tablock_fr_rdlock(TabLock *l)
 {
-    if (!l->slots) {
-        spinrw_rdlock(&l->rw);
-        return;
-    }
     TabLockSlot *s = &l->slots[tablock_thread_slot()];
     for (;;) {
         atomic_fetch_add(&s->readers, 1);
@@ -61,18 +57,10 @@ void tablock_rdlock(TabLock *l)
     }
 }
 
-void tablock_rdunlock(TabLock *l)
-{
-    if (!l->slots) spinrw_rdunlock(&l->rw);
-    else atomic_fetch_sub(&l->slots[tablock_thread_slot()].readers, 1);
-}
+void tablock_fr_rdunlock(TabLock *l) { atomic_fetch_sub(&l->slots[tablock_thread_slot()].readers, 1); }
 
-void tablock_wrlock(TabLock *l)
+void tablock_fr_wrlock(TabLock *l)
 {
-    if (!l->slots) {
-        spinrw_wrlock(&l->rw);
-        return;
-    }
     pthread_mutex_lock(&l->wmutex);
     atomic_store(&l->writer, 1);
     for (int i = 0; i < TABLOCK_SLOTS; i++) {
@@ -83,12 +71,8 @@ void tablock_wrlock(TabLock *l)
     }
 }
 
-void tablock_wrunlock(TabLock *l)
+void tablock_fr_wrunlock(TabLock *l)
 {
-    if (!l->slots) {
-        spinrw_wrunlock(&l->rw);
-        return;
-    }
     atomic_store(&l->writer, 0);
     pthread_mutex_unlock(&l->wmutex);
 }

@@ -91,10 +91,32 @@ typedef struct TabLock {
 
 /* Never destroyed: tables keep their struct as a tombstone (ets.h). */
 void tablock_init(TabLock *l, bool freq_read);
-void tablock_rdlock(TabLock *l);
-void tablock_rdunlock(TabLock *l);
-void tablock_wrlock(TabLock *l);
-void tablock_wrunlock(TabLock *l);
+/* The frequent-read kind (tablock.c); the plain kind is inline below. */
+void tablock_fr_rdlock(TabLock *l);
+void tablock_fr_rdunlock(TabLock *l);
+void tablock_fr_wrlock(TabLock *l);
+void tablock_fr_wrunlock(TabLock *l);
+
+static inline void tablock_rdlock(TabLock *l)
+{
+    if (l->slots) tablock_fr_rdlock(l);
+    else spinrw_rdlock(&l->rw);
+}
+static inline void tablock_rdunlock(TabLock *l)
+{
+    if (l->slots) tablock_fr_rdunlock(l);
+    else spinrw_rdunlock(&l->rw);
+}
+static inline void tablock_wrlock(TabLock *l)
+{
+    if (l->slots) tablock_fr_wrlock(l);
+    else spinrw_wrlock(&l->rw);
+}
+static inline void tablock_wrunlock(TabLock *l)
+{
+    if (l->slots) tablock_fr_wrunlock(l);
+    else spinrw_wrunlock(&l->rw);
+}
 static inline void tablock_lock(TabLock *l, bool write)
 {
     if (write) tablock_wrlock(l);
