@@ -32,6 +32,7 @@ typedef struct Lambda {
     int nfree;
     unsigned fun_index;
     unsigned label;
+    Term lc_name; /* a comprehension's generator function (clc), called directly; else 0 */
 } Lambda;
 
 /* is_float: bound by a match to an expression OTP's type analysis knows is a float (float_expr),
@@ -49,6 +50,7 @@ typedef struct Ctx {
     Term mod;
     const char *file;
     Diags *diags;
+    Arena *arena; /* the module's: comprehensions' generator functions are built as trees */
     bool failed;
     FuncSym *funcs;
     int n_funcs, cap_funcs;
@@ -208,6 +210,21 @@ static void each_var(Ctx *c, Ast *n, bool into_funs, VisitFn fn, void *arg)
         return;
     }
     if (!into_funs && (n->kind == A_FUN || n->kind == A_NAMED_FUN)) return;
+    if (!into_funs && n->kind == A_LC) {
+        /* Only the part up to the first generator's expression runs here; the rest is the
+         * generator's function (clc). */
+        for (int i = 0; i < n->l1.n; i++) {
+            Ast *q = n->l1.v[i];
+            if (q->kind == A_GENERATE || q->kind == A_B_GENERATE) {
+                each_var(c, q->b, into_funs, fn, arg);
+                return;
+            }
+            each_var(c, q, into_funs, fn, arg);
+        }
+        each_var(c, n->a, into_funs, fn, arg);
+        each_var(c, n->c, into_funs, fn, arg);
+        return;
+    }
     each_var(c, n->a, into_funs, fn, arg);
     each_var(c, n->b, into_funs, fn, arg);
     each_var(c, n->c, into_funs, fn, arg);
@@ -845,6 +862,7 @@ static Opnd ccall(Ctx *c, Ast *e, bool tail)
             cerr(c, e, "call to local/imported function %s is illegal in guard", fn->name);
             return AM(ok);
         }
+        unsigned label = fs->label; /* the arguments' comprehensions add to c->funcs */
         Opnd *a = eval_args(c, args);
         load_args(c, a, n);
         free(a);
@@ -853,16 +871,16 @@ static Opnd ccall(Ctx *c, Ast *e, bool tail)
             if (!tail) frame_needed(c);
             E(c, OPC_call_only);
             E(c, (Instr)n);
-            E(c, fs->label);
+            E(c, label);
         } else if (tail) {
             E(c, OPC_call_last);
             E(c, (Instr)n);
-            E(c, fs->label);
+            E(c, label);
             frame_word(c);
         } else {
             E(c, OPC_call);
             E(c, (Instr)n);
-            E(c, fs->label);
+            E(c, label);
         }
         c->cur_temp = mark;
         return call_result(c, tail);
@@ -921,7 +939,8 @@ static void number_funs(Ast *n, int *counter)
             number_funs(q->kind == A_GENERATE || q->kind == A_B_GENERATE ? q->b : q, counter);
         }
         for (int i = 0; i < n->l1.n; i++)
-            if (n->l1.v[i]->kind == A_GENERATE || n->l1.v[i]->kind == A_B_GENERATE) (*counter)++;
+            if (n->l1.v[i]->kind == A_GENERATE || n->l1.v[i]->kind == A_B_GENERATE)
+                n->l1.v[i]->ival = (*counter)++; /* the generator function's name (clc) */
         number_funs(n->a, counter);
         return;
     }
@@ -956,7 +975,7 @@ static void number_letrecs(Ast *n, int *counter)
         /* Its own generators, then the template, then the qualifiers' expressions. */
         for (int i = 0; i < n->l1.n; i++) {
             Ast *q = n->l1.v[i];
-            if (q->kind == A_GENERATE || q->kind == A_B_GENERATE) (*counter)++;
+            if (q->kind == A_GENERATE || q->kind == A_B_GENERATE) q->arity = (*counter)++;
         }
         number_letrecs(n->a, counter);
         for (int i = 0; i < n->l1.n; i++) {
@@ -1013,7 +1032,7 @@ static Opnd cfun(Ctx *c, Ast *e)
     Term *freek = calloc((size_t)fv.n + 1, sizeof *freek);
     if (!freek) abort();
     for (int i = 0; i < fv.n; i++) freek[i] = var_find(c, fv.v[i])->konst;
-    c->lambdas[c->n_lambdas++] = (Lambda){e, fv.v, freek, fv.n, idx, label};
+    c->lambdas[c->n_lambdas++] = (Lambda){e, fv.v, freek, fv.n, idx, label, 0};
     E(c, OPC_test_heap);
     E(c, (Instr)(FUN_BASE_SIZE + fv.n));
     heap_live(c);
@@ -1286,7 +1305,8 @@ static void shadow_pattern_vars(Ctx *c, Ast *pat)
     free(ns.v);
 }
 
-/* Comprehensions: nested loops in the frame, consing onto an accumulator, reversed at the end. */
+/* Binary comprehensions: nested loops in the frame, consing onto an accumulator, reversed and
+ * concatenated at the end. */
 static void clc_quals(Ctx *c, Ast *e, int qi, Opnd acc)
 {
     if (qi == e->l1.n) {
@@ -1375,7 +1395,7 @@ static void clc_quals(Ctx *c, Ast *e, int qi, Opnd acc)
     bind_label(c, skip);
 }
 
-static Opnd clc(Ctx *c, Ast *e, bool tail)
+static Opnd cbc(Ctx *c, Ast *e, bool tail)
 {
     Opnd acc = temp(c);
     emit_move(c, NIL, acc);
@@ -1400,6 +1420,240 @@ static Opnd clc(Ctx *c, Ast *e, bool tail)
         E(c, acc);
     }
     return ret(c, acc, tail);
+}
+
+/* List comprehensions, as OTP 25's v3_core compiles them (lc_tq): each generator is a local
+ * function '-F/A-lc$^L/1-N-' of the list (or binary) and the comprehension's free variables,
+ * body-recursive: [Template | lc(Tail)] for an element that passes the filters, lc(Tail) for
+ * one that does not, the continuation at the end (the enclosing generator's recursive call,
+ * the right operand of ++, or []), error({bad_generator, T}) otherwise. Stack frames show the
+ * arity with the free variables counted, as OTP's (v3_kernel lifts the letrec so). A
+ * comprehension whose value is unused (AF_LC_EFFECT: sys_core_fold's effect context)
+ * evaluates the template for effect and builds nothing. The generator functions are built as
+ * trees here and compiled with the funs (compile_forms). */
+#define AF_LC_EFFECT (1 << 20)
+
+static Ast *mk(Ctx *c, AstKind k, int ln) { return ast_new(c->arena, k, ln, 0); }
+static Ast *mk_var(Ctx *c, const char *name, int ln) { return ast_var(c->arena, ln, 0, name, strlen(name)); }
+static Ast *mk_atom(Ctx *c, const char *name, int ln) { return ast_atom(c->arena, ln, 0, name, strlen(name)); }
+static Ast *mk_call(Ctx *c, const char *fname, int ln, Ast *first, const NameSet *fv)
+{
+    Ast *call = mk(c, A_CALL, ln);
+    call->a = mk_atom(c, fname, ln);
+    ast_push(c->arena, &call->l1, first);
+    for (int i = 0; fv && i < fv->n; i++) ast_push(c->arena, &call->l1, mk_var(c, fv->v[i], ln));
+    return call;
+}
+static Ast *mk_clause(Ctx *c, Ast *pat, Ast *guard_test, Ast *body)
+{
+    Ast *cl = mk(c, A_CLAUSE, body->line);
+    if (pat) ast_push(c->arena, &cl->l1, pat);
+    if (guard_test) {
+        Ast *g = mk(c, A_GUARD, body->line);
+        ast_push(c->arena, &g->l1, guard_test);
+        ast_push(c->arena, &cl->l2, g);
+    }
+    ast_push(c->arena, &cl->l3, body);
+    return cl;
+}
+static Ast *lc_more(Ctx *c, Ast *e) { return e->c ? e->c : mk(c, A_NIL, e->line); }
+
+/* The comprehension from qualifier qi on, ending in more. */
+static Ast *lc_rest(Ctx *c, Ast *e, int qi, Ast *more)
+{
+    Ast *r = mk(c, A_LC, e->line);
+    r->col = e->col;
+    r->a = e->a;
+    r->c = more;
+    r->flags = e->flags & AF_LC_EFFECT;
+    for (int i = qi; i < e->l1.n; i++) ast_push(c->arena, &r->l1, e->l1.v[i]);
+    return r;
+}
+
+/* The variables bound here that the generator q's function uses: those of the template, the
+ * later qualifiers and the continuation, and a binary pattern's sizes; not the pattern's own
+ * (a generator's pattern binds fresh variables). */
+static void lc_free_vars(Ctx *c, Ast *e, Ast *q, NameSet *fv)
+{
+    NameSet fresh = {0}, used = {0};
+    if (q->kind == A_GENERATE) {
+        each_var(c, q->a, true, collect_name, &fresh);
+    } else {
+        for (int i = 0; i < q->a->l1.n; i++) {
+            each_var(c, q->a->l1.v[i]->a, true, collect_name, &fresh);
+            each_var(c, q->a->l1.v[i]->b, true, collect_name, &used);
+        }
+    }
+    each_var(c, e->a, true, collect_name, &used);
+    for (int i = 1; i < e->l1.n; i++) each_var(c, e->l1.v[i], true, collect_name, &used);
+    each_var(c, e->c, true, collect_name, &used);
+    for (int k = 0; k < used.n; k++) {
+        Var *v = var_find(c, used.v[k]);
+        if (v && v->bound && !ns_has(&fresh, used.v[k])) ns_add(fv, used.v[k]);
+    }
+    free(fresh.v);
+    free(used.v);
+}
+
+static Opnd clc_generator(Ctx *c, Ast *e, bool tail)
+{
+    Ast *q = e->l1.v[0];
+    if (q->kind == A_B_GENERATE && q->a->kind != A_BIN) {
+        cerr(c, q->a, "illegal pattern%s", "");
+        return AM(ok);
+    }
+    NameSet fv = {0};
+    lc_free_vars(c, e, q, &fv);
+    char buf[512];
+    snprintf(buf, sizeof buf, "-%s/%d-lc$^%d/1-%d-", c->fname, c->farity, (int)q->ival, q->arity);
+    const char *fname = arena_strdup(c->arena, buf);
+    snprintf(buf, sizeof buf, "lc$T%d", (int)q->ival);
+    const char *tname = arena_strdup(c->arena, buf);
+    unsigned label = new_label(c);
+    GROW(c->funcs, c->n_funcs, c->cap_funcs);
+    c->funcs[c->n_funcs++] = (FuncSym){fname, 1 + fv.n, label, false};
+
+    /* Both calls are at the generator's line, as OTP's (its anno). */
+    Ast *self = mk_call(c, fname, q->line, mk_var(c, tname, q->line), &fv);
+    Ast *fun = mk(c, A_FUN, e->line);
+    Ast *pat, *end;
+    if (q->kind == A_GENERATE) {
+        pat = mk(c, A_CONS, q->line);
+        pat->a = q->a;
+        pat->b = mk_var(c, tname, q->line);
+        end = mk(c, A_NIL, q->line);
+    } else {
+        pat = mk(c, A_BIN, q->a->line);
+        for (int i = 0; i < q->a->l1.n; i++) ast_push(c->arena, &pat->l1, q->a->l1.v[i]);
+        Ast *rest = mk(c, A_BIN_ELEMENT, q->line);
+        rest->a = mk_var(c, tname, q->line);
+        rest->flags = AF_HAS_TSL;
+        ast_push(c->arena, &rest->l1, ast_atom(c->arena, q->line, 0, "bitstring", 9));
+        rest->l1.v[0]->kind = A_BIT_TYPE;
+        ast_push(c->arena, &pat->l1, rest);
+        end = mk(c, A_BIN, q->line);
+        Ast *any = mk(c, A_BIN_ELEMENT, q->line);
+        any->a = mk_var(c, "_", q->line);
+        any->flags = AF_HAS_TSL;
+        ast_push(c->arena, &any->l1, rest->l1.v[0]);
+        ast_push(c->arena, &end->l1, any);
+    }
+    ast_push(c->arena, &fun->l1, mk_clause(c, pat, NULL, lc_rest(c, e, 1, self)));
+    if (q->kind == A_GENERATE) {
+        Ast *skip = mk(c, A_CONS, q->line);
+        skip->a = mk_var(c, "_", q->line);
+        skip->b = mk_var(c, tname, q->line);
+        ast_push(c->arena, &fun->l1, mk_clause(c, skip, NULL, self));
+    }
+    ast_push(c->arena, &fun->l1, mk_clause(c, end, NULL, lc_more(c, e)));
+    int bl = q->b->line;
+    Ast *bad = mk(c, A_TUPLE, bl);
+    ast_push(c->arena, &bad->l1, mk_atom(c, "bad_generator", bl));
+    ast_push(c->arena, &bad->l1, mk_var(c, "lc$G", bl));
+    Ast *raise = mk(c, A_CALL, bl);
+    raise->a = mk_atom(c, "error", bl);
+    ast_push(c->arena, &raise->l1, bad);
+    ast_push(c->arena, &fun->l1, mk_clause(c, mk_var(c, "lc$G", bl), NULL, raise));
+
+    GROW(c->lambdas, c->n_lambdas, c->cap_lambdas);
+    Term *freek = calloc((size_t)fv.n + 1, sizeof *freek);
+    if (!freek) abort();
+    for (int i = 0; i < fv.n; i++) freek[i] = var_find(c, fv.v[i])->konst;
+    c->lambdas[c->n_lambdas++] = (Lambda){fun, fv.v, freek, fv.n, 0, label, atom_s(fname)};
+    return cexpr(c, mk_call(c, fname, q->line, q->b, &fv), tail);
+}
+
+/* A filter: a guard test skips the element when it fails or raises; another expression
+ * must be true or false (error {bad_filter, V} otherwise). */
+static bool lc_guard_safe(Ctx *c, const Ast *e)
+{
+    static const char *const bifs[] = {"element", "size", "tuple_size", "map_size", "length",
+        "hd", "tl", "abs", "byte_size", "bit_size", "node", "self", "round", "trunc", "float",
+        "map_get", "is_map_key", "min", "max", NULL};
+    if (!e) return true;
+    switch (e->kind) {
+    case A_VAR: case A_INTEGER: case A_FLOAT: case A_CHAR: case A_ATOM: case A_STRING: case A_NIL:
+        return true;
+    case A_CONS: case A_OP: return lc_guard_safe(c, e->a) && lc_guard_safe(c, e->b);
+    case A_TUPLE:
+        for (int i = 0; i < e->l1.n; i++)
+            if (!lc_guard_safe(c, e->l1.v[i])) return false;
+        return true;
+    case A_CALL: {
+        if (e->a->kind != A_ATOM || func_find(c, e->a->name, e->l1.n)) return false;
+        for (int i = 0; i < c->n_imports; i++)
+            for (int k = 0; k < c->imports[i]->l1.n; k++)
+                if (!strcmp(c->imports[i]->l1.v[k]->name, e->a->name)) return false;
+        bool ok = is_test_expr(e);
+        for (int i = 0; bifs[i] && !ok; i++) ok = !strcmp(bifs[i], e->a->name);
+        for (int i = 0; ok && i < e->l1.n; i++) ok = lc_guard_safe(c, e->l1.v[i]);
+        return ok;
+    }
+    default: return false;
+    }
+}
+
+static bool lc_guard_filter(Ctx *c, const Ast *q)
+{
+    return (is_test_expr(q) || q->kind == A_VAR || q->kind == A_ATOM) && lc_guard_safe(c, q);
+}
+
+static Opnd clc_filter(Ctx *c, Ast *e, bool tail)
+{
+    Ast *q = e->l1.v[0];
+    Ast *rest = lc_rest(c, e, 1, e->c);
+    if (lc_guard_filter(c, q)) {
+        Ast *iff = mk(c, A_IF, q->line);
+        ast_push(c->arena, &iff->l1, mk_clause(c, NULL, q, rest));
+        ast_push(c->arena, &iff->l1, mk_clause(c, NULL, mk_atom(c, "true", q->line), lc_more(c, e)));
+        return cexpr(c, iff, tail);
+    }
+    AstList cls = {0};
+    ast_push(c->arena, &cls, mk_clause(c, mk_atom(c, "true", q->line), NULL, rest));
+    ast_push(c->arena, &cls, mk_clause(c, mk_atom(c, "false", q->line), NULL, lc_more(c, e)));
+    Opnd v = cexpr(c, q, false);
+    if (is_lit(v)) {
+        Opnd t = temp(c);
+        emit_move(c, v, t);
+        v = t;
+    }
+    Opnd d = ccase_clauses(c, v, &cls, tail, atom_s("bad_filter"), q);
+    return tail ? AM(ok) : d;
+}
+
+static Opnd clc(Ctx *c, Ast *e, bool tail)
+{
+    if (e->kind == A_BC) return cbc(c, e, tail);
+    if (e->l1.n == 0) {
+        Ast *r;
+        if (e->flags & AF_LC_EFFECT) {
+            r = mk(c, A_BLOCK, e->line);
+            ast_push(c->arena, &r->l1, e->a);
+            ast_push(c->arena, &r->l1, lc_more(c, e));
+        } else {
+            r = mk(c, A_CONS, e->line);
+            r->a = e->a;
+            r->b = lc_more(c, e);
+        }
+        return cexpr(c, r, tail);
+    }
+    Ast *q = e->l1.v[0];
+    if (q->kind == A_GENERATE || q->kind == A_B_GENERATE) return clc_generator(c, e, tail);
+    return clc_filter(c, e, tail);
+}
+
+/* Mirrors clc for tail_frameless: a comprehension is a call to its first generator's
+ * function; the generator functions' bodies end in the template's cons (a frame) or, for
+ * effect, the template and a tail call. */
+static bool is_leaf(Ctx *c, Ast *n);
+static bool lc_frameless(Ctx *c, Ast *e)
+{
+    for (int i = 0; i < e->l1.n; i++) {
+        Ast *q = e->l1.v[i];
+        if (q->kind == A_GENERATE || q->kind == A_B_GENERATE) return is_leaf(c, q->b);
+        if (!is_leaf(c, q)) return false;
+    }
+    return (e->flags & AF_LC_EFFECT) && is_leaf(c, e->a);
 }
 
 static Opnd cmap(Ctx *c, Ast *e, bool tail)
@@ -1826,6 +2080,21 @@ static Opnd cop(Ctx *c, Ast *e, bool tail)
         E(c, d);
         return ret(c, d, tail);
     }
+    if (op == VOP_APPEND && e->a->kind == A_LC && !e->a->c && !(e->a->flags & AF_LC_EFFECT)) {
+        /* OTP builds the comprehension onto the right operand (its continuation), which is
+         * evaluated first. */
+        Opnd r = cexpr(c, e->b, false);
+        char buf[32];
+        snprintf(buf, sizeof buf, "lc$more%d", c->n_vars);
+        Var *v = var_add(c, arena_strdup(c->arena, buf), new_temp(c));
+        if (c->cur_temp > c->max_slot) c->max_slot = c->cur_temp;
+        v->bound = true;
+        emit_move(c, r, slot(c, v->slot));
+        Ast *lc = mk(c, A_LC, e->a->line);
+        *lc = *e->a;
+        lc->c = mk_var(c, v->name, e->line);
+        return clc(c, lc, tail);
+    }
     Opnd a, b;
     if (op == VOP_APPEND && (e->a->kind == A_LC)) {
         /* OTP builds the comprehension onto the right operand: that one is evaluated first. */
@@ -2041,6 +2310,7 @@ static Opnd cbody(Ctx *c, AstList *body, bool tail)
     for (int i = 0; i < body->n; i++) {
         bool last = i + 1 == body->n;
         int mark = c->cur_temp;
+        if (!last && body->v[i]->kind == A_LC) body->v[i]->flags |= AF_LC_EFFECT;
         r = cexpr(c, body->v[i], tail && last);
         if (!last) c->cur_temp = mark;
     }
@@ -2361,6 +2631,7 @@ static bool is_leaf(Ctx *c, Ast *n)
     case A_NAMED_FUN: return true; /* a separate function; making it allocates only */
     case A_TRY:
     case A_CATCH:
+    case A_LC: /* a call to its generator's function (clc) */
     case A_RECEIVE: return false;
     case A_CALL:
         if (!leaf_call_ok(c, n)) return false;
@@ -2411,6 +2682,7 @@ static bool tail_frameless(Ctx *c, Ast *e)
     case A_CASE: return is_leaf(c, e->a) && clauses_frameless(c, &e->l1);
     case A_IF: return clauses_frameless(c, &e->l1);
     case A_BLOCK: return body_frameless(c, &e->l1);
+    case A_LC: return lc_frameless(c, e);
     default: return is_leaf(c, e);
     }
 }
@@ -2855,6 +3127,10 @@ static void compile_forms(Ctx *c, LangModule *lm)
         for (int k = 0; k < c->n_lambdas; k++) {
             Lambda lam = c->lambdas[k];
             bind_label(c, lam.label);
+            if (lam.lc_name) {
+                cfunction_body(c, &lam.node->l1, 1, &lam, lam.lc_name, lam.node->line);
+                continue;
+            }
             CodeFunDef *fd = &cb->fundefs[lam.fun_index];
             cfunction_body(c, &lam.node->l1, (int)fd->arity, &lam, fd->name, lam.node->line);
         }
@@ -2897,6 +3173,7 @@ static Module *compile_module(const char *path, const char *source, size_t len, 
     c.file = path;
     c.diags = &lm.diags;
     c.mod = atom_put(lm.name, strlen(lm.name));
+    c.arena = &lm.arena;
     heap_init(&c.scratch.heap, H_DEFAULT_SIZE, FULLSWEEP_AFTER_DEFAULT);
     compile_forms(&c, &lm);
     if (!c.failed && !getenv("HEAPSCOPE_NO_PEEP")) peep_optimize(&cb);

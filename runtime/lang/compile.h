@@ -6,7 +6,8 @@
  * the call, and every heap reservation (test_heap, a BIF return) has at most one live X
  * register. Constant subterms (and arithmetic on constants, as OTP's compiler folds it) become
  * literals. Funs and named funs are compiled as extra functions taking their free variables
- * after their arguments, as OTP does; comprehensions are loops inside the frame.
+ * after their arguments, as OTP does; so are list comprehensions' generators (OTP's
+ * '-F/A-lc$^N/1-M-' functions, called directly); binary comprehensions are loops in the frame.
  */
 #ifndef HS_LANG_COMPILE_H
 #define HS_LANG_COMPILE_H
