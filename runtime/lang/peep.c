@@ -374,6 +374,60 @@ static bool copy_holds(Fn *f, Eff *e, size_t i, Instr s, Instr t)
     return false;
 }
 
+/* The X register an earlier `move x y` copied into Y register y, when neither changed since
+ * in a straight run without a GC point (as copy_holds); NO_REG if none. */
+#define NO_REG ((Instr)3)
+static Instr x_copy_of(Fn *f, Eff *e, size_t i, Instr y)
+{
+    size_t ry = reg_index(y);
+    for (size_t k = i; k-- > f->a;) {
+        const Ins *in = &f->ins[k];
+        if (in->dead) continue;
+        if (!never_collects(in->op)) return NO_REG;
+        if (in->op == OPC_move && opnd(f->cb, in, 1) == y) {
+            Instr a = opnd(f->cb, in, 0);
+            if (!vm_operand_is_reg(a) || (a & 4)) return NO_REG;
+            /* a must still hold it: not written between k and i */
+            for (size_t m = k + 1; m < i; m++) {
+                if (f->ins[m].dead) continue;
+                effects(f, &f->ins[m], e);
+                if (has_bit(e->def, reg_index(a)) || e->kill_x) return NO_REG;
+            }
+            return a;
+        }
+        effects(f, in, e);
+        if (e->unknown || !e->falls || has_bit(e->def, ry) || in->target) return NO_REG;
+    }
+    return NO_REG;
+}
+
+typedef struct YSrc { Instr y[8]; unsigned n; } YSrc;
+static void note_ysrc(Instr *w, char kind, void *arg)
+{
+    YSrc *ys = arg;
+    if ((kind == 's' || kind == 'm') && vm_operand_is_reg(*w) && (*w & 4) && ys->n < 8)
+        ys->y[ys->n++] = *w;
+}
+
+/* 6: an instruction reads a Y slot that an X register still holds: it reads the register
+ * (no reload of a value just stored: fib's `move x0 y0; op2 - y0 1`). */
+static bool prefer_x_sources(Fn *f, Eff *e, size_t i)
+{
+    Ins *in = &f->ins[i];
+    if (in->target || !forwardable(in->op) || in->op == OPC_move) return false;
+    YSrc ys = {{0}, 0};
+    each_operand((CodeBuf *)f->cb, in, note_ysrc, &ys);
+    bool changed = false;
+    for (unsigned k = 0; k < ys.n; k++) {
+        Instr xr = x_copy_of(f, e, i, ys.y[k]);
+        if (xr == NO_REG) continue;
+        Subst sub = {ys.y[k], xr, 0};
+        each_operand((CodeBuf *)f->cb, in, subst_source, &sub);
+        changed |= sub.count > 0;
+    }
+    return changed;
+}
+
 static bool rewrite_pass(Fn *f, Eff *e, Word *out)
 {
     CodeBuf *cb = (CodeBuf *)f->cb;
@@ -389,6 +443,7 @@ static bool rewrite_pass(Fn *f, Eff *e, Word *out)
             changed = true;
             continue;
         }
+        if (prefer_x_sources(f, e, i)) changed = true;
         /* 1: I -> T ; move T D  =>  I -> D */
         if (nx && retargetable(in->op) && nx->op == OPC_move && !nx->target) {
             Instr *dst = &cb->w[in->off + in->len - 1];
