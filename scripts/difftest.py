@@ -666,6 +666,8 @@ def run(cmd, cwd, timeout=60, env=None):
         return p.returncode, p.stdout, p.stderr
     except subprocess.TimeoutExpired:
         return "timeout", b"", b""
+    except OSError as e:
+        return "oserror", b"", str(e).encode()
 
 
 def otp_filter(out):

@@ -540,6 +540,19 @@ static Opnd test_value(Ctx *c, Ast *e, bool tail)
         Opnd a = cexpr(c, e->l1.v[0], false);
         if (is_lit(a)) return ret(c, vm_type_test(t, (Term)a) ? AM(true) : AM(false), tail);
     }
+    /* So is a comparison of two constants. */
+    VmCmp k;
+    bool sw;
+    if (e->kind == A_OP && e->b && cmp_of(e->name, &k, &sw) && ast_is_literal(e->a) &&
+        ast_is_literal(e->b)) {
+        Opnd a = cexpr(c, sw ? e->b : e->a, false), b = cexpr(c, sw ? e->a : e->b, false);
+        if (is_lit(a) && is_lit(b)) {
+            int r = term_compare((Term)a, (Term)b, k == VC_EQ_EXACT || k == VC_NE_EXACT);
+            bool v = k == VC_EQ_EXACT || k == VC_EQ ? r == 0 : k == VC_NE_EXACT || k == VC_NE ? r != 0
+                   : k == VC_LT ? r < 0 : r >= 0;
+            return ret(c, v ? AM(true) : AM(false), tail);
+        }
+    }
     unsigned f = new_label(c), end = new_label(c);
     int mark = c->cur_temp;
     ctest(c, e, f);
@@ -679,7 +692,7 @@ static Opnd fold_pure_call(Ctx *c, Term m, Term f, const Opnd *a, int n)
         "list_to_binary/1", "atom_to_list/1", "tuple_to_list/1", "list_to_tuple/1",
         "setelement/3", "integer_to_list/1", "float/1", "atom_to_binary/1", "binary_to_list/1",
         "element/2", "hd/1", "tl/1", "abs/1", "length/1", "tuple_size/1", "byte_size/1",
-        "size/1", "trunc/1", "round/1", "min/2", "max/2", "map_size/1", "is_atom/1", "is_list/1",
+        "size/1", "trunc/1", "round/1", "min/2", "max/2", "is_atom/1", "is_list/1",
         "is_tuple/1", "is_binary/1", "is_bitstring/1", "is_map/1", "is_integer/1", "is_float/1",
         "is_number/1", "is_boolean/1", "is_function/1", NULL};
     for (int i = 0; i < n; i++)
