@@ -430,8 +430,14 @@ Process *rt_spawn(Process *parent, Term mfa[3], Term args, SpawnOpts *o, bool is
 /* The send probe: the copy's flat size, the shared size when this send is sampled, and the
  * sender's code address (the VM keeps p->ip at the send). */
 static _Thread_local unsigned send_skip;   /* per scheduler: no shared line on every send */
+static _Thread_local uint32_t send_rng;    /* xorshift state of the gaps between samples */
 
-/* The first send and then every send_sample_every-th; a countdown, not a division per send. */
+/*
+ * The first send, then one in send_sample_every on average: a countdown (no division per
+ * send) over random gaps. A fixed period would alias with a program's own send pattern: a
+ * loop that sends from 4 sites in turn, sampled every 16th send, would only ever measure one
+ * of them. Gaps uniform in [0, 2(every-1)] keep the mean rate and sample every site.
+ */
 static bool send_sampled(void)
 {
     unsigned every = probe.send_sample_every;
@@ -440,7 +446,14 @@ static bool send_sampled(void)
         send_skip--;
         return false;
     }
-    send_skip = every - 1;
+    if (every > 1) {
+        uint32_t r = send_rng ? send_rng : (uint32_t)(uintptr_t)&send_rng | 1u;
+        r ^= r << 13;
+        r ^= r >> 17;
+        r ^= r << 5;
+        send_rng = r;
+        send_skip = r % (2 * (every - 1) + 1);
+    }
     return true;
 }
 
