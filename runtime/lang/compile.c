@@ -66,6 +66,7 @@ typedef struct Ctx {
     int fun_counter;
     ArithStub *stubs;
     const Ast *bc_template; /* the template of the binary comprehension being compiled */
+    Term case_konst;        /* the constant a case about to be compiled is on, or NONVALUE */
     Term arg_consts[256]; /* of the function being compiled (not its funs) */
     int n_stubs, cap_stubs;
     Var *vars;
@@ -959,7 +960,8 @@ static void number_funs(Ast *n, int *counter)
     }
     /* v3_core translates call arguments (the fun last), tuple elements, the operands of a
      * binary operator and a list's head and tail right to left. */
-    if (n->kind == A_CALL || n->kind == A_TUPLE) {
+    if (n->kind == A_CALL || n->kind == A_TUPLE || (n->kind == A_RECORD && !n->a)) {
+        /* (a record is a tuple to OTP: its fields right to left, taken here in the order given) */
         for (int i = n->l1.n - 1; i >= 0; i--) number_funs(n->l1.v[i], counter);
         number_funs(n->a, counter);
         return;
@@ -1139,6 +1141,11 @@ static Opnd cfun_ref(Ctx *c, Ast *e)
  * try_clause at its keyword's line. */
 static Opnd ccase_clauses(Ctx *c, Opnd v, AstList *clauses, bool tail, Term err_tag, const Ast *at)
 {
+    /* A variable that matches a case's constant is that constant to OTP's types (Var.konst). */
+    Term konst = c->case_konst;
+    c->case_konst = NONVALUE;
+    if (konst != NONVALUE && !term_is_small(konst) && !term_is_atom(konst) && konst != NIL)
+        konst = NONVALUE;
     unsigned end = new_label(c);
     Opnd d = tail ? 0 : temp(c);
     bool *before = bound_save(c);
@@ -1151,6 +1158,8 @@ static Opnd ccase_clauses(Ctx *c, Opnd v, AstList *clauses, bool tail, Term err_
         unsigned next = new_label(c);
         int mark = c->cur_temp;
         if (cl->l1.n) cmatch(c, cl->l1.v[0], v, next);
+        if (cl->l1.n && cl->l1.v[0]->kind == A_VAR && !is_wild(cl->l1.v[0]) && konst != NONVALUE)
+            var_find(c, cl->l1.v[0]->name)->konst = konst;
         cguards(c, &cl->l2, next);
         Opnd r = cbody(c, &cl->l3, tail);
         if (!tail) {
@@ -2211,12 +2220,15 @@ static Opnd cexpr(Ctx *c, Ast *e, bool tail)
     case A_CALL: return ccall(c, e, tail);
     case A_CASE: {
         Opnd v = cexpr(c, e->a, false);
+        Term k = NONVALUE;
         if (is_lit(v)) {
+            k = (Term)v;
             Opnd t = temp(c);
             emit_move(c, v, t);
             v = t;
         }
         line(c, e);
+        c->case_konst = k;
         Opnd d = ccase_clauses(c, v, &e->l1, tail, AM(case_clause), e);
         return tail ? AM(ok) : d;
     }
@@ -2256,7 +2268,10 @@ static Opnd cexpr(Ctx *c, Ast *e, bool tail)
         E(c, (Instr)rec_size(r));
         emit_jump(c, ok);
         bind_label(c, bad);
-        line(c, e);
+        /* OTP raises it at the line where the record expression starts. */
+        AstAnno an;
+        ast_first_anno(e->a, &an);
+        if (an.line > 0) codebuf_line(c->cb, an.line);
         E(c, OPC_raise_tag);
         E(c, atom_s("badrecord"));
         E(c, v);
@@ -2430,6 +2445,7 @@ static Opnd sub_dest(Ctx *c, Ast *sp, bool *done)
         if (x && !x->bound) {
             x->bound = true;
             x->is_float = false;
+            x->konst = NONVALUE;
             *done = true;
             return slot(c, x->slot);
         }
@@ -2463,6 +2479,7 @@ static void cmatch(Ctx *c, Ast *p, Opnd v, unsigned fail)
             emit_move(c, v, slot(c, x->slot));
             x->bound = true;
             x->is_float = false;
+            x->konst = NONVALUE;
         }
         return;
     }
@@ -2807,7 +2824,7 @@ static void cfunction_body(Ctx *c, AstList *clauses, int arity, const Lambda *la
              * argument's pattern could bind it first, into this argument's slot. */
             if (pk->kind == A_VAR && !is_wild(pk) && !var_find(c, pk->name) &&
                 !ns_has(&twice, pk->name))
-                var_add(c, pk->name, k)->konst = lam ? NONVALUE : c->arg_consts[k];
+                var_add(c, pk->name, k);
         }
         free(head.v);
         free(twice.v);
@@ -2816,6 +2833,10 @@ static void cfunction_body(Ctx *c, AstList *clauses, int arity, const Lambda *la
         c->base_temp = c->cur_temp;
         unsigned next = new_label(c);
         for (int k = 0; k < cl->l1.n && k < arity; k++) cmatch(c, cl->l1.v[k], slot(c, k), next);
+        /* A parameter every call passes the same constant (arg_consts) is that constant. */
+        for (int k = 0; k < cl->l1.n && k < arity && !lam; k++)
+            if (cl->l1.v[k]->kind == A_VAR && !is_wild(cl->l1.v[k]))
+                var_find(c, cl->l1.v[k]->name)->konst = c->arg_consts[k];
         cguards(c, &cl->l2, next);
         if (!body_frameless(c, &cl->l3)) enter_frame(c);
         cbody(c, &cl->l3, true);
