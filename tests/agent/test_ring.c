@@ -407,6 +407,80 @@ TEST(coalesced_counts_are_exact)
     agent_detach();
 }
 
+/* The runtime gives sends and ETS inserts/deletes no time (probe.h: time_ns 0, no clock read
+ * per message): every record the agent makes of them, coalesced or alone, carries the time the
+ * hook stamped, within the run. */
+#define STAMP_N 100
+static void *unstamped_poster(void *arg)
+{
+    (void)arg;
+    agent_thread_attach(0);
+    static const char code[4];
+    for (int i = 0; i < STAMP_N; i++) {
+        ProbeSend m;
+        memset(&m, 0, sizeof m);
+        m.p.pid = make_pid(400 + (Uint)(i % 70));   /* more senders than slots: evictions */
+        m.receiver = make_pid(1);
+        m.flat_words = 3;
+        m.site = (ProbeSite){ NIL, NIL, 0, 0, &code[i % 2] };
+        probe.send(&m);
+        ProbeEts e;
+        memset(&e, 0, sizeof e);
+        e.p.pid = make_pid(400);
+        e.kind = PROBE_ETS_INSERT;
+        e.table_id = 77 + (uint64_t)(i % 20);        /* more tables than slots */
+        e.name = atom("stamp_tab"); e.owner = make_pid(400);
+        e.size = (Uint)i;
+        probe.ets(&e);
+    }
+    ProbeEts c;
+    memset(&c, 0, sizeof c);
+    c.p.pid = make_pid(400);
+    c.kind = PROBE_ETS_CREATE;                        /* posted alone */
+    c.table_id = 5; c.name = atom("stamp_new"); c.owner = make_pid(400);
+    probe.ets(&c);
+    agent_thread_detach();
+    return NULL;
+}
+
+TEST(unstamped_events_get_the_hook_time)
+{
+    FakeHost fh;
+    fh_init(&fh, 1);
+    AgentConfig cfg;
+    agent_config_default(&cfg);
+    cfg.drain_interval_ms = 60000;
+    cfg.sample_interval_ms = 60000;
+    CHECK(agent_attach(&fh.host, &cfg));
+    /* 20 ms into the run: a stamped record is at >= 10 ms (the coarse clock's tick is at most
+     * 4 ms); an unstamped one (time 0) would read as 0 (the report clamps) */
+    struct timespec ts = { 0, 20000000L };
+    nanosleep(&ts, NULL);
+    pthread_t th;
+    pthread_create(&th, NULL, unstamped_poster, NULL);
+    pthread_join(th, NULL);
+    agent_flush();
+    cJSON *ev = agent_events_cjson(0, 0, NULL);
+    cJSON *r = agent_report_cjson(NULL, NULL);
+    CHECK(ev != NULL && r != NULL);
+    double end_ms = cJSON_GetObjectItem(cJSON_GetObjectItem(r, "run"), "duration_ms")->valuedouble;
+    cJSON *arr = cJSON_GetObjectItem(ev, "events"), *e;
+    int n = 0, bad = 0, sends = 0;
+    cJSON_ArrayForEach(e, arr) {
+        double t = cJSON_GetObjectItem(e, "t_ms")->valuedouble;
+        if (t < 10 || t > end_ms) bad++;
+        if (!strcmp(cJSON_GetObjectItem(e, "type")->valuestring, "send")) sends++;
+        n++;
+    }
+    CHECK(n > 0);
+    CHECK(sends > 0);
+    CHECK_EQ(bad, 0);
+    CHECK_EQ(cJSON_GetObjectItem(cJSON_GetObjectItem(r, "sharing"), "sends")->valuedouble, STAMP_N);
+    cJSON_Delete(ev);
+    cJSON_Delete(r);
+    agent_detach();
+}
+
 int main(void)
 {
     hs_init();
@@ -418,5 +492,6 @@ int main(void)
     TH_RUN(agent_counts_drops_of_a_full_ring);
     TH_RUN(concurrent_posting_draining_querying);
     TH_RUN(coalesced_counts_are_exact);
+    TH_RUN(unstamped_events_get_the_hook_time);
     return th_done();
 }
