@@ -1934,6 +1934,24 @@ static bool raises(const Ast *e)
     return !strcmp(name, "error") || !strcmp(name, "exit") || !strcmp(name, "throw");
 }
 
+static bool float_expr(Ctx *c, const Ast *e);
+
+/* Whether every clause gives a float or raises: 1 when some gives a float, 2 when all raise,
+ * 0 otherwise. */
+static int float_clauses(Ctx *c, const AstList *clauses)
+{
+    bool any = false;
+    for (int i = 0; i < clauses->n; i++) {
+        const AstList *body = &clauses->v[i]->l3;
+        if (!body->n) return 0;
+        const Ast *last = body->v[body->n - 1];
+        if (raises(last)) continue;
+        if (!float_expr(c, last)) return 0;
+        any = true;
+    }
+    return any ? 1 : 2;
+}
+
 /* Whether OTP's type analysis knows e is a float: a float literal, a '/', arithmetic on a
  * float, float/1, a math function, or a variable bound to one of those. */
 static bool float_expr(Ctx *c, const Ast *e)
@@ -1947,18 +1965,21 @@ static bool float_expr(Ctx *c, const Ast *e)
     case A_MATCH: return float_expr(c, e->b);
     case A_BLOCK: return e->l1.n && float_expr(c, e->l1.v[e->l1.n - 1]);
     case A_CASE:
-    case A_IF: {
-        /* Every clause gives a float (or raises). */
-        bool any = false;
-        for (int i = 0; i < e->l1.n; i++) {
-            const AstList *body = &e->l1.v[i]->l3;
-            if (!body->n) return false;
-            const Ast *last = body->v[body->n - 1];
-            if (raises(last)) continue;
-            if (!float_expr(c, last)) return false;
-            any = true;
+    case A_IF: return float_clauses(c, &e->l1) == 1;
+    case A_TRY: {
+        /* The body (or its of-clauses) and every catch clause give a float (or raise). */
+        bool body = e->l1.n && float_expr(c, e->l1.v[e->l1.n - 1]);
+        int r = body ? 1 : 0;
+        for (int i = 0; i < e->l2.n && r; i++) {
+            /* an of-clause gives a float, or passes on the body's (V -> V) */
+            const Ast *cl = e->l2.v[i];
+            const Ast *last = cl->l3.n ? cl->l3.v[cl->l3.n - 1] : NULL;
+            bool same = last && last->kind == A_VAR && cl->l1.n && cl->l1.v[0]->kind == A_VAR &&
+                        !strcmp(last->name, cl->l1.v[0]->name);
+            if (!last || !(same || raises(last) || float_expr(c, last))) r = 0;
         }
-        return any;
+        int k = e->l3.n ? float_clauses(c, &e->l3) : 2;
+        return r == 1 && k != 0;
     }
     case A_OP:
         if (!e->b) return (!strcmp(e->name, "-") || !strcmp(e->name, "+")) && float_expr(c, e->a);

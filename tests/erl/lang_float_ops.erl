@@ -1,6 +1,6 @@
 %% OTP 25 compiles arithmetic it knows is on floats to float instructions, which fail without
 %% an erlang:Op/2 frame: known from float literals, '/', float/1, math functions, variables,
-%% case and if whose every branch is a float, and local functions that return floats. A map
+%% case, if and try whose every branch is a float, and local functions that return floats. A map
 %% update evaluates every key and value before it fails, at its own line.
 -module(lang_float_ops).
 -export([main/0, id/1, g/0]).
@@ -31,4 +31,6 @@ main() ->
     p(11, fun() -> id(2.0) * X end),
     p(12, fun() -> (id(#{a => 1}))#{b := id(io:format("value ")),
                                     a := id(2)} end),
+    p(13, fun() -> (try float(id(24)) of V -> V catch throw:_ -> 2.0 end) + X end),
+    p(14, fun() -> X - (try id(1.5) * 2 catch _:_ -> error(no) end) end),
     ok.
