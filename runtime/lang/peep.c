@@ -224,6 +224,15 @@ static size_t label_ins(const Fn *f, Instr label)
     return next_live(f, i);
 }
 
+/* Whether control can enter the run i+1 .. j other than from i: a label on any of them, dead
+ * ones included (a label on a dead instruction leads to the next live one). */
+static bool entered_between(const Fn *f, size_t i, size_t j)
+{
+    for (size_t k = i + 1; k <= j && k < f->b; k++)
+        if (f->ins[k].target) return true;
+    return false;
+}
+
 typedef struct SuccCtx { const Fn *f; Word *out; bool all; } SuccCtx;
 static void add_label_succ(Instr *w, char kind, void *arg)
 {
@@ -359,7 +368,10 @@ static bool copy_holds(Fn *f, Eff *e, size_t i, Instr s, Instr t)
     size_t rs = reg_index(s), rt = reg_index(t);
     for (size_t k = i; k-- > f->a;) {
         const Ins *in = &f->ins[k];
-        if (in->dead) continue;
+        if (in->dead) {
+            if (in->target) return false; /* its label enters the run after it */
+            continue;
+        }
         if (in->op == OPC_move) {
             Instr a = opnd(f->cb, in, 0), b = opnd(f->cb, in, 1);
             if ((a == s && b == t) || (a == t && b == s)) return true;
@@ -382,7 +394,10 @@ static Instr x_copy_of(Fn *f, Eff *e, size_t i, Instr y)
     size_t ry = reg_index(y);
     for (size_t k = i; k-- > f->a;) {
         const Ins *in = &f->ins[k];
-        if (in->dead) continue;
+        if (in->dead) {
+            if (in->target) return NO_REG; /* its label enters the run after it */
+            continue;
+        }
         if (!never_collects(in->op)) return NO_REG;
         if (in->op == OPC_move && opnd(f->cb, in, 1) == y) {
             Instr a = opnd(f->cb, in, 0);
@@ -445,7 +460,7 @@ static bool rewrite_pass(Fn *f, Eff *e, Word *out)
         }
         if (prefer_x_sources(f, e, i)) changed = true;
         /* 1: I -> T ; move T D  =>  I -> D */
-        if (nx && retargetable(in->op) && nx->op == OPC_move && !nx->target) {
+        if (nx && retargetable(in->op) && nx->op == OPC_move && !entered_between(f, i, j)) {
             Instr *dst = &cb->w[in->off + in->len - 1];
             Instr t = opnd(cb, nx, 0), d = opnd(cb, nx, 1);
             if (vm_operand_is_reg(t) && *dst == t && t != d) {
@@ -477,7 +492,7 @@ static bool rewrite_pass(Fn *f, Eff *e, Word *out)
             continue;
         }
         /* 2: move S T ; I T  =>  I S  (T dead after I) */
-        if (nx && !nx->target && forwardable(nx->op)) {
+        if (nx && !entered_between(f, i, j) && forwardable(nx->op)) {
             Subst sub = {t, s, 0};
             each_operand(cb, nx, count_source, &sub);
             if (sub.count == 0) continue;
