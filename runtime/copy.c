@@ -90,31 +90,38 @@ static void stack_free(TermStack *s)
 /*
  * Keys are object addresses (never 0: 0 marks an empty slot); values are the object's copy as
  * a term, NONVALUE until it has one. Linear probing in a power-of-two table kept at most half
- * full, so probes stay short; Fibonacci hashing spreads the 8-aligned addresses.
+ * full, so probes stay short; Fibonacci hashing spreads the 8-aligned addresses. The first
+ * table lives inside the map (a sampled send's size_shared of a small message allocates
+ * nothing): a map must not move once initialised, and only a grown table is malloc'd. A
+ * value slot is written when its key is, so only the keys need clearing.
  */
+#define ADDR_INITIAL_CAP 64
+
 typedef struct AddrMap {
     uintptr_t *keys;
     Term *vals;
     size_t cap, n;
     unsigned shift; /* 64 - log2(cap) */
+    uintptr_t inline_keys[ADDR_INITIAL_CAP];
+    Term inline_vals[ADDR_INITIAL_CAP];
 } AddrMap;
-
-#define ADDR_INITIAL_CAP 64
 
 static void addr_init(AddrMap *m)
 {
     m->cap = ADDR_INITIAL_CAP;
     m->shift = 64 - 6;
     m->n = 0;
-    m->keys = calloc(m->cap, sizeof *m->keys);
-    m->vals = calloc(m->cap, sizeof *m->vals);
-    if (!m->keys || !m->vals) copy_bug("out of memory");
+    m->keys = m->inline_keys;
+    m->vals = m->inline_vals;
+    memset(m->inline_keys, 0, sizeof m->inline_keys);
 }
 
 static void addr_free(AddrMap *m)
 {
-    free(m->keys);
-    free(m->vals);
+    if (m->keys != m->inline_keys) {
+        free(m->keys);
+        free(m->vals);
+    }
     m->keys = NULL;
     m->vals = NULL;
 }
@@ -126,20 +133,25 @@ static size_t addr_slot(const AddrMap *m, uintptr_t key)
 
 static void addr_grow(AddrMap *m)
 {
-    AddrMap old = *m;
+    uintptr_t *old_keys = m->keys;
+    Term *old_vals = m->vals;
+    size_t old_cap = m->cap;
     m->cap *= 2;
     m->shift--;
     m->keys = calloc(m->cap, sizeof *m->keys);
-    m->vals = calloc(m->cap, sizeof *m->vals);
+    m->vals = malloc(m->cap * sizeof *m->vals);
     if (!m->keys || !m->vals) copy_bug("out of memory");
-    for (size_t i = 0; i < old.cap; i++) {
-        if (!old.keys[i]) continue;
-        size_t j = addr_slot(m, old.keys[i]);
+    for (size_t i = 0; i < old_cap; i++) {
+        if (!old_keys[i]) continue;
+        size_t j = addr_slot(m, old_keys[i]);
         while (m->keys[j]) j = (j + 1) & (m->cap - 1);
-        m->keys[j] = old.keys[i];
-        m->vals[j] = old.vals[i];
+        m->keys[j] = old_keys[i];
+        m->vals[j] = old_vals[i];
     }
-    addr_free(&old);
+    if (old_keys != m->inline_keys) {
+        free(old_keys);
+        free(old_vals);
+    }
 }
 
 /* The slot of p, inserted (with value NONVALUE) when absent; *added says which. */
