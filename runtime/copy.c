@@ -285,6 +285,11 @@ static Uint measure_shared(Term t, bool litopt)
 Uint size_shared(Term t) { return measure_shared(t, false); }
 Uint size_shared_litopt(Term t) { return measure_shared(t, true); }
 
+Uint size_shared_litopt_flat(Term t, Uint flat)
+{
+    return flat < 6 ? flat : measure_shared(t, true);
+}
+
 /* ---- copying ----------------------------------------------------------------------------------- */
 
 typedef struct Copier {

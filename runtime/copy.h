@@ -33,6 +33,13 @@ Uint size_object(Term t);
 Uint size_object_litopt(Term t);
 Uint size_shared(Term t);
 Uint size_shared_litopt(Term t);
+/*
+ * size_shared_litopt(t) when flat = size_object_litopt(t) is known: below 6 words no term
+ * holds one object twice (that takes a container of two references, a cons at least, and an
+ * object of at least 2 words: 2 + 2 + 2), so the shared size is the flat one and nothing is
+ * walked. A sampled send of a small message (the common case) then costs no address map.
+ */
+Uint size_shared_litopt_flat(Term t, Uint flat);
 
 /* Copies t into the sz words at *hpp (sz from the matching size function, exactly: a mismatch
  * is a bug and aborts), advances *hpp by sz. Immediates come back as they are (sz 0); with

@@ -93,7 +93,7 @@ HeapFrag *mailbox_copy_to_frag(Term t, bool sharing_preserving, MessageSizes *si
     if (!sharing_preserving) {
         Uint n = size_object_litopt(t);
         sizes->flat_words = n;
-        if (sizes->want_shared) sizes->shared_words = size_shared_litopt(t);
+        if (sizes->want_shared) sizes->shared_words = size_shared_litopt_flat(t, n);
         if (n == 0) {
             *out = copy_nothing(t);
             return NULL;

@@ -493,7 +493,7 @@ static bool send_onto_heap(Process *p, Process *q, Term msg, MessageSizes *ms, M
             if (ms) {
                 ms->copied_words = sz;
                 if (ms->want_flat) ms->flat_words = rt.opt.sharing_preserving ? size_object_litopt(msg) : sz;
-                if (ms->want_shared) ms->shared_words = rt.opt.sharing_preserving ? sz : size_shared_litopt(msg);
+                if (ms->want_shared) ms->shared_words = rt.opt.sharing_preserving ? sz : size_shared_litopt_flat(msg, sz);
             }
             *pushed = mailbox_push(&q->mailbox, mailbox_message_nocopy(c, p->pid));
             done = true;

@@ -309,6 +309,11 @@ TEST(pair_loses_sharing_in_copy_struct_keeps_it_in_copy_shared)
     Term yy = list_of(&h, 2, y);
     CHECK_EQ(size_object(yy), 12);
     CHECK_EQ(size_shared(yy), 8);
+    /* the smallest term holding one object twice: [F|F], 6 words flat, 4 shared */
+    Term f = float_at(heap_halloc(&h, FLOAT_SIZE), 2.5), ff = cons(&h, f, f);
+    CHECK_EQ(size_object_litopt(ff), 6);
+    CHECK_EQ(size_shared_litopt_flat(ff, 6), 4);
+    CHECK_EQ(size_shared_litopt_flat(y, size_object_litopt(y)), size_shared_litopt(y));
     Term cyy = copy_shared_to(&to, yy, false, &words);
     CHECK_EQ(words, 8);
     CHECK(list_head(cyy) == list_head(list_tail(cyy)));
@@ -849,6 +854,7 @@ TEST(random_graphs_copy_and_measure_consistently)
         CHECK(ss <= so);
         CHECK(size_object_litopt(x) <= so);
         CHECK(size_shared_litopt(x) <= ss);
+        CHECK_EQ(size_shared_litopt_flat(x, size_object_litopt(x)), size_shared_litopt(x));
         if (!literals) {
             CHECK_EQ(size_object_litopt(x), so);
             CHECK_EQ(size_shared_litopt(x), ss);
