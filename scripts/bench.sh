@@ -97,6 +97,25 @@ if [ -z "${BENCH_NO_OTP:-}" ] && command -v erl >/dev/null 2>&1 && command -v er
     done
 fi
 
+# Resident memory per idle process (bench/rss/*.erl, docs/bench.md): the OS's view, read from
+# outside by scripts/rss_idle.py, on our side without and with the agent, and on OTP.
+mkdir -p "$tmp/rss"
+if command -v python3 >/dev/null 2>&1; then
+    for src in bench/rss/*.erl; do
+        [ -f "$src" ] && [ -x "$BUILD/bin/heapscope" ] || continue
+        mod=$(basename "$src" .erl)
+        echo "bench: rss $mod" >&2
+        timeout "$TIMEOUT" scripts/rss_idle.py heapscope -- "$BUILD/bin/heapscope" run --no-agent "$src" \
+            >"$tmp/rss/$mod.heapscope" 2>>"$tmp/rss/$mod.stderr"
+        timeout "$TIMEOUT" scripts/rss_idle.py heapscope_agent -- "$BUILD/bin/heapscope" run "$src" \
+            >"$tmp/rss/$mod.heapscope_agent" 2>>"$tmp/rss/$mod.stderr"
+        if [ -n "$otp_release" ] && erlc -o "$tmp/erlbeam" "$src" 2>>"$tmp/rss/$mod.stderr"; then
+            timeout "$TIMEOUT" scripts/rss_idle.py otp -- erl -noshell -pa "$tmp/erlbeam" \
+                -eval "$mod:main(), halt()." >"$tmp/rss/$mod.otp" 2>>"$tmp/rss/$mod.stderr"
+        fi
+    done
+fi
+
 if ! command -v python3 >/dev/null 2>&1; then
     echo '{"benchmarks": [], "errors": [{"side": "script", "source": "bench.sh", "error": "python3 not found"}]}'
     exit 0
@@ -212,7 +231,24 @@ for f in sorted(os.listdir(d)):
                      "drops_per_s": round(dr[len(dr) // 2]) if dr else None,
                      "reps": len(t["on"]), "goal_percent": 5})
 
+rss = []
+d = os.path.join(tmp, "rss")
+for mod in sorted({f.split(".")[0] for f in os.listdir(d)}):
+    entry = {"name": mod, "source": "bench/rss/%s.erl" % mod}
+    for side in ("heapscope", "heapscope_agent", "otp"):
+        try:
+            entry[side] = json.loads(open(os.path.join(d, mod + "." + side)).read())["rss_bytes_per_process"]
+        except (OSError, ValueError, KeyError):
+            entry[side] = None
+    a, b = entry["heapscope"], entry["otp"]
+    entry["ratio"] = round(b / a, 4) if a and b else None
+    if a is None:
+        errors.append({"side": "heapscope", "source": mod, "error": "no rss figure"})
+    rss.append(entry)
+
 doc = {"benchmarks": benchmarks, "otp_release": otp_release or None}
+if rss:
+    doc["resident_memory"] = rss
 if overhead:
     doc["agent_overhead"] = overhead
 if errors:
