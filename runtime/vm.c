@@ -435,10 +435,14 @@ static Term bs_build(Process *p, const Instr *w, unsigned nw, const Term *y, con
 
 /* OTP 25's error_info for a failed binary construction: {error_info, #{cause => {Segment, Type,
  * What, Value}, function => format_bs_fail, module => erl_erts_errors}}, the cause of the
- * first bad segment as OTP finds it: sizes and binaries of all segments first, then the
- * values of integer, float and utf8 segments. Segment counts the source's segments (the
- * compiler puts it in the flags word above bit 8; 0: no error_info, NONVALUE). *limit: the
- * size is beyond what can be built (system_limit). */
+ * first bad segment in the order OTP 25's bs_create_bin checks them: first the sizes, left to
+ * right, of the segments whose size is not a literal (a whole binary's type, a variable size,
+ * a utf32 code point); then the append (a first segment that is a whole binary in a register:
+ * OTP's compiler makes <<X/binary, ...>> an append to X, checked after the sizes); then each
+ * segment as it is written, left to right (a binary's unit or length, an integer's, a float's,
+ * a utf8/16 value). Segment counts the source's segments (the compiler puts it in the flags
+ * word above bit 8; 0: no error_info, NONVALUE). *limit: the size is beyond what can be built
+ * (system_limit). */
 static Term bs_error_info(Heap *h, const Instr *w, unsigned nw, const Term *y, const Term *x, bool *limit)
 {
 #define BSRC(v) (((v) & 3) ? (Term)(v) : ((v) & 4) ? y[(v) >> 3] : x[(v) >> 3])
@@ -448,36 +452,55 @@ static Term bs_error_info(Heap *h, const Instr *w, unsigned nw, const Term *y, c
                                         [VBS_UTF32] = "utf32"};
     Term cause[4] = {NONVALUE};
     *limit = false;
-    for (int pass = 0; pass < 2 && cause[0] == NONVALUE; pass++) {
+    int type0 = nw >= 5 ? (int)small_val((Term)w[0]) : -1;
+    bool append = (type0 == VBS_BINARY || type0 == VBS_BITSTRING) && (Term)w[3] == AM(undefined) &&
+                  (w[2] & 3) == 0;
+    for (int pass = 0; pass < 3 && cause[0] == NONVALUE; pass++) {
         for (unsigned i = 0; i < nw && cause[0] == NONVALUE; i += 5) {
             int type = (int)small_val((Term)w[i]);
             Sint seg = small_val((Term)w[i + 1]) >> 8;
             Term v = BSRC(w[i + 2]), sz = BSRC(w[i + 3]);
             Sint unit = small_val((Term)w[i + 4]);
+            bool whole = sz == AM(undefined), lit_size = (w[i + 3] & 3) != 0;
+            bool is_bin = type == VBS_BINARY || type == VBS_BITSTRING;
             const char *what = NULL;
             Term val = v;
             bool sized = term_is_small(sz) && small_val(sz) >= 0;
+            if ((pass == 1) != (append && i == 0)) continue;
             if (pass == 0 && (type == VBS_INTEGER || type == VBS_FLOAT)) {
                 /* A size that is too large (a positive bignum too) is a system_limit. */
                 bool huge = sized ? small_val(sz) > ((Sint)1 << 32) : term_is_big(sz) && !big_is_neg(sz);
                 if (!sized || huge) what = "size", val = sz;
                 *limit = huge;
-            } else if (pass == 0 && (type == VBS_BINARY || type == VBS_BITSTRING)) {
+            } else if (pass == 0 && is_bin) {
+                BinView bv;
+                if (whole) {
+                    if (!bin_view(v, &bv)) what = "type";
+                } else if (!lit_size && (!sized || small_val(sz) > ((Sint)1 << 40))) {
+                    what = "size", val = sz;
+                }
+            } else if (pass == 0 && type == VBS_UTF32) {
+                if (!bs_code_point(v)) what = "type";
+            } else if (pass == 1) {
                 BinView bv;
                 if (!bin_view(v, &bv)) what = "type";
-                else if (sz == AM(undefined)) {
+                else if (type == VBS_BINARY && bv.bit_size % 8) what = "unit";
+            } else if (pass == 2 && is_bin) {
+                BinView bv;
+                if (!bin_view(v, &bv)) what = "type";
+                else if (whole) {
                     if (type == VBS_BINARY && bv.bit_size % 8) what = "unit";
                 } else if (!sized || small_val(sz) > ((Sint)1 << 40)) what = "size", val = sz;
                 else if ((Uint)(small_val(sz) * unit) > bv.bit_size) what = "short";
-            } else if (pass == 1 && type == VBS_INTEGER) {
+            } else if (pass == 2 && type == VBS_INTEGER) {
                 if (!term_is_integer(v)) what = "type";
-            } else if (pass == 1 && type == VBS_FLOAT) {
+            } else if (pass == 2 && type == VBS_FLOAT) {
                 Sint b = small_val(sz) * unit;
                 double d;
                 if (b != 16 && b != 32 && b != 64) what = "invalid", val = make_small(b);
                 else if (!term_is_number(v)) what = "type";
                 else if (!term_is_float(v) && (!int_to_double(v, &d) || isinf(d))) what = "no_float";
-            } else if (pass == 1 && (type == VBS_UTF8 || type == VBS_UTF16 || type == VBS_UTF32)) {
+            } else if (pass == 2 && (type == VBS_UTF8 || type == VBS_UTF16)) {
                 if (!bs_code_point(v)) what = "type";
             }
             if (!what) continue;

@@ -18,9 +18,24 @@ notice and exits 0.
 What the generated programs leave out, and why (docs/language.md, "Differential testing"):
 funs are never printed (their #Fun<...> text carries OTP's MD5-based uniq numbers); stack frames
 of stdlib modules are printed without their location (OTP's stdlib sources are not ours, so the
-line numbers differ); comprehension frames ('-f/N-lc$^0/1-0-') are dropped (heapscope compiles
-comprehensions inline); maps stay far below 33 keys (hash order); helper functions are exported,
-so that OTP's type inference cannot specialise them on their call sites' constants.
+line numbers differ); binary comprehension frames ('-f/N-lbc$^0/2-0-') are dropped and their
+segments cannot fail (heapscope compiles binary comprehensions inline; list comprehension frames
+are compared); maps stay far below 33 keys (hash order); helper functions are exported, so that
+OTP's type inference cannot specialise them on their call sites' constants; values OTP's types
+would see through (a list given to lists:foldl or lists:zip, a failing list_to_float literal)
+go through id/1.
+
+Session 4 widened the grammar (the w_* forms, about 30% of expressions): the bit syntax with
+sizes from variables, signed/little/native, floats, utf8/16/32, bitstring tails; list
+comprehensions whose templates, filters and generators fail, with several generators, skipping
+patterns and nesting; binary comprehensions with several generators and filters; nested
+try/catch/after with rethrow (erlang:raise/3, good and bad stacktraces); receive after 0 with
+several messages sent to self; records (nested, update of several fields, _ = V, #r.f
+indexes, a second record with typed defaults); maps (:= of several keys, patterns in case,
+maps/orddict/ordsets/sets/proplists/queue calls); string functions; io_lib:format of integers
+and floats at every directive, ~p of deep and wide terms at widths and depths; term order
+across all types; guards that raise; term_to_binary / binary_to_term round trips and
+hand-written external-format binaries.
 """
 import argparse
 import os
@@ -46,9 +61,10 @@ class Module:
         self.maxdepth = depth
         self.ncases = cases
         self.nvar = 0
+        self.wide_p = 0.3        # how often an expression comes from the w_* forms
         self.funcs = []          # (name, [param types], ret type)
         self.defs = []           # function source texts
-        self.exports = ["main/0", "st/1", "san/1", "apply1/2", "id/1"]
+        self.exports = ["main/0", "st/1", "san/1", "apply1/2", "id/1", "int/1"]
 
     # ---- helpers -----------------------------------------------------------------------------
     def chance(self, p):
@@ -75,6 +91,12 @@ class Module:
                 return str(r.choice([255, 256, 65535, 1 << 27, (1 << 59) - 1, 1 << 59, 1 << 60, -(1 << 59)]))
             return str(r.randint(-10 ** 30, 10 ** 30))
         if t == "float":
+            if r.random() < 0.2:
+                # printing edge cases: shortest round trip, exponent thresholds, extremes
+                return r.choice(["5.0e-324", "1.7976931348623157e308", "1.0e15", "1.0e16", "1.0e17",
+                                 "123456789012345680.0", "0.30000000000000004", "9007199254740993.0",
+                                 "1.0e-5", "0.0001", "2.2250738585072014e-308", "-1.0e-10", "1.0e21",
+                                 "1.0e22", "4.35", "0.5e-6", "100.0", "999999.9999999999"])
             return r.choice(["0.0", "1.5", "-2.25", "3.0e10", "1.0e-3", "0.1", "123.456", "-0.5",
                              "6.02e23", "2.0"])
         if t == "atom":
@@ -114,6 +136,11 @@ class Module:
             if r.random() < 0.3:
                 return "id(%s)" % self.lit(t)
             return self.lit(t)
+        if r.random() < self.wide_p:
+            w = getattr(self, "w_" + t, None)
+            e = w(env, d - 1) if w else None
+            if e is not None:
+                return e
         g = getattr(self, "e_" + t)
         return g(env, d - 1)
 
@@ -157,7 +184,8 @@ class Module:
         if k == 15:
             x, acc = self.var(), self.var()
             e2 = dict(env); e2[x] = "int"; e2[acc] = "int"
-            return "lists:foldl(fun(%s, %s) -> %s end, %s, %s)" % (
+            # (the list through id/1: OTP's types know foldl's result over a literal list)
+            return "lists:foldl(fun(%s, %s) -> %s end, %s, id(%s))" % (
                 x, acc, self.expr("int", e2, d), self.expr("int", env, d), self.bad("list", env, d))
         if k == 16:
             # (a map: OTP's maps:get/3 is an Erlang function, a tail call to it leaves no frame
@@ -271,7 +299,9 @@ class Module:
             return "lists:sublist(%s, %d)" % (self.bad("list", env, d), r.randint(0, 4))
         if k == 13:
             x, y = self.var(), self.var()
-            return "[%s || {%s, %s} <- lists:zip(%s, %s)]" % (
+            # (through id/1: OTP's types know lists:zip([], [_ | _]) fails, and make the call
+            # a tail call)
+            return "[%s || {%s, %s} <- lists:zip(id(%s), id(%s))]" % (
                 self.pick(["%s * %s" % (x, y), "%s - %s" % (x, y), x]), x, y,
                 self.expr("list", env, d), self.expr("list", env, d))
         return self.control("list", env, d)
@@ -358,7 +388,7 @@ class Module:
             e2 = dict(env); e2[x] = "int"
             # (no failing segment: OTP fails in the comprehension's own frame, which heapscope,
             # compiling it inline, lacks)
-            return "<< <<(try %s catch _:_ -> 0 end):8>> || %s <- %s >>" % (self.expr("int", e2, d), x, self.bad("list", env, d))
+            return "<< <<(int(try %s catch _:_ -> 0 end)):8>> || %s <- %s >>" % (self.expr("int", e2, d), x, self.bad("list", env, d))
         if k == 5:
             return "binary:part(%s, 0, %d)" % (self.bad("bin", env, d), r.randint(0, 3))
         if k == 6:
@@ -398,6 +428,421 @@ class Module:
     def e_any(self, env, d):
         return self.expr(self.pick(TYPES[:-1]), env, d)
 
+    # ---- the wider forms (session 4): bit syntax, comprehensions, records, maps, stdlib,
+    # printing, term order, the external term format. Each w_T returns an expression of type T
+    # (or None: fall back to e_T).
+    def w_int(self, env, d):
+        r = self.r
+        k = r.randint(0, 15)
+        if k == 0:
+            # sizes from variables, signed/little, a bitstring tail
+            n, v, rest = self.var(), self.var(), self.var()
+            spec = r.choice(["", "/little", "/signed", "/signed-little", "/big-unsigned", "/native"])
+            return "begin %s = id(%d), <<%s:%s%s, %s/bits>> = <<(%s):%s%s, (id(5)):3>>, %s end" % (
+                n, r.choice([1, 3, 7, 8, 12, 16, 31, 33, 64, 65]), v, n, spec, rest, self.bad("int", env, d),
+                n, spec, v)
+        if k == 1:
+            # a map pattern in a case
+            x, y, z = self.var(), self.var(), self.var()
+            return ("case %s of\n        #{a := %s, b := %s} -> %s - %s;\n        #{c := %s} when %s > 1 -> %s;\n"
+                    "        #{} -> -1\n    end") % (self.bad("map", env, d), x, y, x, y, z, z, z)
+        if k == 2:
+            # nested record access
+            return "((%s)#r.c)#r.a" % self.w_rec(env, d)
+        if k == 3:
+            return "%s(%s)" % (r.choice(["length", "erlang:length"]), self.w_str(env, d) or "[]")
+        if k == 4:
+            return "lists:foldr(fun(%s, %s) -> %s end, %s, id(%s))" % (self.var(), self.var(), r.choice(["0", "1"]),
+                                                                  self.expr("int", env, d), self.bad("list", env, d))
+        if k == 5:
+            return "list_to_integer(%s, %d)" % (r.choice(['"ff"', '"-101"', '"Zz"', '"777"', '"+10"', '"1_0"', '""']),
+                                              r.choice([2, 8, 16, 36]))
+        if k == 6:
+            return "binary:decode_unsigned(%s%s)" % (self.bad("bin", env, d), r.choice(["", ", little", ", big"]))
+        if k == 7:
+            return "bit_size(%s)" % self.w_bin(env, d)
+        if k == 8:
+            return "%s(%s, %s)" % (r.choice(["max", "min", "erlang:max"]), self.expr("int", env, d), self.expr("int", env, d))
+        if k == 9:
+            return "lists:%s(%s)" % (r.choice(["max", "min", "last", "sum"]), self.bad("list", env, d))
+        if k == 10:
+            return "element(%d, lists:keyfind(%s, 1, [{1, 10}, {2, 20}, {3, 30}, {a, 40}]))" % (
+                r.choice([2, 2, 3]), self.pick(["1", "2", "3", "a", "1.0"]))
+        if k == 11:
+            return "proplists:get_value(%s, [{a, 1}, b, {c, 3}, {a, 4}], %s)" % (self.pick(KEYS), self.expr("int", env, d))
+        if k == 12:
+            return "orddict:fetch(%s, orddict:from_list([{a, 1}, {c, 3}, {b, 2}]))" % self.pick(KEYS)
+        if k == 13:
+            return "queue:len(queue:in(%s, queue:from_list(%s)))" % (self.expr("int", env, d), self.bad("list", env, d))
+        if k == 14:
+            # a failing record access or match inside a guarded case
+            v = self.var()
+            return "case %s of\n        %s when %s -> 1;\n        _ -> 2\n    end" % (
+                self.expr("any", env, d), v, self.wguard(v))
+        return "erlang:phash2(%s, 1000)" % self.expr(self.pick(["int", "atom", "tuple", "list", "bin", "str"]), env, d)
+
+    def wguard(self, v):
+        """A guard on V that may fail with an exception (which makes it false)."""
+        r = self.r
+        return r.choice([
+            "hd(%s) > 0" % v, "element(2, %s) =:= a" % v, "%s + 1 > 0" % v, "map_get(a, %s) > 0" % v,
+            "is_map_key(a, %s)" % v, "bit_size(%s) > 8" % v, "abs(%s) > 3" % v, "tuple_size(%s) =:= 2" % v,
+            "length(%s) > 1 orelse is_atom(%s)" % (v, v), "not (%s > 1)" % v, "%s#r.a > 0" % v,
+            "(%s > 0) or is_list(%s)" % (v, v), "byte_size(%s) > 1; is_integer(%s)" % (v, v),
+            "is_record(%s, r), %s#r.a =:= 0" % (v, v), "float(%s) > 1.0" % v, "%s band 1 =:= 1" % v,
+            "size(%s) > 1" % v, "%s andalso true" % v, "binary_part(%s, 0, 1) =:= <<\"a\">>" % v,
+            "trunc(%s) =:= 1" % v, "node(%s) =:= node()" % v, "is_function(%s, 1)" % v])
+
+    def w_float(self, env, d):
+        r = self.r
+        k = r.randint(0, 5)
+        if k == 0:
+            n, v = self.var(), self.var()
+            sz = self.pick(["32", "64", "16"])
+            return "begin %s = id(%s), <<%s:%s/float%s>> = <<(%s):%s/float%s>>, %s end" % (
+                n, sz, v, n, self.pick(["", "-little"]), self.bad("float", env, d), n, self.pick(["", "-little"]), v) \
+                if False else "begin %s = id(%s), <<%s:%s/float>> = <<(%s):%s/float>>, %s end" % (
+                n, sz, v, n, self.bad("float", env, d), n, v)
+        if k == 1:
+            # (a literal that fails through id/1: OTP knows at compile time that it fails)
+            return "list_to_float(%s)" % r.choice(['"1.5"', '"-0.0"', '"1.0e10"', '"2.5E-3"', 'id("1")', 'id("0.1e400")'])
+        if k == 2:
+            return "binary_to_term(term_to_binary(%s))" % self.expr("float", env, d)
+        if k == 3:
+            return "(%s * %s)" % (self.expr("float", env, d), r.choice(["1.0e300", "1.0e-300", "-1.0", "0.0"]))
+        if k == 4:
+            return "math:%s(%s)" % (r.choice(["sin", "cos", "exp", "log", "atan", "floor", "ceil", "log2"]),
+                                   self.bad("float", env, d))
+        return None
+
+    def w_atom(self, env, d):
+        r = self.r
+        k = r.randint(0, 3)
+        if k == 0:
+            return "binary_to_atom(%s, %s)" % (self.bad("bin", env, d), self.pick(["utf8", "latin1"]))
+        if k == 1:
+            return "element(1, lists:keyfind(%s, 2, [{a, 1}, {b, 2}, {c, 3}]))" % r.randint(1, 4)
+        if k == 2:
+            return "proplists:get_value(%s, [{a, x}, {b, y}], none)" % self.pick(KEYS)
+        t = self.var()
+        return "try %s catch %s -> %s end" % (self.expr("atom", env, d),
+                                             self.pick(["throw:%s when is_atom(%s) -> %s; _:_" % (t, t, t), "_:_"]),
+                                             self.pick(ATOMS))
+
+    def w_bool(self, env, d):
+        r = self.r
+        k = r.randint(0, 5)
+        if k <= 1:
+            # term order across types
+            return "(%s %s %s)" % (self.wterm(env, d), r.choice(["<", ">", "=<", ">=", "==", "/=", "=:=", "=/="]),
+                                   self.wterm(env, d))
+        if k == 2:
+            v = self.var()
+            return "case %s of %s when %s -> true; _ -> false end" % (self.expr("any", env, d), v, self.wguard(v))
+        if k == 3:
+            return "ordsets:is_element(%s, ordsets:from_list(%s))" % (self.expr("int", env, d), self.bad("list", env, d))
+        if k == 4:
+            return "sets:is_element(%s, sets:from_list(%s))" % (self.expr("int", env, d), self.bad("list", env, d))
+        return "lists:%s(fun(%s) -> %s end, %s)" % (r.choice(["all", "any"]), self.var(), r.choice(["true", "false"]),
+                                                   self.bad("list", env, d))
+
+    def wterm(self, env, d):
+        """A term of any type, including ones the TYPES do not produce."""
+        r = self.r
+        k = r.randint(0, 4)
+        if k == 0:
+            return r.choice(["1", "1.0", "-0.0", "0", "a", "[]", "{}", "<<>>", "#{}", "\"\"", "[a]", "{a}",
+                             "{1, 2}", "{0, 0, 0}", "#{a => 1}", "#{1 => a}", "#{1.0 => a}", "<<1:3>>",
+                             "[1 | 2]", "(1 bsl 64)", "-(1 bsl 64)", "1.0e20", "100000000000000000000"])
+        return self.expr("any", env, d)
+
+    def w_list(self, env, d):
+        r = self.r
+        k = r.randint(0, 13)
+        if k <= 2:
+            return self.wlc(env, d)
+        if k == 3:
+            return "lists:%s(%s)" % (r.choice(["keysort(1, ", "keysort(2, ", "ukeysort(1, "]) + "[{3, a}, {1, b}, {2, c}, {1, d}]",
+                                     "") if False else "[element(1, T) || T <- lists:%s([{3, a}, {1, b}, {2, c}, {1, d}, {%s, e}])]" % (
+                r.choice(["keysort(1, ", "keysort(2, ", "ukeysort(1, "]) + "", self.expr("int", env, d)) if False else \
+                "[element(1, T) || T <- lists:%s, [{3, a}, {1, b}, {2, c}, {1, d}, {%s, e}])]" % (
+                    r.choice(["keysort(1", "keysort(2", "ukeysort(1"]), self.expr("int", env, d))
+        if k == 4:
+            return "element(%d, lists:%s(%s, %s))" % (r.randint(1, 2), r.choice(["split", "split"]), r.randint(0, 4),
+                                                     self.bad("list", env, d))
+        if k == 5:
+            return "lists:%s(fun(X) -> X > %d end, %s)" % (r.choice(["takewhile", "dropwhile"]), r.randint(-5, 50),
+                                                           self.bad("list", env, d))
+        if k == 6:
+            return "lists:flatmap(fun(X) -> [X, X + 1] end, %s)" % self.bad("list", env, d)
+        if k == 7:
+            return "lists:%s(%s, %s)" % (r.choice(["merge", "umerge", "subtract", "append"]), self.expr("list", env, d),
+                                         self.expr("list", env, d))
+        if k == 8:
+            return "ordsets:%s(ordsets:from_list(%s), ordsets:from_list(%s))" % (
+                r.choice(["union", "intersection", "subtract"]), self.expr("list", env, d), self.expr("list", env, d))
+        if k == 9:
+            return "lists:sort(sets:to_list(sets:from_list(%s)))" % self.bad("list", env, d)
+        if k == 10:
+            return "queue:to_list(%s)" % self.wqueue(env, d)
+        if k == 11:
+            return "lists:seq(%d, %s, %d)" % (r.randint(-5, 5), self.pick(["10", "0", "-4", "3"]), r.choice([1, 2, -1, 3]))
+        if k == 12:
+            return "lists:nthtail(%d, %s)" % (r.randint(0, 3), self.bad("list", env, d))
+        return "lists:sort(fun(A, B) -> A >= B end, %s)" % self.bad("list", env, d)
+
+    def wqueue(self, env, d):
+        r = self.r
+        q = "queue:from_list(%s)" % self.bad("list", env, d)
+        for _ in range(r.randint(0, 3)):
+            q = r.choice(["queue:in(%s, %%s)" % self.expr("int", env, d), "queue:in_r(%s, %%s)" % self.expr("int", env, d),
+                          "element(2, queue:out(%s))", "element(2, queue:out_r(%s))", "queue:reverse(%s)",
+                          "queue:drop(%s)"]) % q
+        return q
+
+    def wlc(self, env, d):
+        """A list comprehension whose template, filters and generators may fail (its frames are
+        OTP's now), with several generators, patterns that skip, and nesting."""
+        r = self.r
+        e2 = dict(env)
+        quals = []
+        for i in range(r.randint(1, 3)):
+            x = self.var()
+            g = r.randint(0, 5)
+            if g == 0:
+                quals.append("<<%s:%d>> <= %s" % (x, r.choice([4, 8, 3]), self.bad("bin", env, d)))
+            elif g == 1:
+                y = self.var()
+                quals.append("{%s, %s} <- %s" % (x, y, r.choice(["[{1, 2}, {3, 4}, x, {5}]", "lists:zip([1, 2], [3, 4])"])))
+                e2[y] = "int"
+            elif g == 2:
+                quals.append("%s <- %s" % (x, self.expr("list", e2, d)))
+            else:
+                quals.append("%s <- %s" % (x, self.bad("list", e2, d)))
+            e2[x] = "int"
+            if self.chance(0.4):
+                quals.append(self.expr("bool", e2, d) if self.chance(0.6) else self.pick(
+                    ["%s > 1" % x, "%s rem 2 =:= 0" % x, "is_integer(%s)" % x, "%s div 0 > 1" % x]))
+        tpl = self.bad("int", e2, d) if self.chance(0.8) else " + ".join(v for v in e2 if v not in env)
+        return "[%s || %s]" % (tpl, ", ".join(quals))
+
+    def w_str(self, env, d):
+        r = self.r
+        k = r.randint(0, 11)
+        s = self.expr("str", env, d)
+        if k == 0:
+            return "lists:flatten(string:replace(%s, %s, %s%s))" % (s, self.pick(['","', '"l"', '"a"', '" "']),
+                                                                   self.pick(['"-"', '""', '"<>"']),
+                                                                   self.pick(["", ", all", ", leading", ", trailing"]))
+        if k == 1:
+            return "string:slice(%s, %d%s)" % (s, r.randint(0, 4), self.pick(["", ", 2", ", 0", ", 100"]))
+        if k == 2:
+            return "lists:flatten(string:pad(%s, %d%s))" % (s, r.randint(0, 12), self.pick(["", ", leading", ", both", ", trailing, $*"]))
+        if k == 3:
+            return "string:join(string:lexemes(%s, %s), \"|\")" % (s, self.pick(['","', '" "', '", "', '"lo"']))
+        if k == 4:
+            return "lists:flatten(io_lib:format(%s, [%s]))" % (
+                self.pick(['"~.16B"', '"~.2b"', '"~8.16.0B"', '"~.36#"', '"~+"', '"~.8x"', '"~-8b|"', '"~c"', '"~5c"']),
+                self.expr("int", env, d))
+        if k == 5:
+            return "lists:flatten(io_lib:format(%s, [%s]))" % (
+                self.pick(['"~e"', '"~.3e"', '"~g"', '"~.10g"', '"~.1f"', '"~12.4f"', '"~-12.4f|"', '"~.0f"', '"~w"', '"~p"']),
+                self.expr("float", env, d))
+        if k == 6:
+            return "float_to_list(%s%s)" % (self.expr("float", env, d), self.pick(
+                ["", ", [{decimals, 3}, compact]", ", [{scientific, 2}]", ", [short]", ", [{decimals, 0}]",
+                 ", [{scientific, 20}]", ", [{decimals, 10}, compact]"]))
+        if k == 7:
+            return "integer_to_list(%s, %d)" % (self.expr("int", env, d), r.choice([2, 7, 16, 36]))
+        if k == 8:
+            return "string:%s(%s)" % (r.choice(["uppercase", "lowercase", "titlecase", "casefold", "chomp", "trim"]), s)
+        if k == 9:
+            return "lists:flatten(string:split(%s, %s%s))" % (s, self.pick(['","', '" "', '"l"']), self.pick(["", ", all", ", trailing"]))
+        if k == 10:
+            return "lists:flatten(io_lib:format(\"~%sp\", [%s]))" % (self.pick(["", "10", "40", "1"]), self.wdeep(env, d))
+        return "string:%s(%s, %d)" % (r.choice(["left", "right", "centre"]), s, r.randint(0, 10))
+
+    def wdeep(self, env, d):
+        """A deep or wide term, for ~p's line breaking."""
+        r = self.r
+        k = r.randint(0, 6)
+        if k == 0:
+            return "lists:seq(1, %d)" % r.randint(10, 60)
+        if k == 1:
+            return "[{%s, lists:seq(1, %d)} || X <- lists:seq(1, %d)]" % (self.pick(["X", "X * 1000", "a"]), r.randint(1, 8), r.randint(1, 8))
+        if k == 2:
+            return "lists:duplicate(%d, %s)" % (r.randint(1, 12), self.pick(['"hello world"', "<<\"bin data\">>",
+                                                                              "#{a => 1, b => [1, 2]}", "#r{}", "{a, \"s\", 1.5}"]))
+        if k == 3:
+            return "lists:foldl(fun(_, A) -> {A, A} end, x, lists:seq(1, %d))" % r.randint(1, 5)
+        if k == 4:
+            return "list_to_binary(lists:seq(%d, %d))" % (r.choice([0, 32, 97]), r.choice([40, 120, 200]))
+        if k == 5:
+            return "maps:from_list([{K, lists:seq(1, K)} || K <- lists:seq(1, %d)])" % r.randint(1, 12)
+        return "{%s}" % ", ".join(self.expr("any", env, 1) for _ in range(r.randint(3, 8)))
+
+    def w_tuple(self, env, d):
+        r = self.r
+        k = r.randint(0, 7)
+        if k == 0:
+            return "lists:partition(fun(X) -> X > %d end, %s)" % (r.randint(0, 20), self.bad("list", env, d))
+        if k == 1:
+            return "lists:unzip(%s)" % self.pick(["[{1, a}, {2, b}]", "[]", "[{x, y}, z]"])
+        if k == 2:
+            return "maps:find(%s, %s)" % (self.pick(KEYS), self.bad("map", env, d)) if self.chance(0.5) else \
+                "maps:take(%s, %s)" % (self.pick(KEYS), self.bad("map", env, d))
+        if k == 3:
+            return self.wqueue(env, d)
+        if k == 4:
+            return "#s{x = %s, y = %s}" % (self.expr("int", env, d), self.w_rec(env, d))
+        if k == 5:
+            return "(%s)#s{z = {%s}}" % (self.pick(["#s{}", "id(#s{})", "id(#r{})"]), self.expr("any", env, d))
+        if k == 6:
+            return "list_to_tuple(string:to_integer(%s))" % self.pick(['"12abc"', '"-5"', '"x"', '"  7"', '""']) \
+                if False else "string:to_integer(%s)" % self.pick(['"12abc"', '"-5"', '"x"', '"+7"', '""'])
+        return "string:to_float(%s)" % self.pick(['"1.5x"', '"-2.0e3"', '"1"', '"1.e2"', '"0.5"'])
+
+    def w_bin(self, env, d):
+        r = self.r
+        k = r.randint(0, 9)
+        if k <= 1:
+            # a binary comprehension with several generators and filters (its own frames are
+            # dropped by st/1: heapscope compiles it inline)
+            x, y = self.var(), self.var()
+            e2 = dict(env); e2[x] = "int"; e2[y] = "int"
+            # (integers only in the segments: a failing segment fails in OTP's '-lbc$^N' function,
+            # which heapscope, compiling binary comprehensions inline, lacks)
+            g1 = self.pick(["<<%s:%d>> <= %s" % (x, r.choice([8, 4, 16]), self.bad("bin", env, d)),
+                            "%s <- %s, is_integer(%s)" % (x, self.bad("list", env, d), x)])
+            g2 = self.pick(["%s <- %s, is_integer(%s)" % (y, self.expr("list", env, d), y),
+                            "<<%s:2>> <= <<%d>>" % (y, r.randint(0, 255))])
+            quals = [g1]
+            e1 = dict(env); e1[x] = "int"
+            if self.chance(0.5):
+                quals.append(self.pick(["%s > %d" % (x, r.randint(0, 100)), self.expr("bool", e1, d)]))
+            quals.append(g2)
+            if self.chance(0.4):
+                quals.append("%s =/= %d" % (y, r.randint(0, 3)))
+            seg = self.pick(["<<%s:8, %s:4>>", "<<(%s + %s):16/little>>", "<<%s:3, %s:5/signed>>",
+                             "<<(integer_to_binary(%s))/binary, %s>>"]) % (x, y)
+            return "<< %s || %s >>" % (seg, ", ".join(quals))
+        if k == 2:
+            # the external term format
+            return "term_to_binary(%s%s)" % (self.wterm(env, d), self.pick(["", "", ", [{minor_version, 0}]",
+                                                                         ", [{minor_version, 1}]", ", [deterministic]"]))
+        if k == 3:
+            return "term_to_binary(binary_to_term(term_to_binary(%s)))" % self.wdeep(env, d)
+        if k == 4:
+            n = self.var()
+            return "begin %s = id(%d), <<(%s):%s/signed-little, (%s):%s/bits>> end" % (
+                n, r.choice([1, 5, 8, 13, 24]), self.bad("int", env, d), n, self.bad("bin", env, d), n)
+        if k == 5:
+            a, b, rest = self.var(), self.var(), self.var()
+            return ("case %s of\n        <<%s:4, %s:%s/binary, %s/bits>> -> <<%s/bits, %s:4>>;\n"
+                    "        %s -> %s\n    end") % (self.bad("bin", env, d), a, b, r.choice([0, 1, 2]), rest, rest, a,
+                                                     self.var(), '<<"none">>')
+        if k == 6:
+            return "<<(%s)/utf%s, (%s)/utf8>>" % (self.pick(["$a", "1000", "16#10FFFF", "16#D800", "-1"]),
+                                                  self.pick(["8", "16", "32", "16-little", "32-little"]),
+                                                  self.pick(["0", "127", "128", "2047", "2048", "65535", "65536"]))
+        if k == 7:
+            u, rest = self.var(), self.var()
+            return "begin <<%s/utf%s, %s/binary>> = %s, <<%s:32, %s/binary>> end" % (
+                u, self.pick(["8", "16", "32"]), rest, self.pick(['<<"héllo"/utf8>>', '<<"abc"/utf16>>', '<<1, 2, 3, 4>>',
+                                                                  '<<0, 0, 0, 65>>']), u, rest)
+        if k == 8:
+            return "binary:%s" % self.pick(["replace(<<\"a,b,c\">>, <<\",\">>, <<\"--\">>, [global])",
+                                            "list_to_bin([<<\"a\">>, \"bc\", [1, [2]]])",
+                                            "copy(<<\"ab\">>, 3)", "encode_unsigned(%s)" % self.expr("int", env, d)])
+        return "list_to_bitstring([<<1:3>>, %s, <<7:5>>])" % self.bad("bin", env, d)
+
+    def w_map(self, env, d):
+        r = self.r
+        k = r.randint(0, 6)
+        if k == 0:
+            return "(%s)#{%s := %s, %s := %s}" % (self.bad("map", env, d), self.pick(KEYS), self.expr("int", env, d),
+                                                  self.pick(KEYS), self.expr("int", env, d))
+        if k == 1:
+            return "maps:%s(fun(K, V) -> %s end, %s)" % (r.choice(["filter", "map"]),
+                                                        self.pick(["K =/= a", "V > 1", "is_integer(V)", "V + 1"]) if False else "true",
+                                                        self.bad("map", env, d))
+        if k == 2:
+            return "maps:%s(%s, %s)" % (r.choice(["with", "without"]), self.pick(["[a, b]", "[c]", "[]", "[z, a]"]),
+                                        self.bad("map", env, d))
+        if k == 3:
+            return "maps:update_with(%s, fun(V) -> V * 2 end, %s, %s)" % (self.pick(KEYS), self.expr("int", env, d),
+                                                                        self.bad("map", env, d))
+        if k == 4:
+            return "maps:remove(%s, %s)" % (self.pick(KEYS), self.bad("map", env, d))
+        if k == 5:
+            return "maps:from_list(lists:zip([a, b, c], [%s, %s, %s]))" % tuple(self.expr("int", env, d) for _ in range(3))
+        v = self.var()
+        return "begin #{a := %s} = %s, #{a => %s + 1} end" % (v, self.bad("map", env, d), v)
+
+    def w_rec(self, env, d):
+        r = self.r
+        k = r.randint(0, 4)
+        if k == 0:
+            return "#r{a = %s, c = #r{a = %s}}" % (self.expr("int", env, d), self.expr("int", env, d))
+        if k == 1:
+            return "(%s)#r{a = %s, b = %s}" % (self.bad("rec", env, d), self.expr("int", env, d), self.expr("list", env, d))
+        if k == 2:
+            return "#r{_ = %s}" % self.pick(["0", "x", "[]"])
+        if k == 3:
+            return "#r{c = (%s)#r{}}" % self.bad("rec", env, d)
+        return "element(#r.c, {r, 1, 2, #r{a = %s}})" % self.expr("int", env, d)
+
+    def w_any(self, env, d):
+        r = self.r
+        k = r.randint(0, 6)
+        if k == 0:
+            return "lists:sort([%s])" % ", ".join(self.wterm(env, d) for _ in range(r.randint(2, 6)))
+        if k == 1:
+            return "binary_to_term(term_to_binary(%s))" % self.wterm(env, d)
+        if k == 2:
+            return "binary_to_term(%s)" % self.pick(["<<131, 100, 0, 1, 97>>", "<<131, 119, 1, 98>>", "<<131, 97, 5>>",
+                                                     "<<131, 98, 255, 255, 255, 255>>", "<<131, 106>>", "<<131, 110, 1, 0, 5>>",
+                                                     "<<131, 70, 63, 240, 0, 0, 0, 0, 0, 0>>", "<<131, 104, 0>>",
+                                                     "<<131, 116, 0, 0, 0, 0>>", "<<131, 107, 0, 2, 1, 2>>",
+                                                     "<<131, 108, 0, 0, 0, 1, 97, 1, 97, 2>>", "<<131, 97>>", "<<1, 2>>",
+                                                     "<<131, 77, 0, 0, 0, 1, 3, 160>>", "<<131, 109, 0, 0, 0, 2, 1, 2>>"])
+        if k == 3:
+            return "%s(%s, %s)" % (self.pick(["max", "min"]), self.wterm(env, d), self.wterm(env, d))
+        if k == 4:
+            return self.wdeep(env, d)
+        if k == 5:
+            return "orddict:to_list(orddict:store(%s, %s, orddict:from_list([{b, 1}, {a, 2}])))" % (
+                self.pick(KEYS), self.expr("any", env, d))
+        return "proplists:%s" % self.pick(["get_all_values(a, [{a, 1}, {b, 2}, {a, 3}])", "lookup(b, [a, {b, 2}])",
+                                          "delete(a, [{a, 1}, b, {a, 2}])", "get_keys([{a, 1}, b, {c, 2}])",
+                                          "compact([{a, true}, b, {c, 1}])", "unfold([a, {b, 2}])"])
+
+    def w_control(self, t, env, d):
+        """Nested try/catch/after with rethrow, and receive after 0 with several messages."""
+        r = self.r
+        k = r.randint(0, 3)
+        if k == 0:
+            c, rs, st = self.var(), self.var(), self.var()
+            return ("try\n        try %s\n        catch\n            %s:%s:%s -> io:format(\"inner ~p~n\", [san(%s)]),"
+                    " erlang:raise(%s, %s, %s)\n        after\n            io:format(\"after~n\")\n        end\n"
+                    "    catch\n        throw:_ -> %s\n    end") % (self.bad(t, env, d), c, rs, st, rs, c, rs, st,
+                                                                  self.expr(t, env, d))
+        if k == 1:
+            c, rs = self.var(), self.var()
+            return ("try %s\n    catch\n        %s:%s -> erlang:raise(%s, {wrapped, %s}, %s)\n    end") % (
+                self.bad(t, env, d), c, rs, c, rs, self.pick(["[]", "[{m, f, 1, []}]", "bad"]))
+        if k == 2:
+            a, b, v = self.var(), self.var(), self.var()
+            return ("begin self() ! {k1, %s}, self() ! {k2, %s}, %s = receive {k2, %s} -> %s after 0 -> %s end, "
+                    "receive {k1, _} -> ok after 0 -> ok end, %s end") % (
+                self.expr("any", env, d), self.expr(t, env, d), v, a, a, self.expr(t, env, d), v) if False else \
+                ("begin self() ! {k1, %s}, self() ! {k2, %s},\n    %s = receive {k2, %s} -> %s after 0 -> %s end,\n"
+                 "    receive {k1, _} -> ok after 0 -> ok end, %s end") % (
+                self.expr("any", env, d), self.expr(t, env, d), v, a, a, self.expr(t, env, d), v)
+        c, rs, st = self.var(), self.var(), self.var()
+        return ("try %s\n    catch\n        %s:%s:%s -> io:format(\"~p ~p~n\", [%s, [F || {_, F, _, _} <- %s]]), %s\n"
+                "    end") % (self.bad(t, env, d), c, rs, st, c, st, self.expr(t, env, d))
+
     # ---- calls and control -------------------------------------------------------------------
     def call(self, t, env, d):
         fs = [f for f in self.funcs if f[2] == t]
@@ -408,6 +853,8 @@ class Module:
 
     def control(self, t, env, d):
         r = self.r
+        if r.random() < self.wide_p * 0.5:
+            return self.w_control(t, env, d)
         k = r.randint(0, 11)
         if k == 0:
             c = self.expr("int", env, d)
@@ -559,7 +1006,7 @@ class Module:
         r = self.r
         parts, args = [], []
         for _ in range(r.randint(1, 5)):
-            kind = r.randint(0, 16)
+            kind = r.randint(0, 19)
             w = r.choice(["", "10", "-10", "3", "12.3", ".5", "*"])
             if kind == 0:
                 parts.append("~p"); args.append(self.expr("any", {}, 2))
@@ -601,8 +1048,31 @@ class Module:
             elif kind == 15:
                 parts.append("~" + r.choice(["5", "-5", "5.1"]) + ".*" + r.choice(["s", "p", "w"])) if False else parts.append("~10.3.*w")
                 args.append("$*"); args.append(str(r.randint(-99, 99)))
-            else:
+            elif kind == 16:
                 parts.append("~" + r.choice(["", "12", "12.5"]) + "ts"); args.append('"' + r.choice(["x", "déjà", "abc"]) + '"')
+            elif kind == 17:
+                # deep and wide terms: ~p's line breaking, at widths, with depth limits
+                d = r.choice(["p", "p", "P", "lp", "tp", "W", "w"])
+                parts.append("~" + r.choice(["", "", "40", "1", "100", "20.4"]) + d)
+                args.append(self.wdeep({}, 2))
+                if d in ("P", "W"):
+                    args.append(str(r.randint(1, 12)))
+            elif kind == 18:
+                # ~s of iolists, binaries, atoms, with precision and padding characters
+                parts.append("~" + r.choice(["", "8", "-8", "8.3", ".3", "8.3.*", "-6..", "3.1"]) + r.choice(["s", "ts"]))
+                if parts[-1].count(".") == 2 and "*" in parts[-1]:
+                    parts[-1] = parts[-1].replace("*", "x")
+                args.append(self.pick(['["ab", [$c | <<"de">>]]', '<<"héllo"/utf8>>', "'an atom'", '""', '"tab\\tx"',
+                                       '[<<"x">>, "yz"]', '"' + "long " * 8 + '"']))
+            else:
+                # integers and floats at their printing edges
+                parts.append("~" + r.choice(["w", "p", "b", ".36B", "e", "f", "g", ".0e", ".20f", "25.17g"]))
+                c = parts[-1][-1]
+                if c in "efg":
+                    args.append(self.lit("float"))
+                else:
+                    args.append(self.pick(["0", "-1", "(1 bsl 64)", "-(1 bsl 59)", "(1 bsl 59) - 1", "123456789012345678901234567890",
+                                           "16#7FFFFFFFFFFFFFFF", "-16#8000000000000000"]) if c in "bB" else self.lit(self.pick(["int", "float"])))
         sep = self.pick([" ", "|", ", ", ""])
         c, rs, st = self.var(), self.var(), self.var()
         return ('    try io:format("%d: %s~n", [%s])\n    catch %s:%s:%s -> io:format("%d: ~p:~p~n    ~p~n", [%s, san(%s), st(%s)])\n    end'
@@ -628,6 +1098,7 @@ class Module:
         out = ["-module(%s)." % self.name,
                "-export([%s])." % ", ".join(self.exports),
                "-record(r, {a = 0, b = [], c}).",
+               "-record(s, {x = 1 :: integer(), y = #r{}, z = {0, 0}}).",
                ""]
         out.extend(self.defs)
         out.append(SUPPORT % {"m": self.name})
@@ -636,8 +1107,12 @@ class Module:
 
 
 # The printing helpers every program carries: funs print as 'fun', frames of other modules
-# lose their location (stdlib line numbers differ), comprehension frames go.
+# lose their location (stdlib line numbers differ), binary comprehension frames go, int/1 keeps
+# binary comprehension segments integers.
 SUPPORT = r"""apply1(F, X) -> F(X).
+
+int(X) when is_integer(X) -> X;
+int(_) -> 0.
 
 id(X) -> X.
 
@@ -648,12 +1123,12 @@ san(M) when is_map(M) -> maps:from_list(san(maps:to_list(M)));
 san(X) -> X.
 
 st(S) ->
-    [san(frame(F)) || F <- S, not is_lc(F)].
+    [san(frame(F)) || F <- S, not is_bc(F)].
 
 frame({M, F, A, _}) when M =/= %(m)s, M =/= erlang -> {M, F, A};
 frame(F) -> F.
 
-is_lc({_, F, _, _}) -> lists:member($$, atom_to_list(F)).
+is_bc({_, F, _, _}) -> string:find(atom_to_list(F), "lbc$") =/= nomatch.
 """
 
 

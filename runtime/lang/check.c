@@ -1003,11 +1003,20 @@ static void pattern(Lint *L, const Ast *p, Vt vt, Vt old, Vt *pvt, Vt *pnew)
         return;
     case A_OP:
         if (p->b && ast_name_is(p, "++")) {
-            const Ast *l = p->a;
-            while (l->kind == A_CONS && (l->a->kind == A_CHAR || l->a->kind == A_INTEGER))
+            /* erl_lint strips the prefix's character cells one by one, each time giving the
+             * rest the cell's location: a prefix that is not a string is illegal at the
+             * last cell stripped ([$a | T] ++ "b": at the '['). */
+            const Ast *l = p->a, *at = p;
+            while (l->kind == A_CONS && (l->a->kind == A_CHAR || l->a->kind == A_INTEGER)) {
+                at = l;
                 l = l->b;
+            }
             if (l->kind == A_NIL || l->kind == A_STRING) {
                 pattern(L, p->b, vt, old, pvt, pnew);
+                return;
+            }
+            if (at != p && !is_pattern_expr(p)) {
+                err_at(L, at, "illegal_pattern", "illegal pattern");
                 return;
             }
         }

@@ -980,6 +980,22 @@ static void number_funs(Ast *n, int *counter)
     if (n->kind == A_FUN || n->kind == A_NAMED_FUN) n->ival = (*counter)++;
 }
 
+/* Whether a try body cannot raise to sys_core_fold: variables and literals only (a binary of
+ * literal segments too). */
+static bool try_body_safe(const AstList *body)
+{
+    for (int i = 0; i < body->n; i++) {
+        const Ast *e = body->v[i];
+        if (e->kind == A_VAR || ast_is_literal(e)) continue;
+        if (e->kind != A_BIN) return false;
+        for (int k = 0; k < e->l1.n; k++) {
+            const Ast *el = e->l1.v[k];
+            if (!ast_is_literal(el->a) || (el->b && !ast_is_literal(el->b))) return false;
+        }
+    }
+    return body->n > 0;
+}
+
 /* A named fun is a letrec in OTP, named by the count of letrecs before it in the function
  * (comprehension generators and named funs, left to right, outer first): its arity field. */
 static void number_letrecs(Ast *n, int *counter)
@@ -987,16 +1003,29 @@ static void number_letrecs(Ast *n, int *counter)
     if (!n) return;
     if (n->kind == A_NAMED_FUN) n->arity = (*counter)++;
     if (n->kind == A_LC || n->kind == A_BC) {
-        /* Its own generators, then the template, then the qualifiers' expressions. */
-        for (int i = 0; i < n->l1.n; i++) {
+        /* Its own generators, then the template, then the qualifiers' expressions. What
+         * follows a filter 'false' is dead code, which sys_core_fold removes before v3_kernel
+         * numbers the letrecs: it counts nothing. */
+        int live = 0;
+        while (live < n->l1.n &&
+               !(n->l1.v[live]->kind == A_ATOM && !strcmp(n->l1.v[live]->name, "false")))
+            live++;
+        for (int i = 0; i < live; i++) {
             Ast *q = n->l1.v[i];
             if (q->kind == A_GENERATE || q->kind == A_B_GENERATE) q->arity = (*counter)++;
         }
-        number_letrecs(n->a, counter);
-        for (int i = 0; i < n->l1.n; i++) {
+        if (live == n->l1.n) number_letrecs(n->a, counter);
+        for (int i = 0; i < live; i++) {
             Ast *q = n->l1.v[i];
             number_letrecs(q->kind == A_GENERATE || q->kind == A_B_GENERATE ? q->b : q, counter);
         }
+        return;
+    }
+    if (n->kind == A_TRY && try_body_safe(&n->l1)) {
+        /* A body that cannot raise: sys_core_fold drops the catch clauses. */
+        for (int i = 0; i < n->l1.n; i++) number_letrecs(n->l1.v[i], counter);
+        for (int i = 0; i < n->l2.n; i++) number_letrecs(n->l2.v[i], counter);
+        for (int i = 0; i < n->l4.n; i++) number_letrecs(n->l4.v[i], counter);
         return;
     }
     number_letrecs(n->a, counter);
@@ -1664,6 +1693,51 @@ static Opnd clc(Ctx *c, Ast *e, bool tail)
     return clc_filter(c, e, tail);
 }
 
+/* The order in which OTP 25 applies a map update's pairs (v3_kernel map_split_pairs), which
+ * decides the key a badkey names: each run of adjacent literal keys is one group, every other
+ * key a group of its own, in source order. Within a group a key given twice counts once (the
+ * last value, the first operator), the '=>' pairs come first, then the ':=' pairs, each in
+ * key order. Fills ord (pair indexes) and exact; returns how many. */
+static int map_update_order(const Ast *e, const Opnd *ks, int n, int *ord, bool *exact)
+{
+    int m = 0;
+    for (int i = 0; i < n;) {
+        if (!is_lit(ks[i])) {
+            exact[m] = e->l1.v[i]->kind == A_MAP_EXACT;
+            ord[m++] = i++;
+            continue;
+        }
+        int g = m, end = i;
+        while (end < n && is_lit(ks[end])) end++;
+        for (int k = i; k < end; k++) {
+            int j;
+            for (j = g; j < m; j++)
+                if (term_eq_exact(ks[ord[j]], ks[k])) break;
+            if (j < m) {
+                ord[j] = k;
+                continue;
+            }
+            exact[m] = e->l1.v[k]->kind == A_MAP_EXACT;
+            ord[m++] = k;
+        }
+        /* insertion sort: '=>' before ':=', then by key */
+        for (int a = g + 1; a < m; a++)
+            for (int b = a; b > g; b--) {
+                int x = exact[b - 1] - exact[b];
+                if (x == 0) x = term_compare(ks[ord[b - 1]], ks[ord[b]], false);
+                if (x <= 0) break;
+                int t = ord[b];
+                ord[b] = ord[b - 1];
+                ord[b - 1] = t;
+                bool u = exact[b];
+                exact[b] = exact[b - 1];
+                exact[b - 1] = u;
+            }
+        i = end;
+    }
+    return m;
+}
+
 /* Mirrors clc for tail_frameless: a comprehension is a call to its first generator's
  * function; the generator functions' bodies end in the template's cons (a frame) or, for
  * effect, the template and a tail call. */
@@ -1752,15 +1826,21 @@ static Opnd cmap(Ctx *c, Ast *e, bool tail)
         vs[i] = cexpr(c, e->l1.v[i]->b, false);
     }
     line(c, e);
-    for (int i = 0; i < n; i++) {
+    int *ord = malloc((size_t)n * sizeof *ord);
+    bool *exact = malloc((size_t)n * sizeof *exact);
+    if (!ord || !exact) abort();
+    int m = map_update_order(e, ks, n, ord, exact);
+    for (int i = 0; i < m; i++) {
         E(c, OPC_map_put);
         E(c, 0);
-        E(c, e->l1.v[i]->kind == A_MAP_EXACT);
+        E(c, exact[i]);
         E(c, d);
-        E(c, ks[i]);
-        E(c, vs[i]);
+        E(c, ks[ord[i]]);
+        E(c, vs[ord[i]]);
         E(c, d);
     }
+    free(ord);
+    free(exact);
     free(ks);
     free(vs);
     return ret(c, d, tail);
@@ -1952,6 +2032,26 @@ static int float_clauses(Ctx *c, const AstList *clauses)
     return any ? 1 : 2;
 }
 
+/* Whether erlang:Name(Args) is a float to OTP: float/1; abs/1 of a float (not max/2, min/2 of
+ * two); list_to_float/1 and binary_to_float/1 of a literal, which sys_core_fold evaluates at
+ * compile time (of anything else they are no float to OTP's types). */
+static bool float_bif(Ctx *c, const char *name, const AstList *args)
+{
+    if (args->n == 1 && !strcmp(name, "float")) return true;
+    if (args->n == 1 && !strcmp(name, "abs")) return float_expr(c, args->v[0]);
+    if (args->n == 1 && (!strcmp(name, "list_to_float") || !strcmp(name, "binary_to_float"))) {
+        const Ast *a = args->v[0];
+        if (a->kind == A_STRING) return true;
+        if (a->kind != A_BIN) return false;
+        for (int i = 0; i < a->l1.n; i++) {
+            const Ast *el = a->l1.v[i];
+            if (!ast_is_literal(el->a) || (el->b && !ast_is_literal(el->b))) return false;
+        }
+        return true;
+    }
+    return false;
+}
+
 /* Whether OTP's type analysis knows e is a float: a float literal, a '/', arithmetic on a
  * float, float/1, a math function, or a variable bound to one of those. */
 static bool float_expr(Ctx *c, const Ast *e)
@@ -1992,10 +2092,10 @@ static bool float_expr(Ctx *c, const Ast *e)
         if (f->kind == A_ATOM) {
             FuncSym *fs = func_find(c, f->name, e->l1.n);
             if (fs) return fs->ret_float;
-            return !strcmp(f->name, "float") && e->l1.n == 1;
+            return float_bif(c, f->name, &e->l1);
         }
         if (f->kind != A_REMOTE || f->a->kind != A_ATOM || f->b->kind != A_ATOM) return false;
-        if (!strcmp(f->a->name, "erlang")) return !strcmp(f->b->name, "float") && e->l1.n == 1;
+        if (!strcmp(f->a->name, "erlang")) return float_bif(c, f->b->name, &e->l1);
         if (strcmp(f->a->name, "math")) return false;
         static const char *const fl[] = {"sqrt", "pow", "exp", "log", "log2", "log10", "sin", "cos",
                                          "tan", "asin", "acos", "atan", "atan2", "sinh", "cosh",
@@ -2447,6 +2547,11 @@ static void cmatch_bin_segments(Ctx *c, Ast *p, int ctx, unsigned fail)
         E(c, (Instr)s.unit);
         E(c, t);
         cmatch(c, el->a, t, fail);
+        if (s.type == VBS_FLOAT && el->a->kind == A_VAR && !is_wild(el->a)) {
+            /* a float segment's value is a float to OTP's types */
+            Var *x = var_find(c, el->a->name);
+            if (x) x->is_float = true;
+        }
     }
 }
 

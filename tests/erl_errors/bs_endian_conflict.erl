@@ -1,0 +1,3 @@
+-module(bs_endian_conflict).
+-export([main/0]).
+main() -> <<1:8/big-little>>.

@@ -1,0 +1,4 @@
+-module(record_field_dup).
+-export([main/0]).
+-record(r, {a, b, a}).
+main() -> #r{}.
