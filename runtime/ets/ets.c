@@ -12,6 +12,7 @@
 #include "bignum.h"
 #include "bin.h"
 #include "copy.h"
+#include "literal.h"
 #include "ptab.h"
 #include "ets/ets_impl.h"
 #include "ets/etsmem.h"
@@ -89,8 +90,89 @@ void ets_free(EtsTable *tb, void *ptr, size_t bytes)
 
 Uint ets_words(EtsTable *tb) { return (atomic_load(&tb->mem_bytes) + 7) / 8; }
 
+/* Moves the flat term of n words at src to dst: pointers inside it shifted by the distance,
+ * raw words (after a header) and pointers elsewhere (the empty tuple literal) kept. */
+static void flat_move(const Term *src, Term *dst, Uint n)
+{
+    uintptr_t lo = (uintptr_t)src, bytes = n * sizeof(Term), delta = (uintptr_t)dst - lo;
+    for (Uint i = 0; i < n;) {
+        Term w = src[i];
+        Uint tag = w & TAG_PRIMARY_MASK;
+        if (tag == TAG_PRIMARY_HEADER) {
+            dst[i++] = w;
+            for (Uint end = i + hdr_raw_words(w); i < end; i++) dst[i] = src[i];
+            continue;
+        }
+        if (tag != TAG_PRIMARY_IMMED1 && (w - tag) - lo < bytes) w += delta; /* points inside */
+        dst[i++] = w;
+    }
+}
+
+/*
+ * The flat copy of a small object made of tuples, lists, immediates and raw objects (floats,
+ * bignums, heap binaries, ordinary refs) into buf, in one walk: what copy_struct gives (the
+ * root first, shared subterms copied each time, the empty tuple left as its literal) without
+ * its measuring pass and work stack (some 430 instructions for a {K, {A, B}}). NONVALUE when
+ * the object holds anything else, nests deeper than FLAT_DEPTH or exceeds FLAT_WORDS.
+ */
+enum { FLAT_WORDS = 128, FLAT_DEPTH = 16 };
+
+static Term flat_copy(Term t, Term *buf, Uint *n, int depth)
+{
+    if (term_is_immed(t)) return t;
+    if (depth > FLAT_DEPTH) return NONVALUE;
+    if (term_is_list(t)) {
+        Term first, *link = &first;
+        for (; term_is_list(t); t = list_tail(t)) {
+            if (*n + 2 > FLAT_WORDS) return NONVALUE;
+            Term *cell = buf + *n;
+            *n += 2;
+            Term h = flat_copy(list_head(t), buf, n, depth + 1);
+            if (h == NONVALUE) return NONVALUE;
+            cell[0] = h;
+            *link = make_list(cell);
+            link = &cell[1];
+        }
+        Term tail = flat_copy(t, buf, n, depth + 1);
+        if (tail == NONVALUE) return NONVALUE;
+        *link = tail;
+        return first;
+    }
+    const Term *p = boxed_ptr(t);
+    Term h = p[0];
+    unsigned st = hdr_subtag(h);
+    Uint sz = hdr_size(h);
+    if (st == SUB_TUPLE && sz == 1) return literal_empty_tuple();
+    if (*n + sz > FLAT_WORDS) return NONVALUE;
+    Term *o = buf + *n;
+    if (st == SUB_TUPLE) {
+        *n += sz;
+        o[0] = h;
+        for (Uint i = 1; i < sz; i++)
+            if ((o[i] = flat_copy(p[i], buf, n, depth + 1)) == NONVALUE) return NONVALUE;
+        return make_boxed(o);
+    }
+    bool raw = st == SUB_FLOAT || st == SUB_POS_BIG || st == SUB_NEG_BIG || st == SUB_HEAP_BIN ||
+               (st == SUB_REF && hdr_extra(h) == REF_ORDINARY);
+    if (!raw) return NONVALUE;
+    *n += sz;
+    memcpy(o, p, sz * sizeof(Term));
+    return make_boxed(o);
+}
+
 DbTerm *ets_dbterm_new(EtsTable *tb, Term obj, size_t head, void **block)
 {
+    Term buf[FLAT_WORDS];
+    Uint n = 0;
+    if (flat_copy(obj, buf, &n, 0) != NONVALUE) {
+        char *blk = ets_alloc(tb, head + sizeof(DbTerm) + n * sizeof(Term));
+        DbTerm *d = (DbTerm *)(blk + head);
+        d->size = n;
+        d->first_oh = NULL;
+        flat_move(buf, d->tpl, n);
+        *block = blk;
+        return d;
+    }
     Uint sz = size_object(obj);
     char *blk = ets_alloc(tb, head + sizeof(DbTerm) + sz * sizeof(Term));
     DbTerm *d = (DbTerm *)(blk + head);
@@ -562,6 +644,24 @@ static void insert_one_growing(EtsTable *tb, Term obj)
 
 static int visit_exists(DbTerm *d, void *arg) { (void)d; *(bool *)arg = true; return ETS_V_STOP; }
 
+/* One object into an ordered_set: its copy is made before the table is locked and a node it
+ * replaces is freed after, so that the exclusive hold is the tree walk alone (two processes
+ * inserting into one table copy their objects in parallel). */
+static Term tree_insert_one(EtsTable *tb, Term obj, bool only_new)
+{
+    TreeNode *n = tree_node_new(tb, obj), *old = NULL;
+    if (!lock_key(tb, 0, true)) {
+        tree_node_free(tb, n);
+        return NONVALUE;
+    }
+    bool ok = tree_insert_node(tb, n, only_new, &old);
+    unlock_key(tb, 0, true);
+    if (!ok) tree_node_free(tb, n);
+    if (old) tree_node_free(tb, old);
+    if (ok) ets_event(tb, EV_INSERT);
+    return ok || !only_new ? AM(true) : AM(false);
+}
+
 Term ets_bif_insert(Process *p, Term tab, Term objs, bool only_new)
 {
     atoms();
@@ -569,6 +669,7 @@ Term ets_bif_insert(Process *p, Term tab, Term objs, bool only_new)
     if (!tb) return NONVALUE;
     if (!term_is_list(objs) && objs != NIL) {
         if (!valid_obj(tb, objs)) return NONVALUE;
+        if (!ets_is_hash(tb)) return tree_insert_one(tb, objs, only_new);
         uint32_t hv = key_hash(tb, tuple_elem(objs, tb->keypos));
         if (!lock_key(tb, hv, true)) return NONVALUE;
         bool ok = insert_one(tb, objs, only_new);
@@ -657,6 +758,23 @@ static void collect_key(EtsTable *tb, Term key, uint32_t hv, Collect *c)
     }
 }
 
+/*
+ * A copy of stored object d at *hpp (d->size words), advancing *hpp. An object with no
+ * off-heap part (no ProcBin, no magic ref) is moved as it is and its pointers, which all
+ * point inside the flat copy, shifted by the distance moved: OTP's copy_shallow, what its
+ * lookups do. Walking the term as copy_struct does cost some 280 instructions for a
+ * {K, {A, B}}. Others go through copy_struct, which links their off-heap parts on oh.
+ */
+static Term dbterm_copy(const DbTerm *d, Term **hpp, OffHeap *oh)
+{
+    if (d->first_oh) return copy_struct(make_boxed((Term *)d->tpl), d->size, hpp, oh);
+    Term *dst = *hpp;
+    Uint n = d->size;
+    flat_move(d->tpl, dst, n);
+    *hpp = dst + n;
+    return make_boxed(dst);
+}
+
 /* The list of copies of the collected objects, in order. */
 static Term collected_list(Process *p, Collect *c)
 {
@@ -666,7 +784,7 @@ static Term collected_list(Process *p, Collect *c)
     hp += 2 * c->n;
     OffHeap oh = {NULL, 0};
     for (Uint i = 0; i < c->n; i++) {
-        Term o = copy_struct(dbterm_obj(c->v[i]), c->v[i]->size, &hp, &oh);
+        Term o = dbterm_copy(c->v[i], &hp, &oh);
         cells[2 * i] = o;
         cells[2 * i + 1] = i + 1 < c->n ? make_list(cells + 2 * i + 2) : NIL;
     }
@@ -682,7 +800,7 @@ static Term one_object_list(Process *p, DbTerm *d)
 {
     Term *cell = heap_halloc(&p->heap, 2 + d->size), *hp = cell + 2;
     OffHeap oh = {NULL, 0};
-    cell[0] = copy_struct(dbterm_obj(d), d->size, &hp, &oh);
+    cell[0] = dbterm_copy(d, &hp, &oh);
     cell[1] = NIL;
     for (OffHeapHeader *e = oh.first, *next; e; e = next) {
         next = e->next;

@@ -173,9 +173,20 @@ void tree_create(EtsTable *tb);
 void tree_destroy(EtsTable *tb);
 void tree_clear(EtsTable *tb);
 bool tree_insert(EtsTable *tb, Term obj, bool only_new);
+/* tree_insert in two steps, so that the object's copy is made before the table is locked: a
+ * node holding a copy of obj [no lock], then linked [table lock exclusive]: false (node not
+ * linked) when only_new and the key is there; a node it replaced comes back in *replaced.
+ * Either is freed with tree_node_free [no lock]. */
+TreeNode *tree_node_new(EtsTable *tb, Term obj);
+bool tree_insert_node(EtsTable *tb, TreeNode *node, bool only_new, TreeNode **replaced);
+void tree_node_free(EtsTable *tb, TreeNode *n);
 DbTerm *tree_lookup(EtsTable *tb, Term key);
 bool tree_delete(EtsTable *tb, Term key);
 void tree_visit(EtsTable *tb, EtsVisit fn, void *arg, bool reverse);
+/* The same over the keys in [lo, hi] only (NONVALUE: unbounded on that side). */
+void tree_visit_range(EtsTable *tb, Term lo, Term hi, EtsVisit fn, void *arg, bool reverse);
+/* Term order of two keys as the tree sorts them (==: 1 and 1.0 are one key). */
+int tree_key_cmp(Term a, Term b);
 DbTerm *tree_first(EtsTable *tb, bool last);
 /* The next (prev) key's object after key in term order; key need not be in the table. */
 DbTerm *tree_next(EtsTable *tb, Term key, bool prev);

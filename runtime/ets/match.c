@@ -435,28 +435,202 @@ bool ets_ms_valid(Term ms)
     return l == NIL;
 }
 
+/* The body of clause cl, whose head matched and guards held. */
+static Term run_body(MatchCtx *c, Term cl)
+{
+    c->body = true;
+    Term r = am_exit();
+    for (Term b = tuple_elem(cl, 3); term_is_list(b); b = list_tail(b)) {
+        r = eval(c, list_head(b));
+        if (r == NONVALUE) { r = am_exit(); break; }
+    }
+    if (tuple_elem(cl, 3) == NIL) r = am_exit();
+    return r;
+}
+
+/* One clause on one object: the result, or NONVALUE when it does not match. */
+static Term run_clause(MatchCtx *c, Term cl, Term obj)
+{
+    memset(c->bound, 0, c->maxvar * sizeof(bool));
+    c->maxvar = 0;
+    c->obj = obj;
+    if (!match_pat(c, tuple_elem(cl, 1), obj)) return NONVALUE;
+    bool ok = true;
+    c->body = false;
+    for (Term g = tuple_elem(cl, 2); ok && term_is_list(g); g = list_tail(g))
+        ok = eval(c, list_head(g)) == AM(true);
+    return ok ? run_body(c, cl) : NONVALUE;
+}
+
 /* Runs the spec on one object: the result, or NONVALUE when no clause matched. */
 static Term run_spec(MatchCtx *c, Term ms, Term obj)
 {
     for (Term l = ms; term_is_list(l); l = list_tail(l)) {
-        Term cl = list_head(l);
-        memset(c->bound, 0, c->maxvar * sizeof(bool));
-        c->maxvar = 0;
-        c->obj = obj;
-        if (!match_pat(c, tuple_elem(cl, 1), obj)) continue;
-        bool ok = true;
-        c->body = false;
-        for (Term g = tuple_elem(cl, 2); ok && term_is_list(g); g = list_tail(g))
-            ok = eval(c, list_head(g)) == AM(true);
-        if (!ok) continue;
-        c->body = true;
-        Term r = am_exit();
-        for (Term b = tuple_elem(cl, 3); term_is_list(b); b = list_tail(b)) {
-            r = eval(c, list_head(b));
-            if (r == NONVALUE) { r = am_exit(); break; }
+        Term r = run_clause(c, list_head(l), obj);
+        if (r != NONVALUE) return r;
+    }
+    return NONVALUE;
+}
+
+/* ---- the common clause shapes, decoded once per select ------------------------------------ */
+/*
+ * Most specs have a flat head (a tuple of distinct variables, '_' and immediate constants),
+ * guards comparing those variables with constants, and a body of one variable or '$_'.
+ * Interpreted from the term, such a clause costs some 600 instructions per object (an atom
+ * lookup at every node of the spec); decoded once per select, it is an arity check, a load per
+ * variable and a compare. The decoded parts do exactly what the interpreter does on them
+ * (match_pat binds a flat head's variables and compares its immediates by word; a guard
+ * {Op, A, B} is compare(Op, A, B)); whatever is not of those shapes (the head, the guards or the
+ * body of a clause) goes through the interpreter with the same bindings.
+ */
+enum { FAST_MAX_ARITY = 16, FAST_MAX_GUARDS = 4 };
+
+typedef struct FastElem {
+    unsigned pos; /* element of the object */
+    int var;      /* >= 0: bind it; -1: the element must be the word `word` */
+    Term word;
+} FastElem;
+
+typedef struct FastOpnd {
+    int var; /* >= 0: that (bound) variable; -1: the constant c */
+    Term c;
+} FastOpnd;
+
+typedef struct FastGuard {
+    int co; /* cmp_op's index */
+    FastOpnd a, b;
+} FastGuard;
+
+typedef struct FastClause {
+    Term cl;
+    bool head;      /* the head is flat (below); else the whole clause is interpreted */
+    Uint arity;
+    unsigned nelem, maxvar;
+    FastElem elem[FAST_MAX_ARITY];
+    int nguards;    /* -1: the guards are interpreted */
+    FastGuard g[FAST_MAX_GUARDS];
+    int body;       /* >= 0: that variable; -3: '$_'; -1: interpreted */
+} FastClause;
+
+typedef struct FastSpec {
+    unsigned n;
+    FastClause *cl;
+} FastSpec;
+
+static bool head_binds(const FastClause *f, int v)
+{
+    for (unsigned k = 0; k < f->nelem; k++)
+        if (f->elem[k].var == v) return true;
+    return false;
+}
+
+static bool fast_opnd(const FastClause *f, Term e, FastOpnd *o)
+{
+    int v = var_of(e);
+    o->var = -1;
+    if (v >= 0) {
+        o->var = v;
+        return head_binds(f, v);
+    }
+    if (term_is_number(e) || (term_is_atom(e) && v == -1)) o->c = e;
+    else if (term_is_tuple(e) && tuple_arity(e) == 2 && tuple_elem(e, 1) == am("const")) o->c = tuple_elem(e, 2);
+    else return false;
+    return true;
+}
+
+static int fast_guards(FastClause *f, Term gs)
+{
+    int n = 0;
+    for (; term_is_list(gs); gs = list_tail(gs), n++) {
+        Term g = list_head(gs);
+        if (n == FAST_MAX_GUARDS || !term_is_tuple(g) || tuple_arity(g) != 3 || !term_is_atom(tuple_elem(g, 1)))
+            return -1;
+        FastGuard *fg = &f->g[n];
+        fg->co = cmp_atom(tuple_elem(g, 1));
+        if (fg->co < 0 || !fast_opnd(f, tuple_elem(g, 2), &fg->a) || !fast_opnd(f, tuple_elem(g, 3), &fg->b))
+            return -1;
+    }
+    return n;
+}
+
+static void fast_clause(FastClause *f, Term cl)
+{
+    *f = (FastClause){.cl = cl, .nguards = -1, .body = -1};
+    Term h = tuple_elem(cl, 1);
+    if (!term_is_tuple(h) || tuple_arity(h) > FAST_MAX_ARITY) return;
+    for (Uint i = 1; i <= tuple_arity(h); i++) {
+        Term e = tuple_elem(h, i);
+        int v = var_of(e);
+        if (v == -2) continue;
+        if (v >= 0) {
+            if (head_binds(f, v)) return; /* a repeated variable: interpreted */
+            f->elem[f->nelem++] = (FastElem){(unsigned)i, v, NONVALUE};
+            if ((unsigned)v + 1 > f->maxvar) f->maxvar = (unsigned)v + 1;
+        } else if (term_is_immed(e)) {
+            f->elem[f->nelem++] = (FastElem){(unsigned)i, -1, e};
+        } else {
+            return;
         }
-        if (tuple_elem(cl, 3) == NIL) r = am_exit();
-        return r;
+    }
+    f->head = true;
+    f->arity = tuple_arity(h);
+    f->nguards = fast_guards(f, tuple_elem(cl, 2));
+    Term b = tuple_elem(cl, 3);
+    if (term_is_list(b) && list_tail(b) == NIL) {
+        int v = var_of(list_head(b));
+        if (v == -3 || (v >= 0 && head_binds(f, v))) f->body = v;
+    }
+}
+
+static void fast_compile(FastSpec *fs, Term ms)
+{
+    Sint n = list_length(ms);
+    fs->n = n > 0 ? (unsigned)n : 0;
+    fs->cl = calloc(fs->n ? fs->n : 1, sizeof *fs->cl);
+    if (!fs->cl) abort();
+    unsigned i = 0;
+    for (Term l = ms; term_is_list(l); l = list_tail(l)) fast_clause(&fs->cl[i++], list_head(l));
+}
+
+static Term fast_val(const MatchCtx *c, const FastOpnd *o) { return o->var >= 0 ? c->vars[o->var] : o->c; }
+
+/* run_spec through the decoded clauses. */
+static Term run_fast(MatchCtx *c, const FastSpec *fs, Term obj)
+{
+    for (unsigned i = 0; i < fs->n; i++) {
+        const FastClause *f = &fs->cl[i];
+        if (!f->head) {
+            Term r = run_clause(c, f->cl, obj);
+            if (r != NONVALUE) return r;
+            continue;
+        }
+        for (unsigned v = 0; v < c->maxvar; v++) c->bound[v] = false; /* a few: no memset call */
+        c->maxvar = f->maxvar;
+        c->obj = obj;
+        if (!term_is_tuple(obj) || tuple_arity(obj) != f->arity) continue;
+        bool ok = true;
+        for (unsigned k = 0; k < f->nelem && ok; k++) {
+            Term t = tuple_elem(obj, f->elem[k].pos);
+            int v = f->elem[k].var;
+            if (v >= 0) {
+                c->vars[v] = t;
+                c->bound[v] = true;
+            } else {
+                ok = t == f->elem[k].word;
+            }
+        }
+        c->body = false;
+        if (f->nguards >= 0) {
+            for (int k = 0; k < f->nguards && ok; k++)
+                ok = compare(f->g[k].co, fast_val(c, &f->g[k].a), fast_val(c, &f->g[k].b)) == AM(true);
+        } else {
+            for (Term g = tuple_elem(f->cl, 2); ok && term_is_list(g); g = list_tail(g))
+                ok = eval(c, list_head(g)) == AM(true);
+        }
+        if (!ok) continue;
+        if (f->body >= 0) return c->vars[f->body];
+        if (f->body == -3) return obj;
+        return run_body(c, f->cl);
     }
     return NONVALUE;
 }
@@ -498,6 +672,7 @@ void ets_ms_free(EtsMatchSpec *s)
 typedef struct SelCtx {
     MatchCtx m;
     Term ms;
+    FastSpec fast;
     EtsSelKind kind;
     Term *res;   /* results in traversal order */
     Uint *bk;    /* hash tables: the bucket (a sequence number) each result came from */
@@ -509,7 +684,7 @@ typedef struct SelCtx {
 static int visit_select(DbTerm *d, void *arg)
 {
     SelCtx *s = arg;
-    Term r = run_spec(&s->m, s->ms, dbterm_obj(d));
+    Term r = run_fast(&s->m, &s->fast, dbterm_obj(d));
     if (r == NONVALUE) return ETS_V_NEXT;
     if (s->kind == ETS_SEL_COUNT) { s->count += r == AM(true); return ETS_V_NEXT; }
     if (s->kind == ETS_SEL_DELETE) {
@@ -660,6 +835,105 @@ static bool ms_keeps_key(unsigned keypos, Term ms)
     return true;
 }
 
+/* ---- the key range of a spec over an ordered_set ------------------------------------------ */
+/*
+ * Which keys can a spec's clauses match at all? A head whose key is a constant matches that key
+ * only; a head whose key is a variable '$N' with top-level guards {Op, '$N', Const} (or
+ * {Op, Const, '$N'}, or inside an andalso) matches only keys in the range those comparisons
+ * allow, since a guard compares the bound value, which is =:= the key, in the same term order
+ * the tree sorts by. The range is a superset (bounds taken inclusive, the clauses' ranges
+ * joined), every visited object still runs the whole spec: it only spares walking the rest of
+ * the tree, as OTP's ordered_set select does for a bound key (erl_db_tree.c, analyze_pattern).
+ */
+typedef struct KeyRange {
+    Term lo, hi; /* NONVALUE: unbounded */
+} KeyRange;
+
+/* Has pattern p no variable and no '_' (it matches exactly one term)? */
+static bool pat_ground(Term p, int depth)
+{
+    if (depth > 100) return false;
+    if (term_is_atom(p)) { int v = var_of(p); return v != -2 && v < 0; }
+    if (term_is_tuple(p)) {
+        for (Uint i = 1; i <= tuple_arity(p); i++)
+            if (!pat_ground(tuple_elem(p, i), depth + 1)) return false;
+        return true;
+    }
+    if (term_is_list(p)) return pat_ground(list_head(p), depth + 1) && pat_ground(list_tail(p), depth + 1);
+    return true;
+}
+
+/* The constant a guard operand evaluates to, or NONVALUE. */
+static Term guard_const(Term e)
+{
+    if (term_is_number(e)) return e;
+    if (term_is_atom(e)) return var_of(e) == -1 ? e : NONVALUE;
+    if (term_is_tuple(e) && tuple_arity(e) == 2 && tuple_elem(e, 1) == am("const")) return tuple_elem(e, 2);
+    return NONVALUE;
+}
+
+static void range_above(KeyRange *r, Term c) { if (r->lo == NONVALUE || tree_key_cmp(c, r->lo) > 0) r->lo = c; }
+static void range_below(KeyRange *r, Term c) { if (r->hi == NONVALUE || tree_key_cmp(c, r->hi) < 0) r->hi = c; }
+
+/* Narrows r by guard g, which must be true for a clause whose key is variable v to match. */
+static void guard_range(Term g, int v, KeyRange *r, int depth)
+{
+    if (depth > 100 || !term_is_tuple(g) || tuple_arity(g) < 2 || !term_is_atom(tuple_elem(g, 1))) return;
+    Term f = tuple_elem(g, 1);
+    if (f == am("andalso")) {
+        for (Uint i = 2; i <= tuple_arity(g); i++) guard_range(tuple_elem(g, i), v, r, depth + 1);
+        return;
+    }
+    if (tuple_arity(g) != 3) return;
+    int co = cmp_atom(f);
+    if (co < 0 || co == 5 || co == 7) return; /* not a comparison, or /= and =/= */
+    Term a = tuple_elem(g, 2), b = tuple_elem(g, 3), c;
+    if (var_of(a) == v && (c = guard_const(b)) != NONVALUE) {
+    } else if (var_of(b) == v && (c = guard_const(a)) != NONVALUE) {
+        static const int flip[] = {1, 0, 3, 2, 4, 5, 6, 7}; /* C < K is K > C */
+        co = flip[co];
+    } else {
+        return;
+    }
+    if (co == 0 || co == 2 || co == 4 || co == 6) range_below(r, c);
+    if (co == 1 || co == 3 || co == 4 || co == 6) range_above(r, c);
+}
+
+/* The keys clause cl can match; false when it is not bounded that way. */
+static bool clause_range(unsigned keypos, Term cl, KeyRange *r)
+{
+    Term head = tuple_elem(cl, 1);
+    r->lo = r->hi = NONVALUE;
+    if (!term_is_tuple(head) || tuple_arity(head) < keypos) return false;
+    Term k = tuple_elem(head, keypos);
+    if (pat_ground(k, 0)) {
+        r->lo = r->hi = k;
+        return true;
+    }
+    int v = var_of(k);
+    if (v < 0) return false;
+    for (Term g = tuple_elem(cl, 2); term_is_list(g); g = list_tail(g)) guard_range(list_head(g), v, r, 0);
+    return r->lo != NONVALUE || r->hi != NONVALUE;
+}
+
+/* The union of the clauses' ranges (a valid spec). */
+static KeyRange spec_range(unsigned keypos, Term ms)
+{
+    KeyRange all = {NONVALUE, NONVALUE};
+    bool first = true, lo_open = false, hi_open = false;
+    for (Term l = ms; term_is_list(l); l = list_tail(l), first = false) {
+        KeyRange r;
+        if (!clause_range(keypos, list_head(l), &r)) return (KeyRange){NONVALUE, NONVALUE};
+        lo_open |= r.lo == NONVALUE;
+        hi_open |= r.hi == NONVALUE;
+        if (first || (r.lo != NONVALUE && all.lo != NONVALUE && tree_key_cmp(r.lo, all.lo) < 0)) all.lo = r.lo;
+        if (first || (r.hi != NONVALUE && all.hi != NONVALUE && tree_key_cmp(r.hi, all.hi) > 0)) all.hi = r.hi;
+    }
+    if (lo_open) all.lo = NONVALUE;
+    if (hi_open) all.hi = NONVALUE;
+    return all;
+}
+
 /* Runs the spec over the table. limit 0: the list of results (or the count in *count);
  * limit > 0: the list of select/3's chunks, in order. NONVALUE on badarg. */
 static Term do_select(Process *p, Term tab, Term ms, EtsSelKind kind, bool reverse, Uint limit, Uint *count)
@@ -671,6 +945,7 @@ static Term do_select(Process *p, Term tab, Term ms, EtsSelKind kind, bool rever
     SelCtx *s = calloc(1, sizeof *s);
     if (!s) abort();
     s->ms = ms;
+    fast_compile(&s->fast, ms);
     s->kind = kind;
     s->m.self = p->pid;
     ets_lock_all(tb, write);
@@ -678,7 +953,10 @@ static Term do_select(Process *p, Term tab, Term ms, EtsSelKind kind, bool rever
     if (!atomic_load(&tb->dead)) {
         bool hash = ets_is_hash(tb);
         if (hash) hash_visit(tb, visit_select, s, select_bucket_done);
-        else tree_visit(tb, visit_select, s, reverse);
+        else {
+            KeyRange kr = spec_range(tb->keypos, ms);
+            tree_visit_range(tb, kr.lo, kr.hi, visit_select, s, reverse);
+        }
         if (kind == ETS_SEL_REPLACE) {
             /* Each result replaces its object in place (results may point into the objects:
              * every new node is copied before its old one is freed). */
@@ -716,6 +994,7 @@ static Term do_select(Process *p, Term tab, Term ms, EtsSelKind kind, bool rever
     free(s->bk);
     free(s->sz);
     free(s->objs);
+    free(s->fast.cl);
     free(s);
     return r;
 }

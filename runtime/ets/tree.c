@@ -100,13 +100,7 @@ static TreeNode *rebalance(TreeNode *n)
     return n;
 }
 
-typedef struct InsCtx {
-    EtsTable *tb;
-    Term obj, key;
-    bool only_new, done, grew;
-} InsCtx;
-
-static TreeNode *new_node(EtsTable *tb, Term obj)
+TreeNode *tree_node_new(EtsTable *tb, Term obj)
 {
     void *blk;
     ets_dbterm_new(tb, obj, offsetof(TreeNode, dbterm), &blk);
@@ -116,54 +110,87 @@ static TreeNode *new_node(EtsTable *tb, Term obj)
     return n;
 }
 
-/* Returns the new subtree; c->grew tells whether its height grew. */
-static TreeNode *ins(InsCtx *c, TreeNode *n)
+void tree_node_free(EtsTable *tb, TreeNode *n) { free_node(tb, n); }
+
+/* key against node n's key: small integers as tagged words (same tag bits, same order). */
+static inline int node_cmp(Term key, Term k)
 {
-    if (!n) {
-        c->grew = true;
-        c->done = true;
-        atomic_fetch_add(&c->tb->nitems, 1);
-        return new_node(c->tb, c->obj);
+    if (key == k) return 0;
+    if (term_is_small(key) && term_is_small(k)) return (Sint)key < (Sint)k ? -1 : 1;
+    return term_compare(key, k, false);
+}
+
+enum { MAX_HEIGHT = 100 }; /* an AVL tree of 2^64 nodes is under 93 high */
+
+/*
+ * Iterative AVL insert: descend recording the path (the link to each node and the side taken),
+ * link the node, then retrace upwards: each node on the side that grew gains 1 in balance; a
+ * node back at 0 ends it (height unchanged), one at +-2 is rebalanced in its link (the subtree
+ * is back to its height before the insert) and ends it, one at +-1 passes the growth up.
+ */
+bool tree_insert_node(EtsTable *tb, TreeNode *node, bool only_new, TreeNode **replaced)
+{
+    TreeNode **links[MAX_HEIGHT];
+    signed char side[MAX_HEIGHT];
+    unsigned kp = tb->keypos, depth = 0;
+    Term key = node->dbterm.tpl[kp];
+    TreeNode **link = &tb->u.tree.root;
+    *replaced = NULL;
+    while (*link) {
+        TreeNode *n = *link;
+        int d = node_cmp(key, n->dbterm.tpl[kp]);
+        if (d == 0) {
+            if (only_new) return false;
+            node->left = n->left;
+            node->right = n->right;
+            node->balance = n->balance;
+            *link = node;
+            *replaced = n;
+            return true;
+        }
+        links[depth] = link;
+        side[depth++] = d < 0 ? -1 : 1;
+        link = d < 0 ? &n->left : &n->right;
     }
-    int d = key_cmp(c->key, node_key(c->tb, n));
-    if (d == 0) {
-        c->grew = false;
-        if (c->only_new) return n;
-        TreeNode *q = new_node(c->tb, c->obj);
-        q->left = n->left;
-        q->right = n->right;
-        q->balance = n->balance;
-        free_node(c->tb, n);
-        c->done = true;
-        return q;
-    }
-    if (d < 0) {
-        n->left = ins(c, n->left);
-        if (c->grew) n->balance--;
-    } else {
-        n->right = ins(c, n->right);
-        if (c->grew) n->balance++;
-    }
-    if (c->grew) {
-        if (n->balance == 0) c->grew = false;
-        else if (n->balance > 1 || n->balance < -1) {
-            n = rebalance(n);
-            c->grew = false;
+    *link = node;
+    atomic_fetch_add(&tb->nitems, 1);
+    while (depth-- > 0) {
+        TreeNode *n = *links[depth];
+        n->balance += side[depth];
+        if (n->balance == 0) break;
+        if (n->balance > 1 || n->balance < -1) {
+            *links[depth] = rebalance(n);
+            break;
         }
     }
-    return n;
+    return true;
 }
 
 bool tree_insert(EtsTable *tb, Term obj, bool only_new)
 {
-    InsCtx c = {tb, obj, tuple_elem(obj, tb->keypos), only_new, false, false};
-    tb->u.tree.root = ins(&c, tb->u.tree.root);
-    return c.done;
+    TreeNode *n = tree_node_new(tb, obj), *old;
+    bool done = tree_insert_node(tb, n, only_new, &old);
+    if (!done) free_node(tb, n);
+    if (old) free_node(tb, old);
+    return done;
 }
 
 DbTerm *tree_lookup(EtsTable *tb, Term key)
 {
     TreeNode *n = tb->u.tree.root;
+    if (term_is_small(key)) {
+        /* The usual key: against another small integer, the tagged words order as the values
+         * (same tag bits); anything else through key_cmp. */
+        unsigned kp = tb->keypos;
+        while (n) {
+            Term k = n->dbterm.tpl[kp];
+            if (k == key) return &n->dbterm;
+            int d = term_is_small(k) ? ((Sint)key < (Sint)k ? -1 : 1) : key_cmp(key, k);
+            if (d == 0) return &n->dbterm; /* 3 and 3.0 */
+            n = d < 0 ? n->left : n->right;
+        }
+        return NULL;
+    }
     while (n) {
         int d = key_cmp(key, node_key(tb, n));
         if (d == 0) return &n->dbterm;
@@ -250,12 +277,15 @@ bool tree_delete(EtsTable *tb, Term key)
     return c.found;
 }
 
-/* In-order visit; deletions requested by the visitor are done after the walk. */
+/* In-order visit of the keys in [lo, hi] (NONVALUE: no bound); deletions requested by the
+ * visitor are done after the walk. A subtree wholly outside the range is not entered, so a
+ * select whose spec bounds the key visits only the nodes on the range's two edges and inside. */
 typedef struct VisitCtx {
     EtsTable *tb;
     EtsVisit fn;
     void *arg;
     bool reverse, stop;
+    Term lo, hi;
     Term *dels;
     Uint ndel, capdel;
 } VisitCtx;
@@ -263,25 +293,31 @@ typedef struct VisitCtx {
 static void walk(VisitCtx *v, TreeNode *n)
 {
     while (n && !v->stop) {
-        walk(v, v->reverse ? n->right : n->left);
+        Term k = node_key(v->tb, n);
+        int cl = v->lo == NONVALUE ? 1 : key_cmp(k, v->lo);  /* > 0: the left side may hold keys >= lo */
+        int ch = v->hi == NONVALUE ? -1 : key_cmp(k, v->hi); /* < 0: the right side may hold keys <= hi */
+        bool near_ok = v->reverse ? ch < 0 : cl > 0, far_ok = v->reverse ? cl > 0 : ch < 0;
+        if (near_ok) walk(v, v->reverse ? n->right : n->left);
         if (v->stop) return;
-        int r = v->fn(&n->dbterm, v->arg);
-        if (r & ETS_V_DELETE) {
-            if (v->ndel == v->capdel) {
-                v->capdel = v->capdel ? 2 * v->capdel : 16;
-                v->dels = realloc(v->dels, v->capdel * sizeof(Term));
-                if (!v->dels) abort();
+        if (cl >= 0 && ch <= 0) {
+            int r = v->fn(&n->dbterm, v->arg);
+            if (r & ETS_V_DELETE) {
+                if (v->ndel == v->capdel) {
+                    v->capdel = v->capdel ? 2 * v->capdel : 16;
+                    v->dels = realloc(v->dels, v->capdel * sizeof(Term));
+                    if (!v->dels) abort();
+                }
+                v->dels[v->ndel++] = make_boxed((Term *)n); /* the node, tagged to keep it a word */
             }
-            v->dels[v->ndel++] = make_boxed((Term *)n); /* the node, tagged to keep it a word */
+            if (r & ETS_V_STOP) { v->stop = true; return; }
         }
-        if (r & ETS_V_STOP) { v->stop = true; return; }
-        n = v->reverse ? n->left : n->right;
+        n = !far_ok ? NULL : v->reverse ? n->left : n->right;
     }
 }
 
-void tree_visit(EtsTable *tb, EtsVisit fn, void *arg, bool reverse)
+void tree_visit_range(EtsTable *tb, Term lo, Term hi, EtsVisit fn, void *arg, bool reverse)
 {
-    VisitCtx v = {tb, fn, arg, reverse, false, NULL, 0, 0};
+    VisitCtx v = {tb, fn, arg, reverse, false, lo, hi, NULL, 0, 0};
     walk(&v, tb->u.tree.root);
     for (Uint i = 0; i < v.ndel; i++) {
         TreeNode *n = (TreeNode *)boxed_ptr(v.dels[i]);
@@ -289,6 +325,13 @@ void tree_visit(EtsTable *tb, EtsVisit fn, void *arg, bool reverse)
     }
     free(v.dels);
 }
+
+void tree_visit(EtsTable *tb, EtsVisit fn, void *arg, bool reverse)
+{
+    tree_visit_range(tb, NONVALUE, NONVALUE, fn, arg, reverse);
+}
+
+int tree_key_cmp(Term a, Term b) { return key_cmp(a, b); }
 
 DbTerm *tree_first(EtsTable *tb, bool last)
 {

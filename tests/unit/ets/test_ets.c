@@ -426,6 +426,68 @@ TEST(named_tables_follow_the_registry)
     process_free(p);
 }
 
+/* Resident bytes of this process (/proc/self/statm's second field). */
+static size_t rss_bytes(void)
+{
+    FILE *f = fopen("/proc/self/statm", "r");
+    unsigned long size = 0, res = 0;
+    if (f) {
+        if (fscanf(f, "%lu %lu", &size, &res) != 2) res = 0;
+        fclose(f);
+    }
+    return (size_t)res * 4096;
+}
+
+/* Object i of rss_falls_*: {i, 1, 2, ...} of 2 to 129 elements (40 to 1056 bytes a node). */
+static Term sized_obj(Term *buf, Sint i)
+{
+    Uint arity = 2 + (Uint)(i * 7919) % 128;
+    buf[0] = make_tuple_header(arity);
+    buf[1] = make_small(i);
+    for (Uint k = 2; k <= arity; k++) buf[k] = make_small((Sint)k);
+    return make_boxed(buf);
+}
+
+/* A table filled with about 150 MB of objects of many sizes, then emptied by deleting every key
+ * (a set, which shrinks as it goes) or whole (an ordered_set): resident memory falls back near
+ * where it started (etsmem returns emptied chunks), while ets:info(T, memory) and the global
+ * counter follow the objects exactly as before. */
+TEST(rss_falls_after_deletes)
+{
+#if defined(__SANITIZE_ADDRESS__)
+    enum { N = 30000 }; /* malloc'd blocks under ASan: nothing to measure, keep it small */
+#else
+    enum { N = 300000 };
+#endif
+    Process *p = process_new();
+    Term buf[130];
+    for (int kind = 0; kind < 2; kind++) {
+        size_t start = rss_bytes();
+        Uint total0 = ets_total_bytes();
+        Term t = ets_bif_new(p, A("rss"), opts(p, kind ? "ordered_set" : "set", NULL));
+        Sint empty = mem(p, t);
+        for (Sint i = 0; i < N; i++) ets_bif_insert(p, t, sized_obj(buf, i), false);
+        size_t peak = rss_bytes();
+        Sint full = mem(p, t);
+        CHECK_EQ(ets_total_bytes() - total0, (Uint)full * 8);
+        if (kind == 0) {
+            for (Sint i = 0; i < N; i++) ets_bif_delete2(p, t, make_small(i));
+            CHECK_EQ(small_val(ets_bif_info2(p, t, A("size"))), 0);
+            CHECK(mem(p, t) < empty + 3000); /* what OTP keeps: the outgrown segment tables */
+        }
+        ets_bif_delete1(p, t);
+        CHECK_EQ(ets_total_bytes(), total0);
+        size_t after = rss_bytes();
+        printf("  %s: %ld words; rss start %zu MB, full %zu MB, after %zu MB\n", kind ? "ordered_set" : "set",
+               (long)full, start >> 20, peak >> 20, after >> 20);
+#if !defined(__SANITIZE_ADDRESS__)
+        CHECK(peak >= start + 100 * ((size_t)1 << 20));
+        CHECK(after <= start + 12 * ((size_t)1 << 20));
+#endif
+    }
+    process_free(p);
+}
+
 int main(void)
 {
     hs_init();
@@ -441,5 +503,6 @@ int main(void)
     TH_RUN(match_spec_on_free_objects);
     TH_RUN(update_counter_in_place_and_memory);
     TH_RUN(named_tables_follow_the_registry);
+    TH_RUN(rss_falls_after_deletes);
     return th_done();
 }
