@@ -97,6 +97,12 @@ run failon_lost_sharing bash -c '"$HS" run --fail-on lost-sharing=4 examples/los
 run failon_peak_memory bash -c '"$HS" run --fail-on peak-memory=1k examples/ets_cache.erl >/dev/null; [ $? -eq 3 ]'
 run failon_peak_memory_high bash -c '"$HS" run --fail-on peak-memory=1g examples/lost_sharing.erl >/dev/null; [ $? -eq 0 ]'
 run failon_bad bash -c '"$HS" run --fail-on lek examples/lost_sharing.erl 2>/dev/null; [ $? -eq 2 ]'
+# gc-pause-p99: any measured pause passes a threshold of a microsecond; none reaches 100 s
+run failon_gc_pause bash -c '"$HS" run --fail-on gc-pause-p99=0.001 examples/old_heap_garbage.erl >/dev/null; [ $? -eq 3 ]'
+run failon_gc_pause_high bash -c '"$HS" run --fail-on gc-pause-p99=100000 examples/old_heap_garbage.erl >/dev/null; [ $? -eq 0 ]'
+# the agent's own cost is in every report: events recorded and their rate, drops, bookkeeping
+run report_agent_cost bash -c '"$HS" run --report "$TMP/cost.json" examples/old_heap_garbage.erl >/dev/null &&
+    python3 -c "import json, sys; a = json.load(open(sys.argv[1]))[\"agent\"]; print(a); sys.exit(0 if a[\"events\"] > 0 and a[\"events_per_s\"] > 0 and a[\"bookkeeping_bytes\"] > 0 and a[\"drops\"] >= 0 and a[\"rings\"] >= 1 else 1)" "$TMP/cost.json"'
 run report_to_file bash -c '"$HS" run --report "$TMP/f.json" examples/lost_sharing.erl && python3 tests/agent/validate_report.py docs/report.schema.json "$TMP/f.json"'
 run no_agent bash -c 'out=$("$HS" run --no-agent examples/lost_sharing.erl) && [ -z "$out" ]'
 
