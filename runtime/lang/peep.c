@@ -1,5 +1,6 @@
 /*
- * peep.c — the peephole pass (see peep.h): liveness per function, then merging of moves.
+ * peep.c — the peephole pass (see peep.h): liveness per function, merging of moves, then the
+ * allocation of Y slots (webs, X registers, colouring, frame sizes, trim).
  */
 #include "lang/peep.h"
 
@@ -14,18 +15,23 @@ typedef struct Ins {
     bool target;   /* a label is bound here */
     Instr *kills;  /* Y slots set to [] just before this instruction (a receive's wait) */
     unsigned nkill;
+    unsigned trim; /* frame words dropped just before this instruction (`deallocate K`) */
 } Ins;
 
-/* Register numbers for the bit sets: x(i) is i, y(i) is VM_X_REGS + i. */
+/* Register numbers for the bit sets (reg_bit): x(i) is i, the scratch x(VM_X_REGS - 1) is
+ * xn - 1 and y(i) is xn + i, where xn (a multiple of 64) is just above the function's X
+ * registers: a set is a few words, not VM_X_REGS bits. */
 typedef uint64_t Word;
 typedef struct Fn {
     Ins *ins;
     size_t a, b;       /* instruction indexes [a, b) */
-    size_t nregs, words;
+    size_t xn, nregs, words;
     Word *live_in;     /* (b - a) sets */
     const CodeBuf *cb;
     const size_t *at;  /* word offset -> instruction index (or SIZE_MAX) */
     bool entry_defs;   /* the X slots a leaf_entry clears are all written before any read */
+    bool coloured;     /* the Y slots were allocated by alloc_yregs (frame sizes set) */
+    size_t *fsize;     /* when coloured: the frame size at each instruction (SIZE_MAX: none) */
 } Fn;
 
 static void *xcalloc(size_t n, size_t sz)
@@ -35,7 +41,12 @@ static void *xcalloc(size_t n, size_t sz)
     return p;
 }
 
-static size_t reg_index(Instr w) { return (w & 4) ? VM_X_REGS + (size_t)(w >> 3) : (size_t)(w >> 3); }
+static size_t reg_bit(size_t xn, Instr w)
+{
+    size_t i = (size_t)(w >> 3);
+    if (w & 4) return xn + i;
+    return i == VM_X_REGS - 1 ? xn - 1 : i;
+}
 static void set_bit(Word *s, size_t i) { s[i / 64] |= (Word)1 << (i % 64); }
 static bool has_bit(const Word *s, size_t i) { return (s[i / 64] >> (i % 64)) & 1; }
 static void set_range(Word *s, size_t from, size_t to)
@@ -76,14 +87,15 @@ static void each_operand(CodeBuf *cb, const Ins *in, OperandFn fn, void *arg)
 typedef struct Eff {
     Word *use, *def;
     bool falls, kill_x, kill_y, unknown;
+    size_t xn;
 } Eff;
 
 static void note_operand(Instr *w, char kind, void *arg)
 {
     Eff *e = arg;
     if (!vm_operand_is_reg(*w)) return;
-    if (kind == 's' || kind == 'm') set_bit(e->use, reg_index(*w));
-    else if (kind == 'd') set_bit(e->def, reg_index(*w));
+    if (kind == 's' || kind == 'm') set_bit(e->use, reg_bit(e->xn, *w));
+    else if (kind == 'd') set_bit(e->def, reg_bit(e->xn, *w));
 }
 
 static Instr opnd(const CodeBuf *cb, const Ins *in, unsigned k) { return cb->w[in->off + 1 + k]; }
@@ -91,6 +103,7 @@ static Instr opnd(const CodeBuf *cb, const Ins *in, unsigned k) { return cb->w[i
 static void effects(Fn *f, const Ins *in, Eff *e)
 {
     CodeBuf *cb = (CodeBuf *)f->cb;
+    e->xn = f->xn;
     memset(e->use, 0, f->words * sizeof(Word));
     memset(e->def, 0, f->words * sizeof(Word));
     e->falls = true;
@@ -166,7 +179,7 @@ static void effects(Fn *f, const Ins *in, Eff *e)
         return;
     case OPC_func_clause:
         if (opnd(cb, in, 1)) set_range(e->use, 0, a0);
-        else set_range(e->use, VM_X_REGS, VM_X_REGS + a0);
+        else set_range(e->use, f->xn, f->xn + a0);
         e->falls = false;
         return;
     case OPC_normal_exit:
@@ -174,7 +187,7 @@ static void effects(Fn *f, const Ins *in, Eff *e)
         return;
     case OPC_bs_start: {
         each_operand(cb, in, note_operand, e);
-        set_bit(e->def, reg_index(opnd(cb, in, 2) + 8));
+        set_bit(e->def, reg_bit(f->xn, opnd(cb, in, 2) + 8));
         return;
     }
     case OPC_bs_get:
@@ -183,8 +196,8 @@ static void effects(Fn *f, const Ins *in, Eff *e)
     case OPC_bs_test_unit: {
         Instr ctx = opnd(cb, in, 1);
         each_operand(cb, in, note_operand, e);
-        set_bit(e->use, reg_index(ctx + 8));
-        if (in->op == OPC_bs_get) set_bit(e->def, reg_index(ctx + 8));
+        set_bit(e->use, reg_bit(f->xn, ctx + 8));
+        if (in->op == OPC_bs_get) set_bit(e->def, reg_bit(f->xn, ctx + 8));
         return;
     }
     case OPC_recv_wait:
@@ -269,28 +282,82 @@ static void live_out(Fn *f, size_t i, const Eff *e, Word *out)
 
 /* An instruction with a fail label writes its destinations only when it falls through (a
  * failed map_get or recv_next leaves them alone): along the label they stay live. */
+/* One instruction's part in the analysis, decoded once per run: its uses and definitions,
+ * where it flows (fall-through and labels, as live_out) and what it kills. */
+typedef struct Flow {
+    size_t fall;     /* the next live instruction when it falls through, else f->b */
+    size_t lab[16];  /* label successors */
+    unsigned nlab;
+    bool all;        /* an unknown successor (or an unknown instruction): everything is live */
+    bool kill_x, kill_y;
+} Flow;
+typedef struct FlowCtx { const Fn *f; Flow *fl; } FlowCtx;
+static void note_flow_label(Instr *w, char kind, void *arg)
+{
+    FlowCtx *c = arg;
+    if (kind != 'L' || *w == 0) return;
+    size_t j = label_ins(c->f, *w);
+    if (j == SIZE_MAX || c->fl->nlab == 16) {
+        c->fl->all = true;
+        return;
+    }
+    if (j < c->f->b) c->fl->lab[c->fl->nlab++] = j;
+}
+
+static void or_live(const Fn *f, size_t j, Word *acc)
+{
+    const Word *in = f->live_in + (j - f->a) * f->words;
+    for (size_t k = 0; k < f->words; k++) acc[k] |= in[k];
+}
+
 static void liveness(Fn *f, Eff *e, Word *out)
 {
-    memset(f->live_in, 0, (f->b - f->a) * f->words * sizeof(Word));
-    Word *lab = xcalloc(f->words, sizeof(Word));
+    size_t n = f->b - f->a, W = f->words;
+    memset(f->live_in, 0, n * W * sizeof(Word));
+    Word *use = xcalloc(n * W, sizeof(Word)), *def = xcalloc(n * W, sizeof(Word));
+    Flow *fl = xcalloc(n, sizeof(Flow));
+    for (size_t i = f->a; i < f->b; i++) {
+        if (f->ins[i].dead) continue;
+        effects(f, &f->ins[i], e);
+        Flow *x = &fl[i - f->a];
+        memcpy(use + (i - f->a) * W, e->use, W * sizeof(Word));
+        memcpy(def + (i - f->a) * W, e->def, W * sizeof(Word));
+        x->fall = e->falls ? next_live(f, i + 1) : f->b;
+        x->all = e->unknown;
+        x->kill_x = e->kill_x;
+        x->kill_y = e->kill_y;
+        unsigned op = f->ins[i].op;
+        FlowCtx c = {f, x};
+        /* A local call's label is a function entry, not a successor (as live_out). */
+        if (op != OPC_call && op != OPC_call_last && op != OPC_call_only)
+            each_operand((CodeBuf *)f->cb, &f->ins[i], note_flow_label, &c);
+    }
+    Word *lab = xcalloc(W, sizeof(Word));
     bool changed = true;
     while (changed) {
         changed = false;
         for (size_t i = f->b; i-- > f->a;) {
             if (f->ins[i].dead) continue;
-            effects(f, &f->ins[i], e);
-            live_out(f, i, e, out);
-            bool falls = e->falls;
-            e->falls = false;
-            live_out(f, i, e, lab);
-            e->falls = falls;
-            Word *in = f->live_in + (i - f->a) * f->words;
-            for (size_t k = 0; k < f->words; k++) {
-                Word w = (out[k] & ~e->def[k]) | (lab[k] & e->def[k]);
+            const Flow *x = &fl[i - f->a];
+            /* out: everything a successor needs; lab: what the labels need (an instruction
+             * that fails to its label writes nothing: see below). */
+            if (x->all) {
+                memset(out, 0xff, W * sizeof(Word));
+                memset(lab, 0xff, W * sizeof(Word));
+            } else {
+                memset(lab, 0, W * sizeof(Word));
+                for (unsigned k = 0; k < x->nlab; k++) or_live(f, x->lab[k], lab);
+                memcpy(out, lab, W * sizeof(Word));
+                if (x->fall < f->b) or_live(f, x->fall, out);
+            }
+            const Word *u = use + (i - f->a) * W, *d = def + (i - f->a) * W;
+            Word *in = f->live_in + (i - f->a) * W;
+            for (size_t k = 0; k < W; k++) {
+                Word w = (out[k] & ~d[k]) | (lab[k] & d[k]);
                 size_t lo = k * 64;
-                if (e->kill_x && lo < VM_X_REGS) w = 0;
-                if (e->kill_y && lo >= VM_X_REGS) w = 0;
-                w |= e->use[k];
+                if (x->kill_x && lo < f->xn) w = 0;
+                if (x->kill_y && lo >= f->xn) w = 0;
+                w |= u[k];
                 if (w != in[k]) {
                     in[k] = w;
                     changed = true;
@@ -299,6 +366,9 @@ static void liveness(Fn *f, Eff *e, Word *out)
         }
     }
     free(lab);
+    free(use);
+    free(def);
+    free(fl);
 }
 
 /* ---- the rewrites ----------------------------------------------------------------------- */
@@ -365,7 +435,7 @@ static bool never_collects(unsigned op)
 static bool copy_holds(Fn *f, Eff *e, size_t i, Instr s, Instr t)
 {
     if (!vm_operand_is_reg(s) || !vm_operand_is_reg(t)) return false;
-    size_t rs = reg_index(s), rt = reg_index(t);
+    size_t rs = reg_bit(f->xn, s), rt = reg_bit(f->xn, t);
     for (size_t k = i; k-- > f->a;) {
         const Ins *in = &f->ins[k];
         if (in->dead) {
@@ -391,7 +461,7 @@ static bool copy_holds(Fn *f, Eff *e, size_t i, Instr s, Instr t)
 #define NO_REG ((Instr)3)
 static Instr x_copy_of(Fn *f, Eff *e, size_t i, Instr y)
 {
-    size_t ry = reg_index(y);
+    size_t ry = reg_bit(f->xn, y);
     for (size_t k = i; k-- > f->a;) {
         const Ins *in = &f->ins[k];
         if (in->dead) {
@@ -406,7 +476,7 @@ static Instr x_copy_of(Fn *f, Eff *e, size_t i, Instr y)
             for (size_t m = k + 1; m < i; m++) {
                 if (f->ins[m].dead) continue;
                 effects(f, &f->ins[m], e);
-                if (has_bit(e->def, reg_index(a)) || e->kill_x) return NO_REG;
+                if (has_bit(e->def, reg_bit(f->xn, a)) || e->kill_x) return NO_REG;
             }
             return a;
         }
@@ -466,7 +536,7 @@ static bool rewrite_pass(Fn *f, Eff *e, Word *out)
             if (vm_operand_is_reg(t) && *dst == t && t != d) {
                 effects(f, nx, e);
                 live_out(f, j, e, out);
-                if (!has_bit(out, reg_index(t))) {
+                if (!has_bit(out, reg_bit(f->xn, t))) {
                     *dst = d;
                     nx->dead = true;
                     changed = true;
@@ -477,8 +547,9 @@ static bool rewrite_pass(Fn *f, Eff *e, Word *out)
         }
         if (in->op != OPC_move) continue;
         Instr s = opnd(cb, in, 0), t = opnd(cb, in, 1);
-        /* 5: a move whose destination already holds its source's value. */
-        if (!in->target && copy_holds(f, e, i, s, t)) {
+        /* 5: a move whose destination already holds its source's value (itself, after a
+         * web moved to the register it is copied from or to). */
+        if (s == t || (!in->target && copy_holds(f, e, i, s, t))) {
             in->dead = true;
             changed = true;
             continue;
@@ -486,7 +557,7 @@ static bool rewrite_pass(Fn *f, Eff *e, Word *out)
         effects(f, in, e);
         live_out(f, i, e, out);
         /* 3: a move to a dead register. */
-        if (!has_bit(out, reg_index(t))) {
+        if (!has_bit(out, reg_bit(f->xn, t))) {
             in->dead = true;
             changed = true;
             continue;
@@ -498,7 +569,7 @@ static bool rewrite_pass(Fn *f, Eff *e, Word *out)
             if (sub.count == 0) continue;
             effects(f, nx, e);
             live_out(f, j, e, out);
-            if (has_bit(out, reg_index(t))) continue;
+            if (has_bit(out, reg_bit(f->xn, t))) continue;
             sub.count = 0;
             each_operand(cb, nx, subst_source, &sub);
             in->dead = true;
@@ -555,9 +626,11 @@ static void add_kills(Fn *f, Eff *e, Word *out, size_t ymax)
         }
         effects(f, in, e);
         live_out(f, i, e, out);
-        for (size_t y = 0; y < ymax; y++) {
+        /* Only the slots of this frame (a coloured function's frames differ in size). */
+        size_t lim = f->fsize ? f->fsize[i - f->a] : ymax;
+        for (size_t y = 0; y < ymax && y < lim; y++) {
             /* Not read by the wait itself (its timeout) nor after it. */
-            if (!wr.w[y] || has_bit(out, VM_X_REGS + y) || has_bit(e->use, VM_X_REGS + y)) continue;
+            if (!wr.w[y] || has_bit(out, f->xn + y) || has_bit(e->use, f->xn + y)) continue;
             in->kills = realloc(in->kills, (in->nkill + 1) * sizeof *in->kills);
             if (!in->kills) abort();
             in->kills[in->nkill++] = vm_y((unsigned)y);
@@ -606,9 +679,698 @@ static bool entry_slots_written(const Fn *f)
     return true;
 }
 
+/* ---- Y slot allocation ------------------------------------------------------------------ */
+
+/* The compiler gives every variable its own Y slot. Here, as OTP's beam_ssa_pre_codegen does,
+ * each slot is split into webs (a value from its definitions to its uses), a web not live
+ * across a call or any other point that may collect moves to a free X register, and the webs
+ * left are coloured: two share a slot when neither is defined while the other is live. Every
+ * Y slot always holds a term (allocate clears the frame, and every GC updates every slot), so
+ * a slot's stale value is never read: a web is live only where it was written. */
+
+static void fn_resize(Fn *f, Eff *e, Word **out, size_t ny)
+{
+    f->nregs = f->xn + ny;
+    f->words = (f->nregs + 63) / 64;
+    free(f->live_in);
+    free(e->use);
+    free(e->def);
+    free(*out);
+    f->live_in = xcalloc((f->b - f->a) * f->words, sizeof(Word));
+    e->use = xcalloc(f->words, sizeof(Word));
+    e->def = xcalloc(f->words, sizeof(Word));
+    *out = xcalloc(f->words, sizeof(Word));
+}
+
+static Word *live_at(const Fn *f, size_t i) { return f->live_in + (i - f->a) * f->words; }
+
+static bool is_bs_op(unsigned op)
+{
+    return op == OPC_bs_start || op == OPC_bs_get || op == OPC_bs_skip ||
+           op == OPC_bs_test_tail || op == OPC_bs_test_unit;
+}
+
+typedef struct AnyY { bool y; } AnyY;
+static void note_any_y(Instr *w, char kind, void *arg)
+{
+    if ((kind == 's' || kind == 'd' || kind == 'm') && vm_operand_is_reg(*w) && (*w & 4))
+        ((AnyY *)arg)->y = true;
+}
+
+/* Functions whose slots are named implicitly are left to compact_frame: a binary match
+ * context takes two adjacent slots, and func_clause in a frame reads y0 ... itself. */
+static bool yalloc_ok(const Fn *f)
+{
+    bool frame = false;
+    for (size_t i = f->a; i < f->b; i++) {
+        const Ins *in = &f->ins[i];
+        if (in->dead) continue;
+        if (in->op == OPC_func_clause && opnd(f->cb, in, 1) == 0) return false;
+        if (in->op == OPC_allocate) frame = true;
+        if (is_bs_op(in->op)) {
+            AnyY any = {false};
+            each_operand((CodeBuf *)f->cb, in, note_any_y, &any);
+            if (any.y) return false;
+        }
+    }
+    return frame;
+}
+
+typedef struct Succs { const Fn *f; size_t s[16]; unsigned n; bool all; } Succs;
+static void note_succ(Instr *w, char kind, void *arg)
+{
+    Succs *s = arg;
+    if (kind != 'L' || *w == 0) return;
+    size_t j = label_ins(s->f, *w);
+    if (j == SIZE_MAX || s->n == 16) {
+        s->all = true;
+        return;
+    }
+    if (j < s->f->b) s->s[s->n++] = j;
+}
+
+/* The instructions i's labels lead to (a local call's label is the callee: not one). */
+static void label_succs(const Fn *f, size_t i, Succs *s)
+{
+    s->f = f;
+    s->n = 0;
+    s->all = false;
+    unsigned op = f->ins[i].op;
+    if (op != OPC_call && op != OPC_call_last && op != OPC_call_only)
+        each_operand((CodeBuf *)f->cb, &f->ins[i], note_succ, s);
+}
+
+static size_t uf_find(size_t *p, size_t x)
+{
+    while (p[x] != x) {
+        p[x] = p[p[x]];
+        x = p[x];
+    }
+    return x;
+}
+static void uf_union(size_t *p, size_t a, size_t b)
+{
+    a = uf_find(p, a);
+    b = uf_find(p, b);
+    if (a != b) p[a] = b;
+}
+
+/* Union-find nodes: the value of y(k) entering instruction i (d = 0) and the one i writes (1). */
+typedef struct Webs { const Fn *f; size_t ny, *parent, *id; size_t i; } Webs;
+static size_t web_node(const Webs *w, size_t i, size_t y, int d)
+{
+    return (((i - w->f->a) * w->ny + y) << 1) | (size_t)d;
+}
+static void rename_web(Instr *op, char kind, void *arg)
+{
+    Webs *w = arg;
+    if (!vm_operand_is_reg(*op) || !(*op & 4)) return;
+    if (kind != 's' && kind != 'm' && kind != 'd') return;
+    size_t y = (size_t)(*op >> 3);
+    size_t id = w->id[uf_find(w->parent, web_node(w, w->i, y, kind == 'd'))];
+    *op = vm_y((unsigned)id);
+}
+
+/* Joins the nodes along i's edges: what i leaves in y(k) (its write, or what entered) flows
+ * into a fall-through successor; a label keeps what entered (a failed instruction writes
+ * nothing). False when i's edges are not all known or a Y value outlives its frame. */
+static bool web_edges(Webs *w, Eff *e, Word *out, size_t i)
+{
+    Fn *f = (Fn *)w->f;
+    effects(f, &f->ins[i], e);
+    Succs s;
+    label_succs(f, i, &s);
+    if (s.all || e->unknown) return false;
+    if (e->kill_y) {
+        live_out(f, i, e, out);
+        for (size_t y = 0; y < w->ny; y++)
+            if (has_bit(out, f->xn + y)) return false; /* read before written */
+    }
+    size_t j = e->falls ? next_live(f, i + 1) : f->b;
+    for (size_t y = 0; y < w->ny; y++) {
+        size_t r = f->xn + y;
+        int d = has_bit(e->def, r);
+        if (j < f->b && has_bit(live_at(f, j), r))
+            uf_union(w->parent, web_node(w, i, y, d), web_node(w, j, y, 0));
+        for (unsigned k = 0; k < s.n; k++)
+            if (has_bit(live_at(f, s.s[k]), r))
+                uf_union(w->parent, web_node(w, i, y, 0), web_node(w, s.s[k], y, 0));
+    }
+    return true;
+}
+
+/* Renames every Y operand to its web's number; the count of webs, or SIZE_MAX when the
+ * function's flow is not fully known (it is then left as it is). */
+static size_t split_webs(Fn *f, Eff *e, Word *out)
+{
+    size_t ny = f->nregs - f->xn, nn = (f->b - f->a) * ny * 2;
+    Webs w = {f, ny, xcalloc(nn, sizeof(size_t)), xcalloc(nn, sizeof(size_t)), 0};
+    for (size_t k = 0; k < nn; k++) {
+        w.parent[k] = k;
+        w.id[k] = SIZE_MAX;
+    }
+    size_t first = next_live(f, f->a), n = 0;
+    bool ok = first < f->b;
+    for (size_t y = 0; ok && y < ny; y++)
+        if (has_bit(live_at(f, first), f->xn + y)) ok = false;
+    for (size_t i = f->a; ok && i < f->b; i++)
+        if (!f->ins[i].dead) ok = web_edges(&w, e, out, i);
+    for (size_t i = f->a; ok && i < f->b; i++) {
+        if (f->ins[i].dead) continue;
+        effects(f, &f->ins[i], e);
+        for (size_t y = 0; y < ny; y++) {
+            for (int d = 0; d < 2; d++) {
+                if (!has_bit(d ? e->def : live_at(f, i), f->xn + y)) continue;
+                size_t root = uf_find(w.parent, web_node(&w, i, y, d));
+                if (w.id[root] == SIZE_MAX) w.id[root] = n++;
+            }
+        }
+    }
+    for (size_t i = f->a; ok && i < f->b; i++) {
+        if (f->ins[i].dead) continue;
+        w.i = i;
+        each_operand((CodeBuf *)f->cb, &f->ins[i], rename_web, &w);
+    }
+    free(w.parent);
+    free(w.id);
+    return ok ? n : SIZE_MAX;
+}
+
+/* ---- webs to X registers ---- */
+
+#define X_CAP 64 /* X registers a web may move to (one Word of candidates) */
+
+typedef struct Pref { unsigned n; size_t order[4]; } Pref;
+
+/* Adds r as a preferred register (the other side of a move to or from the web). */
+static void prefer(Pref *p, Instr r)
+{
+    if (!vm_operand_is_reg(r) || (r & 4) || (r >> 3) >= X_CAP || p->n == 4) return;
+    p->order[p->n++] = (size_t)(r >> 3);
+}
+
+/* The X registers web w cannot take: live with another value somewhere w is live, or
+ * written there by another instruction. False when w is live across a call or a point that
+ * may collect (a test_heap names x0 .. Live-1: w may be the next one after them; *heap_need
+ * collects that bound). */
+static bool web_x_conflicts(Fn *f, Eff *e, Word *out, size_t R, Word *bad, size_t *heap_max,
+                            Pref *p)
+{
+    CodeBuf *cb = (CodeBuf *)f->cb;
+    *bad = 0;
+    *heap_max = X_CAP;
+    Instr y = vm_y((unsigned)(R - f->xn));
+    for (size_t i = f->a; i < f->b; i++) {
+        Ins *in = &f->ins[i];
+        if (in->dead) continue;
+        bool inl = has_bit(live_at(f, i), R);
+        effects(f, in, e);
+        bool def = has_bit(e->def, R);
+        if (!inl && !def) continue;
+        if (e->kill_x || e->unknown || e->kill_y) return false;
+        live_out(f, i, e, out);
+        bool outl = has_bit(out, R);
+        if (inl) *bad |= live_at(f, i)[0];
+        if (outl || def) *bad |= out[0] | e->def[0];
+        if (inl && outl && !never_collects(in->op)) {
+            if (in->op != OPC_test_heap || def) return false;
+            /* A root only as x(k) right after the live ones (those below must hold terms). */
+            size_t k = 0;
+            while (k < X_CAP && has_bit(live_at(f, i), k)) k++;
+            if (k < *heap_max) *heap_max = k;
+            if (k < 63) *bad |= ~(((Word)2 << k) - 1);
+        }
+        if (in->op == OPC_move) {
+            if (opnd(cb, in, 1) == y) prefer(p, opnd(cb, in, 0));
+            else if (opnd(cb, in, 0) == y) prefer(p, opnd(cb, in, 1));
+        }
+    }
+    return true;
+}
+
+typedef struct YtoX { Instr y, x; } YtoX;
+static void y_to_x(Instr *w, char kind, void *arg)
+{
+    YtoX *s = arg;
+    if ((kind == 's' || kind == 'd' || kind == 'm') && *w == s->y) *w = s->x;
+}
+
+/* Moves web y(w) to a free X register when it lives only between points that do not collect
+ * (or at a test_heap that can name it), updating the liveness in place: the web's bit becomes
+ * the register's. */
+static bool web_to_x(Fn *f, Eff *e, Word *out, size_t w)
+{
+    size_t R = f->xn + w;
+    Word bad;
+    size_t heap_max;
+    Pref p = {0, {0}};
+    if (!web_x_conflicts(f, e, out, R, &bad, &heap_max, &p)) return false;
+    size_t r = SIZE_MAX;
+    for (unsigned k = 0; k < p.n && r == SIZE_MAX; k++)
+        if (!((bad >> p.order[k]) & 1)) r = p.order[k];
+    for (size_t k = 0; k < X_CAP && r == SIZE_MAX; k++)
+        if (!((bad >> k) & 1)) r = k;
+    if (r == SIZE_MAX || r > heap_max || r + 1 >= f->xn) return false;
+    CodeBuf *cb = (CodeBuf *)f->cb;
+    YtoX s = {vm_y((unsigned)w), vm_x((unsigned)r)};
+    for (size_t i = f->a; i < f->b; i++) {
+        Ins *in = &f->ins[i];
+        if (in->dead) continue;
+        Word *lin = live_at(f, i);
+        bool inl = has_bit(lin, R);
+        /* test_heap reads no Y slot: the web is live across it, a root as x(r). */
+        if (inl && in->op == OPC_test_heap && cb->w[in->off + 2] < r + 1) cb->w[in->off + 2] = r + 1;
+        each_operand(cb, in, y_to_x, &s);
+        if (inl) {
+            lin[R / 64] &= ~((Word)1 << (R % 64));
+            set_bit(lin, r);
+        }
+    }
+    return true;
+}
+
+/* ---- colouring ---- */
+
+typedef struct Colour { size_t ny; Word *adj; size_t *col; } Colour;
+static bool adj_has(const Colour *c, size_t a, size_t b) { return has_bit(c->adj + a * ((c->ny + 63) / 64), b); }
+static void adj_set(Colour *c, size_t a, size_t b)
+{
+    size_t wpr = (c->ny + 63) / 64;
+    set_bit(c->adj + a * wpr, b);
+    set_bit(c->adj + b * wpr, a);
+}
+
+/* Interference: a web written while another is live (after the instruction). */
+static void interference(Fn *f, Eff *e, Word *out, Colour *c)
+{
+    for (size_t i = f->a; i < f->b; i++) {
+        if (f->ins[i].dead) continue;
+        effects(f, &f->ins[i], e);
+        live_out(f, i, e, out);
+        for (size_t d = 0; d < c->ny; d++) {
+            if (!has_bit(e->def, f->xn + d)) continue;
+            for (size_t l = 0; l < c->ny; l++)
+                if (l != d && (has_bit(out, f->xn + l) || has_bit(e->def, f->xn + l)))
+                    adj_set(c, d, l);
+        }
+    }
+}
+
+static void colour_web(Colour *c, size_t w)
+{
+    if (c->col[w] != SIZE_MAX) return;
+    bool *used = xcalloc(c->ny + 1, sizeof(bool));
+    for (size_t o = 0; o < c->ny; o++)
+        if (o != w && c->col[o] != SIZE_MAX && adj_has(c, w, o)) used[c->col[o]] = true;
+    size_t k = 0;
+    while (used[k]) k++;
+    c->col[w] = k;
+    free(used);
+}
+
+typedef struct ColourDefs { Colour *c; } ColourDefs;
+static void colour_def(Instr *w, char kind, void *arg)
+{
+    Colour *c = ((ColourDefs *)arg)->c;
+    if (kind == 'd' && vm_operand_is_reg(*w) && (*w & 4) && (size_t)(*w >> 3) < c->ny)
+        colour_web(c, (size_t)(*w >> 3));
+}
+static void recolour(Instr *w, char kind, void *arg)
+{
+    Colour *c = arg;
+    if ((kind == 's' || kind == 'd' || kind == 'm') && vm_operand_is_reg(*w) && (*w & 4) &&
+        (size_t)(*w >> 3) < c->ny)
+        *w = vm_y((unsigned)c->col[*w >> 3]);
+}
+
+/* Colours the webs greedily in the order of their first definition (the lowest slot no
+ * interfering web has), renames them, and returns the number of slots. */
+static size_t colour_webs(Fn *f, Eff *e, Word *out, size_t ny)
+{
+    CodeBuf *cb = (CodeBuf *)f->cb;
+    size_t wpr = (ny + 63) / 64;
+    Colour c = {ny, xcalloc(ny * wpr + 1, sizeof(Word)), xcalloc(ny + 1, sizeof(size_t))};
+    for (size_t w = 0; w < ny; w++) c.col[w] = SIZE_MAX;
+    interference(f, e, out, &c);
+    ColourDefs cd = {&c};
+    for (size_t i = f->a; i < f->b; i++)
+        if (!f->ins[i].dead) each_operand(cb, &f->ins[i], colour_def, &cd);
+    for (size_t w = 0; w < ny; w++) colour_web(&c, w);
+    size_t n = 0;
+    for (size_t i = f->a; i < f->b; i++) {
+        if (f->ins[i].dead) continue;
+        each_operand(cb, &f->ins[i], recolour, &c);
+    }
+    for (size_t w = 0; w < ny; w++)
+        if (c.col[w] + 1 > n) n = c.col[w] + 1;
+    free(c.adj);
+    free(c.col);
+    return n;
+}
+
+/* ---- frame sizes ---- */
+
+static Instr *frame_operand(CodeBuf *cb, const Ins *in)
+{
+    Instr *w = &cb->w[in->off + 1];
+    switch ((VmOpcode)in->op) {
+    case OPC_allocate: case OPC_deallocate: case OPC_apply_list_last: return &w[0];
+    case OPC_call_last: case OPC_call_ext_last: return &w[2];
+    case OPC_call_fun_last: case OPC_apply_last: return &w[1];
+    default: return NULL;
+    }
+}
+
+typedef struct MaxY { size_t n; } MaxY;
+static void note_max_y(Instr *w, char kind, void *arg)
+{
+    MaxY *m = arg;
+    if ((kind == 's' || kind == 'd' || kind == 'm') && vm_operand_is_reg(*w) && (*w & 4) &&
+        (size_t)(*w >> 3) + 1 > m->n)
+        m->n = (size_t)(*w >> 3) + 1;
+}
+
+/* Marks the instructions reachable from allocate at index s before a deallocate (the frame's
+ * region) as group s, joining groups that meet. */
+static void frame_region(Fn *f, Eff *e, size_t s, size_t *grp, size_t *uf, size_t *stack,
+                         bool *seen)
+{
+    size_t n = f->b - f->a, top = 0;
+    memset(seen, 0, n * sizeof(bool));
+    stack[top++] = s;
+    seen[s - f->a] = true;
+    while (top > 0) {
+        size_t i = stack[--top];
+        size_t *g = &grp[i - f->a];
+        if (*g == SIZE_MAX) *g = s - f->a;
+        else uf_union(uf, *g, s - f->a);
+        const Ins *in = &f->ins[i];
+        if (in->op == OPC_deallocate || (in->op == OPC_allocate && i != s)) continue;
+        effects(f, in, e);
+        Succs sc;
+        label_succs(f, i, &sc);
+        if (e->falls && sc.n < 16) sc.s[sc.n++] = next_live(f, i + 1);
+        for (unsigned k = 0; k < sc.n; k++) {
+            size_t j = sc.s[k];
+            if (j < f->b && !seen[j - f->a]) {
+                seen[j - f->a] = true;
+                stack[top++] = j;
+            }
+        }
+    }
+}
+
+/* ---- trimming ---- */
+
+/* The successors of i inside its frame: none after a deallocate or into another allocate. */
+static unsigned frame_succs(Fn *f, Eff *e, size_t i, size_t *out)
+{
+    const Ins *in = &f->ins[i];
+    if (in->op == OPC_deallocate) return 0;
+    effects(f, in, e);
+    Succs sc;
+    label_succs(f, i, &sc);
+    unsigned n = 0;
+    for (unsigned k = 0; k < sc.n; k++) out[n++] = sc.s[k];
+    if (e->falls) out[n++] = next_live(f, i + 1);
+    unsigned m = 0;
+    for (unsigned k = 0; k < n; k++)
+        if (out[k] < f->b && f->ins[out[k]].op != OPC_allocate) out[m++] = out[k];
+    return m;
+}
+
+/* Marks what is reachable in the frame from the roots (not through stop, which is marked but
+ * not followed). */
+static void frame_reach(Fn *f, Eff *e, const size_t *roots, size_t nroots, size_t stop, bool *mark,
+                        size_t *stack)
+{
+    size_t n = f->b - f->a, top = 0, succ[17];
+    memset(mark, 0, n * sizeof(bool));
+    for (size_t k = 0; k < nroots; k++)
+        if (!mark[roots[k] - f->a]) {
+            mark[roots[k] - f->a] = true;
+            stack[top++] = roots[k];
+        }
+    while (top > 0) {
+        size_t i = stack[--top];
+        if (i == stop) continue;
+        unsigned ns = frame_succs(f, e, i, succ);
+        for (unsigned k = 0; k < ns; k++)
+            if (!mark[succ[k] - f->a]) {
+                mark[succ[k] - f->a] = true;
+                stack[top++] = succ[k];
+            }
+    }
+}
+
+/* An op2 +/- of a small constant right before a local call becomes one fused form with it
+ * (select_forms: op2_addc_call, fib's argument), which a trim between them would split: such a
+ * call is not trimmed (fib's deepest stack goes through its first call anyway). */
+static bool fuses_into_call(const Fn *f, size_t c)
+{
+    if (f->ins[c].op != OPC_call) return false;
+    size_t p = c;
+    while (p-- > f->a && f->ins[p].dead) {}
+    if (p < f->a || p >= c || f->ins[p].op != OPC_op2 || f->ins[c].target) return false;
+    const Instr *w = f->cb->w + f->ins[p].off + 1;
+    return (w[1] == VOP_ADD || w[1] == VOP_SUB) && term_is_small((Term)w[3]);
+}
+
+static bool is_body_call(unsigned op)
+{
+    return op == OPC_call || op == OPC_call_ext || op == OPC_call_fun || op == OPC_apply ||
+           op == OPC_apply_list;
+}
+
+typedef struct SlotUse { bool *used; size_t n; } SlotUse;
+static void note_slot(Instr *w, char kind, void *arg)
+{
+    SlotUse *u = arg;
+    if ((kind == 's' || kind == 'd' || kind == 'm') && vm_operand_is_reg(*w) && (*w & 4) &&
+        (size_t)(*w >> 3) < u->n)
+        u->used[*w >> 3] = true;
+}
+
+typedef struct Perm { const size_t *to; size_t n; } Perm;
+static void permute_slot(Instr *w, char kind, void *arg)
+{
+    Perm *p = arg;
+    if ((kind == 's' || kind == 'd' || kind == 'm') && vm_operand_is_reg(*w) && (*w & 4) &&
+        (size_t)(*w >> 3) < p->n)
+        *w = vm_y((unsigned)p->to[*w >> 3]);
+}
+
+/* The slots call c's continuation needs (live into c, or named after it); SIZE_MAX when the
+ * continuation cannot be trimmed on its own (it loops back to c, or the frame reaches it
+ * without passing c). */
+static size_t trim_at(Fn *f, Eff *e, size_t c, const size_t *allocs, size_t nalloc, size_t frame,
+                      bool *used, bool *reach, bool *other, size_t *stack)
+{
+    size_t succ[17];
+    unsigned ns = frame_succs(f, e, c, succ);
+    frame_reach(f, e, succ, ns, SIZE_MAX, reach, stack);
+    if (reach[c - f->a]) return SIZE_MAX;
+    frame_reach(f, e, allocs, nalloc, c, other, stack);
+    memset(used, 0, (frame + 1) * sizeof(bool));
+    SlotUse u = {used, frame};
+    for (size_t i = f->a; i < f->b; i++) {
+        if (!reach[i - f->a] || f->ins[i].dead) continue;
+        if (other[i - f->a]) return SIZE_MAX;
+        each_operand((CodeBuf *)f->cb, &f->ins[i], note_slot, &u);
+    }
+    for (size_t y = 0; y < frame; y++)
+        if (has_bit(live_at(f, c), f->xn + y)) used[y] = true;
+    size_t k = 0;
+    for (size_t y = 0; y < frame; y++) k += !used[y];
+    return k;
+}
+
+/* OTP's trim: before the call after which the fewest slots are needed, the frame drops the
+ * others (the slots are renumbered so that those come first; `deallocate K` in the middle of
+ * a frame is OTP's `trim K`: the return address stays above the slots left). Then the stack
+ * at the bottom of a recursion holds, per level, what the continuation needs. One trim per
+ * frame. */
+static void trim_frame(Fn *f, Eff *e, size_t g, const size_t *grp, size_t *uf, size_t frame)
+{
+    size_t n = f->b - f->a, nalloc = 0;
+    size_t *allocs = xcalloc(n, sizeof(size_t)), *stack = xcalloc(n + 17, sizeof(size_t));
+    bool *used = xcalloc(frame + 1, sizeof(bool)), *reach = xcalloc(n, sizeof(bool));
+    bool *other = xcalloc(n, sizeof(bool));
+    for (size_t i = f->a; i < f->b; i++)
+        if (!f->ins[i].dead && f->ins[i].op == OPC_allocate && grp[i - f->a] != SIZE_MAX &&
+            uf_find(uf, grp[i - f->a]) == g)
+            allocs[nalloc++] = i;
+    size_t best = SIZE_MAX, best_k = 0;
+    for (size_t c = f->a; c < f->b; c++) {
+        if (f->ins[c].dead || !is_body_call(f->ins[c].op) || grp[c - f->a] == SIZE_MAX ||
+            uf_find(uf, grp[c - f->a]) != g || fuses_into_call(f, c))
+            continue;
+        size_t k = trim_at(f, e, c, allocs, nalloc, frame, used, reach, other, stack);
+        if (k != SIZE_MAX && k > best_k) {
+            best = c;
+            best_k = k;
+        }
+    }
+    if (best != SIZE_MAX) {
+        CodeBuf *cb = (CodeBuf *)f->cb;
+        trim_at(f, e, best, allocs, nalloc, frame, used, reach, other, stack);
+        size_t *to = xcalloc(frame + 1, sizeof(size_t)), *down = xcalloc(frame + 1, sizeof(size_t));
+        size_t lo = 0, hi = best_k;
+        for (size_t y = 0; y < frame; y++) {
+            to[y] = used[y] ? hi++ : lo++;
+            down[y] = y >= best_k ? y - best_k : 0;
+        }
+        Perm p = {to, frame}, q = {down, frame};
+        for (size_t i = f->a; i < f->b; i++) {
+            Ins *in = &f->ins[i];
+            if (in->dead || grp[i - f->a] == SIZE_MAX || uf_find(uf, grp[i - f->a]) != g) continue;
+            each_operand(cb, in, permute_slot, &p);
+            for (unsigned k = 0; k < in->nkill; k++) permute_slot(&in->kills[k], 'd', &p);
+            if (!reach[i - f->a]) continue;
+            /* After the trim: y(j) is y(j - K), the frame K words smaller (a wait's kills of
+             * the slots gone go with them). */
+            each_operand(cb, in, permute_slot, &q);
+            unsigned nk = 0;
+            for (unsigned k = 0; k < in->nkill; k++)
+                if ((size_t)(in->kills[k] >> 3) >= best_k) in->kills[nk++] = vm_y((unsigned)down[in->kills[k] >> 3]);
+            in->nkill = nk;
+            Instr *w = frame_operand(cb, in);
+            if (w) *w = (Instr)(frame - best_k);
+            f->fsize[i - f->a] = frame - best_k;
+        }
+        free(down);
+        f->ins[best].trim = (unsigned)best_k;
+        free(to);
+    }
+    free(allocs);
+    free(stack);
+    free(used);
+    free(reach);
+    free(other);
+}
+
+/* Each frame gets the size its own slots need (a clause that keeps one value allocates one
+ * word, whatever its neighbours need); an instruction no allocate reaches, or reached from
+ * several, makes the regions meet (or the whole function take the largest size). */
+static void set_frame_sizes(Fn *f, Eff *e, Word *out, size_t nslots)
+{
+    CodeBuf *cb = (CodeBuf *)f->cb;
+    size_t n = f->b - f->a;
+    size_t *grp = xcalloc(n, sizeof(size_t)), *uf = xcalloc(n, sizeof(size_t));
+    size_t *size = xcalloc(n, sizeof(size_t)), *stack = xcalloc(n + 16, sizeof(size_t));
+    bool *seen = xcalloc(n, sizeof(bool));
+    for (size_t k = 0; k < n; k++) {
+        grp[k] = SIZE_MAX;
+        uf[k] = k;
+    }
+    for (size_t i = f->a; i < f->b; i++)
+        if (!f->ins[i].dead && f->ins[i].op == OPC_allocate)
+            frame_region(f, e, i, grp, uf, stack, seen);
+    bool whole = false;
+    for (size_t i = f->a; i < f->b; i++) {
+        Ins *in = &f->ins[i];
+        if (in->dead) continue;
+        MaxY m = {0};
+        each_operand(cb, in, note_max_y, &m);
+        size_t g = grp[i - f->a];
+        if (g == SIZE_MAX) {
+            if (m.n || frame_operand(cb, in)) whole = true;
+            continue;
+        }
+        g = uf_find(uf, g);
+        if (m.n > size[g]) size[g] = m.n;
+    }
+    f->fsize = xcalloc(n, sizeof(size_t));
+    for (size_t i = f->a; i < f->b; i++) {
+        Ins *in = &f->ins[i];
+        size_t g = grp[i - f->a];
+        f->fsize[i - f->a] = whole ? nslots : g == SIZE_MAX ? 0 : size[uf_find(uf, g)];
+        Instr *w = in->dead ? NULL : frame_operand(cb, in);
+        if (w) *w = (Instr)(whole || g == SIZE_MAX ? nslots : size[uf_find(uf, g)]);
+    }
+    /* The kills, from the liveness of these slots, before a trim renumbers some of them. */
+    add_kills(f, e, out, f->nregs - f->xn);
+    for (size_t k = 0; k < n && !whole; k++) {
+        const Ins *in = &f->ins[f->a + k];
+        /* Once per frame: a group is named by its root allocate's index. */
+        if (!in->dead && in->op == OPC_allocate && uf_find(uf, k) == k && size[k] > 0)
+            trim_frame(f, e, k, grp, uf, size[k]);
+    }
+    free(grp);
+    free(uf);
+    free(size);
+    free(stack);
+    free(seen);
+}
+
+/* Splits, moves to X and colours the Y slots of a function with a frame; true when done (the
+ * frame sizes are then set, and compact_frame has nothing to do). */
+static bool alloc_yregs(Fn *f, Eff *e, Word **out)
+{
+    if (!yalloc_ok(f)) return false;
+    size_t nw = split_webs(f, e, *out);
+    if (nw == SIZE_MAX) return false;
+    fn_resize(f, e, out, nw + 2);
+    liveness(f, e, *out);
+    if (lower_live_counts(f, e, *out)) liveness(f, e, *out);
+    bool moved = false;
+    for (size_t w = 0; w < nw; w++) moved |= web_to_x(f, e, *out, w); /* keeps the liveness */
+    bool stale = false;
+    for (int round = 0; moved && round < 8; round++) {
+        liveness(f, e, *out);
+        if (!(stale = rewrite_pass(f, e, *out))) break;
+    }
+    if (stale) liveness(f, e, *out);
+    size_t nslots = colour_webs(f, e, *out, nw);
+    for (size_t i = f->a; i < f->b; i++) {
+        Ins *in = &f->ins[i];
+        if (!in->dead && in->op == OPC_move && opnd(f->cb, in, 0) == opnd(f->cb, in, 1))
+            in->dead = true; /* two webs joined by a move took one slot */
+    }
+    fn_resize(f, e, out, nslots + 2);
+    liveness(f, e, *out);
+    set_frame_sizes(f, e, *out, nslots);
+    return true;
+}
+
+/* The X registers a function names, explicitly or as a range (arguments, Live operands),
+ * with room to spare: xn is above them all (and x(VM_X_REGS - 1) is the bit xn - 1). */
+typedef struct XMax { size_t n; } XMax;
+static void note_x(Instr *w, char kind, void *arg)
+{
+    XMax *m = arg;
+    if ((kind == 's' || kind == 'd' || kind == 'm') && vm_operand_is_reg(*w) && !(*w & 4)) {
+        size_t i = (size_t)(*w >> 3);
+        if (i != VM_X_REGS - 1 && i + 2 > m->n) m->n = i + 2; /* a bs context's offset too */
+    }
+}
+static size_t x_bits(const Fn *f)
+{
+    XMax m = {0};
+    for (size_t i = f->a; i < f->b; i++) {
+        const Ins *in = &f->ins[i];
+        each_operand((CodeBuf *)f->cb, in, note_x, &m);
+        size_t a0 = in->len > 1 ? (size_t)opnd(f->cb, in, 0) : 0;
+        size_t a1 = in->len > 2 ? (size_t)opnd(f->cb, in, 1) : 0;
+        size_t n = 0;
+        switch ((VmOpcode)in->op) {
+        case OPC_allocate: case OPC_leaf_entry: case OPC_test_heap: n = a1 + 1; break;
+        case OPC_call: case OPC_call_last: case OPC_call_only: case OPC_call_ext:
+        case OPC_call_ext_last: case OPC_call_ext_only: case OPC_call_fun: case OPC_call_fun_last:
+        case OPC_apply: case OPC_apply_last: case OPC_func_clause: n = a0 + 3; break;
+        case OPC_apply_list: case OPC_apply_list_last: n = 4; break;
+        default: break;
+        }
+        if (n > m.n) m.n = n;
+    }
+    size_t xn = (m.n + 1 + 63) / 64 * 64;
+    return xn < VM_X_REGS ? xn : VM_X_REGS;
+}
+
 static void optimize_fn(Fn *f)
 {
     if (f->b <= f->a || !fn_ok(f)) return;
+    f->xn = x_bits(f);
     YMax ym = {0};
     for (size_t i = f->a; i < f->b; i++) {
         each_operand((CodeBuf *)f->cb, &f->ins[i], note_y, &ym);
@@ -618,19 +1380,25 @@ static void optimize_fn(Fn *f)
             if (n > ym.max) ym.max = n;
         }
     }
-    f->nregs = VM_X_REGS + ym.max;
+    f->nregs = f->xn + ym.max;
     f->words = (f->nregs + 63) / 64;
     f->live_in = xcalloc((f->b - f->a) * f->words, sizeof(Word));
-    Eff e = {xcalloc(f->words, sizeof(Word)), xcalloc(f->words, sizeof(Word)), 0, 0, 0, 0};
+    Eff e = {xcalloc(f->words, sizeof(Word)), xcalloc(f->words, sizeof(Word)), 0, 0, 0, 0, f->xn};
     Word *out = xcalloc(f->words, sizeof(Word));
-    for (int round = 0; round < 8; round++) {
+    bool stale = true;
+    for (int round = 0; stale && round < 8; round++) {
         liveness(f, &e, out);
-        if (!rewrite_pass(f, &e, out)) break;
+        stale = rewrite_pass(f, &e, out);
     }
-    liveness(f, &e, out);
-    add_kills(f, &e, out, ym.max);
+    if (stale) liveness(f, &e, out);
+    /* alloc_yregs adds the kills itself and leaves the X registers' liveness exact (a trim
+     * renumbers Y slots the analysis then no longer follows: nothing after reads them). */
+    f->coloured = alloc_yregs(f, &e, &out);
+    if (!f->coloured) add_kills(f, &e, out, f->nregs - f->xn);
     if (lower_live_counts(f, &e, out)) liveness(f, &e, out);
     f->entry_defs = entry_slots_written(f);
+    free(f->fsize);
+    f->fsize = NULL;
     free(f->live_in);
     free(e.use);
     free(e.def);
@@ -841,7 +1609,7 @@ static void followed_by(CodeBuf *cb, Ins *ins, size_t n_ins, size_t i)
     Ins *in = &ins[i];
     size_t j = i + 1;
     while (j < n_ins && ins[j].dead) j++;
-    if (j >= n_ins || ins[j].nkill) return; /* a wait's kills would come between them */
+    if (j >= n_ins || ins[j].nkill || ins[j].trim) return; /* kills or a trim come between */
     const Ins *nx = &ins[j];
     const Instr *w = cb->w + nx->off + 1;
     unsigned op = in->op;
@@ -874,7 +1642,8 @@ static void select_forms(CodeBuf *cb, Ins *ins, size_t n_ins)
             bool label = false;
             for (; j < n_ins && ins[j].dead; j++) label |= ins[j].target;
             /* No label between them: nothing jumps to the ret alone. */
-            if (j < n_ins && ins[j].op == OPC_ret && !label && !ins[j].target && !ins[j].nkill) {
+            if (j < n_ins && ins[j].op == OPC_ret && !label && !ins[j].target && !ins[j].nkill &&
+                !ins[j].trim) {
                 in->op = OPC_dealloc_ret;
                 ins[j].dead = true;
             }
@@ -900,12 +1669,17 @@ static void compact(CodeBuf *cb, Ins *ins, size_t n_ins)
 {
     size_t *map = xcalloc(cb->n + 1, sizeof *map);
     size_t o = 0, extra = 0;
-    for (size_t i = 0; i < n_ins; i++) extra += ins[i].dead ? 0 : 3 * (size_t)ins[i].nkill;
+    for (size_t i = 0; i < n_ins; i++)
+        extra += ins[i].dead ? 0 : 3 * (size_t)ins[i].nkill + (ins[i].trim ? 2 : 0);
     size_t alloc = cb->n + extra + 1;
     Instr *w = xcalloc(alloc, sizeof *w);
     for (size_t i = 0; i < n_ins; i++) {
         for (unsigned k = 0; k < ins[i].len; k++) map[ins[i].off + k] = o;
         if (!ins[i].dead) {
+            if (ins[i].trim) {
+                w[o++] = OPC_deallocate;
+                w[o++] = ins[i].trim;
+            }
             for (unsigned k = 0; k < ins[i].nkill; k++) {
                 w[o++] = OPC_move;
                 w[o++] = NIL;
@@ -941,7 +1715,7 @@ void peep_optimize(CodeBuf *cb)
             if (!ins) abort();
         }
         unsigned len = ins_len(cb, off);
-        ins[n_ins] = (Ins){off, (unsigned)cb->w[off], len, false, false, NULL, 0};
+        ins[n_ins] = (Ins){off, (unsigned)cb->w[off], len, false, false, NULL, 0, 0};
         at[off] = n_ins++;
         off += len;
     }
@@ -959,9 +1733,9 @@ void peep_optimize(CodeBuf *cb)
         if (starts[k] >= cb->n || at[starts[k]] == SIZE_MAX) continue;
         size_t b = end >= cb->n ? n_ins : at[end];
         if (b == SIZE_MAX) continue;
-        Fn f = {ins, at[starts[k]], b, 0, 0, NULL, cb, at, false};
+        Fn f = {ins, at[starts[k]], b, 0, 0, 0, NULL, cb, at, false, false, NULL};
         optimize_fn(&f);
-        compact_frame(&f);
+        if (!f.coloured) compact_frame(&f);
         drop_entry(&f);
     }
     select_forms(cb, ins, n_ins);

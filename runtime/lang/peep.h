@@ -11,6 +11,13 @@
  * across a garbage collection point (every instruction reads its sources before it may
  * collect). Functions with try or catch are left alone: their handlers read slots along edges
  * the analysis does not model. Labels, function and line tables are relocated.
+ *
+ * Then the Y slots are allocated from liveness, as OTP's compiler does (docs/vm.md): a value
+ * gets a slot only when it is live across a call or another point that may collect (else it
+ * moves to a free X register), slots are shared by values whose lives do not overlap, each
+ * frame gets the size its own code needs, and before the call after which the fewest slots
+ * are needed the frame is trimmed (`deallocate K` mid-frame: OTP's `trim`). Invariant kept:
+ * every Y slot always holds a term (allocate clears the frame, every GC updates every slot).
  */
 #ifndef HS_LANG_PEEP_H
 #define HS_LANG_PEEP_H
