@@ -41,23 +41,36 @@
 #define SEND_SLOTS 64u
 #define SEND_COALESCE_MAX 65536u
 
+/* One (sender, site) key's sends since the slot was last posted; 64 bytes, one cache line, the
+ * key and count first (what hook_send reads on every send). */
 typedef struct SendSlot {
-    ProbeSend s;      /* the first send; flat_words and shared_words the running sums */
-    uint32_t count;   /* 0: free */
-    uint32_t sampled; /* sends among count whose shared size was measured */
-    uint64_t sampled_flat;
+    Term pid;              /* the sender */
+    const void *ip;        /* the site's code address (ProbeSite.ip) */
+    uint32_t count;        /* 0: free */
+    uint32_t sampled;      /* sends among count whose shared size was measured */
+    Uint flat_words;       /* the sum over every send */
+    Uint shared_words;     /* the sum over the sampled ones */
+    uint64_t sampled_flat; /* the sampled ones' flat words */
+    Term receiver;         /* the first send's */
+    uint64_t time_ns;      /* the first send's (stamped by the hook) */
 } SendSlot;
 
-/* Minor GCs coalesce the same way, one slot per process (direct-mapped): a GC-heavy program
- * makes a minor GC every few hundred microseconds per process, and the store only sums them
- * (live words are judged on major GCs, which are posted alone). Their pauses go into the
- * cache's own histogram, merged into the store's at each step, so the p99 stays exact. */
+/* GCs coalesce the same way, one slot per process (direct-mapped), minor and major apart: a
+ * GC-heavy program makes a minor GC every few hundred microseconds per process, and a
+ * message-heavy one as many majors (a small heap that a message fills: message_heavy makes
+ * 35k a second, as OTP does), and the store only sums them. Their pauses go into the cache's
+ * own histograms, merged into the store's at each step, so the p99 stays exact. A batch of
+ * majors gives the live-words series (the leak evidence) its last GC's point and its largest
+ * live size (AgEvent.peak_size): one point per process per CACHE_FLUSH_MS at most, where the
+ * series keeps one in `stride` anyway. GCs forced from outside a scheduler (the gc command,
+ * the detector's) have no cache and go alone. */
 #define GC_SLOTS 64u
 #define GC_COALESCE_MAX 65536u
 
 typedef struct GcSlot {
     ProbeGc g;        /* reclaimed and duration_ns the sums, after and time the last GC's */
     uint32_t count;   /* 0: free */
+    Uint peak_live;   /* majors: the largest heap + old heap + mbuf after any of them */
 } GcSlot;
 
 /* ETS inserts and object deletes coalesce per table (direct-mapped): an ETS-heavy program
@@ -76,8 +89,9 @@ typedef struct SendCache {
     _Atomic unsigned char claim;    /* the collector is, or wants to be */
     SendSlot slot[SEND_SLOTS];
     EtsSlot ets[ETS_SLOTS];
-    GcSlot gc[GC_SLOTS];
+    GcSlot gc[GC_SLOTS], gc_major[GC_SLOTS];
     AgHist minor_pauses;   /* pauses of the minor GCs coalesced since the last step */
+    AgHist major_pauses;   /* and of the major ones */
 } SendCache;
 
 /* Code addresses of send sites resolved by the host (ProbeSite.ip), a direct-mapped cache. */
@@ -265,12 +279,31 @@ static void hook_gc_start(const ProbeGc *e)
     AgEvent ev; ev.kind = AG_EV_GC_START; ev.time_ns = e->p.time_ns; ev.u.gc = *e; post(&ev);
 }
 
-static void post_gc(const ProbeGc *g, uint32_t count)
+static void post_gc(const ProbeGc *g)
 {
     AgEvent ev; ev.kind = AG_EV_GC_END; ev.time_ns = g->p.time_ns; ev.u.gc = *g;
-    ev.count = count;
-    if (count && tls_last_ns > ev.time_ns) ev.time_ns = tls_last_ns;   /* keep the ring in order */
+    ev.count = 0;
     post(&ev);
+}
+
+/* The record of a slot's GCs (ring.h: AG_EV_GC_END with count >= 1). */
+static void gc_slot_event(const GcSlot *x, AgEvent *ev)
+{
+    memset(ev, 0, sizeof *ev);
+    ev->kind = AG_EV_GC_END;
+    ev->time_ns = x->g.p.time_ns;
+    ev->u.gc = x->g;
+    ev->count = x->count;
+    ev->peak_size = x->peak_live;
+}
+
+__attribute__((noinline)) static void post_gc_slot(GcSlot *x)
+{
+    AgEvent ev;
+    gc_slot_event(x, &ev);
+    if (tls_last_ns > ev.time_ns) ev.time_ns = tls_last_ns;   /* keep the ring in order */
+    post(&ev);
+    x->count = 0;
 }
 
 static unsigned gc_slot_of(Term pid)
@@ -278,117 +311,149 @@ static unsigned gc_slot_of(Term pid)
     return (unsigned)(((uint64_t)pid * 0x9E3779B97F4A7C15u) >> 58) & (GC_SLOTS - 1);
 }
 
+static Uint gc_live(const GcInfo *g) { return g->heap_size + g->old_heap_size + g->mbuf_size; }
+
 static void hook_gc_end(const ProbeGc *e)
 {
     SendCache *c = tls_send_cache;
     /* acquire/release: the slots pass between this thread and the collector with the flag */
-    if (e->ev.type == GC_MAJOR || !c || !cache_enter(c)) {
-        post_gc(e, 0);
+    if (!c || !cache_enter(c)) {
+        post_gc(e);
         return;
     }
-    GcSlot *x = &c->gc[gc_slot_of(e->p.pid)];
-    if (x->count && x->g.p.pid != e->p.pid) {
-        post_gc(&x->g, x->count);
-        x->count = 0;
-    }
+    bool major = e->ev.type == GC_MAJOR;
+    GcSlot *x = &(major ? c->gc_major : c->gc)[gc_slot_of(e->p.pid)];
+    if (x->count && x->g.p.pid != e->p.pid) post_gc_slot(x);
     if (!x->count) {
         x->g = *e;
+        x->peak_live = 0;
     } else {
         x->g.ev.reclaimed += e->ev.reclaimed;
         x->g.ev.duration_ns += e->ev.duration_ns;
         x->g.ev.after = e->ev.after;
         x->g.p.time_ns = e->p.time_ns;
     }
-    ag_hist_add(&c->minor_pauses, e->ev.duration_ns);
-    if (++x->count >= GC_COALESCE_MAX) {
-        post_gc(&x->g, x->count);
-        x->count = 0;
+    if (major) {
+        Uint live = gc_live(&e->ev.after);
+        if (live > x->peak_live) x->peak_live = live;
     }
+    ag_hist_add(major ? &c->major_pauses : &c->minor_pauses, e->ev.duration_ns);
+    if (++x->count >= GC_COALESCE_MAX) post_gc_slot(x);
     cache_leave(c);
+}
+
+/* The record of a slot's sends (ring.h: count, sampled, sampled_flat; u.send's sums). */
+static void slot_event(const SendSlot *x, AgEvent *ev)
+{
+    memset(ev, 0, sizeof *ev);
+    ev->kind = AG_EV_SEND;
+    ev->time_ns = x->time_ns;
+    ev->u.send.p.pid = x->pid;
+    ev->u.send.receiver = x->receiver;
+    ev->u.send.flat_words = x->flat_words;
+    ev->u.send.shared_words = x->shared_words;
+    ev->u.send.site.module = ev->u.send.site.function = NIL;
+    ev->u.send.site.ip = x->ip;
+    ev->count = x->count;
+    ev->sampled = x->sampled;
+    ev->sampled_flat = x->sampled_flat;
 }
 
 __attribute__((noinline)) static void post_slot(const SendSlot *x)
 {
-    AgEvent ev; ev.kind = AG_EV_SEND; ev.time_ns = x->s.p.time_ns; ev.u.send = x->s;
-    ev.count = x->count; ev.sampled = x->sampled; ev.sampled_flat = x->sampled_flat;
+    AgEvent ev;
+    slot_event(x, &ev);
     post(&ev);
 }
 
-static void post_send(const ProbeSend *s)
+static void slot_start(SendSlot *x, Term from, Term to, const void *ip)
 {
-    SendSlot one = {.s = *s, .count = 1};
-    post_slot(&one);
+    x->pid = from;
+    x->ip = ip;
+    x->count = x->sampled = 0;
+    x->flat_words = x->shared_words = 0;
+    x->sampled_flat = 0;
+    x->receiver = to;
+    x->time_ns = stamp(0);   /* the first send's */
 }
 
-static void slot_add(SendSlot *x, const ProbeSend *e)
+static void slot_add(SendSlot *x, Uint flat, Uint shared)
 {
     x->count++;
-    x->s.flat_words += e->flat_words;
-    if (e->shared_words) {
+    x->flat_words += flat;
+    if (shared) {
         x->sampled++;
-        x->sampled_flat += e->flat_words;
-        x->s.shared_words += e->shared_words;
+        x->sampled_flat += flat;
+        x->shared_words += shared;
     }
 }
 
-static bool same_sender_site(const ProbeSend *a, const ProbeSend *b)
+/* A send that cannot wait in a cache (no cache on this thread, or the collector holds it). */
+__attribute__((noinline)) static void post_send_alone(Term from, Term to, const void *ip,
+                                                      Uint flat, Uint shared)
 {
-    if (a->p.pid != b->p.pid) return false;
-    if (a->site.ip || b->site.ip) return a->site.ip == b->site.ip;
-    return a->site.module == b->site.module && a->site.function == b->site.function &&
-           a->site.arity == b->site.arity && a->site.line == b->site.line;
+    SendSlot one;
+    slot_start(&one, from, to, ip);
+    slot_add(&one, flat, shared);
+    post_slot(&one);
 }
 
-static unsigned send_slot_of(const ProbeSend *e)
+static unsigned send_slot_of(Term pid, const void *ip)
 {
-    uint64_t k = (uint64_t)e->p.pid * 0x9E3779B97F4A7C15u;
-    if (e->site.ip) k ^= (uint64_t)(uintptr_t)e->site.ip * 0x165667B19E3779F9u;
-    else k ^= (uint64_t)e->site.line * 0xC2B2AE3D27D4EB4Fu ^ (uint64_t)e->site.function;
-    return (unsigned)(k >> 59) & (SEND_SLOTS - 1);
+    return (unsigned)((((uint64_t)pid ^ (uint64_t)(uintptr_t)ip) * 0x9E3779B97F4A7C15u) >> 58);
 }
 
-/* The slot of e's (sender, site) in c: its own, else a free one, else the key's first way
- * (posted first). 4-way: direct mapping alone let two busy keys evict each other. Out of
- * line: hook_send tries the first way itself, which is where a key usually is. */
-__attribute__((noinline)) static SendSlot *send_slot_find(SendCache *c, const ProbeSend *e,
-                                                          unsigned base)
+/* The slot of (from, ip) in c: its own, else a free one, else the key's first way (posted
+ * first). 4-way: direct mapping alone let two busy keys evict each other. */
+static SendSlot *send_slot_find(SendCache *c, Term from, Term to, const void *ip)
 {
+    unsigned base = send_slot_of(from, ip);
     SendSlot *free_slot = NULL;
     for (unsigned w = 0; w < 4; w++) {
         SendSlot *y = &c->slot[(base + w) & (SEND_SLOTS - 1)];
         if (!y->count) {
             if (!free_slot) free_slot = y;
-        } else if (same_sender_site(&y->s, e)) {
+        } else if (y->pid == from && y->ip == ip) {
             return y;
         }
     }
     SendSlot *x = free_slot ? free_slot : &c->slot[base];
     if (x->count) post_slot(x);
-    x->s = *e;
-    x->s.p.time_ns = stamp(e->p.time_ns);   /* the first send's */
-    x->s.flat_words = x->s.shared_words = 0;
-    x->count = x->sampled = 0;
-    x->sampled_flat = 0;
+    slot_start(x, from, to, ip);
     return x;
 }
 
-static void hook_send(const ProbeSend *e)
+/* hook_send's other cases, out of line so that its common case saves no registers: the key
+ * is not in its first way, or its slot is free or about to fill [c entered]. */
+__attribute__((noinline)) static void send_miss(SendCache *c, Term from, Term to,
+                                                const void *ip, Uint flat, Uint shared)
 {
-    SendCache *c = tls_send_cache;
-    /* acquire/release: the slots pass between this thread and the collector with the flag */
-    if (!c || !cache_enter(c)) {
-        post_send(e);
-        return;
-    }
-    unsigned base = send_slot_of(e);
-    SendSlot *x = &c->slot[base];
-    if (!x->count || !e->site.ip || x->s.p.pid != e->p.pid || x->s.site.ip != e->site.ip)
-        x = send_slot_find(c, e, base);
-    slot_add(x, e);
+    SendSlot *x = send_slot_find(c, from, to, ip);
+    slot_add(x, flat, shared);
     if (x->count >= SEND_COALESCE_MAX) {
         post_slot(x);
         x->count = 0;
     }
+    cache_leave(c);
+}
+
+/* probe.send: scalars (probe.h); the common case only adds to the key's slot. */
+static void hook_send(Term from, Term to, const void *ip, Uint flat, Uint shared)
+{
+    SendCache *c = tls_send_cache;
+    /* acquire/release: the slots pass between this thread and the collector with the flag */
+    if (__builtin_expect(!c || !cache_enter(c), 0)) {
+        post_send_alone(from, to, ip, flat, shared);
+        return;
+    }
+    SendSlot *x = &c->slot[send_slot_of(from, ip)];
+    /* count in [1, SEND_COALESCE_MAX - 2]: in use, and adding one leaves it below full */
+    if (__builtin_expect(x->pid != from || x->ip != ip ||
+                         x->count - 1u > SEND_COALESCE_MAX - 3u, 0)) {
+        send_miss(c, from, to, ip, flat, shared);
+        return;
+    }
+    slot_add(x, flat, shared);
     cache_leave(c);
 }
 
@@ -400,16 +465,14 @@ static void flush_sends_of(Term pid)
     if (!c || !cache_enter(c)) return;
     for (unsigned i = 0; i < SEND_SLOTS; i++) {
         SendSlot *x = &c->slot[i];
-        if (x->count && x->s.p.pid == pid) {
+        if (x->count && x->pid == pid) {
             post_slot(x);
             x->count = 0;
         }
     }
-    GcSlot *g = &c->gc[gc_slot_of(pid)];
-    if (g->count && g->g.p.pid == pid) {
-        post_gc(&g->g, g->count);
-        g->count = 0;
-    }
+    GcSlot *g = &c->gc[gc_slot_of(pid)], *m = &c->gc_major[gc_slot_of(pid)];
+    if (g->count && g->g.p.pid == pid) post_gc_slot(g);
+    if (m->count && m->g.p.pid == pid) post_gc_slot(m);
     cache_leave(c);
 }
 
@@ -554,6 +617,27 @@ static void resolve_site(Agent *a, AgEvent *ev)
     *s = e->site;
 }
 
+static void flush_gc_slot(Agent *a, unsigned r, GcSlot *x)
+{
+    if (!x->count) return;
+    AgEvent ev;
+    gc_slot_event(x, &ev);
+    ev.sched = r;
+    x->count = 0;
+    a->cache_events++;
+    ev.seq = ++a->next_seq;
+    ag_store_apply(&a->st, &ev);
+    recent_push(a, &ev);
+}
+
+static void flush_pauses(AgStore *st, AgHist *h, AgHist *kind)
+{
+    if (!h->n) return;
+    ag_hist_merge(&st->pause_all, h);
+    ag_hist_merge(kind, h);
+    ag_hist_clear(h);
+}
+
 /* Empties the scheduler threads' send caches into the store (after the rings, whose events
  * are older) [mu held]. */
 static void flush_send_caches(Agent *a)
@@ -572,14 +656,8 @@ static void flush_send_caches(Agent *a)
             SendSlot *x = &c->slot[i];
             if (!x->count) continue;
             AgEvent ev;
-            memset(&ev, 0, sizeof ev);
-            ev.kind = AG_EV_SEND;
+            slot_event(x, &ev);
             ev.sched = r;
-            ev.time_ns = x->s.p.time_ns;
-            ev.u.send = x->s;
-            ev.count = x->count;
-            ev.sampled = x->sampled;
-            ev.sampled_flat = x->sampled_flat;
             x->count = 0;
             resolve_site(a, &ev);
             a->cache_events++;
@@ -588,20 +666,13 @@ static void flush_send_caches(Agent *a)
             recent_push(a, &ev);
         }
         for (unsigned i = 0; i < GC_SLOTS; i++) {
-            GcSlot *x = &c->gc[i];
-            if (!x->count) continue;
-            AgEvent ev;
-            memset(&ev, 0, sizeof ev);
-            ev.kind = AG_EV_GC_END;
-            ev.sched = r;
-            ev.time_ns = x->g.p.time_ns;
-            ev.u.gc = x->g;
-            ev.count = x->count;
-            x->count = 0;
-            a->cache_events++;
-            ev.seq = ++a->next_seq;
-            ag_store_apply(&a->st, &ev);
-            recent_push(a, &ev);
+            /* a process's minor and major batches in time order: the later's figures last */
+            GcSlot *x = &c->gc[i], *y = &c->gc_major[i];
+            if (x->count && y->count && x->g.p.time_ns > y->g.p.time_ns) {
+                GcSlot *t = x; x = y; y = t;
+            }
+            flush_gc_slot(a, r, x);
+            flush_gc_slot(a, r, y);
         }
         for (unsigned i = 0; i < ETS_SLOTS; i++) {
             EtsSlot *x = &c->ets[i];
@@ -615,11 +686,8 @@ static void flush_send_caches(Agent *a)
             ag_store_apply(&a->st, &ev);
             recent_push(a, &ev);
         }
-        if (c->minor_pauses.n) {
-            ag_hist_merge(&a->st.pause_all, &c->minor_pauses);
-            ag_hist_merge(&a->st.pause_minor, &c->minor_pauses);
-            memset(&c->minor_pauses, 0, sizeof c->minor_pauses);
-        }
+        flush_pauses(&a->st, &c->minor_pauses, &a->st.pause_minor);
+        flush_pauses(&a->st, &c->major_pauses, &a->st.pause_major);
         cache_release(c);
     }
 }

@@ -44,9 +44,11 @@ typedef struct AgEvent {
     uint64_t seq;       /* ring-local at push; global after the collector's merge */
     uint32_t count;     /* AG_EV_SEND: sends coalesced into this event (flat_words is their
                            sum; agent.c "send coalescing"); 0 or 1: one.
-                           AG_EV_GC_END: 0 for one GC; n >= 1 for n minor GCs of one process
-                           coalesced (reclaimed and duration_ns their sums, after the last's;
-                           their pauses are already in a scheduler's histogram, agent.c).
+                           AG_EV_GC_END: 0 for one GC; n >= 1 for n GCs of one process and
+                           one type coalesced (reclaimed and duration_ns their sums, after the
+                           last's, peak_size for majors the largest heap + old heap + mbuf
+                           after any of them; their pauses are already in a scheduler's
+                           histogram, agent.c).
                            Other kinds: unused */
     uint32_t sampled;   /* AG_EV_SEND with count > 1: how many of them were sampled;
                            u.send.shared_words is the sum of their shared sizes and

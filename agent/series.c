@@ -69,10 +69,18 @@ void ag_hist_add(AgHist *h, uint64_t v)
 void ag_hist_merge(AgHist *into, const AgHist *from)
 {
     if (!from->n) return;
-    for (unsigned b = 0; b < AG_HIST_BUCKETS; b++) into->counts[b] += from->counts[b];
+    /* no bucket above max's holds anything: pauses fill a few dozen of the 512 */
+    for (unsigned b = 0, top = hist_bucket(from->max); b <= top; b++)
+        into->counts[b] += from->counts[b];
     into->n += from->n;
     into->sum += from->sum;
     if (from->max > into->max) into->max = from->max;
+}
+
+void ag_hist_clear(AgHist *h)
+{
+    if (h->n) memset(h->counts, 0, (hist_bucket(h->max) + 1) * sizeof h->counts[0]);
+    h->n = h->max = h->sum = 0;
 }
 
 uint64_t ag_hist_quantile(const AgHist *h, double q)
@@ -362,7 +370,7 @@ static void apply_gc_end(AgStore *st, const AgEvent *ev)
 {
     const GcEvent *g = &ev->u.gc.ev;
     bool major = g->type == GC_MAJOR;
-    uint64_t n = ev->count ? ev->count : 1;   /* coalesced minor GCs (ring.h) */
+    uint64_t n = ev->count ? ev->count : 1;   /* coalesced GCs (ring.h) */
     if (major) st->major_gcs += n; else st->minor_gcs += n;
     st->gc_reclaimed_words += g->reclaimed;
     if (!ev->count) {   /* a coalesced batch's pauses came through ag_hist_merge */
@@ -377,7 +385,11 @@ static void apply_gc_end(AgStore *st, const AgEvent *ev)
     proc_gcinfo(p, &g->after);
     Uint total = g->after.heap_size + g->after.old_heap_size + g->after.mbuf_size;
     AgProcSeries *ps = major ? ag_proc_series_get(st, p) : NULL;
-    if (ps) ag_series_add(&ps->live_major, ev->time_ns, total);
+    if (ps) {
+        ag_series_add(&ps->live_major, ev->time_ns, total);
+        /* a batch of majors: its largest live size (ring.h) */
+        if (ev->count && ev->peak_size > ps->live_major.peak) ps->live_major.peak = ev->peak_size;
+    }
 }
 
 /* A batch's counts and peaks (ring.h: AG_EV_ETS with count >= 1). */

@@ -141,6 +141,8 @@ void ag_hist_add(AgHist *h, uint64_t v);
 uint64_t ag_hist_quantile(const AgHist *h, double q);
 /* Adds every count of from into into. */
 void ag_hist_merge(AgHist *into, const AgHist *from);
+/* Empties h (clears only the buckets up to max's: cheap for a cache's few pauses). */
+void ag_hist_clear(AgHist *h);
 
 typedef struct AgNativeBlock {
     NativeKind kind;

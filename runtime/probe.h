@@ -40,9 +40,9 @@ typedef struct ProbeProc {
     Term pid;           /* local pid immediate (pid_number gives <0.N.0>) */
 } ProbeProc;
 
-/* Where a send happened: the sender's current function and source line. The runtime may give
- * only the code address (ip) and leave module NIL: the agent then resolves it on its collector
- * thread (AgentHost.resolve_site), so a send costs no code-table lookup. */
+/* Where a send happened: the sender's current function and source line. The runtime gives
+ * only the code address (ip; module NIL): the agent resolves it on its collector thread
+ * (AgentHost.resolve_site), so a send costs no code-table lookup. */
 typedef struct ProbeSite {
     Term module, function; /* atoms; NIL when unknown or not resolved yet */
     unsigned arity;
@@ -70,6 +70,8 @@ typedef struct ProbeGc {
     GcEvent ev;                     /* before/after garbage_collection_info, reclaimed, duration */
 } ProbeGc;
 
+/* A send as the agent records it (the runtime passes its fields to probe.send as arguments;
+ * the hook fills in the time). */
 typedef struct ProbeSend {
     ProbeProc p;                    /* the sender */
     Term receiver;                  /* pid */
@@ -118,7 +120,12 @@ typedef struct ProbeTable {
     void (*exit)(const ProbeExit *ev);
     void (*gc_start)(const ProbeGc *ev); /* ev->after is not filled yet */
     void (*gc_end)(const ProbeGc *ev);
-    void (*send)(const ProbeSend *ev);
+    /* A send, as scalars rather than a ProbeSend: a message-heavy program makes millions, and
+     * building and reading back the 88-byte struct was a third of the probe's cost (callgrind).
+     * site_ip is the sender's code address at the send (ProbeSite.ip: the agent resolves it on
+     * its collector thread); flat_words what the copy cost (size_object_litopt); shared_words
+     * the message's size_shared when the send was sampled, else 0. */
+    void (*send)(Term from, Term to, const void *site_ip, Uint flat_words, Uint shared_words);
     void (*ets)(const ProbeEts *ev);
     void (*bin)(const ProbeBin *ev);
     /* Called at the allocation itself, on the allocating thread: the agent may take a

@@ -438,14 +438,10 @@ static _Thread_local uint32_t send_rng;    /* xorshift state of the gaps between
  * loop that sends from 4 sites in turn, sampled every 16th send, would only ever measure one
  * of them. Gaps uniform in [0, 2(every-1)] keep the mean rate and sample every site.
  */
-static bool send_sampled(void)
+static __attribute__((noinline)) bool send_sample_next(void)
 {
     unsigned every = probe.send_sample_every;
     if (!every) return false;
-    if (send_skip) {
-        send_skip--;
-        return false;
-    }
     if (every > 1) {
         uint32_t r = send_rng ? send_rng : (uint32_t)(uintptr_t)&send_rng | 1u;
         r ^= r << 13;
@@ -457,19 +453,24 @@ static bool send_sampled(void)
     return true;
 }
 
+/* The countdown first: most sends only decrement it. */
+static bool send_sampled(void)
+{
+    if (__builtin_expect(send_skip != 0, 1)) {
+        send_skip--;
+        return false;
+    }
+    return send_sample_next();
+}
+
+/* No clock read or scheduler lookup per send: the hook stamps the time when it makes a record
+ * and knows its own thread. The site goes as a code address: the collector resolves it (a
+ * code-table lookup here would take the code lock on every send). Scalars, not a ProbeSend:
+ * nothing to build (probe.h). */
 static void probe_send(Process *p, Term to, const MessageSizes *ms)
 {
-    /* No clock read or scheduler lookup per send: the hook stamps the time when it makes a
-     * record and knows its own thread (probe.h). */
-    ProbeSend ev = {.p = {0, 0, p->pid}};
-    ev.receiver = to;
-    ev.flat_words = ms->flat_words ? ms->flat_words : ms->copied_words;
-    ev.shared_words = ms->shared_words;
-    /* The site goes as a code address: the collector resolves it (a code-table lookup here
-     * would take the code lock on every send). */
-    ev.site.module = ev.site.function = NIL;
-    ev.site.ip = p->ip;
-    probe.send(&ev);
+    probe.send(p->pid, to, p->ip, ms->flat_words ? ms->flat_words : ms->copied_words,
+               ms->shared_words);
 }
 
 /*
@@ -518,7 +519,7 @@ void rt_send(Process *p, Term to, Term msg)
     if (!q) return;
     MessageSizes ms = {0}, *msp = NULL;
     if (PROBE_ON(send)) {
-        ms.want_flat = true;
+        ms.want_flat = rt.opt.sharing_preserving;   /* a flat copy's size is its flat size */
         ms.want_shared = send_sampled();
         msp = &ms;
     }

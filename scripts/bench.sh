@@ -47,14 +47,15 @@ for src in bench/erl/*.erl; do
 done
 
 # Agent overhead (docs/agent.md): each tests/agent/overhead/*.erl BENCH_AGENT_REPS times (default
-# 5) with --no-agent and with the agent at its defaults, alternating; min wall times, and the
-# agent's events and drops per second from its report.
+# 9) with --no-agent and with the agent at its defaults, alternating; min wall times, the median
+# of the per-pair ratios (each agent run over the run just before it: robust to load that
+# comes and goes), and the agent's events and drops per second from its report.
 mkdir -p "$tmp/overhead"
 for src in tests/agent/overhead/*.erl; do
     [ -f "$src" ] && [ -x "$BUILD/bin/heapscope" ] || continue
     name=$(basename "$src" .erl)
     echo "bench: agent overhead $name" >&2
-    for rep in $(seq "${BENCH_AGENT_REPS:-5}"); do
+    for rep in $(seq "${BENCH_AGENT_REPS:-9}"); do
         for side in off on; do
             args=(--no-agent); [ $side = on ] && args=(--report "$tmp/overhead/$name.$rep.report")
             s=$(date +%s.%N)
@@ -221,12 +222,17 @@ for f in sorted(os.listdir(d)):
             except (ValueError, KeyError):
                 pass
     off, on = min(t["off"] or [0]), min(t["on"] or [0])
+    pairs = sorted(b / a for a, b in zip(t["off"], t["on"]) if a > 0)
+    pair = (pairs[len(pairs) // 2] if len(pairs) % 2 else
+            (pairs[len(pairs) // 2 - 1] + pairs[len(pairs) // 2]) / 2) if pairs else None
     ev = sorted(r.get("events_per_s", 0) for r in reports)
     dr = sorted(r.get("drops_per_s", 0) for r in reports)
     overhead.append({"name": "agent_overhead_" + name, "source": "tests/agent/overhead/%s.erl" % name,
                      "no_agent_seconds": round(off, 4), "agent_seconds": round(on, 4),
                      "ratio": round(on / off, 4) if off > 0 else None,
                      "overhead_percent": round(100 * (on / off - 1), 1) if off > 0 else None,
+                     "pair_median_ratio": round(pair, 4) if pair else None,
+                     "pair_median_overhead_percent": round(100 * (pair - 1), 1) if pair else None,
                      "events_per_s": round(ev[len(ev) // 2]) if ev else None,
                      "drops_per_s": round(dr[len(dr) // 2]) if dr else None,
                      "reps": len(t["on"]), "goal_percent": 5})

@@ -102,6 +102,41 @@ static inline bool fh_force_gc(void *ctx, Term pid, bool major, GcInfo *before, 
     return true;
 }
 
+/* Send sites by name. probe.send gives a send's site only as a code address (probe.h), which
+ * the host resolves; a test's "code address" is a ProbeSite of its own, registered here
+ * (fh_site) before any thread sends from it, and resolved by fh_resolve_site. */
+#define FH_SITES 16
+static const ProbeSite *fh_sites[FH_SITES];
+static unsigned fh_nsites;
+static pthread_mutex_t fh_sites_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static inline const void *fh_site(const ProbeSite *s)
+{
+    pthread_mutex_lock(&fh_sites_mu);
+    unsigned i = 0;
+    while (i < fh_nsites && fh_sites[i] != s) i++;
+    if (i == fh_nsites && fh_nsites < FH_SITES) fh_sites[fh_nsites++] = s;
+    pthread_mutex_unlock(&fh_sites_mu);
+    return s;
+}
+
+static inline bool fh_resolve_site(void *ctx, const void *ip, ProbeSite *out)
+{
+    (void)ctx;
+    bool found = false;
+    pthread_mutex_lock(&fh_sites_mu);
+    for (unsigned i = 0; i < fh_nsites && !found; i++)
+        if (fh_sites[i] == ip) { *out = *fh_sites[i]; found = true; }
+    pthread_mutex_unlock(&fh_sites_mu);
+    return found;
+}
+
+/* A send as the runtime makes it: site an fh_site, or any address the host cannot resolve. */
+static inline void fh_send(Uint from, Uint to, const void *site, Uint flat, Uint shared)
+{
+    probe.send(make_pid(from), make_pid(to), site, flat, shared);
+}
+
 static inline void fh_init(FakeHost *f, unsigned schedulers)
 {
     memset(f, 0, sizeof *f);
@@ -112,6 +147,7 @@ static inline void fh_init(FakeHost *f, unsigned schedulers)
     f->host.list_ets = fh_list_ets;
     f->host.memory = fh_memory;
     f->host.force_gc = fh_force_gc;
+    f->host.resolve_site = fh_resolve_site;
     f->host.program = "tests/agent/fake.erl";
     f->host.os_pid = 4242;
     f->host.schedulers = schedulers;

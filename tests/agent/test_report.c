@@ -169,20 +169,18 @@ static void *scheduler(void *arg)
     sp.mod = atom("garbage"); sp.fun = atom("loop"); sp.arity = 0;
     probe.spawn(&sp);
     static char native_blocks[64];
+    /* send sites by name: probe.send gives a code address, which the fake host resolves (set
+     * before the first send, static: the collector may resolve after this thread ended) */
+    static ProbeSite sharer, pinger;
+    sharer = (ProbeSite){ atom("sharer"), atom("send_all"), 2, 42, NULL };
+    pinger = (ProbeSite){ atom("pinger"), atom("loop"), 1, 7, NULL };
+    const void *sharer_ip = fh_site(&sharer), *pinger_ip = fh_site(&pinger);
     for (unsigned k = 0; k < s->ticks; k++) {
         post_gc(1, 2000 + 600 * k);                 /* state keeps every request */
         post_gc(5, 3000 + (k % 4) * 100);           /* bounded */
-        ProbeSend m;
-        memset(&m, 0, sizeof m);
-        m.p.time_ns = probe_now_ns();
-        m.p.pid = make_pid(6);
-        m.receiver = make_pid(7);
-        m.flat_words = 4096; m.shared_words = 64;   /* 64x: a shared subterm copied flat */
-        m.site = (ProbeSite){ atom("sharer"), atom("send_all"), 2, 42, NULL };
-        for (int r = 0; r < 3; r++) probe.send(&m);
-        m.flat_words = 20; m.shared_words = 20;
-        m.site = (ProbeSite){ atom("pinger"), atom("loop"), 1, 7, NULL };
-        probe.send(&m);
+        /* 64x: a shared subterm copied flat */
+        for (int r = 0; r < 3; r++) fh_send(6, 7, sharer_ip, 4096, 64);
+        fh_send(6, 7, pinger_ip, 20, 20);
         ProbeEts e;
         memset(&e, 0, sizeof e);
         e.p.time_ns = probe_now_ns();
@@ -334,7 +332,8 @@ TEST(report_of_a_run_is_valid_and_judged)
     CHECK_EQ(num(r, "native.outstanding_blocks"), 48);
     CHECK_EQ(num(r, "native.outstanding_bytes"), 48 * 256);
     CHECK_EQ(cJSON_GetArraySize(get(r, "native.groups")), 2);
-    CHECK(num(r, "agent.events") > 150 * 4);     /* 2 gc_end, ets, 1.5 bin a tick; sends coalesce */
+    /* 1.5 bin events a tick go alone; GCs, sends and ETS inserts coalesce */
+    CHECK(num(r, "agent.events") >= 150 * 3 / 2);
     CHECK_EQ(num(r, "agent.drops"), 0);
     CHECK(num(r, "agent.bookkeeping_bytes") > 0);
     /* the stories */

@@ -266,14 +266,7 @@ static void *conc_poster(void *arg)
     long sched = (long)arg;
     if (sched >= 0) agent_thread_attach((unsigned)sched);
     for (int i = 0; i < CONC_N; i++) {
-        ProbeSend m;
-        memset(&m, 0, sizeof m);
-        m.p.time_ns = probe_now_ns();
-        m.p.pid = make_pid(200 + (Uint)(sched + 1));
-        m.receiver = make_pid(1);
-        m.flat_words = 10; m.shared_words = 5;
-        m.site.module = m.site.function = NIL;
-        probe.send(&m);
+        fh_send(200 + (Uint)(sched + 1), 1, NULL, 10, 5);
     }
     if (sched >= 0) agent_thread_detach();
     return NULL;
@@ -320,25 +313,18 @@ TEST(concurrent_posting_draining_querying)
     agent_detach();
 }
 
-/* A scheduler thread coalesces sends (sampled ones too), minor GCs and ETS inserts/deletes,
- * with a ring too small to hold them one by one: every count, sum, pause and peak still comes
- * out exact, and the process's batch is posted before its exit. */
+/* A scheduler thread coalesces sends (sampled ones too), minor and major GCs and ETS
+ * inserts/deletes, with a ring too small to hold them one by one: every count, sum, pause and
+ * peak still comes out exact, and the process's batch is posted before its exit. */
 #define COAL_N 5000
 static Term atom(const char *s) { return atom_put(s, strlen(s)); }
 static void *coalescer(void *arg)
 {
     (void)arg;
     agent_thread_attach(0);
+    static const char coal_ip[1];   /* one send site */
     for (int i = 0; i < COAL_N; i++) {
-        ProbeSend m;
-        memset(&m, 0, sizeof m);
-        m.p.time_ns = probe_now_ns();
-        m.p.pid = make_pid(300 + (Uint)(i % 3));
-        m.receiver = make_pid(1);
-        m.flat_words = 10;
-        m.shared_words = i % 4 == 0 ? 2 : 0;    /* 1 in 4 sampled, ratio 5 */
-        m.site = (ProbeSite){ atom("coal"), atom("send"), 1, 10, NULL };
-        probe.send(&m);
+        fh_send(300 + (Uint)(i % 3), 1, coal_ip, 10, i % 4 == 0 ? 2 : 0); /* 1 in 4 sampled, ratio 5 */
         ProbeGc g;
         memset(&g, 0, sizeof g);
         g.p.time_ns = probe_now_ns();
@@ -346,6 +332,12 @@ static void *coalescer(void *arg)
         g.ev.type = GC_MINOR;
         g.ev.reclaimed = 7;
         g.ev.duration_ns = 1000 + (uint64_t)i;
+        probe.gc_end(&g);
+        g.p.pid = make_pid(301);                 /* and a process doing majors */
+        g.ev.type = GC_MAJOR;
+        g.ev.reclaimed = 3;
+        g.ev.duration_ns = 2000 + (uint64_t)i;
+        g.ev.after.heap_size = (Uint)(i % 100);
         probe.gc_end(&g);
         ProbeEts e;
         memset(&e, 0, sizeof e);
@@ -393,10 +385,16 @@ TEST(coalesced_counts_are_exact)
     CHECK_EQ(cJSON_GetObjectItem(sh, "sampled_flat_words")->valuedouble, 10.0 * COAL_N / 4);
     CHECK_EQ(cJSON_GetObjectItem(sh, "sampled_shared_words")->valuedouble, 2.0 * COAL_N / 4);
     CHECK_EQ(cJSON_GetObjectItem(gc, "minor_gcs")->valuedouble, COAL_N);
-    CHECK_EQ(cJSON_GetObjectItem(gc, "reclaimed_words")->valuedouble, 7.0 * COAL_N);
+    CHECK_EQ(cJSON_GetObjectItem(gc, "major_gcs")->valuedouble, COAL_N);
+    CHECK_EQ(cJSON_GetObjectItem(gc, "reclaimed_words")->valuedouble, 10.0 * COAL_N);
     cJSON *pm = cJSON_GetObjectItem(gc, "minor_pause_ms");
     CHECK_EQ(cJSON_GetObjectItem(pm, "count")->valuedouble, COAL_N);
     CHECK(fabs(cJSON_GetObjectItem(pm, "max")->valuedouble - (1000 + COAL_N - 1) / 1e6) < 1e-9);
+    cJSON *pj = cJSON_GetObjectItem(gc, "major_pause_ms");
+    CHECK_EQ(cJSON_GetObjectItem(pj, "count")->valuedouble, COAL_N);
+    CHECK(fabs(cJSON_GetObjectItem(pj, "max")->valuedouble - (2000 + COAL_N - 1) / 1e6) < 1e-9);
+    CHECK_EQ(cJSON_GetObjectItem(cJSON_GetObjectItem(gc, "pause_ms"), "count")->valuedouble,
+             2 * COAL_N);
     cJSON *t = cJSON_GetArrayItem(cJSON_GetObjectItem(r, "ets"), 0);
     CHECK(t != NULL);
     CHECK_EQ(cJSON_GetObjectItem(t, "inserts")->valuedouble, COAL_N - COAL_N / 3);
@@ -417,13 +415,7 @@ static void *unstamped_poster(void *arg)
     agent_thread_attach(0);
     static const char code[4];
     for (int i = 0; i < STAMP_N; i++) {
-        ProbeSend m;
-        memset(&m, 0, sizeof m);
-        m.p.pid = make_pid(400 + (Uint)(i % 70));   /* more senders than slots: evictions */
-        m.receiver = make_pid(1);
-        m.flat_words = 3;
-        m.site = (ProbeSite){ NIL, NIL, 0, 0, &code[i % 2] };
-        probe.send(&m);
+        fh_send(400 + (Uint)(i % 70), 1, &code[i % 2], 3, 0);   /* more senders than slots: evictions */
         ProbeEts e;
         memset(&e, 0, sizeof e);
         e.p.pid = make_pid(400);

@@ -52,6 +52,32 @@ TEST(hist_quantiles)
     CHECK_EQ(ag_hist_quantile(&h, 0.5), 5);   /* small values are exact */
 }
 
+/* Merging histograms equals adding every value into one; merge reads and clear empties only
+ * the buckets up to max's, so a cleared histogram must be all zero again. */
+TEST(hist_merge_and_clear)
+{
+    static AgHist all, a, b, zero;
+    memset(&all, 0, sizeof all); memset(&a, 0, sizeof a); memset(&b, 0, sizeof b);
+    memset(&zero, 0, sizeof zero);
+    for (uint64_t v = 0; v < 3000; v++) {
+        uint64_t x = v * v * 7 + 3;           /* 3 ns .. 63 ms */
+        ag_hist_add(&all, x);
+        ag_hist_add(v % 3 ? &a : &b, x);
+    }
+    ag_hist_merge(&a, &b);
+    CHECK(memcmp(&a, &all, sizeof a) == 0);
+    ag_hist_clear(&a);
+    ag_hist_clear(&b);
+    CHECK(memcmp(&a, &zero, sizeof a) == 0);
+    CHECK(memcmp(&b, &zero, sizeof b) == 0);
+    ag_hist_add(&b, 0);                        /* a single 0: bucket 0 */
+    ag_hist_merge(&a, &b);
+    CHECK_EQ(a.n, 1);
+    CHECK_EQ(a.counts[0], 1);
+    ag_hist_clear(&b);
+    CHECK(memcmp(&b, &zero, sizeof b) == 0);
+}
+
 static AgEvent ev(AgEventKind k, uint64_t t)
 {
     AgEvent e;
@@ -288,6 +314,7 @@ int main(void)
     TH_RUN(series_keeps_spanning_the_run);
     TH_RUN(series_small_keeps_everything);
     TH_RUN(hist_quantiles);
+    TH_RUN(hist_merge_and_clear);
     TH_RUN(store_process_events);
     TH_RUN(store_samples_and_peaks);
     TH_RUN(quiet_process_keeps_no_series_until_it_moves);
