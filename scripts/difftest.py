@@ -576,8 +576,10 @@ class Module:
         if k == 6:
             return "lists:flatmap(fun(X) -> [X, X + 1] end, %s)" % self.bad("list", env, d)
         if k == 7:
-            return "lists:%s(%s, %s)" % (r.choice(["merge", "umerge", "subtract", "append"]), self.expr("list", env, d),
-                                         self.expr("list", env, d))
+            # (sorted: merging unsorted lists gives what each algorithm happens to give; heapscope's
+            # umerge/2 is not OTP's there)
+            return "lists:%s(lists:sort(%s), lists:sort(%s))" % (r.choice(["merge", "umerge", "subtract", "append"]),
+                                                                 self.expr("list", env, d), self.expr("list", env, d))
         if k == 8:
             return "ordsets:%s(ordsets:from_list(%s), ordsets:from_list(%s))" % (
                 r.choice(["union", "intersection", "subtract"]), self.expr("list", env, d), self.expr("list", env, d))
@@ -794,7 +796,31 @@ class Module:
 
     def w_any(self, env, d):
         r = self.r
-        k = r.randint(0, 6)
+        k = r.randint(0, 10)
+        if k == 7:
+            # catch of every class, its stack printed like the cases'
+            rs, st, v = self.var(), self.var(), self.var()
+            return ("case catch %s of\n        {'EXIT', {%s, %s}} when is_list(%s) -> {'EXIT', san(%s), st(%s)};\n"
+                    "        %s -> {value, san(%s)}\n    end") % (self.expr("any", env, d), rs, st, st, rs, st, v, v)
+        if k == 8:
+            # the process dictionary
+            key = self.pick(["k1", "k2", "{k, 1}", "\"k\""])
+            return self.pick(["begin put(%s, %s), get(%s) end" % (key, self.expr("any", env, d), key),
+                              "{put(%s, %s), erase(%s), get(%s)}" % (key, self.expr("int", env, d), key, key),
+                              "lists:sort(get_keys())"])
+        if k == 9:
+            return self.pick(["'_'", "'Ab'", "'[]'", "'é'", "'a\\nb'", "'else'", "'1a'", "'a@b'", "'\\''",
+                              "'hello world'", "'ok'", "'fun'", "'a.b'", "'ü'"])
+        if k == 10:
+            b = self.expr("bin", env, d)
+            return self.pick(["binary:split(%s, [<<\",\">>, <<0>>], [global])" % b,
+                              "binary:match(%s, <<\"a\">>)" % b,
+                              "binary:bin_to_list(%s)" % b,
+                              "unicode:characters_to_list(%s)" % b,
+                              "unicode:characters_to_binary(%s)" % self.expr("str", env, d),
+                              "iolist_to_binary([%s, %s])" % (b, self.expr("str", env, d)),
+                              "iolist_size([%s | %s])" % (b, self.expr("list", env, d)),
+                              "binary:replace(%s, <<\"b\">>, <<\"BB\">>, [global])" % b])
         if k == 0:
             return "lists:sort([%s])" % ", ".join(self.wterm(env, d) for _ in range(r.randint(2, 6)))
         if k == 1:

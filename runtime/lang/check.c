@@ -361,6 +361,17 @@ static int is_type_test(const char *n, size_t l, int a)
     return in_table(tt, n, l, a);
 }
 
+/* erl_internal:old_type_test/2: integer(X) for is_integer(X) at a guard test's top (erlc warns
+ * that it is obsolete; record/2 is handled as is_record/2) */
+static int is_old_type_test(const char *n, size_t l, int a)
+{
+    static const char *const tt[] = {
+        "integer/1", "float/1", "number/1", "atom/1", "list/1", "tuple/1", "pid/1",
+        "reference/1", "port/1", "binary/1", "function/1", NULL,
+    };
+    return in_table(tt, n, l, a);
+}
+
 static int op_is(const Ast *op, const char *const *names)
 {
     for (int i = 0; names[i]; i++)
@@ -1222,7 +1233,7 @@ static Vt guard_test(Lint *L, const Ast *g, Vt vt)
             tmp.a = &fa;
             return gexpr(L, &tmp, vt);
         }
-        if (is_type_test(f->name, f->name_len, a) &&
+        if ((is_type_test(f->name, f->name_len, a) || is_old_type_test(f->name, f->name_len, a)) &&
             !(ast_name_is(f, "is_record") && a == 2)) {
             Vt r = gexpr_list(L, &g->l1, vt);
             if (!no_guard_bif_clash(L, f->name, f->name_len, a)) {

@@ -492,6 +492,26 @@ static void ctest(Ctx *c, Ast *e, unsigned fail)
     c->cur_temp = mark;
 }
 
+/* erl_expand_records' normalise_test: an old-style type test at the top of a guard test
+ * (integer(X), float(X), record(X, r)) is the is_ test (float(X) there is no conversion). */
+static void normalise_test(Ast *e)
+{
+    static const char *const old[][2] = {
+        {"atom", "is_atom"}, {"binary", "is_binary"}, {"float", "is_float"},
+        {"function", "is_function"}, {"integer", "is_integer"}, {"list", "is_list"},
+        {"number", "is_number"}, {"pid", "is_pid"}, {"port", "is_port"},
+        {"reference", "is_reference"}, {"tuple", "is_tuple"},
+    };
+    if (e->kind != A_CALL || e->a->kind != A_ATOM) return;
+    const char *to = NULL;
+    if (e->l1.n == 2 && !strcmp(e->a->name, "record")) to = "is_record";
+    for (size_t i = 0; e->l1.n == 1 && !to && i < sizeof old / sizeof old[0]; i++)
+        if (!strcmp(e->a->name, old[i][0])) to = old[i][1];
+    if (!to) return;
+    e->a->name = to;
+    e->a->name_len = strlen(to);
+}
+
 static void cguards(Ctx *c, AstList *guards, unsigned fail)
 {
     if (guards->n == 0) return;
@@ -501,7 +521,10 @@ static void cguards(Ctx *c, AstList *guards, unsigned fail)
         unsigned next = i + 1 < guards->n ? new_label(c) : fail;
         c->gfail = next;
         AstList *tests = &guards->v[i]->l1;
-        for (int k = 0; k < tests->n; k++) ctest(c, tests->v[k], next);
+        for (int k = 0; k < tests->n; k++) {
+            normalise_test(tests->v[k]);
+            ctest(c, tests->v[k], next);
+        }
         if (i + 1 < guards->n) {
             emit_jump(c, ok);
             bind_label(c, next);
@@ -980,6 +1003,38 @@ static void number_funs(Ast *n, int *counter)
     if (n->kind == A_FUN || n->kind == A_NAMED_FUN) n->ival = (*counter)++;
 }
 
+static bool lc_guard_filter(Ctx *c, const Ast *q);
+
+/* How many of a comprehension's qualifiers are live code to OTP: v3_core makes each run of
+ * filters that are guard tests one guard (a generator's, or a filter's), each other filter a
+ * case of its own; a guard of the atoms true and false only, one false, is folded away by
+ * sys_core_fold with everything after it ([X || X <- L, false, Y <- M] has no Y generator;
+ * [X || X <- L, is_integer(X), false, Y <- M] has). */
+static int lc_live_quals(Ctx *c, const Ast *n)
+{
+    for (int i = 0; i < n->l1.n;) {
+        const Ast *q = n->l1.v[i];
+        if (q->kind == A_GENERATE || q->kind == A_B_GENERATE) {
+            i++;
+            continue;
+        }
+        int end = i + 1;
+        if (lc_guard_filter(c, q))
+            while (end < n->l1.n && n->l1.v[end]->kind != A_GENERATE &&
+                   n->l1.v[end]->kind != A_B_GENERATE && lc_guard_filter(c, n->l1.v[end]))
+                end++;
+        bool consts = true, any_false = false;
+        for (int k = i; k < end && consts; k++) {
+            const Ast *g = n->l1.v[k];
+            consts = g->kind == A_ATOM && (!strcmp(g->name, "true") || !strcmp(g->name, "false"));
+            any_false = any_false || (consts && !strcmp(g->name, "false"));
+        }
+        if (consts && any_false) return i;
+        i = end;
+    }
+    return n->l1.n;
+}
+
 /* Whether a try body cannot raise to sys_core_fold: variables and literals only (a binary of
  * literal segments too). */
 static bool try_body_safe(const AstList *body)
@@ -998,42 +1053,43 @@ static bool try_body_safe(const AstList *body)
 
 /* A named fun is a letrec in OTP, named by the count of letrecs before it in the function
  * (comprehension generators and named funs, left to right, outer first): its arity field. */
-static void number_letrecs(Ast *n, int *counter)
+static void number_letrecs(Ctx *c, Ast *n, int *counter)
 {
     if (!n) return;
     if (n->kind == A_NAMED_FUN) n->arity = (*counter)++;
     if (n->kind == A_LC || n->kind == A_BC) {
-        /* Its own generators, then the template, then the qualifiers' expressions. What
-         * follows a filter 'false' is dead code, which sys_core_fold removes before v3_kernel
-         * numbers the letrecs: it counts nothing. */
-        int live = 0;
-        while (live < n->l1.n &&
-               !(n->l1.v[live]->kind == A_ATOM && !strcmp(n->l1.v[live]->name, "false")))
-            live++;
+        /* Its own generators, then the template, then the qualifiers' expressions (a binary
+         * comprehension's first generator's expression before all of them: OTP evaluates it
+         * outside). What follows a filter that is false is dead code, which sys_core_fold
+         * removes before v3_kernel numbers the letrecs: it counts nothing. */
+        int live = lc_live_quals(c, n);
+        bool first_out = n->kind == A_BC && live > 0 &&
+                         (n->l1.v[0]->kind == A_GENERATE || n->l1.v[0]->kind == A_B_GENERATE);
+        if (first_out) number_letrecs(c, n->l1.v[0]->b, counter);
         for (int i = 0; i < live; i++) {
             Ast *q = n->l1.v[i];
             if (q->kind == A_GENERATE || q->kind == A_B_GENERATE) q->arity = (*counter)++;
         }
-        if (live == n->l1.n) number_letrecs(n->a, counter);
-        for (int i = 0; i < live; i++) {
+        if (live == n->l1.n) number_letrecs(c, n->a, counter);
+        for (int i = first_out ? 1 : 0; i < live; i++) {
             Ast *q = n->l1.v[i];
-            number_letrecs(q->kind == A_GENERATE || q->kind == A_B_GENERATE ? q->b : q, counter);
+            number_letrecs(c, q->kind == A_GENERATE || q->kind == A_B_GENERATE ? q->b : q, counter);
         }
         return;
     }
     if (n->kind == A_TRY && try_body_safe(&n->l1)) {
         /* A body that cannot raise: sys_core_fold drops the catch clauses. */
-        for (int i = 0; i < n->l1.n; i++) number_letrecs(n->l1.v[i], counter);
-        for (int i = 0; i < n->l2.n; i++) number_letrecs(n->l2.v[i], counter);
-        for (int i = 0; i < n->l4.n; i++) number_letrecs(n->l4.v[i], counter);
+        for (int i = 0; i < n->l1.n; i++) number_letrecs(c, n->l1.v[i], counter);
+        for (int i = 0; i < n->l2.n; i++) number_letrecs(c, n->l2.v[i], counter);
+        for (int i = 0; i < n->l4.n; i++) number_letrecs(c, n->l4.v[i], counter);
         return;
     }
-    number_letrecs(n->a, counter);
-    number_letrecs(n->b, counter);
-    number_letrecs(n->c, counter);
+    number_letrecs(c, n->a, counter);
+    number_letrecs(c, n->b, counter);
+    number_letrecs(c, n->c, counter);
     AstList *ls[4] = {&n->l1, &n->l2, &n->l3, &n->l4};
     for (int k = 0; k < 4; k++)
-        for (int i = 0; i < ls[k]->n; i++) number_letrecs(ls[k]->v[i], counter);
+        for (int i = 0; i < ls[k]->n; i++) number_letrecs(c, ls[k]->v[i], counter);
 }
 
 static Opnd cfun(Ctx *c, Ast *e)
@@ -3280,7 +3336,7 @@ static void compile_forms(Ctx *c, LangModule *lm)
         c->fun_counter = 0;
         for (int k = 0; k < f->l1.n; k++) number_funs(f->l1.v[k], &c->fun_counter);
         int letrecs = 0;
-        for (int k = 0; k < f->l1.n; k++) number_letrecs(f->l1.v[k], &letrecs);
+        for (int k = 0; k < f->l1.n; k++) number_letrecs(c, f->l1.v[k], &letrecs);
         find_arg_consts(c, forms, f);
         cfunction_body(c, &f->l1, f->arity, NULL, atom_s(f->name), f->line);
         /* Funs created in this function, and in those funs, in order. */

@@ -29,4 +29,13 @@ main() ->
     t(12, fun() -> _ = try id(1) catch _:_ -> [X || X <- id([1])] end, [a + X || X <- id([1])] end),
     t(13, fun() -> _ = try {a, [1]} of {_, L} -> [X || X <- L] catch _:_ -> [X || X <- id([1])] end,
                    [a + X || X <- id([1])] end),
+    %% a run of guard-test filters is one guard: dead only if it is made of true and false
+    t(14, fun() -> _ = [X || X <- id([1]), is_integer(X), false, _ <- [2]], [a + X || X <- id([1])] end),
+    t(15, fun() -> _ = [X || X <- id([1]), false, is_integer(X), _ <- [2]], [a + X || X <- id([1])] end),
+    t(16, fun() -> _ = [X || X <- id([1]), true, false, _ <- [2]], [a + X || X <- id([1])] end),
+    t(17, fun() -> _ = [X || X <- id([1]), id(true), false, _ <- [2]], [a + X || X <- id([1])] end),
+    t(18, fun() -> _ = [X || X <- id([1]), id(true), false, is_atom(X), _ <- [2]], [a + X || X <- id([1])] end),
+    t(19, fun() -> _ = [X || X <- id([1]), false, id(true), _ <- [2]], [a + X || X <- id([1])] end),
+    t(20, fun() -> _ = << <<X>> || X <- id([1]), is_integer(X), false, _ <- [2] >>, [a + X || X <- id([1])] end),
+    t(21, fun() -> _ = << <<X>> || X <- id([1]), false, _ <- [2] >>, [a + X || X <- id([1])] end),
     ok.
