@@ -315,6 +315,14 @@ static Term bif_process_flag(Process *p, const Term *a)
         h->min_heap_size = n < H_MIN_SIZE ? H_MIN_SIZE : heap_next_size(n, 0);
         return old;
     }
+    if (k == AM(fullsweep_after)) {
+        /* OTP stores it in a Uint16 unclamped: 70000 reads back as 4464. The next GC's
+         * minor-or-major choice reads it, so 0 makes every collection a fullsweep. */
+        if (!term_is_small(v) || small_val(v) < 0) return bif_badarg(p);
+        Term old = make_small((Sint)h->max_gen_gcs);
+        h->max_gen_gcs = (uint16_t)small_val(v);
+        return old;
+    }
     if (k == AM(min_bin_vheap_size)) {
         if (!term_is_small(v) || small_val(v) < 0) return bif_badarg(p);
         Term old = make_small((Sint)h->min_vheap_size);
