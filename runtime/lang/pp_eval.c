@@ -1,8 +1,10 @@
 #include "lang/pp_eval.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
+#include "lang/check.h"
 #include "lang/parse.h"
 
 typedef enum VKind { V_INT, V_FLOAT, V_ATOM, V_NIL, V_CONS, V_TUPLE } VKind;
@@ -193,6 +195,9 @@ static EvalResult eval_call(Ev *ev, const Ast *e, Val *out)
         f = f->b;
     }
     if (f->kind != A_ATOM) return EV_UNSUPPORTED;
+    /* an unknown local function: epp's evaluator raises undefined_function, read as false */
+    if (e->a->kind == A_ATOM && !check_auto_imported(f->name, f->name_len, e->l1.n))
+        return EV_FAIL;
     if (e->l1.n != 1) return EV_UNSUPPORTED;
     Val a;
     EvalResult r = eval(ev, e->l1.v[0], &a);
@@ -307,16 +312,55 @@ static EvalResult eval(Ev *ev, const Ast *e, Val *out)
     }
 }
 
-/* epp:rewrite_expr/2 and assert_guard_expr/1: defined/1 needs a name; bad shapes fail. */
+/* erl_internal:guard_bif/2 of OTP 25 (check.c keeps the same list for erl_lint's checks). */
+static int is_guard_bif(const Ast *f, int arity)
+{
+    static const char *const bifs[] = {
+        "abs/1", "binary_part/2", "binary_part/3", "bit_size/1", "byte_size/1", "ceil/1",
+        "element/2", "float/1", "floor/1", "hd/1", "is_map_key/2", "length/1", "map_size/1",
+        "map_get/2", "node/0", "node/1", "round/1", "self/0", "size/1", "tl/1", "trunc/1",
+        "tuple_size/1", "is_atom/1", "is_binary/1", "is_bitstring/1", "is_boolean/1",
+        "is_float/1", "is_function/1", "is_function/2", "is_integer/1", "is_list/1",
+        "is_map/1", "is_number/1", "is_pid/1", "is_port/1", "is_record/2", "is_record/3",
+        "is_reference/1", "is_tuple/1", NULL,
+    };
+    char key[300];
+    if (f->name_len > 250) return 0;
+    snprintf(key, sizeof key, "%.*s/%d", (int)f->name_len, f->name, arity);
+    for (int i = 0; bifs[i]; i++)
+        if (!strcmp(bifs[i], key)) return 1;
+    return 0;
+}
+
+/* erl_lint's is_gexpr_op/2: erlang:'+'/2 and the like are guard expressions too. */
+static int is_op_name(const Ast *f, int arity)
+{
+    static const char *const un[] = {"+", "-", "bnot", "not", NULL};
+    static const char *const bin[] = {"+", "-", "*", "/", "div", "rem", "band", "bor", "bxor",
+                                      "bsl", "bsr", "and", "or", "xor", "==", "/=", "=<", "<",
+                                      ">=", ">", "=:=", "=/=", NULL};
+    const char *const *t = arity == 1 ? un : arity == 2 ? bin : NULL;
+    for (int i = 0; t && t[i]; i++)
+        if (ast_name_is(f, t[i])) return 1;
+    return 0;
+}
+
+/* A local call to an auto-imported BIF that is not a guard BIF: epp's rewrite_expr refuses
+ * it; any other local name (a guard BIF, or an unknown function, which fails at evaluation
+ * and so reads as false) passes. */
+static int local_call_bad(const Ast *f, int arity)
+{
+    return check_auto_imported(f->name, f->name_len, arity) && !is_guard_bif(f, arity);
+}
+
+static int call_shape_ok(const Ast *e);
+
+/* epp:rewrite_expr/2 and assert_guard_expr/1 (erl_lint:is_guard_expr/1): defined/1 needs a
+ * name; bad shapes fail. */
 static int guard_shape_ok(const Ast *e)
 {
     switch (e->kind) {
-    case A_CALL:
-        if (e->a->kind == A_ATOM && ast_name_is(e->a, "defined") && e->l1.n == 1)
-            return e->l1.v[0]->kind == A_ATOM || e->l1.v[0]->kind == A_VAR;
-        for (int i = 0; i < e->l1.n; i++)
-            if (!guard_shape_ok(e->l1.v[i])) return 0;
-        return 1;
+    case A_CALL: return call_shape_ok(e);
     case A_MATCH: case A_CATCH: case A_CASE: case A_IF: case A_RECEIVE: case A_TRY:
     case A_BLOCK: case A_LC: case A_BC: case A_FUN: case A_NAMED_FUN:
         return 0;
@@ -331,6 +375,27 @@ static int guard_shape_ok(const Ast *e)
         return 1;
     default: return 1;
     }
+}
+
+static int call_shape_ok(const Ast *e)
+{
+    const Ast *f = e->a;
+    int arity = e->l1.n;
+    if (f->kind == A_ATOM && ast_name_is(f, "defined") && arity == 1)
+        return e->l1.v[0]->kind == A_ATOM || e->l1.v[0]->kind == A_VAR;
+    if (f->kind == A_ATOM) {
+        if (local_call_bad(f, arity)) return 0;
+    } else if (f->kind == A_REMOTE) {
+        /* only erlang:F where F is a guard BIF or an operator */
+        if (f->a->kind != A_ATOM || !ast_name_is(f->a, "erlang") || f->b->kind != A_ATOM ||
+            !(is_guard_bif(f->b, arity) || is_op_name(f->b, arity)))
+            return 0;
+    } else {
+        return 0; /* a fun or variable called */
+    }
+    for (int i = 0; i < arity; i++)
+        if (!guard_shape_ok(e->l1.v[i])) return 0;
+    return 1;
 }
 
 int pp_eval_condition(Arena *ar, const Token *toks, size_t n, const char *file, Diags *diags,
