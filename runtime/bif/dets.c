@@ -7,14 +7,21 @@
  *
  * Tables are named by atoms, one registry per runtime, under one lock (every operation holds
  * it: a DetsFile is not thread-safe, and the disk serialises anyway). A table opened n times
- * needs n closes (OTP's users count); auto_save is checked after each write (a sync when the
- * period has passed since the last one) rather than by a timer.
+ * needs n closes (OTP's users count).
+ *
+ * auto_save (OTP: "flushed to disk whenever it is not accessed for Time milliseconds"): a
+ * table with unsynced writes is synced once it has been idle for its period, by the saver, one
+ * thread for the registry started with the first open; it touches tables only under the
+ * registry lock and sleeps on a condition variable until the earliest idle deadline. A table
+ * written without pause is also synced by the write that finds a period gone since its last
+ * sync. Close syncs; infinity leaves the table to sync/close.
  */
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "bif/bif.h"
 #include "bignum.h"
@@ -32,10 +39,13 @@ typedef struct Tab {
     Term owner;
     long auto_save; /* ms; -1 infinity */
     uint64_t last_sync_ms;
+    uint64_t last_write_ms;
+    bool dirty;     /* written since the last sync: the saver's business */
     struct Tab *next;
 } Tab;
 
 static pthread_mutex_t reg_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t saver_wake; /* a table became dirty: the earliest deadline may move */
 static Tab *tabs;
 
 static Term at(const char *s) { return atom_put(s, strlen(s)); }
@@ -130,14 +140,77 @@ static Term op_error(Process *p, const char *file, DetsStatus st)
     }
 }
 
+static void synced(Tab *t, uint64_t now)
+{
+    t->last_sync_ms = now;
+    t->dirty = false;
+}
+
+/* [reg_lock] */
 static void after_write(Tab *t)
 {
-    if (t->auto_save < 0) return;
+    if (t->auto_save < 0 || dets_read_only(t->f)) return;
     uint64_t now = timer_now_ms();
     if (now - t->last_sync_ms >= (uint64_t)t->auto_save) {
         dets_sync(t->f);
-        t->last_sync_ms = now;
+        synced(t, now);
+        return;
     }
+    t->last_write_ms = now;
+    if (!t->dirty) {
+        t->dirty = true;
+        pthread_cond_signal(&saver_wake);
+    }
+}
+
+/* ---- the saver ---------------------------------------------------------------------------- */
+
+/* Syncs every dirty table idle for its period; returns the earliest deadline still to come
+ * (UINT64_MAX: none). [reg_lock] */
+static uint64_t saver_pass(uint64_t now)
+{
+    uint64_t next = UINT64_MAX;
+    for (Tab *t = tabs; t; t = t->next) {
+        if (!t->dirty || t->auto_save < 0) continue;
+        uint64_t due = t->last_write_ms + (uint64_t)t->auto_save;
+        if (due <= now) {
+            dets_sync(t->f);
+            synced(t, now);
+        } else if (due < next) {
+            next = due;
+        }
+    }
+    return next;
+}
+
+static void *saver_main(void *arg)
+{
+    pthread_mutex_lock(&reg_lock);
+    for (;;) {
+        uint64_t now = timer_now_ms(), next = saver_pass(now);
+        if (next == UINT64_MAX) {
+            pthread_cond_wait(&saver_wake, &reg_lock);
+            continue;
+        }
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts); /* the condition variable's clock */
+        uint64_t ns = (uint64_t)ts.tv_nsec + (next - now) * 1000000u;
+        ts.tv_sec += (time_t)(ns / 1000000000u);
+        ts.tv_nsec = (long)(ns % 1000000000u);
+        pthread_cond_timedwait(&saver_wake, &reg_lock, &ts);
+    }
+    return NULL;
+}
+
+static void saver_start(void)
+{
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&saver_wake, &ca);
+    pthread_condattr_destroy(&ca);
+    pthread_t th;
+    if (pthread_create(&th, NULL, saver_main, NULL) == 0) pthread_detach(th);
 }
 
 /* ---- open_file / close / sync / all ------------------------------------------------------ */
@@ -227,7 +300,11 @@ static void close_all_at_exit(void)
     pthread_mutex_unlock(&reg_lock);
 }
 
-static void close_all_at_exit_register(void) { atexit(close_all_at_exit); }
+static void close_all_at_exit_register(void)
+{
+    atexit(close_all_at_exit);
+    saver_start();
+}
 
 static Term bif_open_file(Process *p, const Term *args)
 {
@@ -337,7 +414,7 @@ static Term bif_sync(Process *p, const Term *args)
 {
     WITH_TAB(p, args[0], t);
     DetsStatus st = dets_sync(t->f);
-    t->last_sync_ms = timer_now_ms();
+    synced(t, timer_now_ms());
     return finish(p, t, st, AM(ok));
 }
 
