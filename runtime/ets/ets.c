@@ -71,8 +71,10 @@ Uint ets_total_bytes(void)
 
 void ets_charge(EtsTable *tb, Sint bytes)
 {
-    atomic_fetch_add(&tb->mem_bytes, (Uint)bytes);
-    atomic_fetch_add(&total_bytes[tablock_thread_slot()].bytes, (Uint)bytes);
+    unsigned slot = tablock_thread_slot();
+    if (tb->mem_slots) atomic_fetch_add_explicit(&tb->mem_slots[slot].bytes, (Uint)bytes, memory_order_relaxed);
+    else atomic_fetch_add(&tb->mem_bytes, (Uint)bytes);
+    atomic_fetch_add(&total_bytes[slot].bytes, (Uint)bytes);
 }
 
 void *ets_alloc(EtsTable *tb, size_t bytes)
@@ -88,7 +90,13 @@ void ets_free(EtsTable *tb, void *ptr, size_t bytes)
     ets_charge(tb, -(Sint)bytes);
 }
 
-Uint ets_words(EtsTable *tb) { return (atomic_load(&tb->mem_bytes) + 7) / 8; }
+Uint ets_words(EtsTable *tb)
+{
+    Uint b = atomic_load(&tb->mem_bytes);
+    if (tb->mem_slots)
+        for (int i = 0; i < TABLOCK_SLOTS; i++) b += atomic_load(&tb->mem_slots[i].bytes);
+    return (b + 7) / 8;
+}
 
 /* Moves the flat term of n words at src to dst: pointers inside it shifted by the distance,
  * raw words (after a header) and pointers elsewhere (the empty tuple literal) kept. */
@@ -502,6 +510,12 @@ static EtsTable *table_create(Term name, const NewOpts *o, Term owner)
      * writes under it exclusively (no CA tree here), where a plain rwlock is cheaper. */
     bool shared_ops = o->read_conc || (o->type != ETS_ORDERED_SET && o->wc != ETS_WC_FALSE);
     tablock_init(&tb->lock, shared_ops);
+    if (o->type == ETS_ORDERED_SET && o->wc != ETS_WC_FALSE) {
+        /* never freed, as the struct (a tombstone): a late charge may still land here */
+        tb->mem_slots = aligned_alloc(64, TABLOCK_SLOTS * sizeof(EtsMemSlot));
+        if (!tb->mem_slots) abort();
+        for (int i = 0; i < TABLOCK_SLOTS; i++) atomic_init(&tb->mem_slots[i].bytes, 0);
+    }
     tb->name = name;
     tb->type = o->type;
     tb->access = o->access;

@@ -79,8 +79,16 @@ typedef struct EtsTree {
     Term *stack;           /* OTP's static stack (STACK_NEED words), charged and used by none */
 } EtsTree;
 
+/* A table's byte count spread over thread slots (an ordered_set with write_concurrency, whose
+ * inserting threads would all write one line: OTP's decentralised counters): summed to read. */
+typedef struct EtsMemSlot {
+    _Atomic Uint bytes;
+    char pad[64 - sizeof(Uint)];
+} __attribute__((aligned(64))) EtsMemSlot;
+
 struct EtsTable {
-    TabLock lock;          /* frequent-read kind with read or write concurrency (tablock.h) */
+    TabLock lock;
+    EtsMemSlot *mem_slots;  /* TABLOCK_SLOTS of them, or NULL: mem_bytes counts */          /* frequent-read kind with read or write concurrency (tablock.h) */
     Term name;
     Term tid;              /* the table's id term: the name atom, or NONVALUE (use a ref) */
     EtsType type;
