@@ -260,6 +260,50 @@ Module *code_load(Term name, const char *file, CodeBuf *cb)
     return m;
 }
 
+static unsigned specialise(const CodeBuf *cb, size_t at);
+
+static bool is_xreg(Instr w) { return vm_operand_is_reg(w) && !(w & 4); }
+
+/* Forms by operand kind: comparisons of an x register with an immediate or a small integer,
+ * list matching on x registers, and move_xy_op2c told which op2 follows. A fused form that
+ * goes on to its successor's handler (vm.h) is chosen only when that successor gets the
+ * form the fused one jumps to. */
+static unsigned specialise_kinds(const CodeBuf *cb, size_t at, unsigned op)
+{
+    const Instr *w = cb->w + at + 1;
+    switch ((VmOpcode)op) {
+    case OPC_is_eq_exact:
+    case OPC_is_ne_exact:
+        if (!is_xreg(w[2]) || (w[3] & 3) != 3) return op; /* not x vs an immediate */
+        return op == OPC_is_eq_exact ? OPC_is_eq_exact_xi : OPC_is_ne_exact_xi;
+    case OPC_is_lt:
+    case OPC_is_ge:
+        if (is_xreg(w[2]) && is_xreg(w[3])) return op == OPC_is_lt ? OPC_is_lt_xx : OPC_is_ge_xx;
+        /* fall through */
+    case OPC_is_lt_ret:
+        if (!is_xreg(w[2]) || !term_is_small((Term)w[3])) return op;
+        return op == OPC_is_lt ? OPC_is_lt_xs : op == OPC_is_ge ? OPC_is_ge_xs : OPC_is_lt_ret_xs;
+    case OPC_allocate_mxy: {
+        /* The move after it, as this function threads it. */
+        unsigned nx = specialise(cb, at + 3);
+        return nx == OPC_move_xy ? OPC_allocate_mxy_xy : nx == OPC_move_xy_subc ? OPC_allocate_mxy_subc : op;
+    }
+    case OPC_move_xy_op2c: return w[2] == OPC_op2_subc_call ? OPC_move_xy_subc : OPC_move_xy_addc;
+    case OPC_get_list:
+        if (is_xreg(w[0]) && is_xreg(w[1]) && is_xreg(w[2])) return OPC_get_list_xxx;
+        return op;
+    case OPC_is_nonempty_list_gl:
+        if (is_xreg(w[1]) && specialise_kinds(cb, at + 3, OPC_get_list) == OPC_get_list_xxx)
+            return OPC_is_nonempty_list_glx;
+        return op;
+    case OPC_test_list: return is_xreg(w[2]) ? OPC_test_list_x : op;
+    case OPC_op2_add_dret:
+        if (vm_operand_is_reg(w[2]) && (w[2] & 4) && is_xreg(w[3]) && is_xreg(w[4])) return OPC_op2_add_dret_yxx;
+        return op;
+    default: return op;
+    }
+}
+
 /* The threaded form of the instruction at `at`: move and op2 have specialised handlers in
  * vm.c for common operands (same operand words, no decoding of the operand kinds). */
 static unsigned specialise(const CodeBuf *cb, size_t at)
@@ -268,6 +312,9 @@ static unsigned specialise(const CodeBuf *cb, size_t at)
     if (op == OPC_move) {
         Instr s = cb->w[at + 1], d = cb->w[at + 2];
         bool sreg = vm_operand_is_reg(s), dx = !(d & 4);
+        /* A move of arguments into place, then the call: one dispatch. */
+        if (sreg && !(s & 4) && dx && cb->w[at + 3] == OPC_call) return OPC_move_xx_call;
+        if (sreg && !(s & 4) && dx && cb->w[at + 3] == OPC_call_only) return OPC_move_xx_call_only;
         if (sreg && !(s & 4)) return dx ? OPC_move_xx : OPC_move_xy;
         if (sreg && dx) return OPC_move_yx;
         if (!sreg && dx) return OPC_move_cx;
@@ -275,7 +322,54 @@ static unsigned specialise(const CodeBuf *cb, size_t at)
         if (cb->w[at + 2] == VOP_ADD) return OPC_op2_add;
         if (cb->w[at + 2] == VOP_SUB) return OPC_op2_sub;
     }
-    return op;
+    return specialise_kinds(cb, at, op);
+}
+
+/* ---- fail labels threaded past a repeated list match ----------------------------------- */
+
+/* Instructions that only test: they write nothing and either fall through or jump. */
+static bool is_pure_test(unsigned op)
+{
+    switch ((VmOpcode)op) {
+    case OPC_test:
+    case OPC_cmp:
+    case OPC_is_tuple_arity:
+    case OPC_is_nonempty_list:
+    case OPC_is_nil:
+    case OPC_is_record:
+    case OPC_is_fun_arity:
+    case OPC_is_lt:
+    case OPC_is_ge:
+    case OPC_is_eq_exact:
+    case OPC_is_ne_exact:
+    case OPC_test_list:
+    case OPC_test_integer:
+    case OPC_test_atom:
+    case OPC_test_tuple: return true;
+    default: return false;
+    }
+}
+
+static bool is_list_test(unsigned op) { return op == OPC_is_nonempty_list || op == OPC_is_nonempty_list_gl; }
+
+/* The fail label of the test at instruction k (word offset cb->w's starts[k]), given its
+ * target offset t. A clause `f([H|T]) when is_list(H)` failing into the next clause `f([H|T])`
+ * jumps to an is_nonempty_list and a get_list that the failing test's own run already did:
+ * when the test is reached only from them (no label on the get_list or between) through pure
+ * tests, the registers still hold the get_list's results, so the jump goes past the pair
+ * (lists:flatten's do_flatten/2 re-matched every element that is not a list). */
+static size_t thread_fail(const CodeBuf *cb, const size_t *starts, size_t k, const bool *labelled,
+                          size_t t)
+{
+    size_t j = k;
+    while (j > 0 && !labelled[starts[j]] && is_pure_test((unsigned)cb->w[starts[j]])) j--;
+    if (j < 1 || j == k || labelled[starts[j]] || cb->w[starts[j]] != OPC_get_list) return t;
+    const Instr *gl = cb->w + starts[j], *nl = cb->w + starts[j - 1];
+    if (!is_list_test((unsigned)nl[0]) || nl[2] != gl[1] || gl[1] == gl[2] || gl[1] == gl[3]) return t;
+    if (t + 7 > cb->n || !is_list_test((unsigned)cb->w[t]) || cb->w[t + 2] != gl[1] ||
+        memcmp(cb->w + t + 3, gl, 4 * sizeof *gl) != 0)
+        return t;
+    return t + 7;
 }
 
 static Module *load_locked(Term name, const char *file, CodeBuf *cb)
@@ -306,17 +400,31 @@ static Module *load_locked(Term name, const char *file, CodeBuf *cb)
     Export **imports = xrealloc(NULL, (cb->n_imports + 1) * sizeof *imports);
     for (size_t i = 0; i < cb->n_imports; i++)
         imports[i] = code_export(cb->imports[i].module, cb->imports[i].name, cb->imports[i].arity);
+    /* Instruction starts and labelled offsets, for thread_fail. */
+    bool *labelled = xrealloc(NULL, (cb->n + 1) * sizeof *labelled);
+    memset(labelled, 0, (cb->n + 1) * sizeof *labelled);
+    for (size_t l = 0; l < cb->n_labels; l++)
+        if (cb->labels[l] <= cb->n) labelled[cb->labels[l]] = true;
+    size_t *starts = xrealloc(NULL, (cb->n + 1) * sizeof *starts), n_starts = 0;
+    for (size_t at = 0; at < cb->n;) {
+        starts[n_starts++] = at;
+        unsigned op = (unsigned)cb->w[at++];
+        for (const char *k = vm_opcode_kinds[op]; *k; k++) at += *k == 'n' ? 1 + cb->w[at] : 1;
+    }
     /* Thread the code: every operand kind becomes what the VM reads directly. */
     size_t i = 0;
-    while (i < cb->n) {
+    for (size_t ki = 0; i < cb->n; ki++) {
         unsigned op = (unsigned)cb->w[i];
+        bool test = is_pure_test(op);
         m->code[i] = (Instr)addrs[specialise(cb, i)];
         i++;
         for (const char *k = vm_opcode_kinds[op]; *k; k++) {
             Instr w = cb->w[i];
             switch (*k) {
             case 'L':
-                m->code[i] = w ? (Instr)(m->code + cb->labels[w]) : 0;
+                if (!w) m->code[i] = 0;
+                else if (test) m->code[i] = (Instr)(m->code + thread_fail(cb, starts, ki, labelled, cb->labels[w]));
+                else m->code[i] = (Instr)(m->code + cb->labels[w]);
                 break;
             case 'c': {
                 m->code[i] = (Instr)make_catch(vm_catch_register(m->code + cb->labels[w]));
@@ -338,6 +446,8 @@ static Module *load_locked(Term name, const char *file, CodeBuf *cb)
         }
     }
     free(imports);
+    free(labelled);
+    free(starts);
     m->n_funcs = cb->n_funcs;
     m->funcs = xrealloc(NULL, (m->n_funcs + 1) * sizeof *m->funcs);
     memcpy(m->funcs, cb->funcs, m->n_funcs * sizeof *m->funcs);

@@ -110,18 +110,25 @@ static __attribute__((noinline)) void gc_live_slow(Process *p, unsigned live, Ui
     heap_reserve_maybe_gc(&p->heap, need, &r);
 }
 
-/* heap_reserve_maybe_gc's triggers (gc.h sentence 9), tested inline first: when none holds,
- * the call would return at once, and filling its roots costs more than the whole test (every
- * allocate and test_heap passes here). */
-static inline void gc_live(Process *p, unsigned live, Uint need)
+/* heap_reserve_maybe_gc's triggers (gc.h sentence 9) other than the free space: a forced GC,
+ * the binary vheap over its limit, fragments, stress; and a max_heap_size report pending.
+ * None of them changes but in a call out of the loop (a BIF, an operator, a collection), and
+ * every handler that calls out ends with NEXT(), which sets the loop's gc_pending: the next
+ * allocate or test_heap (GC_CHECK) tests them all, as before, and clears gc_pending if none
+ * holds (or none can start to hold as the free space shrinks: no fragments); until the next
+ * call out, the others test the free space only, where they loaded five fields each time. */
+static inline bool gc_other(const Heap *h)
 {
-    const Heap *h = &p->heap;
+    return (h->flags & (HEAP_FORCE_GC | HEAP_MAX_REACHED)) || h->off_heap.overhead > h->bin_vheap_sz ||
+           h->mbuf_sz != 0 || heap_gc_stress;
+}
+
+/* The triggers themselves (the free space included), as heap_reserve_maybe_gc tests them. */
+static inline bool gc_due(const Heap *h, Uint need)
+{
     Uint free_words = heap_free_words(h);
-    if (__builtin_expect(free_words >= need + S_REDZONE && !(h->flags & HEAP_FORCE_GC) &&
-                         h->off_heap.overhead <= h->bin_vheap_sz && h->mbuf_sz <= free_words &&
-                         !heap_gc_stress, 1))
-        return;
-    gc_live_slow(p, live, need);
+    return free_words < need + S_REDZONE || (h->flags & (HEAP_FORCE_GC | HEAP_MAX_REACHED)) ||
+           h->off_heap.overhead > h->bin_vheap_sz || h->mbuf_sz > free_words || heap_gc_stress;
 }
 
 /* OTP's erts_gc_after_bif_call: collect when forced or when the fragments outgrow the free
@@ -641,6 +648,7 @@ VmStatus vm_run(Process *p)
 #define NEXT()                                                  \
     do {                                                        \
         sp = h->stop;                                           \
+        gc_pending = true;                                      \
         goto *(const void *)(*ip++);                            \
     } while (0)
 #define NEXTF() goto *(const void *)(*ip++)
@@ -664,8 +672,7 @@ VmStatus vm_run(Process *p)
     do {                                                        \
         sp = h->stop;                                           \
         if (sp <= h->htop) {                                    \
-            gc_live(p, live_args, 1);                           \
-            if (h->flags & HEAP_MAX_REACHED) MAX_HEAP_CHECK();  \
+            GC_CHECK(live_args, 1);                             \
             sp = h->stop;                                       \
         }                                                       \
         *--sp = (Term)(uintptr_t)(cp);                          \
@@ -680,6 +687,18 @@ VmStatus vm_run(Process *p)
             p->arity = 0;                                       \
             return VM_CRASHED;                                  \
         }                                                       \
+    } while (0)
+/* Makes need words free (with S_REDZONE), collecting with x0..live-1 as roots if a trigger
+ * holds; then reports max_heap_size if a collection tripped it. */
+#define GC_CHECK(live, need)                                                                 \
+    do {                                                                                     \
+        if (__builtin_expect(gc_pending || heap_free_words(h) < (Uint)(need) + S_REDZONE, 0)) { \
+            if (gc_due(h, (need))) {                                                         \
+                gc_live_slow(p, (live), (need));                                             \
+                if (h->flags & HEAP_MAX_REACHED) MAX_HEAP_CHECK();                           \
+            }                                                                                \
+            gc_pending = gc_other(h);                                                        \
+        }                                                                                    \
     } while (0)
 #define RAISE(cls, rsn)                                         \
     do {                                                        \
@@ -698,6 +717,7 @@ VmStatus vm_run(Process *p)
     Uint c_dealloc = 0;
     Term c_fun = NIL, c_mod = NIL, c_name = NIL;
     Term *sp;
+    bool gc_pending;
     NEXT();
 
     /* Code after allocate runs in a frame: no X register is a root at a BIF's return (a
@@ -707,8 +727,7 @@ VmStatus vm_run(Process *p)
         Uint n_ = ip[0];                                                    \
         unsigned live_ = (unsigned)ip[1];                                   \
         ip += 2;                                                            \
-        gc_live(p, live_, n_);                                              \
-        if (h->flags & HEAP_MAX_REACHED) MAX_HEAP_CHECK();                  \
+        GC_CHECK(live_, n_);                                                \
         sp = h->stop - n_;                                                  \
         h->stop = sp;                                                       \
         if (n_ <= 2) { /* the commonest frames without a loop */           \
@@ -725,8 +744,18 @@ L_allocate:
 L_allocate_mxy:
     ALLOCATE();
     ip++; /* the move's opcode word */
+    if (ip[-1] == (Instr)&&L_move_xy_subc) goto L_move_xy_subc;
+    if (ip[-1] == (Instr)&&L_move_xy_addc) goto L_move_xy_addc;
     if (ip[-1] == (Instr)&&L_move_xy_op2c) goto L_move_xy_op2c;
     goto L_move_xy;
+L_allocate_mxy_xy:
+    ALLOCATE();
+    ip++;
+    goto L_move_xy;
+L_allocate_mxy_subc:
+    ALLOCATE();
+    ip++;
+    goto L_move_xy_subc;
 L_deallocate:
     sp += ip[0];
     h->stop = sp;
@@ -750,13 +779,11 @@ L_leaf_entry:
     ip += 2;
     NEXTF();
 L_test_heap:
-    gc_live(p, (unsigned)ip[1], ip[0]);
-    if (h->flags & HEAP_MAX_REACHED) MAX_HEAP_CHECK();
+    GC_CHECK((unsigned)ip[1], ip[0]);
     ip += 2;
     NEXT();
 L_test_heap_pl:
-    gc_live(p, (unsigned)ip[1], ip[0]);
-    if (h->flags & HEAP_MAX_REACHED) MAX_HEAP_CHECK();
+    GC_CHECK((unsigned)ip[1], ip[0]);
     sp = h->stop; /* a collection moves the stack */
     ip += 3;      /* and the put_list's opcode word */
     goto L_put_list;
@@ -774,6 +801,22 @@ L_move_xy_op2c: /* a call's result saved, then the next call's argument computed
     ip += 3; /* and the op2's opcode word */
     if (ip[-1] == (Instr)&&L_op2_subc_call) goto L_op2_subc_call;
     goto L_op2_addc_call;
+L_move_xy_subc: /* move_xy_op2c, its successor known at load time */
+    sp[ip[1] >> 3] = x[ip[0] >> 3];
+    ip += 3;
+    goto L_op2_subc_call;
+L_move_xy_addc:
+    sp[ip[1] >> 3] = x[ip[0] >> 3];
+    ip += 3;
+    goto L_op2_addc_call;
+L_move_xx_call:
+    x[ip[1] >> 3] = x[ip[0] >> 3];
+    ip += 3; /* and the call's opcode word */
+    goto L_call;
+L_move_xx_call_only:
+    x[ip[1] >> 3] = x[ip[0] >> 3];
+    ip += 3;
+    goto L_call_only;
 L_move_yx:
     x[ip[1] >> 3] = sp[ip[0] >> 3];
     ip += 2;
@@ -811,6 +854,16 @@ L_op2_add: {
     } while (0)
 L_op2_add_dret:
     OP2_DRET(add);
+L_op2_add_dret_yxx: { /* fib's return: a saved result plus the last call's */
+    Term a = sp[ip[2] >> 3], b = x[ip[3] >> 3];
+    Sint r;
+    if (!term_is_small(a) || !term_is_small(b) ||
+        __builtin_add_overflow((Sint)a, (Sint)(b - TAG_IMMED1_SMALL), &r))
+        goto L_op2;
+    x[ip[4] >> 3] = (Term)r;
+    ip += 6; /* and the dealloc_ret's opcode word */
+    goto L_dealloc_ret;
+}
 L_op2_sub_dret:
     OP2_DRET(sub);
 L_op2_sub: {
@@ -857,11 +910,17 @@ L_jump:
     ip = (const Instr *)ip[0];
     NEXTF();
 L_call: {
-    unsigned arity = (unsigned)ip[0];
+    /* PUSH_CP with sp known to be h->stop (as at every handler's entry), and the live count
+     * set only when a GC may run. */
     const Instr *target = (const Instr *)ip[1];
-    live_args = arity;
-    PUSH_CP(ip + 2);
-    REDS(target, arity);
+    if (__builtin_expect(sp <= h->htop, 0)) {
+        live_args = (unsigned)ip[0];
+        GC_CHECK(live_args, 1);
+        sp = h->stop;
+    }
+    *--sp = (Term)(uintptr_t)(ip + 2);
+    h->stop = sp;
+    REDS(target, (unsigned)ip[0]);
     ip = target;
     NEXTF();
 }
@@ -1192,6 +1251,48 @@ L_is_lt_ret: {
     }
     goto L_ret; /* the ret after it */
 }
+    /* x register against a small-integer constant: tagged words compare as the values. */
+L_is_lt_xs: {
+    Term a = x[ip[2] >> 3];
+    if (__builtin_expect(!term_is_small(a), 0)) goto L_is_lt;
+    ip = (Sint)a < (Sint)ip[3] ? ip + 4 : (const Instr *)ip[0];
+    NEXTF();
+}
+L_is_lt_ret_xs: {
+    Term a = x[ip[2] >> 3];
+    if (__builtin_expect(!term_is_small(a), 0)) goto L_is_lt_ret;
+    if ((Sint)a >= (Sint)ip[3]) {
+        ip = (const Instr *)ip[0];
+        NEXTF();
+    }
+    goto L_ret;
+}
+    /* Two x registers. */
+L_is_lt_xx: {
+    Term a = x[ip[2] >> 3], b = x[ip[3] >> 3];
+    if (__builtin_expect(!term_is_small(a) || !term_is_small(b), 0)) goto L_is_lt;
+    ip = (Sint)a < (Sint)b ? ip + 4 : (const Instr *)ip[0];
+    NEXTF();
+}
+L_is_ge_xx: {
+    Term a = x[ip[2] >> 3], b = x[ip[3] >> 3];
+    if (__builtin_expect(!term_is_small(a) || !term_is_small(b), 0)) goto L_is_ge;
+    ip = (Sint)a >= (Sint)b ? ip + 4 : (const Instr *)ip[0];
+    NEXTF();
+}
+L_is_ge_xs: {
+    Term a = x[ip[2] >> 3];
+    if (__builtin_expect(!term_is_small(a), 0)) goto L_is_ge;
+    ip = (Sint)a >= (Sint)ip[3] ? ip + 4 : (const Instr *)ip[0];
+    NEXTF();
+}
+    /* x register against an immediate: exactly equal only when the words are. */
+L_is_eq_exact_xi:
+    ip = x[ip[2] >> 3] == (Term)ip[3] ? ip + 4 : (const Instr *)ip[0];
+    NEXTF();
+L_is_ne_exact_xi:
+    ip = x[ip[2] >> 3] != (Term)ip[3] ? ip + 4 : (const Instr *)ip[0];
+    NEXTF();
 L_is_ge: {
     Term a = SRCF(ip[2]), b = SRCF(ip[3]);
     bool ok = term_is_small(a) && term_is_small(b) ? (Sint)a >= (Sint)b : term_compare(a, b, false) >= 0;
@@ -1260,6 +1361,22 @@ L_is_nonempty_list_gl:
     }
     ip += 3; /* and the get_list's opcode word */
     goto L_get_list;
+L_is_nonempty_list_glx: {
+    Term l = x[ip[1] >> 3];
+    if (!term_is_list(l)) {
+        ip = (const Instr *)ip[0];
+        NEXTF();
+    }
+    x[ip[4] >> 3] = list_head(l);
+    x[ip[5] >> 3] = list_tail(l);
+    ip += 6;
+    NEXTF();
+}
+L_test_list_x: {
+    Term v = x[ip[2] >> 3];
+    ip = term_is_list(v) || v == NIL ? ip + 3 : (const Instr *)ip[0];
+    NEXTF();
+}
 L_is_nil:
     if (SRCF(ip[1]) == NIL) ip += 2;
     else ip = (const Instr *)ip[0];
@@ -1282,6 +1399,13 @@ L_get_list: {
     Term hd = list_head(l), tl = list_tail(l);
     SETF(ip[1], hd);
     SETF(ip[2], tl);
+    ip += 3;
+    NEXTF();
+}
+L_get_list_xxx: {
+    Term l = x[ip[0] >> 3];
+    x[ip[1] >> 3] = list_head(l);
+    x[ip[2] >> 3] = list_tail(l);
     ip += 3;
     NEXTF();
 }

@@ -124,7 +124,26 @@ typedef uintptr_t Instr;
     OP(move_xx, "sd")                                                                  \
     OP(move_cx, "sd")           /* a literal or immediate -> x(j) */                   \
     OP(op2_add, "Lissd")        /* op2 with VOP_ADD: small integers inline */          \
-    OP(op2_sub, "Lissd")
+    OP(op2_sub, "Lissd")                                                               \
+    /* By operand kind (code.c): a = x register, b = an immediate (x) or small integer (s), \
+     * so the comparison is on words; any other a goes the generic way. */                 \
+    OP(is_eq_exact_xi, "Liss")                                                         \
+    OP(is_ne_exact_xi, "Liss")                                                         \
+    OP(is_lt_xs, "Liss")                                                               \
+    OP(is_ge_xs, "Liss")                                                               \
+    OP(is_lt_ret_xs, "Liss")    /* is_lt_ret */                                        \
+    OP(move_xy_subc, "sd")      /* move_xy_op2c whose next is an op2_subc_call */      \
+    OP(move_xy_addc, "sd")      /* ... an op2_addc_call */                             \
+    OP(get_list_xxx, "sdd")     /* get_list of x registers */                          \
+    OP(is_nonempty_list_glx, "Ls") /* is_nonempty_list_gl of an x register, next get_list_xxx */ \
+    OP(test_list_x, "Lis")      /* test_list of an x register */                       \
+    OP(is_lt_xx, "Liss")        /* is_lt of two x registers */                         \
+    OP(is_ge_xx, "Liss")                                                               \
+    OP(allocate_mxy_subc, "ii") /* allocate_mxy whose move is a move_xy_subc */        \
+    OP(allocate_mxy_xy, "ii")   /* allocate_mxy whose move is a move_xy */            \
+    OP(op2_add_dret_yxx, "Lissd") /* op2_add_dret of y(a) + x(b) into an x register */ \
+    OP(move_xx_call, "sd")      /* move_xx; next a call */                             \
+    OP(move_xx_call_only, "sd") /* move_xx; next a call_only */
 
 typedef enum VmOpcode {
 #define VM_OP_ENUM(name, kinds) OPC_##name,

@@ -897,10 +897,27 @@ static Term bif_binary_part3(Process *p, const Term *a) { return binary_part(p, 
 
 /* ---- integers <-> text ------------------------------------------------------------------ */
 
+/* The decimal digits of a small integer as a list: integer_to_list/1's common case, without
+ * int_to_string's two passes and buffer (strbuild calls it once per item). The heap use is
+ * the general path's: 2 words per character. */
+static Term small_to_list(Process *p, Sint v)
+{
+    char buf[24];
+    size_t k = sizeof buf;
+    Uint m = v < 0 ? -(Uint)v : (Uint)v;
+    do {
+        buf[--k] = (char)('0' + m % 10);
+        m /= 10;
+    } while (m);
+    if (v < 0) buf[--k] = '-';
+    return bytes_to_list(p, (const unsigned char *)buf + k, sizeof buf - k, NIL);
+}
+
 static Term int_text(Process *p, Term i, Term base, bool binary)
 {
     Sint b = 10;
     if (!term_is_integer(i) || (base != NONVALUE && !small_in(base, 2, 36, &b))) return bif_badarg(p);
+    if (!binary && b == 10 && term_is_small(i)) return small_to_list(p, small_val(i));
     size_t n = int_to_string(i, (unsigned)b, NULL, 0);
     char *buf = malloc(n + 1);
     if (!buf) abort();
