@@ -818,6 +818,8 @@ cJSON *ag_report_event(const AgEvent *ev, uint64_t start_ns)
         add_pid_term(&b, o, "owner", ev->u.ets.owner);
         add_u64(&b, o, "size", ev->u.ets.size);
         add_u64(&b, o, "memory_words", ev->u.ets.memory_words);
+        add_u64(&b, o, "count", ev->count ? ev->count : 1);   /* a coalesced batch (ring.h) */
+        add_u64(&b, o, "deletes", ev->ets_deletes);
         break;
     case AG_EV_BIN:
         add_str(&b, o, "bin_kind", ev->u.bin.kind == PROBE_BIN_ALLOC ? "alloc" : "free");
