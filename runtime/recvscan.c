@@ -88,7 +88,7 @@ typedef struct OpKind {
     StepKind kind;
 } OpKind;
 
-static OpKind op_kinds[24];
+static OpKind op_kinds[40];
 static unsigned n_op_kinds;
 static pthread_once_t op_kinds_once = PTHREAD_ONCE_INIT;
 
@@ -104,6 +104,10 @@ static void op_kinds_init(void)
         {"test_integer", K_TEST_INTEGER}, {"test_atom", K_TEST_ATOM},
         {"test_tuple", K_TEST_TUPLE}, {"is_nil", K_IS_NIL},
         {"is_nonempty_list", K_IS_NONEMPTY_LIST}, {"jump", K_JUMP}, {"recv_skip", K_RECV_SKIP},
+        /* The forms code.c picks at load by operand kind (vm.h): same operands, same test. */
+        {"is_eq_exact_xi", K_IS_EQ_EXACT}, {"is_ne_exact_xi", K_IS_NE_EXACT},
+        {"is_lt_xs", K_IS_LT}, {"is_lt_xx", K_IS_LT}, {"is_ge_xs", K_IS_GE},
+        {"is_ge_xx", K_IS_GE}, {"get_list_xxx", K_GET_LIST}, {"test_list_x", K_TEST_LIST},
     };
     const void *const *addrs = vm_opcode_addrs();
     for (unsigned op = 0; op < OPC_COUNT; op++)
