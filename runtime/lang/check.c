@@ -348,6 +348,7 @@ static int in_table(const char *const *t, const char *name, size_t len, int arit
 static int is_bif(const char *n, size_t l, int a) { return in_table(auto_bifs, n, l, a); }
 int check_auto_imported(const char *name, size_t len, int arity) { return is_bif(name, len, arity); }
 static int is_guard_bif(const char *n, size_t l, int a) { return in_table(guard_bifs, n, l, a); }
+int check_guard_bif(const char *name, size_t len, int arity) { return is_guard_bif(name, len, arity); }
 static int is_old_bif(const char *n, size_t l, int a) { return in_table(old_bifs, n, l, a); }
 
 static int is_type_test(const char *n, size_t l, int a)

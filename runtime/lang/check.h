@@ -20,5 +20,8 @@ void check_types(const char *file, const AstList *forms, Diags *diags);
 /* erl_internal:bif/2 of OTP 25: is name/arity an auto-imported BIF? (The one list, for the
  * checks and for the code generator.) */
 int check_auto_imported(const char *name, size_t len, int arity);
+/* erl_internal:guard_bif/2 of OTP 25: may name/arity be called in a guard? (The one list, for
+ * the checks and for the preprocessor's -if conditions.) */
+int check_guard_bif(const char *name, size_t len, int arity);
 
 #endif

@@ -312,24 +312,10 @@ static EvalResult eval(Ev *ev, const Ast *e, Val *out)
     }
 }
 
-/* erl_internal:guard_bif/2 of OTP 25 (check.c keeps the same list for erl_lint's checks). */
+/* erl_internal:guard_bif/2 of OTP 25 (check.c's list). */
 static int is_guard_bif(const Ast *f, int arity)
 {
-    static const char *const bifs[] = {
-        "abs/1", "binary_part/2", "binary_part/3", "bit_size/1", "byte_size/1", "ceil/1",
-        "element/2", "float/1", "floor/1", "hd/1", "is_map_key/2", "length/1", "map_size/1",
-        "map_get/2", "node/0", "node/1", "round/1", "self/0", "size/1", "tl/1", "trunc/1",
-        "tuple_size/1", "is_atom/1", "is_binary/1", "is_bitstring/1", "is_boolean/1",
-        "is_float/1", "is_function/1", "is_function/2", "is_integer/1", "is_list/1",
-        "is_map/1", "is_number/1", "is_pid/1", "is_port/1", "is_record/2", "is_record/3",
-        "is_reference/1", "is_tuple/1", NULL,
-    };
-    char key[300];
-    if (f->name_len > 250) return 0;
-    snprintf(key, sizeof key, "%.*s/%d", (int)f->name_len, f->name, arity);
-    for (int i = 0; bifs[i]; i++)
-        if (!strcmp(bifs[i], key)) return 1;
-    return 0;
+    return check_guard_bif(f->name, f->name_len, arity);
 }
 
 /* erl_lint's is_gexpr_op/2: erlang:'+'/2 and the like are guard expressions too. */
