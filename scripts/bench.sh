@@ -106,9 +106,9 @@ if command -v python3 >/dev/null 2>&1; then
         [ -f "$src" ] && [ -x "$BUILD/bin/heapscope" ] || continue
         mod=$(basename "$src" .erl)
         echo "bench: rss $mod" >&2
-        timeout "$TIMEOUT" scripts/rss_idle.py heapscope -- "$BUILD/bin/heapscope" run --no-agent "$src" \
+        timeout "$TIMEOUT" scripts/rss_idle.py heapscope -- "$BUILD/bin/heapscope" run --no-agent -pa bench/erl/lib "$src" \
             >"$tmp/rss/$mod.heapscope" 2>>"$tmp/rss/$mod.stderr"
-        timeout "$TIMEOUT" scripts/rss_idle.py heapscope_agent -- "$BUILD/bin/heapscope" run "$src" \
+        timeout "$TIMEOUT" scripts/rss_idle.py heapscope_agent -- "$BUILD/bin/heapscope" run -pa bench/erl/lib "$src" \
             >"$tmp/rss/$mod.heapscope_agent" 2>>"$tmp/rss/$mod.stderr"
         if [ -n "$otp_release" ] && erlc -o "$tmp/erlbeam" "$src" 2>>"$tmp/rss/$mod.stderr"; then
             timeout "$TIMEOUT" scripts/rss_idle.py otp -- erl -noshell -pa "$tmp/erlbeam" \

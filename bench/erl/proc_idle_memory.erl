@@ -26,18 +26,10 @@ run(N) ->
     T0 = erlang:monotonic_time(microsecond),
     Ps = [spawn(fun() -> Me ! up, receive stop -> ok end end) || _ <- lists:seq(1, N)],
     [receive up -> ok end || _ <- Ps],
-    wait_all(Ps),
+    benchlib:wait_all(Ps),
     T1 = erlang:monotonic_time(microsecond),
     M1 = erlang:memory(processes),
     {memory, PM} = process_info(hd(Ps), memory),
     [begin R = monitor(process, P), P ! stop, R end || P <- Ps],
     [receive {'DOWN', _, process, _, _} -> ok end || _ <- Ps],
     {T1 - T0, (M1 - M0) div N, PM}.
-
-%% Until every one of them waits in its receive.
-wait_all([]) -> ok;
-wait_all([P | Ps] = All) ->
-    case process_info(P, status) of
-        {status, waiting} -> wait_all(Ps);
-        _ -> receive after 1 -> wait_all(All) end
-    end.

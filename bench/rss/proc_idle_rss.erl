@@ -8,20 +8,13 @@
 -define(N, 100000).
 
 main() ->
+    ok = benchlib:wait_all([]), % loads benchlib before the first reading
     garbage_collect(),
     io:format("base~n"),
     timer:sleep(300),
     Ps = [spawn(fun() -> receive stop -> ok end end) || _ <- lists:seq(1, ?N)],
-    wait_all(Ps),
+    benchlib:wait_all(Ps),
     io:format("ready ~b~n", [?N]),
     timer:sleep(300),
     [P ! stop || P <- Ps],
     ok.
-
-%% Until every one of them waits in its receive.
-wait_all([]) -> ok;
-wait_all([P | Ps] = All) ->
-    case process_info(P, status) of
-        {status, waiting} -> wait_all(Ps);
-        _ -> receive after 1 -> wait_all(All) end
-    end.

@@ -16,31 +16,9 @@ if [ "$MODE" != release ]; then
     echo "0 passed, 0 failed, 1 skipped"
     exit 0
 fi
-export HEAPSCOPE_GC_STRESS=1 HEAPSCOPE_GC_VERIFY=${HEAPSCOPE_GC_VERIFY:-1}
-passed=0 failed=0 skipped=0
-out=$(mktemp)
-trap 'rm -f "$out"' EXIT
-for f in tests/erl/*.erl; do
-    exp="${f%.erl}.expected"
-    [ -f "$exp" ] || continue
-    m=$(basename "$f" .erl)
-    if grep -q "^$m[[:space:]]" tests/gcstress/EXCLUDE tests/erl/PENDING 2>/dev/null; then
-        skipped=$((skipped + 1))
-        continue
-    fi
-    case "$m" in dets_*) rm -f /tmp/hs_"$m"_*.dets ;; esac
-    timeout 60 "$HS" run "$f" >"$out" 2>/dev/null
-    st=$?
-    want=0
-    [ -f "${f%.erl}.status" ] && want=$(cat "${f%.erl}.status")
-    if cmp -s "$out" "$exp" && [ "$st" = "$want" ]; then
-        passed=$((passed + 1))
-    else
-        failed=$((failed + 1))
-        echo "FAIL $f under GC stress (exit $st, want $want)"
-        diff "$exp" "$out" | head -n 10 | sed 's/^/  /'
-    fi
-done
-echo "notice: $skipped programs of tests/erl skipped under GC stress (tests/gcstress/EXCLUDE)"
-echo "${passed} passed, ${failed} failed, ${skipped} skipped"
-[ "$failed" -eq 0 ]
+# The same loop as tests/erl/run.sh, which this runs with stress on and EXCLUDE as a skip list.
+HEAPSCOPE_GC_STRESS=1 ERL_SKIP=tests/gcstress/EXCLUDE ERL_TIMEOUT=60 ERL_WHAT=" under GC stress" \
+    HEAPSCOPE="$HS" tests/erl/run.sh
+st=$?
+echo "notice: programs of tests/erl in tests/gcstress/EXCLUDE are skipped under GC stress"
+exit $st

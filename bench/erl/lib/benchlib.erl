@@ -10,7 +10,7 @@
 %% setup, the pause after a run and the check are outside the timing.
 -module(benchlib).
 -export([time_reps/2, time_setup/3, time_self/2, timing/2, per_sec/2, report/3, report/4,
-         par/2]).
+         par/2, wait_all/1]).
 
 %% The three loops below allocate exactly what the per-program copies they replaced allocated
 %% (one cons a run, nothing else), rather than sharing one loop through a wrapper fun: a
@@ -70,3 +70,12 @@ par(P, Work) ->
     Me = self(),
     Pids = [spawn_link(fun() -> Me ! {self(), Work(I)} end) || I <- lists:seq(1, P)],
     lists:sum([receive {Pid, R} -> R end || Pid <- Pids]).
+
+%% Returns when every process of the list waits in its receive (process_info status waiting),
+%% polling each in turn every millisecond.
+wait_all([]) -> ok;
+wait_all([P | Ps] = All) ->
+    case process_info(P, status) of
+        {status, waiting} -> wait_all(Ps);
+        _ -> receive after 1 -> wait_all(All) end
+    end.
