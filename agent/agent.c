@@ -286,6 +286,14 @@ static void post_gc(const ProbeGc *g)
     post(&ev);
 }
 
+/* A coalesced slot's record, stamped no earlier than this thread's last event: the ring stays
+ * in time order although the batch began before later events were posted. */
+static void post_in_order(AgEvent *ev)
+{
+    if (tls_last_ns > ev->time_ns) ev->time_ns = tls_last_ns;
+    post(ev);
+}
+
 /* The record of a slot's GCs (ring.h: AG_EV_GC_END with count >= 1). */
 static void gc_slot_event(const GcSlot *x, AgEvent *ev)
 {
@@ -301,8 +309,7 @@ __attribute__((noinline)) static void post_gc_slot(GcSlot *x)
 {
     AgEvent ev;
     gc_slot_event(x, &ev);
-    if (tls_last_ns > ev.time_ns) ev.time_ns = tls_last_ns;   /* keep the ring in order */
-    post(&ev);
+    post_in_order(&ev);
     x->count = 0;
 }
 
@@ -492,8 +499,7 @@ __attribute__((noinline)) static void post_ets_slot(EtsSlot *x)
 {
     AgEvent ev;
     ets_slot_event(x, &ev);
-    if (tls_last_ns > ev.time_ns) ev.time_ns = tls_last_ns;   /* keep the ring in order */
-    post(&ev);
+    post_in_order(&ev);
     x->inserts = x->deletes = 0;
 }
 
