@@ -1,5 +1,6 @@
 #include "lang/absform.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -88,56 +89,82 @@ static void bit_types(StrBuf *sb, const Ast *el)
     sb_putc(sb, ']');
 }
 
+/* A node's fields after {Tag,Anno, as a little program, one character per field, each
+ * preceded by a comma: a b c  a child;  A B  a child when it is there;  n  the name as an atom;
+ * i  the integer (or char);  f  the float;  s  the string's code points;  1 2 3 4  the lists
+ * l1..l4;  g  the guards in l2;  [ ]  a list of the following fields (no comma after "["). */
+static void fields(StrBuf *sb, const Ast *n, const char *spec)
+{
+    bool first = false;
+    for (; *spec; spec++) {
+        char k = *spec;
+        if (k == ']') { sb_putc(sb, ']'); continue; }
+        if ((k == 'A' && !n->a) || (k == 'B' && !n->b)) continue;
+        if (!first) sb_putc(sb, ',');
+        first = false;
+        switch (k) {
+        case 'a': case 'A': absform_print(sb, n->a); break;
+        case 'b': case 'B': absform_print(sb, n->b); break;
+        case 'c': absform_print(sb, n->c); break;
+        case 'n': atom(sb, n->name, n->name_len); break;
+        case 'i': integer(sb, n); break;
+        case 'f': lex_write_float(sb, n->fval); break;
+        case 's': codepoints(sb, n->str, n->slen); break;
+        case '1': list(sb, &n->l1); break;
+        case '2': list(sb, &n->l2); break;
+        case '3': list(sb, &n->l3); break;
+        case '4': list(sb, &n->l4); break;
+        case 'g': guards(sb, &n->l2); break;
+        case '[': sb_putc(sb, '['); first = true; break;
+        }
+    }
+}
+
+/* The expressions, patterns and types printed as {Tag,Anno,Fields...}: see fields(). */
+static const struct { const char *tag, *spec; } forms[A_KIND_COUNT] = {
+    [A_INTEGER] = {"integer", "i"},        [A_CHAR] = {"char", "i"},
+    [A_FLOAT] = {"float", "f"},            [A_STRING] = {"string", "s"},
+    [A_ATOM] = {"atom", "n"},              [A_VAR] = {"var", "n"},
+    [A_NIL] = {"nil", ""},                 [A_TUPLE] = {"tuple", "1"},
+    [A_BIN] = {"bin", "1"},                [A_BLOCK] = {"block", "1"},
+    [A_IF] = {"if", "1"},                  [A_OP] = {"op", "naB"},
+    [A_MATCH] = {"match", "aB"},           [A_REMOTE] = {"remote", "aB"},
+    [A_GENERATE] = {"generate", "aB"},     [A_B_GENERATE] = {"b_generate", "aB"},
+    [A_MAP_ASSOC] = {"map_field_assoc", "aB"},
+    [A_MAP_EXACT] = {"map_field_exact", "aB"},
+    [A_RECORD_FIELD] = {"record_field", "aB"},
+    [A_RECORD] = {"record", "An1"},        [A_RECORD_INDEX] = {"record_index", "na"},
+    [A_RECORD_ACCESS] = {"record_field", "anb"},
+    [A_MAP] = {"map", "A1"},               [A_CATCH] = {"catch", "a"},
+    [A_CALL] = {"call", "a1"},             [A_LC] = {"lc", "a1"},
+    [A_BC] = {"bc", "a1"},                 [A_CASE] = {"case", "a1"},
+    [A_RECEIVE] = {"receive", "1"},        [A_TRY] = {"try", "1234"},
+    [A_NAMED_FUN] = {"named_fun", "n1"},   [A_CLAUSE] = {"clause", "1g3"},
+    [A_USER_TYPE] = {"user_type", "n1"},   [A_REMOTE_TYPE] = {"remote_type", "[ab1]"},
+    [A_ANN_TYPE] = {"ann_type", "[ab]"},
+};
+
 void absform_print(StrBuf *sb, const Ast *n)
 {
     /* cons chains iteratively: list literals may be long */
     int open = 0;
     while (n->kind == A_CONS) {
         head(sb, "cons", n);
-        sb_putc(sb, ',');
-        absform_print(sb, n->a);
+        fields(sb, n, "a");
         sb_putc(sb, ',');
         open++;
         n = n->b;
     }
     switch (n->kind) {
-    case A_INTEGER:
-        head(sb, "integer", n);
-        sb_putc(sb, ',');
-        integer(sb, n);
-        break;
-    case A_CHAR:
-        head(sb, "char", n);
-        sb_printf(sb, ",%lld", (long long)n->ival);
-        break;
-    case A_FLOAT:
-        head(sb, "float", n);
-        sb_putc(sb, ',');
-        lex_write_float(sb, n->fval);
-        break;
-    case A_ATOM: case A_VAR:
-        head(sb, n->kind == A_ATOM ? "atom" : "var", n);
-        sb_putc(sb, ',');
-        atom(sb, n->name, n->name_len);
-        break;
-    case A_STRING:
-        head(sb, "string", n);
-        sb_putc(sb, ',');
-        codepoints(sb, n->str, n->slen);
-        break;
-    case A_NIL:
-        head(sb, "nil", n);
-        break;
-    case A_TUPLE: case A_BIN: case A_BLOCK: case A_IF:
-        head(sb, n->kind == A_TUPLE ? "tuple" : n->kind == A_BIN ? "bin"
-                 : n->kind == A_BLOCK ? "block" : "if", n);
-        sb_putc(sb, ',');
+    case A_GUARD: case A_LIST:
         list(sb, &n->l1);
+        break;
+    case A_BIT_TYPE:
+        atom(sb, n->name, n->name_len);
         break;
     case A_BIN_ELEMENT:
         head(sb, "bin_element", n);
-        sb_putc(sb, ',');
-        absform_print(sb, n->a);
+        fields(sb, n, "a");
         sb_putc(sb, ',');
         if (n->b)
             absform_print(sb, n->b);
@@ -146,188 +173,28 @@ void absform_print(StrBuf *sb, const Ast *n)
         sb_putc(sb, ',');
         bit_types(sb, n);
         break;
-    case A_OP:
-        head(sb, "op", n);
-        sb_putc(sb, ',');
-        atom(sb, n->name, n->name_len);
-        sb_putc(sb, ',');
-        absform_print(sb, n->a);
-        if (n->b) {
-            sb_putc(sb, ',');
-            absform_print(sb, n->b);
-        }
-        break;
-    case A_MATCH: case A_REMOTE: case A_GENERATE: case A_B_GENERATE: case A_MAP_ASSOC:
-    case A_MAP_EXACT: case A_RECORD_FIELD: {
-        static const char *const tags[] = {
-            [A_MATCH] = "match", [A_REMOTE] = "remote", [A_GENERATE] = "generate",
-            [A_B_GENERATE] = "b_generate", [A_MAP_ASSOC] = "map_field_assoc",
-            [A_MAP_EXACT] = "map_field_exact", [A_RECORD_FIELD] = "record_field",
-        };
-        head(sb, tags[n->kind], n);
-        sb_putc(sb, ',');
-        absform_print(sb, n->a);
-        if (n->b) {
-            sb_putc(sb, ',');
-            absform_print(sb, n->b);
-        }
-        break;
-    }
-    case A_RECORD:
-        head(sb, "record", n);
-        sb_putc(sb, ',');
-        if (n->a) {
-            absform_print(sb, n->a);
-            sb_putc(sb, ',');
-        }
-        atom(sb, n->name, n->name_len);
-        sb_putc(sb, ',');
-        list(sb, &n->l1);
-        break;
-    case A_RECORD_INDEX:
-        head(sb, "record_index", n);
-        sb_putc(sb, ',');
-        atom(sb, n->name, n->name_len);
-        sb_putc(sb, ',');
-        absform_print(sb, n->a);
-        break;
-    case A_RECORD_ACCESS:
-        head(sb, "record_field", n);
-        sb_putc(sb, ',');
-        absform_print(sb, n->a);
-        sb_putc(sb, ',');
-        atom(sb, n->name, n->name_len);
-        sb_putc(sb, ',');
-        absform_print(sb, n->b);
-        break;
-    case A_MAP:
-        head(sb, "map", n);
-        sb_putc(sb, ',');
-        if (n->a) {
-            absform_print(sb, n->a);
-            sb_putc(sb, ',');
-        }
-        list(sb, &n->l1);
-        break;
-    case A_CATCH:
-        head(sb, "catch", n);
-        sb_putc(sb, ',');
-        absform_print(sb, n->a);
-        break;
-    case A_CALL: case A_LC: case A_BC: case A_CASE:
-        head(sb, n->kind == A_CALL ? "call" : n->kind == A_LC ? "lc" : n->kind == A_BC ? "bc"
-                 : "case", n);
-        sb_putc(sb, ',');
-        absform_print(sb, n->a);
-        sb_putc(sb, ',');
-        list(sb, &n->l1);
-        break;
-    case A_RECEIVE:
-        head(sb, "receive", n);
-        sb_putc(sb, ',');
-        list(sb, &n->l1);
-        if (n->flags & AF_AFTER) {
-            sb_putc(sb, ',');
-            absform_print(sb, n->a);
-            sb_putc(sb, ',');
-            list(sb, &n->l2);
-        }
-        break;
-    case A_TRY:
-        head(sb, "try", n);
-        sb_putc(sb, ',');
-        list(sb, &n->l1);
-        sb_putc(sb, ',');
-        list(sb, &n->l2);
-        sb_putc(sb, ',');
-        list(sb, &n->l3);
-        sb_putc(sb, ',');
-        list(sb, &n->l4);
-        break;
-    case A_FUN_LOCAL:
+    case A_FUN_LOCAL: case A_FUN_REMOTE: case A_FUN:
         head(sb, "fun", n);
-        sb_puts(sb, ",{function,");
-        atom(sb, n->name, n->name_len);
-        sb_putc(sb, ',');
-        integer(sb, n);
+        sb_puts(sb, n->kind == A_FUN ? ",{clauses" : ",{function");
+        fields(sb, n, n->kind == A_FUN_LOCAL ? "ni" : n->kind == A_FUN_REMOTE ? "abc" : "1");
         sb_putc(sb, '}');
-        break;
-    case A_FUN_REMOTE:
-        head(sb, "fun", n);
-        sb_puts(sb, ",{function,");
-        absform_print(sb, n->a);
-        sb_putc(sb, ',');
-        absform_print(sb, n->b);
-        sb_putc(sb, ',');
-        absform_print(sb, n->c);
-        sb_putc(sb, '}');
-        break;
-    case A_FUN:
-        head(sb, "fun", n);
-        sb_puts(sb, ",{clauses,");
-        list(sb, &n->l1);
-        sb_putc(sb, '}');
-        break;
-    case A_NAMED_FUN:
-        head(sb, "named_fun", n);
-        sb_putc(sb, ',');
-        atom(sb, n->name, n->name_len);
-        sb_putc(sb, ',');
-        list(sb, &n->l1);
-        break;
-    case A_CLAUSE:
-        head(sb, "clause", n);
-        sb_putc(sb, ',');
-        list(sb, &n->l1);
-        sb_putc(sb, ',');
-        guards(sb, &n->l2);
-        sb_putc(sb, ',');
-        list(sb, &n->l3);
-        break;
-    case A_GUARD: case A_LIST:
-        list(sb, &n->l1);
         break;
     case A_TYPE:
         head(sb, "type", n);
-        sb_putc(sb, ',');
-        atom(sb, n->name, n->name_len);
-        if (n->flags & AF_ARGS_ANY) {
+        fields(sb, n, "n");
+        if (n->flags & AF_ARGS_ANY)
             sb_puts(sb, ",any");
-        } else if (!(n->flags & AF_NO_ARGS)) {
-            sb_putc(sb, ',');
-            list(sb, &n->l1);
-        }
-        break;
-    case A_USER_TYPE:
-        head(sb, "user_type", n);
-        sb_putc(sb, ',');
-        atom(sb, n->name, n->name_len);
-        sb_putc(sb, ',');
-        list(sb, &n->l1);
-        break;
-    case A_REMOTE_TYPE:
-        head(sb, "remote_type", n);
-        sb_puts(sb, ",[");
-        absform_print(sb, n->a);
-        sb_putc(sb, ',');
-        absform_print(sb, n->b);
-        sb_putc(sb, ',');
-        list(sb, &n->l1);
-        sb_putc(sb, ']');
-        break;
-    case A_ANN_TYPE:
-        head(sb, "ann_type", n);
-        sb_puts(sb, ",[");
-        absform_print(sb, n->a);
-        sb_putc(sb, ',');
-        absform_print(sb, n->b);
-        sb_putc(sb, ']');
-        break;
-    case A_BIT_TYPE:
-        atom(sb, n->name, n->name_len);
+        else if (!(n->flags & AF_NO_ARGS))
+            fields(sb, n, "1");
         break;
     default:
-        absform_print_form(sb, n);
+        if (!forms[n->kind].tag) {
+            absform_print_form(sb, n);
+            break;
+        }
+        head(sb, forms[n->kind].tag, n);
+        fields(sb, n, forms[n->kind].spec);
+        if (n->kind == A_RECEIVE && (n->flags & AF_AFTER)) fields(sb, n, "a2");
         break;
     }
     if (n->kind != A_GUARD && n->kind != A_LIST && n->kind != A_BIT_TYPE &&
@@ -489,12 +356,7 @@ static void record_decl_field(StrBuf *sb, const Ast *f)
 {
     if (f->c) sb_puts(sb, "{typed_record_field,");
     head(sb, "record_field", f);
-    sb_putc(sb, ',');
-    absform_print(sb, f->a);
-    if (f->b) {
-        sb_putc(sb, ',');
-        absform_print(sb, f->b);
-    }
+    fields(sb, f, "aB");
     sb_putc(sb, '}');
     if (f->c) {
         sb_putc(sb, ',');
@@ -565,10 +427,9 @@ void absform_print_form(StrBuf *sb, const Ast *f)
     switch (f->kind) {
     case A_FUNCTION:
         head(sb, "function", f);
-        sb_putc(sb, ',');
-        atom(sb, f->name, f->name_len);
-        sb_printf(sb, ",%d,", f->arity);
-        list(sb, &f->l1);
+        fields(sb, f, "n");
+        sb_printf(sb, ",%d", f->arity);
+        fields(sb, f, "1");
         sb_putc(sb, '}');
         break;
     case A_ATTRIBUTE: attribute(sb, f); break;
