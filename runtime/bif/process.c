@@ -118,45 +118,26 @@ static Term spawn_opts_list(Process *p, Term opts, SpawnOpts *o)
     return l == NIL ? AM(ok) : NONVALUE;
 }
 
-static Term bif_spawn1(Process *p, const Term *a)
+/* spawn, spawn_link and spawn_monitor of a fun (arity 1) or of M, F, Args (arity 3). */
+static Term spawn_plain(Process *p, const Term *a, int arity, bool link, bool monitor)
 {
     SpawnOpts o;
     rt_spawn_opts_default(&o);
-    return do_spawn(p, NIL, a[0], NIL, &o);
+    o.link = link;
+    o.monitor = monitor;
+    return arity == 1 ? do_spawn(p, NIL, a[0], NIL, &o) : do_spawn(p, a[0], a[1], a[2], &o);
 }
-static Term bif_spawn3(Process *p, const Term *a)
-{
-    SpawnOpts o;
-    rt_spawn_opts_default(&o);
-    return do_spawn(p, a[0], a[1], a[2], &o);
-}
-static Term bif_spawn_link1(Process *p, const Term *a)
-{
-    SpawnOpts o;
-    rt_spawn_opts_default(&o);
-    o.link = true;
-    return do_spawn(p, NIL, a[0], NIL, &o);
-}
-static Term bif_spawn_link3(Process *p, const Term *a)
-{
-    SpawnOpts o;
-    rt_spawn_opts_default(&o);
-    o.link = true;
-    return do_spawn(p, a[0], a[1], a[2], &o);
-}
+static Term bif_spawn1(Process *p, const Term *a) { return spawn_plain(p, a, 1, false, false); }
+static Term bif_spawn3(Process *p, const Term *a) { return spawn_plain(p, a, 3, false, false); }
+static Term bif_spawn_link1(Process *p, const Term *a) { return spawn_plain(p, a, 1, true, false); }
+static Term bif_spawn_link3(Process *p, const Term *a) { return spawn_plain(p, a, 3, true, false); }
 static Term bif_spawn_monitor1(Process *p, const Term *a)
 {
-    SpawnOpts o;
-    rt_spawn_opts_default(&o);
-    o.monitor = true;
-    return do_spawn(p, NIL, a[0], NIL, &o);
+    return spawn_plain(p, a, 1, false, true);
 }
 static Term bif_spawn_monitor3(Process *p, const Term *a)
 {
-    SpawnOpts o;
-    rt_spawn_opts_default(&o);
-    o.monitor = true;
-    return do_spawn(p, a[0], a[1], a[2], &o);
+    return spawn_plain(p, a, 3, false, true);
 }
 static Term bif_spawn_opt2(Process *p, const Term *a)
 {
