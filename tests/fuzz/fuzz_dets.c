@@ -7,7 +7,7 @@
  *     -Iruntime -Itests tests/fuzz/fuzz_dets.c runtime/dets.c runtime/atom.c runtime/bignum.c \
  *     runtime/bin.c runtime/copy.c runtime/gc.c runtime/gc_verify.c runtime/heap.c \
  *     runtime/literal.c runtime/map.c runtime/print.c runtime/strbuf.c runtime/term.c \
- *     runtime/etf.c -lgmp -lm -pthread -o /tmp/fuzz_dets
+ *     runtime/etf.c runtime/probe.c -lgmp -lm -pthread -o /tmp/fuzz_dets
  *   mkdir -p /tmp/dets_corpus && /tmp/fuzz_dets -jobs=1 -workers=1 -max_total_time=300 \
  *     -max_len=32768 /tmp/dets_corpus tests/fuzz/corpus/dets
  *
