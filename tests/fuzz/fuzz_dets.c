@@ -2,14 +2,7 @@
  * fuzz_dets.c — libFuzzer target for the dets file reader (runtime/dets.c): the input is a
  * table file.
  *
- * Build and run (not part of the Makefile):
- *   clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -DHS_TEST_HOOKS \
- *     -Iruntime -Itests tests/fuzz/fuzz_dets.c runtime/dets.c runtime/atom.c runtime/bignum.c \
- *     runtime/bin.c runtime/copy.c runtime/gc.c runtime/gc_verify.c runtime/heap.c \
- *     runtime/literal.c runtime/map.c runtime/print.c runtime/strbuf.c runtime/term.c \
- *     runtime/etf.c runtime/probe.c -lgmp -lm -pthread -o /tmp/fuzz_dets
- *   mkdir -p /tmp/dets_corpus && /tmp/fuzz_dets -jobs=1 -workers=1 -max_total_time=300 \
- *     -max_len=32768 /tmp/dets_corpus tests/fuzz/corpus/dets
+ * Built and run by tests/fuzz/run.sh (`tests/fuzz/run.sh dets`; FUZZ_SECONDS for a long run).
  *
  * The seeds in tests/fuzz/corpus/dets/ are small real tables (set, bag, duplicate_bag, with
  * deletions and free blocks). When the input's last byte is odd, the harness first makes the

@@ -1,13 +1,7 @@
 /*
  * fuzz_etf.c — libFuzzer target for the external term format decoder (etf_decode).
  *
- * Build and run (not part of the Makefile):
- *   clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -DHS_TEST_HOOKS \
- *     -Iruntime -Itests tests/fuzz/fuzz_etf.c runtime/atom.c runtime/bignum.c runtime/bin.c \
- *     runtime/copy.c runtime/gc.c runtime/gc_verify.c runtime/heap.c runtime/literal.c \
- *     runtime/map.c runtime/print.c runtime/strbuf.c runtime/term.c runtime/etf.c \
- *     -lgmp -lm -pthread -o /tmp/fuzz_etf    (add -DHS_HAVE_ZLIB ... -lz to fuzz compressed input)
- *   mkdir -p /tmp/etf_corpus && /tmp/fuzz_etf -jobs=1 -max_total_time=300 /tmp/etf_corpus tests/fuzz/etf_seeds
+ * Built and run by tests/fuzz/run.sh (`tests/fuzz/run.sh etf`; FUZZ_SECONDS for a long run).
  *
  * Every input is decoded on a fresh heap; what decodes must encode again, and decoding that
  * encoding must give an equal term (=:=) whose encoding is the same bytes. The heap is then

@@ -2,11 +2,7 @@
  * fuzz_protocol.c — libFuzzer target for the control protocol's request decoder and dispatcher
  * (agent/server.c server_dispatch, server_push_line), with fake handlers.
  *
- * Build and run (not part of the Makefile):
- *   clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -I/usr/include/cjson \
- *     -Iagent -Iruntime tests/fuzz/fuzz_protocol.c agent/server.c -lcjson -lm -pthread \
- *     -o /tmp/fuzz_protocol
- *   /tmp/fuzz_protocol -jobs=1 -max_total_time=300 -max_len=4096 tests/fuzz/corpus/protocol
+ * Built and run by tests/fuzz/run.sh (`tests/fuzz/run.sh protocol`; FUZZ_SECONDS for a long run).
  *
  * Each input is split into lines as the server splits a connection's bytes; every line must
  * get either no reply (blank) or exactly one reply that is a JSON object beginning with
