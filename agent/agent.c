@@ -132,7 +132,7 @@ typedef struct Agent {
     AgCost cost;
     uint64_t last_sample_ns;
     uint64_t last_cache_flush_ns;
-    uint64_t sample_cost_ns;         /* how long the last round of host samples took */
+    uint64_t sample_cost_ns;         /* the last round of host samples' CPU time */
     HostProc *procs_buf; size_t procs_cap;
     HostEts *ets_buf; size_t ets_cap;
 } Agent;
@@ -142,6 +142,17 @@ static uint64_t precise_ns(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* The calling thread's CPU time. A round of host samples is spaced by what it cost in CPU, not
+ * in wall time: the wall time also counts waiting for a process lock held through a slice
+ * (pthread mutex: asleep) and the time the collector sat preempted on a loaded box, and ten
+ * times that (step) stretched the interval to seconds: a 2 s story got two samples. */
+static uint64_t thread_cpu_ns(void)
+{
+    struct timespec ts;
+    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0) return 0;
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
@@ -790,8 +801,8 @@ static void step(Agent *a, bool force_ok, bool sample_now)
     const AgentHost *h = a->host;
     bool ready = !h->ready || h->ready(h->ctx);
     /* A round of samples walks every process: with a million of them it takes most of a
-     * second, so rounds are spaced to at least 10 times their cost (the collector then takes
-     * at most about a tenth of a core from the schedulers). */
+     * second of CPU, so rounds are spaced to at least 10 times their CPU cost (the collector
+     * then takes at most about a tenth of a core from the schedulers). */
     if (iv < 10 * a->sample_cost_ns) iv = 10 * a->sample_cost_ns;
     bool sample = ready && (sample_now || t0 - a->last_sample_ns >= iv);
     /* The caches go every CACHE_FLUSH_MS, and before a sample round or a query's step: each
@@ -801,9 +812,9 @@ static void step(Agent *a, bool force_ok, bool sample_now)
     drain(a, caches);
     if (sample) {
         a->last_sample_ns = t0;
-        uint64_t s0 = precise_ns();
+        uint64_t s0 = thread_cpu_ns();
         sample_host(a, t0);
-        a->sample_cost_ns = precise_ns() - s0;
+        a->sample_cost_ns = thread_cpu_ns() - s0;
         /* no forced GC once the program finished: its schedulers may be stopping */
         a->leak.force_gc = a->cfg.leak_force_gc && force_ok && !a->run.finished;
         a->cost.forced_gcs += ag_leak_scan(&a->st, a->host, &a->leak, t0);

@@ -184,11 +184,11 @@ static bool judge_proc(AgStore *st, const AgProc *p, const AgLeakConfig *c, uint
         v->kind = AG_LEAK_PROCESS_STATE; v->level = AG_VERDICT_LEAK; v->time_ns = now;
         proc_subject(v, p);
         v->metric = "live_words_after_major"; v->fit = fit; v->samples = ps->live_major;
-        v->has_gc = p->has_forced; v->gc = ps->last_forced;
+        v->has_gc = ps->has_forced; v->gc = ps->last_forced;
         snprintf(v->summary, sizeof v->summary,
                  "%s: live words after major GCs grew from %" PRIu64 " to %" PRIu64 " (R2 %.2f)",
                  proc_label(p, who, sizeof who), fit.first_min, fit.last_min, fit.r2);
-    } else if (p->pseudo_found) {
+    } else if (ps->pseudo_found) {
         AgVerdict *v = verdict_add(st, out);
         if (!v) return false;
         v->kind = AG_LEAK_PROCESS_STATE; v->level = AG_VERDICT_PSEUDO_LEAK; v->time_ns = now;
@@ -199,7 +199,7 @@ static bool judge_proc(AgStore *st, const AgProc *p, const AgLeakConfig *c, uint
         snprintf(v->summary, sizeof v->summary,
                  "%s: total heap grew by %" PRIu64 " words but a forced fullsweep gave back %"
                  PRIu64 " (garbage, not a leak)",
-                 proc_label(p, who, sizeof who), p->pseudo_growth, (uint64_t)ps->pseudo_gc.reclaimed);
+                 proc_label(p, who, sizeof who), ps->pseudo_growth, (uint64_t)ps->pseudo_gc.reclaimed);
     }
     if (ag_leak_trend(&ps->mailbox, &c->mailbox, &fit)) {
         AgVerdict *v = verdict_add(st, out);
@@ -211,7 +211,7 @@ static bool judge_proc(AgStore *st, const AgProc *p, const AgLeakConfig *c, uint
                  "%s: message queue grew from %" PRIu64 " to %" PRIu64 " messages (R2 %.2f)",
                  proc_label(p, who, sizeof who), fit.first_min, fit.last_min, fit.r2);
     }
-    if (p->bin_found) {
+    if (ps->bin_found) {
         AgVerdict *v = verdict_add(st, out);
         if (!v) return false;
         v->kind = AG_LEAK_BINARY; v->level = AG_VERDICT_SUSPECT; v->time_ns = now;
@@ -365,7 +365,7 @@ static void on_evict(AgStore *st, const AgProc *p, const AgTable *t)
         if (!st->kept) return;
     }
     if (st->kept->n >= AG_MAX_KEPT_VERDICTS) return;
-    uint64_t now = p ? p->exit_ns : t->end_ns;
+    uint64_t now = p ? st->last_event_ns : t->end_ns;   /* p's exit, or an event after it */
     if (p) judge_proc(st, p, &installed, now, st->kept);
     if (t) judge_table(st, t, &installed, now, st->kept);
 }
@@ -394,36 +394,37 @@ unsigned ag_leak_scan(AgStore *st, const AgentHost *host, const AgLeakConfig *c,
     uint64_t interval = (uint64_t)c->force_interval_ms * 1000000u;
     while (forced < c->max_forced_per_scan && (p = ag_map_next(&st->procs, &it))) {
         if (!p->alive || !p->sampled) continue;
-        if (p->forced_count && now_ns - p->last_forced_ns < interval) continue;
+        const AgProcSeries *rs = ag_proc_series(p);
+        if (rs->forced_count && now_ns - rs->last_forced_ns < interval) continue;
         AgFit fit;
-        bool heap_grows = ag_leak_trend(&ag_proc_series(p)->total_heap, &c->heap, &fit);
-        bool bins = !p->bin_found && bin_words(&p->last.gc) >= c->bin_min_words;
+        bool heap_grows = ag_leak_trend(&rs->total_heap, &c->heap, &fit);
+        bool bins = !rs->bin_found && bin_words(&p->last.gc) >= c->bin_min_words;
         if (!heap_grows && !bins) continue;
+        AgProcSeries *ps = ag_proc_series_get(st, p);   /* the state's and evidence's home */
+        if (!ps) continue;
         AgForcedGc g = { .t_ns = now_ns };
-        p->last_forced_ns = now_ns;
-        p->forced_count++;
+        ps->last_forced_ns = now_ns;
+        ps->forced_count++;
         forced++;
         if (!host->force_gc(host->ctx, make_pid(p->pid), true, &g.before, &g.after, &g.reclaimed))
             continue;   /* it exited meanwhile */
-        AgProcSeries *ps = ag_proc_series_get(st, p);   /* the evidence's home */
-        if (!ps) continue;
-        p->has_forced = true;
+        ps->has_forced = true;
         ps->last_forced = g;
         if (heap_grows) {
             Uint before = blocks(&g.before), after = blocks(&g.after);
             uint64_t growth = before > fit.first_min ? before - fit.first_min : 0;
             uint64_t freed = before > after ? before - after : 0;
             if (growth > 0 && (double)freed >= c->pseudo_fraction * (double)growth) {
-                p->pseudo_found = true;
+                ps->pseudo_found = true;
                 ps->pseudo_gc = g;
-                p->pseudo_growth = growth;
+                ps->pseudo_growth = growth;
             }
         }
         if (bins) {
             Uint before = bin_words(&g.before), after = bin_words(&g.after);
             if (before >= c->bin_min_words && before > after &&
                 (double)(before - after) >= c->bin_free_fraction * (double)before) {
-                p->bin_found = true;
+                ps->bin_found = true;
                 ps->bin_gc = g;
             }
         }

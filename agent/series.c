@@ -267,7 +267,6 @@ static AgProc *proc_get(AgStore *st, uint64_t pid, uint64_t t_ns)
     p->pid = pid;
     p->registered_name = p->mod = p->fun = NIL;
     p->alive = true;
-    p->first_ns = t_ns;
     if (!map_put(st, &st->procs, pid, p)) { ag_store_release(st, p, sizeof *p); return NULL; }
     return p;
 }
@@ -478,7 +477,6 @@ void ag_store_apply(AgStore *st, const AgEvent *ev)
         AgProc *p = proc_get(st, pid_number(ev->u.exit.p.pid), ev->time_ns);
         if (!p || !p->alive) return;
         p->alive = false;
-        p->exit_ns = ev->time_ns;
         size_t n = strnlen(ev->u.exit.reason, sizeof ev->u.exit.reason - 1);
         p->exit_reason = ag_store_calloc(st, 1, n + 1);   /* a failure: the report says "" */
         if (p->exit_reason) memcpy(p->exit_reason, ev->u.exit.reason, n);
@@ -513,7 +511,7 @@ void ag_store_apply(AgStore *st, const AgEvent *ev)
             }
         }
         AgProc *p = proc_get(st, pid_number(s->p.pid), ev->time_ns);
-        if (p) { p->sends += n; p->send_flat_words += s->flat_words; }
+        if (p) p->sends += n;
         break;
     }
     case AG_EV_ETS: apply_ets(st, ev); break;

@@ -70,6 +70,12 @@ typedef struct AgProcSeries {
     AgSeries memory;               /* process_info(memory) samples, bytes */
     AgSeries bin_vheap;            /* bin_vheap_size + bin_old_vheap_size samples */
     AgForcedGc last_forced, pseudo_gc, bin_gc;   /* leak detector evidence (leak.c) */
+    /* leak detector state (leak.c): a process is forced only once it moved, so an idle one
+     * carries none of this */
+    uint64_t last_forced_ns;
+    unsigned forced_count;
+    bool pseudo_found, bin_found, has_forced;
+    uint64_t pseudo_growth;        /* total heap growth the pseudo-leak GC gave back */
 } AgProcSeries;
 
 /* The latest figures of a process: a HostProc's that the store and the report use (the
@@ -80,29 +86,24 @@ typedef struct AgProcLast {
 } AgProcLast;
 
 /* One per process seen, a million idle processes a million of these: what only some need is
- * allocated when needed (ser, exit_reason). */
+ * allocated when needed (ser, exit_reason), and what an idle process never uses lives in ser
+ * (the leak detector's state). 352 bytes (was 400). */
 typedef struct AgProc {
     uint64_t pid;                  /* pid number: <0.pid.0> */
     Term registered_name, mod, fun;
     unsigned arity;
     bool alive;
     bool sampled;
-    uint64_t first_ns, exit_ns;
+    uint32_t quiet_n;              /* samples in the quiet run */
     char *exit_reason;             /* made at the exit event; NULL while alive */
     AgProcLast last;               /* latest host sample (or figures from events) */
     Uint peak_heap, peak_old_heap, peak_stack, peak_mbuf, peak_total_heap, peak_memory,
          peak_mailbox, peak_bin_vheap;
     uint64_t minor_gcs, major_gcs, gc_reclaimed, gc_pause_ns;   /* from GC events */
-    uint64_t sends, send_flat_words;
+    uint64_t sends;
     AgProcSeries *ser;             /* NULL while quiet (ag_proc_series) */
     uint64_t quiet_v[4];           /* while quiet: total heap, mailbox, memory, bin vheap */
     uint64_t quiet_first_ns, quiet_last_ns;   /* the quiet run's first and last sample */
-    uint32_t quiet_n;              /* samples in the quiet run */
-    /* leak detector state (leak.c) */
-    uint64_t last_forced_ns;
-    unsigned forced_count;
-    bool pseudo_found, bin_found, has_forced;
-    uint64_t pseudo_growth;        /* total heap growth the pseudo-leak GC gave back */
 } AgProc;
 
 /* p's series for reading: an empty block while p is quiet. [store owner] */

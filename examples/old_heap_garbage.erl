@@ -14,10 +14,10 @@ main() ->
     W ! {stop, self()},
     receive stopped -> ok end.
 
-%% 24 batches, each 2500 items larger than the last, 110 ms apart: about 2.7 seconds.
+%% 24 batches, each 1200 items larger than the last, 110 ms apart: about 2.7 seconds.
 batches(_W, _K, 0) -> ok;
 batches(W, K, N) ->
-    W ! {batch, K * 2500, self()},
+    W ! {batch, K * 1200, self()},
     receive {done, _Sum} -> ok end,
     receive after 110 -> ok end,
     batches(W, K + 1, N - 1).

@@ -53,6 +53,9 @@ if [ ! -x "$HS" ]; then
 else
 # story KIND VERDICT EXIT: `run --report - --fail-on leak` must exit EXIT within 10 s with a
 # report that validates and holds a KIND verdict at level VERDICT ("none": no leak verdict).
+# The 10 s bound is issue 6's, for release builds; a sanitizer build (make check: MODE=asan)
+# multiplies the stories' CPU time, which a loaded box stretches again by its load, so there
+# the bound is the subprocess's 30 s and the time is printed.
 story() {
     local name=$1 kind=$2 level=$3 want_exit=$4
     run "story_$name" python3 - "$name" "$kind" "$level" "$want_exit" <<'PY'
@@ -72,7 +75,8 @@ assert v.returncode == 0, "report invalid: " + v.stdout + v.stderr
 r = json.loads(lines[-1])
 got = [(x["kind"], x["verdict"]) for x in r["verdicts"]]
 print(name, "exit", p.returncode, "in %.2f s" % dt, got)
-assert dt < 10, "took %.1f s" % dt
+bound = 10 if os.environ.get("MODE", "release") == "release" else 30
+assert dt < bound, "took %.1f s" % dt
 assert p.returncode == want, "exit %d, wanted %d" % (p.returncode, want)
 if level == "none":
     assert not any(l == "leak" for _, l in got), "a leak verdict in a control"

@@ -1,7 +1,11 @@
 /* The leak detector on synthetic series: every kind, positive and negative; bounded churn
  * (sawtooth, growth then plateau, noise) never gives a leak. */
+#include <cJSON.h>
 #include <math.h>
+#include <stdatomic.h>
+#include <unistd.h>
 
+#include "agent.h"
 #include "atom.h"
 #include "fakehost.h"
 #include "hs.h"
@@ -463,6 +467,41 @@ TEST(verdicts_ordered_leak_suspect_pseudo)
     ag_store_free(&st);
 }
 
+
+/* ---- the evidence a real run gives the detector ---- */
+
+/* A host whose first round of samples sleeps 300 ms: what a process lock held through a slice,
+ * or a collector preempted on a loaded box, looks like from the collector (asleep, no CPU).
+ * Rounds are spaced by their CPU cost, so the sampling keeps its interval: spaced by wall time
+ * (10 x 300 ms), a 1.3 s run got 2 rounds and a story too few points for any trend. */
+static atomic_int slow_rounds;
+static size_t slow_first_list_procs(void *ctx, HostProc *out, size_t cap)
+{
+    if (atomic_fetch_add(&slow_rounds, 1) == 0) usleep(300 * 1000);
+    return fh_list_procs(ctx, out, cap);
+}
+
+TEST(a_slow_sample_round_does_not_stretch_the_interval)
+{
+    static FakeHost fh;
+    fh_init(&fh, 1);
+    fh_proc(&fh, 80);
+    fh.host.list_procs = slow_first_list_procs;
+    AgentConfig cfg;
+    agent_config_default(&cfg);
+    cfg.bt_capture = NULL;
+    CHECK(agent_attach(&fh.host, &cfg));
+    usleep(1300 * 1000);
+    cJSON *r = agent_report_cjson(NULL, NULL);
+    CHECK(r != NULL);
+    double samples = r ? cJSON_GetObjectItem(cJSON_GetObjectItem(r, "agent"), "samples")->valuedouble : 0;
+    cJSON_Delete(r);
+    agent_detach();
+    /* 100 ms apart after the slow one: about 11 with the report's own; at most 2 when stretched */
+    CHECK(samples >= 6);
+    CHECK(atomic_load(&slow_rounds) >= 6);
+}
+
 int main(void)
 {
     hs_init();
@@ -478,5 +517,6 @@ int main(void)
     TH_RUN(lost_sharing_site_is_suspect);
     TH_RUN(native_outstanding_at_exit_grouped);
     TH_RUN(verdicts_ordered_leak_suspect_pseudo);
+    TH_RUN(a_slow_sample_round_does_not_stretch_the_interval);
     return th_done();
 }
