@@ -4,9 +4,10 @@
  * Subjects must be binaries (a bitstring is badarg); positions are 0-based. Pieces that split,
  * and part cut from a subject are sub binaries over the subject's data, whatever their size,
  * as OTP 25 builds them. Patterns are a non-empty binary or
- * a non-empty list of non-empty binaries (compiled patterns, binary:compile_pattern, are not
- * supported). At one position the longest pattern wins; matches never overlap. binary:replace
- * takes a binary replacement only (a fun is badarg, as on OTP 25).
+ * a non-empty list of non-empty binaries, or a compiled pattern: binary:compile_pattern gives
+ * {bm, [P]} or {ac, [P1, P2 ...]} where OTP's second element is a magic reference. At one
+ * position the longest pattern wins; matches never overlap. binary:replace takes a binary
+ * replacement only (a fun is badarg, as on OTP 25).
  */
 #include "bif/bif.h"
 
@@ -158,6 +159,9 @@ static void pats_free(Patterns *ps)
 
 static bool pats_parse(Term t, Patterns *ps)
 {
+    if (term_is_tuple(t) && tuple_arity(t) == 2 && term_is_list(tuple_elem(t, 2)) &&
+        (tuple_elem(t, 1) == atom_put("bm", 2) || tuple_elem(t, 1) == atom_put("ac", 2)))
+        t = tuple_elem(t, 2);
     Sint n = term_is_list(t) ? list_length(t) : (is_binary(t) ? 1 : -1);
     ps->p = NULL;
     ps->tmps = NULL;
@@ -590,6 +594,20 @@ static Term bif_decode_hex(Process *p, const Term *a)
     return r == NONVALUE ? bif_badarg(p) : r;
 }
 
+/* binary:compile_pattern/1: the patterns checked, kept as a list in {bm | ac, List}, which
+ * pats_parse takes back (bm for one pattern, ac for several, as OTP names them). */
+static Term bif_compile_pattern(Process *p, const Term *a)
+{
+    if (term_is_tuple(a[0])) return bif_badarg(p);
+    Patterns ps;
+    bool ok = pats_parse(a[0], &ps);
+    size_t n = ps.n;
+    pats_free(&ps);
+    if (!ok) return bif_badarg(p);
+    Term l = term_is_list(a[0]) ? a[0] : cons_at(heap_halloc(&p->heap, 2), a[0], NIL);
+    return heap_tuple2(&p->heap, n == 1 ? atom_put("bm", 2) : atom_put("ac", 2), l);
+}
+
 #define B(n, ar, f) {"binary", n, ar, f, 0}
 const BifDef bif_table_binary[] = {
     B("part", 2, bif_part2),
@@ -620,5 +638,6 @@ const BifDef bif_table_binary[] = {
     B("longest_common_suffix", 1, bif_lcs),
     B("encode_hex", 1, bif_encode_hex),
     B("decode_hex", 1, bif_decode_hex),
+    B("compile_pattern", 1, bif_compile_pattern),
     {0},
 };

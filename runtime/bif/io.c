@@ -241,6 +241,23 @@ static Term io_lib_print_1(Process *p, const Term *args)
     return sb_result_list(p, &sb);
 }
 
+/* io_lib:print(Term, Column, LineLength, Depth): ~p from column Column (1 is the line's
+ * start), lines of LineLength, Depth as ~P's (-1: unlimited). */
+static Term io_lib_print_4(Process *p, const Term *args)
+{
+    if (!term_is_small(args[1]) || !term_is_small(args[2]) || !term_is_small(args[3]))
+        return bif_badarg(p);
+    Sint col = small_val(args[1]), ll = small_val(args[2]), d = small_val(args[3]);
+    if (col < 1 || col > 1000000 || ll < 0 || ll > 1000000) return bif_badarg(p);
+    PrintOpts o = PRINT_OPTS_DEFAULT;
+    o.indent = (int)(col - 1);
+    o.line_length = (int)ll;
+    o.depth = d < 0 ? -1 : d > 1000000000 ? 1000000000 : (int)d;
+    StrBuf sb = STRBUF_INIT;
+    print_p(&sb, args[0], &o);
+    return sb_result_list(p, &sb);
+}
+
 const BifDef bif_table_io[] = {
     {"io", "format", 1, io_format_1, 0},
     {"io", "format", 2, io_format_2, 0},
@@ -257,5 +274,6 @@ const BifDef bif_table_io[] = {
     {"io_lib", "write", 1, io_lib_write_1, 0},
     {"io_lib", "write", 2, io_lib_write_2, 0},
     {"io_lib", "print", 1, io_lib_print_1, 0},
+    {"io_lib", "print", 4, io_lib_print_4, 0},
     {0},
 };

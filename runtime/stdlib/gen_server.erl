@@ -250,26 +250,36 @@ server_name(_) -> self().
 %% ---------------------------------------------------------------------------
 %% Client side
 
-call(Server, Request) -> do_call(Server, Request, infinity, [Server, Request]).
+%% call/2,3 raise the exit themselves, so that its stack shows gen_server:call/2 or call/3
+%% as OTP's does.
+call(Server, Request) ->
+    case do_call(Server, Request, infinity) of
+        {ok, Reply} -> Reply;
+        {error, Why} -> exit({Why, {gen_server, call, [Server, Request]}})
+    end.
 
-call(Server, Request, Timeout) -> do_call(Server, Request, Timeout, [Server, Request, Timeout]).
+call(Server, Request, Timeout) ->
+    case do_call(Server, Request, Timeout) of
+        {ok, Reply} -> Reply;
+        {error, Why} -> exit({Why, {gen_server, call, [Server, Request, Timeout]}})
+    end.
 
-do_call(Server, Request, Timeout, CallArgs) ->
+do_call(Server, Request, Timeout) ->
     case where(Server) of
-        undefined -> exit({noproc, {gen_server, call, CallArgs}});
-        Pid when Pid =:= self() -> exit({calling_self, {gen_server, call, CallArgs}});
+        undefined -> {error, noproc};
+        Pid when Pid =:= self() -> {error, calling_self};
         Pid ->
             Mref = erlang:monitor(process, Pid),
             Pid ! {'$gen_call', {self(), Mref}, Request},
             receive
                 {Mref, Reply} ->
                     erlang:demonitor(Mref, [flush]),
-                    Reply;
+                    {ok, Reply};
                 {'DOWN', Mref, _, _, Reason} ->
-                    exit({Reason, {gen_server, call, CallArgs}})
+                    {error, Reason}
             after Timeout ->
                     erlang:demonitor(Mref, [flush]),
-                    exit({timeout, {gen_server, call, CallArgs}})
+                    {error, timeout}
             end
     end.
 

@@ -20,7 +20,7 @@
          merge3/3, usort/1, usort/2, umerge/1, umerge/2, umerge/3, umerge3/3,
          concat/1, flatten/1, flatten/2, flatlength/1, keydelete/3, keyreplace/4,
          keytake/3, keystore/4, keysort/2, keymerge/3, ukeysort/2, ukeymerge/3,
-         keymap/3, all/2, any/2, map/2, flatmap/2, foldl/3, foldr/3, filter/2,
+         keymap/3, rkeymerge/3, rmerge/2, rmerge/3, rmerge3/3, rumerge/2, rumerge/3, rumerge3/3, rukeymerge/3, all/2, any/2, map/2, flatmap/2, foldl/3, foldr/3, filter/2,
          partition/2, zf/2, filtermap/2, mapfoldl/3, mapfoldr/3, foreach/2,
          takewhile/2, dropwhile/2, search/2, splitwith/2, split/2, join/2,
          enumerate/1, enumerate/2, uniq/1, uniq/2]).
@@ -200,7 +200,32 @@ keysort(I, L) when is_integer(I), I > 0 ->
     case L of
         [] -> L;
         [_] -> L;
-        [_, _|_] -> msort(fun(A, B) -> element(I, A) =< element(I, B) end, L)
+        [X, Y|T] ->
+            case {element(I, X), element(I, Y)} of
+                {EX, EY} when EX =< EY ->
+                    case T of
+                        [] -> L;
+                        [Z] ->
+                            case element(I, Z) of
+                                EZ when EY =< EZ -> L;
+                                EZ when EX =< EZ -> [X, Z, Y];
+                                _EZ -> [Z, X, Y]
+                            end;
+                        _ when X == Y -> hs_lists_merge:keysort_1(I, Y, EY, T, [X]);
+                        _ -> hs_lists_merge:keysplit_1(I, X, EX, Y, EY, T, [], [])
+                    end;
+                {EX, EY} ->
+                    case T of
+                        [] -> [Y, X];
+                        [Z] ->
+                            case element(I, Z) of
+                                EZ when EX =< EZ -> [Y, X|T];
+                                EZ when EY =< EZ -> [Y, Z, X];
+                                _EZ -> [Z, Y, X]
+                            end;
+                        _ -> hs_lists_merge:keysplit_2(I, X, EX, Y, EY, T, [], [])
+                    end
+            end
     end.
 
 ukeysort(I, L) when is_integer(I), I > 0 ->
@@ -215,17 +240,25 @@ ukeysort(I, L) when is_integer(I), I > 0 ->
 keymerge(Index, T1, L2) when is_integer(Index), Index > 0 ->
     case L2 of
         [] -> T1;
-        [H2|_] ->
-            _ = element(Index, H2),
-            merge_by(fun(A, B) -> element(Index, A) =< element(Index, B) end, T1, L2)
+        [H2|T2] -> lists:reverse(hs_lists_merge:keymerge2_1(Index, T1, element(Index, H2), H2, T2, []), [])
+    end.
+
+rkeymerge(Index, T1, L2) when is_integer(Index), Index > 0 ->
+    case L2 of
+        [] -> T1;
+        [H2|T2] -> lists:reverse(hs_lists_merge:rkeymerge2_1(Index, T1, element(Index, H2), H2, T2, []), [])
     end.
 
 ukeymerge(Index, L1, T2) when is_integer(Index), Index > 0 ->
     case L1 of
         [] -> T2;
-        [H1|_] ->
-            _ = element(Index, H1),
-            umerge_by(fun(A, B) -> element(Index, A) =< element(Index, B) end, L1, T2)
+        [H1|T1] -> lists:reverse(hs_lists_merge:ukeymerge2_2(Index, T1, element(Index, H1), H1, T2, []), [])
+    end.
+
+rukeymerge(Index, T1, L2) when is_integer(Index), Index > 0 ->
+    case L2 of
+        [] -> T1;
+        [H2|T2] -> lists:reverse(hs_lists_merge:rukeymerge2_1(Index, T1, element(Index, H2), T2, [], H2), [])
     end.
 
 keymap(Fun, Index, [Tup|Tail]) ->
@@ -406,7 +439,7 @@ enumerate(Index, List1) when is_integer(Index), is_list(List1) -> enumerate_1(In
 enumerate_1(Index, [H|T]) -> [{Index, H}|enumerate_1(Index + 1, T)];
 enumerate_1(_Index, []) -> [].
 
-uniq(L) when is_list(L) -> uniq_1(L, #{}).
+uniq(L) -> uniq_1(L, #{}).
 
 uniq_1([X|Xs], M) ->
     case maps:is_key(X, M) of
@@ -415,7 +448,7 @@ uniq_1([X|Xs], M) ->
     end;
 uniq_1([], _) -> [].
 
-uniq(F, L) when is_function(F, 1), is_list(L) -> uniq_2(L, F, #{}).
+uniq(F, L) when is_function(F, 1) -> uniq_2(L, F, #{}).
 
 uniq_2([X|Xs], F, M) ->
     Key = F(X),
@@ -446,29 +479,47 @@ merge_le(L1, []) -> L1.
 merge(Fun, T1, [H2|T2]) when is_function(Fun, 2) -> lists:reverse(fmerge2_1(T1, H2, Fun, T2, []), []);
 merge(Fun, T1, []) when is_function(Fun, 2) -> T1.
 
-umerge(L) when is_list(L) -> umerge_all(L).
+%% The unique merges are OTP's step by step: on lists that are not sorted, or hold
+%% duplicates, what they return depends on the algorithm, and programs see it. An
+%% accumulator M is built in reverse; HdM is the element last put on it (an element of the
+%% second list equal to it is dropped). umerge/1 merges its lists pairwise and three at a
+%% time, alternating ascending and reversed passes (umergel/rumergel), as usort's runs are.
+%% The machinery of these merges and of keysort/2 is in hs_lists_merge, compiled only when a
+%% program calls one of them (the embedded stdlib is compiled on first use).
+umerge(L) -> hs_lists_merge:umergel(L, [], asc).
 
-umerge_all([]) -> [];
-umerge_all([L]) -> L;
-umerge_all([_, _|_] = Ls) -> umerge_all(umerge_pairs(Ls)).
-
-umerge_pairs([A, B|T]) -> [umerge(A, B)|umerge_pairs(T)];
-umerge_pairs([A]) -> [A];
-umerge_pairs([]) -> [].
-
-umerge3(L1, L2, L3) -> umerge(umerge(L1, L2), L3).
+umerge3(L1, [], L3) -> umerge(L1, L3);
+umerge3(L1, L2, []) -> umerge(L1, L2);
+umerge3(L1, [H2|T2], [H3|T3]) -> lists:reverse(hs_lists_merge:umerge3_1(L1, [H2|H3], T2, H2, [], T3, H3), []).
 
 umerge([], T2) -> T2;
-umerge([H1|T1], T2) -> umerge_eq(H1, T1, T2).
-
-%% H is the last element taken from the first list; equal heads of the second list are dropped.
-umerge_eq(H1, T1, [H2|T2]) when H1 == H2 -> umerge_eq(H1, T1, T2);
-umerge_eq(H1, T1, [H2|T2]) when H2 < H1 -> [H2|umerge_eq(H1, T1, T2)];
-umerge_eq(H1, [N|T1], T2) when is_list(T2) -> [H1|umerge_eq(N, T1, T2)];
-umerge_eq(H1, [], T2) when is_list(T2) -> [H1|T2].
+umerge([H1|T1], T2) -> lists:reverse(hs_lists_merge:umerge2_2(T1, T2, [], H1), []).
 
 umerge(Fun, [], T2) when is_function(Fun, 2) -> T2;
-umerge(Fun, [H1|T1], T2) when is_function(Fun, 2) -> umerge_by(Fun, [H1|T1], T2).
+umerge(Fun, [H1|T1], T2) when is_function(Fun, 2) -> lists:reverse(hs_lists_merge:ufmerge2_2(H1, T1, Fun, T2, []), []).
+
+%% rmerge/2,3 and rmerge3/3: merges of lists sorted descending (exported as OTP exports them).
+rmerge3(L1, [], L3) -> rmerge(L1, L3);
+rmerge3(L1, L2, []) -> rmerge(L1, L2);
+rmerge3(L1, [H2|T2], [H3|T3]) -> lists:reverse(rmerge3_1(L1, [], H2, T2, H3, T3), []).
+
+rmerge(T1, []) -> T1;
+rmerge(T1, [H2|T2]) -> lists:reverse(rmerge2_1(T1, H2, T2, []), []).
+
+rmerge(Fun, T1, [H2|T2]) when is_function(Fun, 2) -> lists:reverse(rfmerge2_1(T1, H2, Fun, T2, []), []);
+rmerge(Fun, T1, []) when is_function(Fun, 2) -> T1.
+
+%% The reversed merges: their inputs are sorted descending, their result ascending once
+%% reversed (umerge/1's alternate passes; exported as OTP exports them).
+rumerge3(L1, [], L3) -> rumerge(L1, L3);
+rumerge3(L1, L2, []) -> rumerge(L1, L2);
+rumerge3(L1, [H2|T2], [H3|T3]) -> lists:reverse(hs_lists_merge:rumerge3_1(L1, T2, H2, [], T3, H3), []).
+
+rumerge(T1, []) -> T1;
+rumerge(T1, [H2|T2]) -> lists:reverse(hs_lists_merge:rumerge2_1(T1, T2, [], H2), []).
+
+rumerge(Fun, T1, []) when is_function(Fun, 2) -> T1;
+rumerge(Fun, T1, [H2|T2]) when is_function(Fun, 2) -> lists:reverse(hs_lists_merge:rufmerge2_1(T1, H2, Fun, T2, []), []).
 
 %% Stable merge: on ties the element of the first list comes first.
 merge_by(Le, [H1|T1], [H2|T2]) ->
@@ -479,21 +530,6 @@ merge_by(Le, [H1|T1], [H2|T2]) ->
 merge_by(_, [], L2) -> L2;
 merge_by(_, L1, []) -> L1.
 
-%% Unique merge: an element of the second list equal to (both Le ways) the last element
-%% taken from the first list is dropped.
-umerge_by(_, [], L2) -> L2;
-umerge_by(Le, [H1|T1], L2) -> umerge_by_1(Le, H1, T1, L2).
-
-umerge_by_1(Le, H1, T1, [H2|T2]) ->
-    case Le(H1, H2) of
-        true ->
-            case Le(H2, H1) of
-                true -> umerge_by_1(Le, H1, T1, T2);
-                false -> [H1|umerge_by(Le, T1, [H2|T2])]
-            end;
-        false -> [H2|umerge_by_1(Le, H1, T1, T2)]
-    end;
-umerge_by_1(_, H1, T1, []) -> [H1|T1].
 
 %% ---- usort/1, usort/2 ----
 

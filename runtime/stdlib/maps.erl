@@ -177,68 +177,69 @@ intersect_with(Combiner, Map1, Map2)
   when is_map(Map1), is_map(Map2), is_function(Combiner, 3) ->
     case map_size(Map1) =< map_size(Map2) of
         true ->
-            intersect_iterate(next(iterator(Map1)), [], Map2, Combiner);
+            intersect_with_iterate(next(iterator(Map1)), [], Map2, Combiner);
         false ->
             Swapped = fun(K, V1, V2) -> Combiner(K, V2, V1) end,
-            intersect_iterate(next(iterator(Map2)), [], Map1, Swapped)
+            intersect_with_iterate(next(iterator(Map2)), [], Map1, Swapped)
     end;
 intersect_with(Combiner, Map1, Map2) ->
     erlang:error(error_type_merge_intersect(Map1, Map2, Combiner), [Combiner, Map1, Map2]).
 
-intersect_iterate({K, V1, Iter}, Keep, BigMap, Combiner) ->
+intersect_with_iterate({K, V1, Iter}, Keep, BigMap, Combiner) ->
     Next = next(Iter),
     case maps:find(K, BigMap) of
-        {ok, V2} -> intersect_iterate(Next, [{K, Combiner(K, V1, V2)}|Keep], BigMap, Combiner);
-        error -> intersect_iterate(Next, Keep, BigMap, Combiner)
+        {ok, V2} -> intersect_with_iterate(Next, [{K, Combiner(K, V1, V2)}|Keep], BigMap, Combiner);
+        error -> intersect_with_iterate(Next, Keep, BigMap, Combiner)
     end;
-intersect_iterate(none, Keep, _BigMap, _Combiner) -> maps:from_list(Keep).
+intersect_with_iterate(none, Keep, _BigMap, _Combiner) -> maps:from_list(Keep).
 
 merge_with(Combiner, Map1, Map2)
   when is_map(Map1), is_map(Map2), is_function(Combiner, 3) ->
     case map_size(Map1) > map_size(Map2) of
-        true -> merge_with_1(next(iterator(Map2)), Map1, Combiner);
+        true -> merge_with_1(next(iterator(Map2)), Map1, Map2, Combiner);
         false ->
             Swapped = fun(K, V1, V2) -> Combiner(K, V2, V1) end,
-            merge_with_1(next(iterator(Map1)), Map2, Swapped)
+            merge_with_1(next(iterator(Map1)), Map2, Map1, Swapped)
     end;
 merge_with(Combiner, Map1, Map2) ->
     erlang:error(error_type_merge_intersect(Map1, Map2, Combiner), [Combiner, Map1, Map2]).
 
-%% Folds the smaller map into the bigger one; Combiner gets (Key, BigValue, SmallValue).
-merge_with_1({K, V2, Iter}, Acc, Combiner) ->
+%% Folds the smaller map (Small, walked by the iterator) into the bigger one; Combiner gets
+%% (Key, BigValue, SmallValue). Small rides along unused, as in OTP (merge_with_1/4 frames).
+merge_with_1({K, V2, Iter}, Acc, Small, Combiner) ->
     case maps:find(K, Acc) of
-        {ok, V1} -> merge_with_1(next(Iter), maps:update(K, Combiner(K, V1, V2), Acc), Combiner);
-        error -> merge_with_1(next(Iter), maps:put(K, V2, Acc), Combiner)
+        {ok, V1} -> merge_with_1(next(Iter), maps:update(K, Combiner(K, V1, V2), Acc), Small, Combiner);
+        error -> merge_with_1(next(Iter), maps:put(K, V2, Acc), Small, Combiner)
     end;
-merge_with_1(none, Acc, _Combiner) -> Acc.
+merge_with_1(none, Acc, _Small, _Combiner) -> Acc.
 
 %% OTP walks the reversed list, so Fun sees the elements from last to first.
+%% The walk is a tail call outside the try, as OTP's (its try ... of body), so no frame of
+%% groups_from_list/2,3 stays under a failing Fun.
 groups_from_list(Fun, List0) when is_function(Fun, 1) ->
-    try lists:reverse(List0) of
-        List -> groups_1(Fun, List, #{})
-    catch
-        error:_ -> erlang:error(badarg, [Fun, List0])
-    end;
+    List = try lists:reverse(List0)
+           catch error:_ -> erlang:error(badarg, [Fun, List0])
+           end,
+    groups_from_list_1(Fun, List, #{});
 groups_from_list(Fun, List) -> erlang:error(badarg, [Fun, List]).
 
-groups_1(Fun, [H|Tail], Acc) ->
+groups_from_list_1(Fun, [H|Tail], Acc) ->
     K = Fun(H),
-    groups_1(Fun, Tail, add_to_group(K, H, Acc));
-groups_1(_Fun, [], Acc) -> Acc.
+    groups_from_list_1(Fun, Tail, add_to_group(K, H, Acc));
+groups_from_list_1(_Fun, [], Acc) -> Acc.
 
 groups_from_list(Fun, ValueFun, List0) when is_function(Fun, 1), is_function(ValueFun, 1) ->
-    try lists:reverse(List0) of
-        List -> groups_2(Fun, ValueFun, List, #{})
-    catch
-        error:_ -> erlang:error(badarg, [Fun, ValueFun, List0])
-    end;
+    List = try lists:reverse(List0)
+           catch error:_ -> erlang:error(badarg, [Fun, ValueFun, List0])
+           end,
+    groups_from_list_2(Fun, ValueFun, List, #{});
 groups_from_list(Fun, ValueFun, List) -> erlang:error(badarg, [Fun, ValueFun, List]).
 
-groups_2(Fun, ValueFun, [H|Tail], Acc) ->
+groups_from_list_2(Fun, ValueFun, [H|Tail], Acc) ->
     K = Fun(H),
     V = ValueFun(H),
-    groups_2(Fun, ValueFun, Tail, add_to_group(K, V, Acc));
-groups_2(_Fun, _ValueFun, [], Acc) -> Acc.
+    groups_from_list_2(Fun, ValueFun, Tail, add_to_group(K, V, Acc));
+groups_from_list_2(_Fun, _ValueFun, [], Acc) -> Acc.
 
 add_to_group(K, V, Acc) ->
     case maps:find(K, Acc) of

@@ -670,6 +670,8 @@ sub_string(String, Start) -> substr(String, Start).
 
 sub_string(String, Start, Stop) -> substr(String, Start, Stop - Start + 1).
 
+%% As OTP's: the string is walked from its end, so tokens come out in order with no reverse
+%% of each, and a string that is no list fails in lists:reverse/1 as OTP's does.
 tokens(S, Seps) ->
     case Seps of
         [] ->
@@ -677,17 +679,25 @@ tokens(S, Seps) ->
                 [] -> [];
                 [_|_] -> [S]
             end;
-        _ -> tokens_1(S, Seps, [], [])
+        [_|_] -> tokens_rev(lists:reverse(S), Seps, [])
     end.
 
-tokens_1([C|S], Seps, Tok, Acc) ->
-    case lists:member(C, Seps) of
-        true when Tok =:= [] -> tokens_1(S, Seps, [], Acc);
-        true -> tokens_1(S, Seps, [], [lists:reverse(Tok)|Acc]);
-        false -> tokens_1(S, Seps, [C|Tok], Acc)
+tokens_rev([C|S], Seps, Toks) ->
+    case is_sep(C, Seps) of
+        true -> tokens_rev(S, Seps, Toks);
+        false -> tokens_rev_in(S, Seps, Toks, [C])
     end;
-tokens_1([], _Seps, [], Acc) -> lists:reverse(Acc);
-tokens_1([], _Seps, Tok, Acc) -> lists:reverse([lists:reverse(Tok)|Acc]).
+tokens_rev([], _Seps, Toks) -> Toks.
+
+tokens_rev_in([C|S], Seps, Toks, Tok) ->
+    case is_sep(C, Seps) of
+        true -> tokens_rev(S, Seps, [Tok|Toks]);
+        false -> tokens_rev_in(S, Seps, Toks, [C|Tok])
+    end;
+tokens_rev_in([], _Seps, Toks, Tok) -> [Tok|Toks].
+
+is_sep(C, [Sep]) -> C =:= Sep;
+is_sep(C, Seps) -> lists:member(C, Seps).
 
 chars(C, N) -> chars(C, N, []).
 

@@ -15,7 +15,7 @@ root=$(cd "$here/../.." && pwd)
 tmp=$(mktemp -d /tmp/hs_stdlib_chk.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 # The modules of this stdlib (others in runtime/stdlib, like ets, are tested elsewhere).
-mods="lists maps proplists string orddict ordsets sets queue gen_server timer"
+mods="lists maps proplists string orddict ordsets sets queue gen_server timer rand"
 alt=$(echo $mods | sed 's/ /\\|/g')
 rename() {
     sed -e "s/^-module(\($alt\))\./-module(hs_\1)./" \
@@ -25,6 +25,9 @@ for m in $mods; do
     rename "$root/runtime/stdlib/$m.erl" > "$tmp/hs_$m.erl"
     erlc -DOTP_CHECK -o "$tmp" "$tmp/hs_$m.erl"
 done
+# lists' merge machinery: its own name already, its lists: calls renamed.
+rename "$root/runtime/stdlib/hs_lists_merge.erl" > "$tmp/hs_lists_merge.erl"
+erlc -o "$tmp" "$tmp/hs_lists_merge.erl"
 pass=0
 fail=0
 tests=${*:-$(cd "$here" && ls *_test.erl)}

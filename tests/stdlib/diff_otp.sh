@@ -15,6 +15,10 @@ for m in $mods; do
         -e "s/\([^a-zA-Z0-9_@']\|^\)\($alt\):/\1hs_\2:/g" "$root/runtime/stdlib/$m.erl" > "$tmp/hs_$m.erl"
     erlc -DOTP_CHECK -o "$tmp" "$tmp/hs_$m.erl"
 done
+# lists' merge machinery: its own name already, its lists: calls renamed.
+sed -e "s/\([^a-zA-Z0-9_@']\|^\)\($alt\):/\1hs_\2:/g" "$root/runtime/stdlib/hs_lists_merge.erl" \
+    > "$tmp/hs_lists_merge.erl"
+erlc -o "$tmp" "$tmp/hs_lists_merge.erl"
 status=0
 for f in "$here"/otp_diff/*.erl; do
     m=$(basename "$f" .erl)

@@ -1,0 +1,88 @@
+%% The io_lib, io, unicode and binary functions of the bundled stdlib beyond the BIFs'
+%% format/write/print: quoting, escapes, character-list tests, print/4, compiled binary
+%% patterns. Expected output from OTP 25.
+-module(io_lib_test).
+-export([main/0]).
+
+p(X) -> io:format("~w~n", [X]).
+
+t(F) -> try F() catch C:R -> {C, R} end.
+
+main() ->
+    p(io_lib:nl()),
+    Atoms = [abc, 'Abc', a@b, a_B9, 'a b', '', 'maybe', 'else', 'cond', 'receive', 'andalso',
+             'ßa', '÷a', 'aÀ', 'a×', 'a÷', 'aÞ', '_x', '9a', list_to_atom([1024]),
+             list_to_atom([$a, 1024]), 'it\'s', 'back\\slash', 'new\nline'],
+    p([io_lib:write_atom(A) || A <- Atoms]),
+    p([io_lib:write_atom_as_latin1(A) || A <- Atoms]),
+    p([io_lib:quote_atom(A, atom_to_list(A)) || A <- Atoms]),
+    p(io_lib:quote_atom(abc, "Abc")),
+    Strs = ["abc", "a\"b", "a'b", "back\\slash", "\n\r\t\v\b\f\e\d", [0, 1, 31, 127, 128, 159],
+            [160, 255, 256, 1024, 16#1F600], "", "tab\there"],
+    p([io_lib:write_string(S) || S <- Strs]),
+    p([io_lib:write_string(S, $') || S <- Strs]),
+    p([io_lib:write_unicode_string(S) || S <- Strs]),
+    p([io_lib:write_string_as_latin1(S) || S <- Strs]),
+    p([io_lib:write_string_as_latin1(S, $') || S <- Strs]),
+    p([io_lib:write_latin1_string(S) || S <- lists:sublist(Strs, 6)]),
+    p(io_lib:write_latin1_string("x'y", $')),
+    p(t(fun() -> io_lib:write_latin1_string([256]) end)),
+    p(t(fun() -> io_lib:write_string(abc) end)),
+    p(t(fun() -> io_lib:write_string([a]) end)),
+    Chars = [$a, $\s, $\n, $\\, $", $', 0, 127, 160, 255, 256, 1024, $$],
+    p([io_lib:write_char(C) || C <- Chars]),
+    p([io_lib:write_unicode_char(C) || C <- Chars]),
+    p([io_lib:write_char_as_latin1(C) || C <- Chars]),
+    p([io_lib:write_latin1_char(C) || C <- lists:sublist(Chars, 10)]),
+    p(t(fun() -> io_lib:write_char(-1) end)),
+    p(t(fun() -> io_lib:write_latin1_char(256) end)),
+    Lists = ["abc", "", [255], [256], [16#D800], [16#FFFE], [16#10FFFF], [16#110000], [-1],
+             [a], "a\nb", [1], [160], [159], ["ab", ["c"]], [[], [[]]], [$a | b], abc, <<"ab">>,
+             [16#1F600], "\e\d"],
+    p([io_lib:char_list(L) || L <- Lists]),
+    p([io_lib:latin1_char_list(L) || L <- Lists]),
+    p([io_lib:deep_char_list(L) || L <- Lists]),
+    p([io_lib:deep_latin1_char_list(L) || L <- Lists]),
+    p([io_lib:deep_unicode_char_list(L) || L <- Lists]),
+    p([io_lib:printable_list(L) || L <- Lists]),
+    p([io_lib:printable_latin1_list(L) || L <- Lists]),
+    p([io_lib:printable_unicode_list(L) || L <- Lists]),
+    p([io_lib:indentation(S, I) || {S, I} <- [{"abc", 0}, {"ab\ncd", 5}, {"\t", 0}, {"a\t", 3},
+                                               {"abcdefgh\t", 0}, {["ab", ["c", [$\n, "x"]]], 2},
+                                               {"", 7}]]),
+    p([io_lib:chars_length(S) || S <- ["abc", ["ab", <<"cd">>], [1024, 1025], <<>>]]),
+    T = {a, [1, 2, 3], "string", <<"bin">>, #{k => v}, lists:seq(1, 30)},
+    io:format("~s~n", [io_lib:print(T, 1, 80, -1)]),
+    io:format("~s~n", [io_lib:print(T, 30, 60, -1)]),
+    io:format("~s~n", [io_lib:print(T, 1, 40, 4)]),
+    io:format("~s~n", [io_lib:print(lists:seq(1, 40), 10, 50, 10)]),
+    %% io
+    io:write({a, "b", <<"c">>, 1.5}), io:nl(),
+    io:write(standard_io, [x, 'Y']), io:nl(),
+    p([io:columns(), io:columns(standard_io), io:rows(), io:rows(standard_io),
+       io:printable_range()]),
+    %% unicode
+    Boms = [<<239, 187, 191, 1>>, <<0, 0, 254, 255>>, <<255, 254, 0, 0, 9>>, <<254, 255>>,
+            <<255, 254, 1>>, <<"abc">>, <<>>, <<239, 187>>],
+    p([unicode:bom_to_encoding(B) || B <- Boms]),
+    Encs = [unicode, utf8, utf16, {utf16, big}, {utf16, little}, utf32, {utf32, big},
+            {utf32, little}, latin1],
+    p([unicode:encoding_to_bom(E) || E <- Encs]),
+    p(t(fun() -> unicode:bom_to_encoding("abc") end)),
+    p(t(fun() -> unicode:encoding_to_bom(utf7) end)),
+    %% binary:compile_pattern
+    CP1 = binary:compile_pattern(<<",">>),
+    CP2 = binary:compile_pattern([<<"b">>, <<"ab">>]),
+    CP3 = binary:compile_pattern([<<"x">>]),
+    p([element(1, CP1), element(1, CP2), element(1, CP3)]),
+    p(binary:match(<<"xxabc">>, CP2)),
+    p(binary:matches(<<"abcab">>, CP2)),
+    p(binary:match(<<"xxabc">>, CP2, [{scope, {3, 2}}])),
+    p(binary:split(<<"a,b,,c">>, CP1)),
+    p(binary:split(<<"a,b,,c">>, CP1, [global, trim])),
+    p(binary:replace(<<"a,b,c">>, CP1, <<";">>, [global])),
+    p(binary:match(<<"axb">>, CP3)),
+    p(binary:matches(<<>>, CP3)),
+    p([t(fun() -> binary:compile_pattern(X) end) ||
+          X <- [<<>>, [], [<<"a">>, <<>>], a, "ab", {bm, <<"a">>}, [<<"a">> | <<"b">>]]]),
+    p(t(fun() -> binary:match(<<"ab">>, {bm, <<"a">>}) end)).
