@@ -77,6 +77,9 @@ typedef struct EtsHash {
 typedef struct EtsTree {
     TreeNode *root;
     Term *stack;           /* OTP's static stack (STACK_NEED words), charged and used by none */
+    Uint gen;              /* bumped by every change of the tree's nodes (links, replaces,
+                            * frees) [table lock exclusive]: a lookup's remembered path
+                            * (tree.c, Finger) holds while it is unchanged */
 } EtsTree;
 
 /* A table's byte count spread over thread slots (an ordered_set with write_concurrency, whose
