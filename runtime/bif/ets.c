@@ -52,6 +52,7 @@ static Term b_select_reverse3(Process *p, const Term *a) { return ret(p, ets_bif
 static Term b_select1(Process *p, const Term *a) { return ret(p, ets_bif_select_cont(p, a[0])); }
 static Term b_select_replace(Process *p, const Term *a) { return ret(p, ets_bif_select(p, a[0], a[1], ETS_SEL_REPLACE, false)); }
 static Term b_ms_compile(Process *p, const Term *a) { return ret(p, ets_bif_match_spec_compile(p, a[0])); }
+static Term b_ms_test(Process *p, const Term *a) { return ret(p, ets_bif_match_spec_test(p, a[0], a[1], a[2])); }
 static Term b_is_compiled_ms(Process *p, const Term *a) { return ret(p, ets_bif_is_compiled_ms(p, a[0])); }
 static Term b_ms_run_r(Process *p, const Term *a) { return ret(p, ets_bif_match_spec_run_r(p, a[0], a[1], a[2])); }
 static Term b_slot(Process *p, const Term *a) { return ret(p, ets_bif_slot(p, a[0], a[1])); }
@@ -100,6 +101,7 @@ const BifDef bif_table_ets[] = {
     {"ets", "select_delete", 2, b_select_delete, 0},
     {"ets", "select_replace", 2, b_select_replace, 0},
     {"ets", "match_spec_compile", 1, b_ms_compile, 0},
+    {"erlang", "match_spec_test", 3, b_ms_test, 0},
     {"ets", "is_compiled_ms", 1, b_is_compiled_ms, 0},
     {"ets", "match_spec_run_r", 3, b_ms_run_r, 0},
     {"ets", "slot", 2, b_slot, 0},

@@ -109,6 +109,10 @@ bool ets_ms_valid(Term ms);
  * consed onto Acc (ets:match_spec_run/2 reverses it, in ets.erl). */
 Term ets_bif_match_spec_compile(Process *p, Term ms);
 Term ets_bif_is_compiled_ms(Process *p, Term t);
+/* erlang:match_spec_test(Term, MS, table): {ok, Result, [], []} (Result false when no clause
+ * matches) or {error, [{error, Text}...]} with OTP's lint errors (unbound variables, unknown
+ * functions, ...) in OTP's order; any Type but table is badarg (no trace specs here). */
+Term ets_bif_match_spec_test(Process *p, Term term, Term ms, Term type);
 Term ets_bif_match_spec_run_r(Process *p, Term list, Term cms, Term acc);
 /* slot/2: a hash table's bucket I (its objects as lookup lists them), an ordered_set's I-th
  * object in a list; '$end_of_table' at the end, badarg past it. */

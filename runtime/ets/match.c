@@ -20,6 +20,9 @@
 #include "bin.h"
 #include "copy.h"
 #include "ets/ets_impl.h"
+#include "map.h"
+#include "print.h"
+#include "strbuf.h"
 
 #define MAX_VARS 1024
 
@@ -54,6 +57,7 @@ static int var_of_name(Term t)
     if (len < 2 || s[0] != '$') return -1;
     if (len == 2 && s[1] == '_') return -3;
     if (len == 2 && s[1] == '$') return -4;
+    if (s[1] == '0' && len > 2) return -1; /* '$01' is no variable (OTP's db_is_variable) */
     int n = 0;
     for (size_t i = 1; i < len; i++) {
         if (s[i] < '0' || s[i] > '9' || n >= MAX_VARS) return -1;
@@ -389,50 +393,296 @@ static const struct { const char *name; unsigned arity; } ms_funs[] = {
     {"self", 0},
 };
 
-/* Is e an expression the evaluator knows? Unknown calls and unbound-looking atoms are not. */
-static bool expr_valid(Term e, int depth)
+/*
+ * Lint: OTP's compile-time checks of a spec (db_match_set_lint / db_match_compile in lint
+ * mode), in its order. A spec with any error is refused (badarg in select, select_count,
+ * select_delete, select_replace, match_spec_compile); erlang:match_spec_test/3 (ets:test_ms/2)
+ * lists the errors. The guards, then the body, of each clause are walked as OTP compiles them:
+ * a list head first, a call's arguments and a {{...}} tuple's elements last first,
+ * andalso/orelse first first; a variable the clause's head does not bind is an error, and so
+ * is an unknown function (its arguments not looked at). Errors stop at the first clause that
+ * has any, as OTP's compile does.
+ */
+typedef enum { LINT_UNBOUND, LINT_NOFUN, LINT_NOTCALL, LINT_CONST_ARGS, LINT_NO_ARGS,
+               LINT_SELF_ARGS, LINT_NOT_LIST, LINT_NOT_PROPER, LINT_NOT_CLAUSE, LINT_DEEP,
+               LINT_EMPTY_BODY } LintKind;
+typedef struct LintErr {
+    LintKind kind;
+    Term t;  /* the expression, or the function name */
+    Sint n;  /* the variable's number, or the call's arity */
+} LintErr;
+#define LINT_MAX_ERRS 32
+#define LINT_MAX_BOUND 256
+typedef struct Lint {
+    Sint bound[LINT_MAX_BOUND]; /* the variables the clause's head binds */
+    unsigned nbound;
+    bool bound_all;             /* more than LINT_MAX_BOUND: every variable counts as bound */
+    LintErr errs[LINT_MAX_ERRS];
+    unsigned nerr;              /* may exceed LINT_MAX_ERRS: the rest are counted only */
+} Lint;
+
+/* OTP's db_is_variable: '$0', or '$' and digits without a leading zero; else -1. */
+static Sint ms_var_number(Term t)
 {
-    if (depth > 1000) return false;
-    if (term_is_list(e)) {
-        for (; term_is_list(e); e = list_tail(e))
-            if (!expr_valid(list_head(e), depth + 1)) return false;
-        return expr_valid(e, depth + 1);
+    if (!term_is_atom(t)) return -1;
+    size_t len;
+    const char *s = atom_name(t, &len);
+    if (len < 2 || s[0] != '$' || s[1] < '0' || s[1] > '9') return -1;
+    if (s[1] == '0') return len == 2 ? 0 : -1;
+    Sint n = 0;
+    for (size_t i = 1; i < len; i++) {
+        if (s[i] < '0' || s[i] > '9') return -1;
+        if (n < (Sint)1 << 40) n = n * 10 + (s[i] - '0');
     }
-    if (!term_is_tuple(e)) return true;
-    Uint n = tuple_arity(e);
-    if (n == 0) return false;
+    return n;
+}
+
+static void lint_err(Lint *l, LintKind k, Term t, Sint n)
+{
+    if (l->nerr < LINT_MAX_ERRS) l->errs[l->nerr] = (LintErr){k, t, n};
+    l->nerr++;
+}
+
+static bool lint_is_bound(const Lint *l, Sint n)
+{
+    if (l->bound_all) return true;
+    for (unsigned i = 0; i < l->nbound; i++)
+        if (l->bound[i] == n) return true;
+    return false;
+}
+
+static bool lint_bind_value(Term k, Term v, void *arg);
+
+/* Records the variables pattern p binds (maps: in their values). */
+static void lint_bind(Lint *l, Term p, int depth)
+{
+    if (depth > 1000) { l->bound_all = true; return; }
+    for (;;) {
+        Sint n = ms_var_number(p);
+        if (n >= 0) {
+            if (lint_is_bound(l, n)) return;
+            if (l->nbound == LINT_MAX_BOUND) l->bound_all = true;
+            else l->bound[l->nbound++] = n;
+            return;
+        }
+        if (term_is_list(p)) {
+            lint_bind(l, list_head(p), depth + 1);
+            p = list_tail(p);
+            continue;
+        }
+        if (term_is_tuple(p)) {
+            for (Uint i = 1; i <= tuple_arity(p); i++) lint_bind(l, tuple_elem(p, i), depth + 1);
+            return;
+        }
+        if (term_is_map(p)) map_foreach(p, lint_bind_value, l);
+        return;
+    }
+}
+
+static bool lint_bind_value(Term k, Term v, void *arg)
+{
+    (void)k;
+    lint_bind(arg, v, 1);
+    return true;
+}
+
+static bool atom_is(Term a, const char *s)
+{
+    size_t len;
+    const char *nm = atom_name(a, &len);
+    return strlen(s) == len && !memcmp(nm, s, len);
+}
+
+static void lint_expr(Lint *l, Term e, int depth);
+
+/* Arguments i = hi down to lo of call e. */
+static void lint_args_down(Lint *l, Term e, Uint hi, Uint lo, int depth)
+{
+    for (Uint i = hi; i >= lo; i--) lint_expr(l, tuple_elem(e, i), depth + 1);
+}
+
+/* {F, Args...} with F an atom that is no variable (OTP's dmc_fun). */
+static void lint_call(Lint *l, Term e, int depth)
+{
     Term f = tuple_elem(e, 1);
-    if (n == 1 && term_is_tuple(f)) {
-        for (Uint i = 1; i <= tuple_arity(f); i++)
-            if (!expr_valid(tuple_elem(f, i), depth + 1)) return false;
-        return true;
+    Uint a = tuple_arity(e);
+    if (atom_is(f, "const")) {
+        if (a != 2) lint_err(l, LINT_CONST_ARGS, e, 0);
+        return;
     }
-    if (!term_is_atom(f)) return false;
+    if (atom_is(f, "andalso") || atom_is(f, "orelse")) {
+        if (a < 2) { lint_err(l, LINT_NO_ARGS, e, 0); return; }
+        for (Uint i = 2; i <= a; i++) lint_expr(l, tuple_elem(e, i), depth + 1);
+        return;
+    }
+    if (atom_is(f, "self")) {
+        if (a != 1) lint_err(l, LINT_SELF_ARGS, e, 0);
+        return;
+    }
+    bool known = false;
     size_t len;
     const char *nm = atom_name(f, &len);
-    if (len == 5 && !memcmp(nm, "const", 5)) return n == 2;
-    bool known = (len == 7 && !memcmp(nm, "andalso", 7)) || (len == 6 && !memcmp(nm, "orelse", 6));
     for (size_t i = 0; !known && i < sizeof ms_funs / sizeof *ms_funs; i++)
-        known = strlen(ms_funs[i].name) == len && !memcmp(ms_funs[i].name, nm, len) && ms_funs[i].arity == n - 1;
-    if (!known) return false;
-    for (Uint i = 2; i <= n; i++)
-        if (!expr_valid(tuple_elem(e, i), depth + 1)) return false;
-    return true;
+        known = strlen(ms_funs[i].name) == len && !memcmp(ms_funs[i].name, nm, len) && ms_funs[i].arity == a - 1;
+    if (!known) { lint_err(l, LINT_NOFUN, f, (Sint)a - 1); return; }
+    if (a >= 2) lint_args_down(l, e, a, 2, depth);
+}
+
+/* One guard or body expression (OTP's dmc_expr). */
+static void lint_expr(Lint *l, Term e, int depth)
+{
+    if (depth > 1000) { lint_err(l, LINT_DEEP, e, 0); return; }
+    for (; term_is_list(e); e = list_tail(e)) lint_expr(l, list_head(e), depth + 1);
+    Sint n = ms_var_number(e);
+    if (n >= 0) {
+        if (!lint_is_bound(l, n)) lint_err(l, LINT_UNBOUND, e, n);
+        return;
+    }
+    if (!term_is_tuple(e)) return; /* a constant ('$_', '$$' and maps included) */
+    Uint a = tuple_arity(e);
+    Term f = a ? tuple_elem(e, 1) : NONVALUE;
+    if (a == 1 && term_is_tuple(f)) {
+        if (tuple_arity(f) >= 1) lint_args_down(l, f, tuple_arity(f), 1, depth);
+        return;
+    }
+    if (a >= 1 && term_is_atom(f) && ms_var_number(f) < 0) {
+        lint_call(l, e, depth);
+        return;
+    }
+    lint_err(l, LINT_NOTCALL, e, 0);
+}
+
+static void lint_exprs(Lint *l, Term list)
+{
+    if (!term_is_list(list) && list != NIL) { lint_err(l, LINT_NOT_LIST, NONVALUE, 0); return; }
+    for (; term_is_list(list); list = list_tail(list)) lint_expr(l, list_head(list), 0);
+    if (list != NIL) lint_err(l, LINT_NOT_PROPER, NONVALUE, 0);
+}
+
+/* Lints ms into *l (l->nerr 0: none found). */
+static void lint_spec(Lint *l, Term ms)
+{
+    l->nerr = 0;
+    if (!term_is_list(ms) && ms != NIL) { lint_err(l, LINT_NOT_LIST, ms, 1); return; }
+    Term end = ms;
+    while (term_is_list(end)) end = list_tail(end);
+    if (end != NIL) { lint_err(l, LINT_NOT_PROPER, ms, 1); return; }
+    for (Term c = ms; term_is_list(c); c = list_tail(c))
+        if (!term_is_tuple(list_head(c)) || tuple_arity(list_head(c)) != 3) { lint_err(l, LINT_NOT_CLAUSE, NONVALUE, 0); return; }
+    for (Term c = ms; term_is_list(c) && l->nerr == 0; c = list_tail(c)) {
+        Term cl = list_head(c);
+        l->nbound = 0;
+        l->bound_all = false;
+        lint_bind(l, tuple_elem(cl, 1), 0);
+        lint_exprs(l, tuple_elem(cl, 2));
+        lint_exprs(l, tuple_elem(cl, 3));
+        if (tuple_elem(cl, 3) == NIL) lint_err(l, LINT_EMPTY_BODY, NONVALUE, 0);
+    }
+}
+
+/* Shapes our engine refuses besides the lint's errors: an improper spec list, a head other
+ * than a tuple, '_' or a variable. */
+static bool shape_valid(Term ms)
+{
+    Term l = ms;
+    for (; term_is_list(l); l = list_tail(l)) {
+        Term h = tuple_elem(list_head(l), 1);
+        if (!term_is_tuple(h) && var_of(h) != -2 && var_of(h) < 0) return false;
+    }
+    return l == NIL;
 }
 
 bool ets_ms_valid(Term ms)
 {
-    Term l = ms;
-    for (; term_is_list(l); l = list_tail(l)) {
-        Term cl = list_head(l);
-        if (!term_is_tuple(cl) || tuple_arity(cl) != 3) return false;
-        Term g = tuple_elem(cl, 2), b = tuple_elem(cl, 3);
-        if (list_length(g) < 0 || list_length(b) < 0) return false;
-        if (!expr_valid(g, 0) || !expr_valid(b, 0)) return false;
-        Term h = tuple_elem(cl, 1);
-        if (!term_is_tuple(h) && var_of(h) != -2 && var_of(h) < 0) return false;
+    Lint l;
+    lint_spec(&l, ms);
+    return l.nerr == 0 && shape_valid(ms);
+}
+
+/* The text of one lint error, as OTP words it. */
+static void lint_text(StrBuf *sb, const LintErr *e)
+{
+    switch (e->kind) {
+    case LINT_UNBOUND: sb_printf(sb, "Variable $%lld is unbound.", (long long)e->n); break;
+    case LINT_NOFUN:
+        sb_puts(sb, "Function ");
+        print_w(sb, e->t, -1);
+        sb_printf(sb, "/%lld does_not_exist.", (long long)e->n);
+        break;
+    case LINT_NOTCALL:
+        print_w(sb, e->t, -1);
+        sb_puts(sb, " is neither a function call, nor a tuple (tuples are written {{ ... }}).");
+        break;
+    case LINT_CONST_ARGS:
+        sb_puts(sb, "Special form 'const' called with more than one argument in ");
+        print_w(sb, e->t, -1);
+        sb_puts(sb, ".");
+        break;
+    case LINT_NO_ARGS:
+        sb_puts(sb, "Special form '");
+        print_atom(sb, tuple_elem(e->t, 1));
+        sb_puts(sb, "' called without arguments in ");
+        print_w(sb, e->t, -1);
+        sb_puts(sb, ".");
+        break;
+    case LINT_SELF_ARGS:
+        sb_puts(sb, "Special form 'self' called with arguments in ");
+        print_w(sb, e->t, -1);
+        sb_puts(sb, ".");
+        break;
+    case LINT_NOT_LIST:
+        sb_puts(sb, e->n ? "Match programs are not in a list." : "Match expression is not a list.");
+        break;
+    case LINT_NOT_PROPER:
+        sb_puts(sb, e->n ? "Match programs are not in a proper list." : "Match expression is not a proper list.");
+        break;
+    case LINT_NOT_CLAUSE: sb_puts(sb, "Match program part is not a tuple of arity 3."); break;
+    case LINT_DEEP: sb_puts(sb, "Match expression nested too deeply."); break;
+    case LINT_EMPTY_BODY: sb_puts(sb, "Body clause does not return anything."); break;
     }
-    return l == NIL;
+}
+
+/* A Latin-1 string (the list of its bytes) on p's heap. */
+static Term string_term(Process *p, const char *s, size_t n)
+{
+    Term *hp = heap_halloc(&p->heap, 2 * n), r = NIL;
+    for (size_t i = n; i-- > 0;) r = cons_at(hp + 2 * i, make_small((unsigned char)s[i]), r);
+    return r;
+}
+
+/* [{error, Text}] on p's heap, consed onto tail. */
+static Term error_cons(Process *p, const char *text, size_t n, Term tail)
+{
+    Term str = string_term(p, text ? text : "", n);
+    Term *hp = heap_halloc(&p->heap, 3 + 2);
+    hp[0] = make_tuple_header(2);
+    hp[1] = AM(error);
+    hp[2] = str;
+    return cons_at(hp + 3, make_boxed(hp), tail);
+}
+static Term one_error(Process *p, const char *text, size_t n) { return error_cons(p, text, n, NIL); }
+
+/* [{error, Text}...] for ms's lint errors, NIL when it has none. */
+static Term lint_errors(Process *p, Term ms)
+{
+    Lint l;
+    lint_spec(&l, ms);
+    unsigned n = l.nerr < LINT_MAX_ERRS ? l.nerr : LINT_MAX_ERRS;
+    Term r = NIL;
+    for (unsigned i = n; i-- > 0;) {
+        StrBuf sb = STRBUF_INIT;
+        lint_text(&sb, &l.errs[i]);
+        r = error_cons(p, sb.data, sb.len, r);
+        sb_free(&sb);
+    }
+    return r;
+}
+
+/* [{error, Text}] for a spec the lint passes but our engine refuses (shape_valid). */
+static Term lint_shape_error(Process *p)
+{
+    static const char text[] = "Match head is neither a tuple, '_' nor a variable.";
+    return one_error(p, text, sizeof text - 1);
 }
 
 /* The body of clause cl, whose head matched and guards held. */
@@ -1080,7 +1330,7 @@ static Term ms_tag(void) { return am("$heapscope_ms"); }
 
 Term ets_bif_match_spec_compile(Process *p, Term ms)
 {
-    if (!ets_ms_valid(ms)) return NONVALUE;
+    if (ms == NIL || !ets_ms_valid(ms)) return NONVALUE; /* [] selects nothing, compiles not */
     Term *hp = heap_halloc(&p->heap, 3);
     hp[0] = make_tuple_header(2);
     hp[1] = ms_tag();
@@ -1094,6 +1344,42 @@ static bool is_compiled(Term t)
 }
 
 Term ets_bif_is_compiled_ms(Process *p, Term t) { (void)p; return mk_bool(is_compiled(t)); }
+
+Term ets_bif_match_spec_test(Process *p, Term term, Term ms, Term type)
+{
+    if (type != am("table")) return NONVALUE; /* trace specs: no tracing here */
+    Term errs;
+    if (ms == NIL) { /* select takes [] (no clause: nothing matches); the compiler does not */
+        LintErr e = {LINT_NOT_LIST, ms, 1};
+        StrBuf sb = STRBUF_INIT;
+        lint_text(&sb, &e);
+        errs = one_error(p, sb.data, sb.len);
+        sb_free(&sb);
+    } else {
+        errs = lint_errors(p, ms);
+        if (errs == NIL && !shape_valid(ms)) errs = lint_shape_error(p);
+    }
+    Term *hp;
+    if (errs != NIL) {
+        hp = heap_halloc(&p->heap, 3);
+        hp[0] = make_tuple_header(2);
+        hp[1] = AM(error);
+        hp[2] = errs;
+        return make_boxed(hp);
+    }
+    EtsMatchSpec *m = ets_ms_new(ms, p->pid);
+    if (!m) return NONVALUE;
+    Term r = ets_ms_run(m, term);
+    r = r == NONVALUE ? AM(false) : ets_copy_out(p, r, size_object(r));
+    ets_ms_free(m);
+    hp = heap_halloc(&p->heap, 5);
+    hp[0] = make_tuple_header(4);
+    hp[1] = AM(ok);
+    hp[2] = r;
+    hp[3] = NIL;
+    hp[4] = NIL;
+    return make_boxed(hp);
+}
 
 Term ets_bif_match_spec_run_r(Process *p, Term list, Term cms, Term acc)
 {

@@ -44,16 +44,10 @@ match_delete(T, Pattern) ->
 match_spec_run(List, CompiledMS) ->
     lists:reverse(ets:match_spec_run_r(List, CompiledMS, [])).
 
-%% OTP gives erlang:match_spec_test/3's error list; ours names no particular error.
 test_ms(Term, MS) ->
-    try ets:match_spec_compile(MS) of
-        C ->
-            case match_spec_run([Term], C) of
-                [R] -> {ok, R};
-                [] -> {ok, false}
-            end
-    catch
-        error:badarg -> {error, [{error, "Invalid match specification."}]}
+    case erlang:match_spec_test(Term, MS, table) of
+        {ok, Result, _Flags, _Messages} -> {ok, Result};
+        {error, _Errors} = Error -> Error
     end.
 
 %% Replaces the table's objects by those InitFun(read) hands out until end_of_input.
