@@ -11,7 +11,7 @@
 %%
 %% Differences (docs/stdlib.md): From is {Pid, Ref} (OTP 25 uses an alias tag); hibernate
 %% is a garbage collection, not erlang:hibernate/3; only local names and pids (no
-%% global/via, no multi_call/abcast, send_request); unexpected messages without a
+%% global/via, no multi_call/abcast); unexpected messages without a
 %% handle_info/2 are dropped silently; no sys messages except the terminate request used by stop/3; a server
 %% that stops abnormally prints a shortened "Generic server terminating" report instead of
 %% the logger's error and crash reports; code_change/format_status are never called.
@@ -19,6 +19,9 @@
 
 -export([start/3, start/4, start_link/3, start_link/4, start_monitor/3, start_monitor/4,
          call/2, call/3, cast/2, reply/2, stop/1, stop/3]).
+-export([send_request/2, send_request/4, wait_response/2, wait_response/3,
+         receive_response/2, receive_response/3, check_response/2, check_response/3,
+         reqids_new/0, reqids_size/1, reqids_add/3, reqids_to_list/1]).
 -export([init_it/6]).
 
 %% What a callback may return as its time-out: anything else is a bad return value.
@@ -282,6 +285,159 @@ do_call(Server, Request, Timeout) ->
                     {error, timeout}
             end
     end.
+
+%% ---------------------------------------------------------------------------
+%% Asynchronous calls (OTP 25's request ids): a request is a call whose reply the caller
+%% picks up later. The request id is the monitor reference of the call's From {self(), Ref},
+%% so the reply is {Ref, Reply}; a server that is gone answers {error, {Reason, Object}}
+%% from its 'DOWN' message (Object its pid, or the name that was not registered).
+
+send_request(Server, Request) ->
+    case where(Server) of
+        undefined ->
+            Ref = make_ref(),
+            self() ! {'DOWN', Ref, process, Server, noproc},
+            Ref;
+        Pid ->
+            Ref = erlang:monitor(process, Pid),
+            Pid ! {'$gen_call', {self(), Ref}, Request},
+            Ref
+    end.
+
+send_request(Server, Request, Label, ReqIds) when is_map(ReqIds) ->
+    maps:put(send_request(Server, Request), Label, ReqIds).
+
+wait_response(ReqId, Timeout) ->
+    T = timeout_value(Timeout),
+    receive
+        {ReqId, Reply} ->
+            erlang:demonitor(ReqId, [flush]),
+            {reply, Reply};
+        {'DOWN', ReqId, _, Object, Reason} ->
+            {error, {Reason, Object}}
+    after T -> timeout
+    end.
+
+%% As wait_response/2, but the request is given up on a timeout (a late reply is dropped).
+receive_response(ReqId, Timeout) ->
+    T = timeout_value(Timeout),
+    receive
+        {ReqId, Reply} ->
+            erlang:demonitor(ReqId, [flush]),
+            {reply, Reply};
+        {'DOWN', ReqId, _, Object, Reason} ->
+            {error, {Reason, Object}}
+    after T ->
+            erlang:demonitor(ReqId, [flush]),
+            receive
+                {ReqId, Reply} -> {reply, Reply}
+            after 0 -> timeout
+            end
+    end.
+
+check_response(Msg, ReqId) when is_reference(ReqId) ->
+    case Msg of
+        {ReqId, Reply} ->
+            erlang:demonitor(ReqId, [flush]),
+            {reply, Reply};
+        {'DOWN', ReqId, _, Object, Reason} ->
+            {error, {Reason, Object}};
+        _ ->
+            no_reply
+    end;
+check_response(_, _) ->
+    error(badarg).
+
+%% The same on a collection of request ids (a map ReqId => Label): the result carries the
+%% label and the collection, without the request when Delete is true.
+wait_response(ReqIds, Timeout, Delete) when map_size(ReqIds) =:= 0, is_boolean(Delete) ->
+    _ = timeout_value(Timeout),
+    no_request;
+wait_response(ReqIds, Timeout, Delete) when is_map(ReqIds), is_boolean(Delete) ->
+    T = timeout_value(Timeout),
+    receive
+        {ReqId, _} = Msg when is_map_key(ReqId, ReqIds) ->
+            collection_result(Msg, ReqIds, Delete);
+        {'DOWN', ReqId, _, _, _} = Msg when is_map_key(ReqId, ReqIds) ->
+            collection_result(Msg, ReqIds, Delete)
+    after T -> timeout
+    end.
+
+receive_response(ReqIds, Timeout, Delete) when map_size(ReqIds) =:= 0, is_boolean(Delete) ->
+    _ = timeout_value(Timeout),
+    no_request;
+receive_response(ReqIds, Timeout, Delete) when is_map(ReqIds), is_boolean(Delete) ->
+    T = timeout_value(Timeout),
+    receive
+        {ReqId, _} = Msg when is_map_key(ReqId, ReqIds) ->
+            collection_result(Msg, ReqIds, Delete);
+        {'DOWN', ReqId, _, _, _} = Msg when is_map_key(ReqId, ReqIds) ->
+            collection_result(Msg, ReqIds, Delete)
+    after T ->
+            maps:foreach(fun(ReqId, _Label) when is_reference(ReqId) ->
+                                 erlang:demonitor(ReqId, [flush]);
+                            (_, _) ->
+                                 error(badarg)
+                         end, ReqIds),
+            flush_responses(ReqIds),
+            timeout
+    end.
+
+check_response(_Msg, ReqIds, Delete) when map_size(ReqIds) =:= 0, is_boolean(Delete) ->
+    no_request;
+check_response(Msg, ReqIds, Delete) when is_map(ReqIds), is_boolean(Delete) ->
+    case Msg of
+        {ReqId, _} when is_map_key(ReqId, ReqIds) ->
+            collection_result(Msg, ReqIds, Delete);
+        {'DOWN', ReqId, _, _, _} when is_map_key(ReqId, ReqIds) ->
+            collection_result(Msg, ReqIds, Delete);
+        _ ->
+            no_reply
+    end.
+
+collection_result({'DOWN', ReqId, _, Object, Reason}, ReqIds, Delete) ->
+    collection_result({error, {Reason, Object}}, ReqId, ReqIds, Delete);
+collection_result({ReqId, Reply}, ReqIds, Delete) ->
+    _ = erlang:demonitor(ReqId, [flush]),
+    collection_result({reply, Reply}, ReqId, ReqIds, Delete).
+
+collection_result(Resp, ReqId, ReqIds, false) ->
+    {Resp, maps:get(ReqId, ReqIds), ReqIds};
+collection_result(Resp, ReqId, ReqIds, true) ->
+    {Label, NewReqIds} = maps:take(ReqId, ReqIds),
+    {Resp, Label, NewReqIds}.
+
+flush_responses(ReqIds) ->
+    receive
+        {ReqId, _Reply} when is_map_key(ReqId, ReqIds) -> flush_responses(ReqIds)
+    after 0 -> ok
+    end.
+
+timeout_value(infinity) -> infinity;
+timeout_value(T) when is_integer(T), 0 =< T, T =< 4294967295 -> T;
+timeout_value({abs, T}) when is_integer(T) ->
+    case T - erlang:monotonic_time(millisecond) of
+        Left when Left < 0 -> 0;
+        Left when Left > 4294967295 -> error(badarg);
+        Left -> Left
+    end;
+timeout_value(_) -> error(badarg).
+
+reqids_new() ->
+    maps:new().
+
+reqids_size(ReqIds) when is_map(ReqIds) -> maps:size(ReqIds);
+reqids_size(_) -> error(badarg).
+
+reqids_add(ReqId, _, ReqIds) when is_reference(ReqId), is_map_key(ReqId, ReqIds) ->
+    error(badarg);
+reqids_add(ReqId, Label, ReqIds) when is_reference(ReqId), is_map(ReqIds) ->
+    maps:put(ReqId, Label, ReqIds);
+reqids_add(_, _, _) ->
+    error(badarg).
+
+reqids_to_list(ReqIds) when is_map(ReqIds) -> maps:to_list(ReqIds);
+reqids_to_list(_) -> error(badarg).
 
 where(Pid) when is_pid(Pid) -> Pid;
 where(Name) when is_atom(Name) -> whereis(Name);
