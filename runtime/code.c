@@ -76,6 +76,7 @@ void codebuf_free(CodeBuf *cb)
     free(cb->exports);
     free(cb->funcs);
     free(cb->lines);
+    free(cb->gclive);
     memset(cb, 0, sizeof *cb);
 }
 
@@ -297,6 +298,10 @@ static unsigned specialise_kinds(const CodeBuf *cb, size_t at, unsigned op)
             return OPC_is_nonempty_list_glx;
         return op;
     case OPC_test_list: return is_xreg(w[2]) ? OPC_test_list_x : op;
+    case OPC_op2_addc_swc:
+    case OPC_op2_subc_swc:
+        if (!vm_operand_is_reg(w[2]) || !(w[2] & 4) || !is_xreg(w[4])) return op;
+        return op == OPC_op2_addc_swc ? OPC_op2_addc_swc_yx : OPC_op2_subc_swc_yx;
     case OPC_op2_add_dret:
         if (vm_operand_is_reg(w[2]) && (w[2] & 4) && is_xreg(w[3]) && is_xreg(w[4])) return OPC_op2_add_dret_yxx;
         return op;
@@ -455,6 +460,9 @@ static Module *load_locked(Term name, const char *file, CodeBuf *cb)
     m->n_lines = cb->n_lines;
     m->lines = xrealloc(NULL, (m->n_lines + 1) * sizeof *m->lines);
     memcpy(m->lines, cb->lines, m->n_lines * sizeof *m->lines);
+    m->n_gclive = cb->n_gclive;
+    m->gclive = xrealloc(NULL, (m->n_gclive + 1) * sizeof *m->gclive);
+    memcpy(m->gclive, cb->gclive, m->n_gclive * sizeof *m->gclive);
     for (size_t k = 0; k < cb->n_exports; k++) {
         Export *e = code_export(name, cb->exports[k].name, cb->exports[k].arity);
         /* A BIF wins over the module's Erlang definition (maps:get/2 is C even though
@@ -480,7 +488,8 @@ Uint code_memory_bytes(void)
     for (size_t i = 0; i < n_modules; i++) {
         const Module *m = modules[i];
         b += sizeof *m + (m->code_len + 1) * sizeof(Instr) + m->n_funs * sizeof(FunEntry) +
-             m->n_funcs * sizeof(CodeFunc) + m->n_lines * sizeof(CodeLine);
+             m->n_funcs * sizeof(CodeFunc) + m->n_lines * sizeof(CodeLine) +
+             m->n_gclive * sizeof(CodeGcLive);
     }
     code_unlock();
     return b;
@@ -519,6 +528,27 @@ static bool lookup_locked(const Instr *addr, Module **mod, const CodeFunc **fn, 
         return best != NULL;
     }
     return false;
+}
+
+unsigned code_gc_live(const Instr *end)
+{
+    unsigned live = 0;
+    code_lock();
+    for (size_t i = 0; i < n_modules; i++) {
+        const Module *m = modules[i];
+        if (end <= m->code || end > m->code + m->code_len) continue;
+        uint32_t off = (uint32_t)(end - m->code);
+        size_t lo = 0, hi = m->n_gclive;
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            if (m->gclive[mid].end < off) lo = mid + 1;
+            else hi = mid;
+        }
+        if (lo < m->n_gclive && m->gclive[lo].end == off) live = m->gclive[lo].live;
+        break;
+    }
+    code_unlock();
+    return live;
 }
 
 /* ---- finding modules ------------------------------------------------------------------- */

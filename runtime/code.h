@@ -50,6 +50,15 @@ typedef struct CodeLine {
     int line;
 } CodeLine;
 
+/* OTP's Live operand of a gc_bif, kept off the instruction words (the fast paths never read
+ * it): the instruction ending at `end` (an op2, op1 or bif in a frame) has x0 .. live-1 live
+ * across it, GC roots if its after-BIF check collects (peep.c sinks a call result's save past
+ * it: fib's `N - 2` with fib(N - 1) waiting in x0). Sorted by end. */
+typedef struct CodeGcLive {
+    uint32_t end;
+    unsigned live;
+} CodeGcLive;
+
 typedef struct Module {
     Term name;
     char *file;            /* as given to the compiler, e.g. "x.erl" */
@@ -59,6 +68,8 @@ typedef struct Module {
     size_t n_funcs;
     CodeLine *lines;
     size_t n_lines;
+    CodeGcLive *gclive;
+    size_t n_gclive;
     FunEntry **funs;
     size_t n_funs;
     Term info;             /* literal: module_info()'s list (0 when the image had none) */
@@ -85,6 +96,8 @@ typedef struct CodeBuf {
     size_t n_funcs, cap_funcs;
     CodeLine *lines;
     size_t n_lines, cap_lines;
+    CodeGcLive *gclive;    /* end offsets are word offsets into w */
+    size_t n_gclive, cap_gclive;
     Term info, functions;  /* literals for module_info/0,1 (erlang:get_module_info/1,2) */
 } CodeBuf;
 
@@ -114,6 +127,10 @@ Module *code_ensure_loaded(Term name);
 Module *code_load_file(const char *path);
 /* Directories searched for NAME.erl, in order (the program's directory first). */
 void code_add_path(const char *dir);
+
+/* The X registers live across the instruction that ends at `end` (CodeGcLive): 0 when none
+ * is recorded. Takes the code lock; only the after-BIF collection's slow path asks. */
+unsigned code_gc_live(const Instr *end);
 
 /* Stacktrace support: the module and function holding a code address. */
 bool code_lookup(const Instr *addr, Module **mod, const CodeFunc **fn, int *line);

@@ -359,6 +359,13 @@ static void program_decode(Program *pg, const Mailbox *mb, const Instr *loop)
     pg->usable = start == 0 && clauses_derive(pg);
 }
 
+bool recvscan_decodes(const Instr *loop)
+{
+    Program pg;
+    program_decode(&pg, NULL, loop);
+    return pg.usable;
+}
+
 /* ---- running ------------------------------------------------------------------------------- */
 
 static inline Term operand(const Term *v, uint8_t slot, Term k) { return slot == NO_SLOT ? k : v[slot]; }

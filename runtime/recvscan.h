@@ -43,4 +43,9 @@
  */
 Message *recvscan_next(Mailbox *mb, const Instr *loop, Term *x, Term *y);
 
+/* Whether the receive whose recv_next is at `loop` decodes into a usable program (its clause
+ * heads start with tests the program copies): a check that the VM's forms, the load-time ones
+ * included, are all known here by name. For tests; decodes afresh, caches nothing. */
+bool recvscan_decodes(const Instr *loop);
+
 #endif

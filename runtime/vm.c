@@ -131,20 +131,31 @@ static inline bool gc_due(const Heap *h, Uint need)
            h->off_heap.overhead > h->bin_vheap_sz || h->mbuf_sz > free_words || heap_gc_stress;
 }
 
-/* OTP's erts_gc_after_bif_call: collect when forced or when the fragments outgrow the free
- * space; the result is a root. */
-static Term after_bif(Process *p, unsigned live, Term r)
+/* OTP's erts_gc_after_bif_call's collection, when forced or when the fragments outgrow the
+ * free space; the result is a root. end: the address after the instruction (every caller has
+ * moved ip past it), whose Live code.c may hold. Out of line: the check below is inlined in
+ * every handler that calls out. */
+static __attribute__((noinline)) Term after_bif_gc(Process *p, unsigned live, const Instr *end, Term r)
 {
     Heap *h = &p->heap;
-    if ((h->flags & HEAP_FORCE_GC) || h->mbuf_sz > heap_free_words(h)) {
-        /* live: the X slots of a leaf function (0 in a frame function); r goes above them. */
-        vm_xregs[live] = r;
-        GcRoots roots;
-        vm_gc_roots(p, &roots, vm_xregs, live + 1);
-        gc_collect(h, 0, &roots, (h->flags & HEAP_NEED_FULLSWEEP) != 0,
-                   (h->flags & HEAP_FORCE_GC) ? GC_REASON_EXPLICIT : GC_REASON_FRAGMENTS, NULL);
-        r = vm_xregs[live];
-    }
+    /* live: the X slots of a leaf function (0 in a frame function), or the registers the
+     * instruction's Live names (OTP's gc_bif Live: a call's result waiting in x0); r goes
+     * above them. */
+    unsigned g = code_gc_live(end);
+    if (g > live) live = g;
+    vm_xregs[live] = r;
+    GcRoots roots;
+    vm_gc_roots(p, &roots, vm_xregs, live + 1);
+    gc_collect(h, 0, &roots, (h->flags & HEAP_NEED_FULLSWEEP) != 0,
+               (h->flags & HEAP_FORCE_GC) ? GC_REASON_EXPLICIT : GC_REASON_FRAGMENTS, NULL);
+    return vm_xregs[live];
+}
+
+static inline Term after_bif(Process *p, unsigned live, const Instr *end, Term r)
+{
+    const Heap *h = &p->heap;
+    if (__builtin_expect((h->flags & HEAP_FORCE_GC) || h->mbuf_sz > heap_free_words(h), 0))
+        return after_bif_gc(p, live, end, r);
     return r;
 }
 
@@ -906,6 +917,40 @@ L_op2_subc_call:
     OP2C(sub);
     ip++; /* the call's opcode word */
     goto L_call;
+    /* A call's result saved after the next call's argument is computed into another register
+     * (peep.c rule 7: x0 is live across the op2, its Live), then that argument moved to x0. */
+#define SAVE_SWAP_CALL()                                                                   \
+    do {                                                                                   \
+        sp[ip[2] >> 3] = x[ip[1] >> 3]; /* past the move's opcode word */                  \
+        x[ip[5] >> 3] = x[ip[4] >> 3];                                                     \
+        ip += 7;                        /* and the call's opcode word */                   \
+    } while (0)
+L_op2_addc_swc:
+    OP2C(add);
+    SAVE_SWAP_CALL();
+    goto L_call;
+L_op2_subc_swc:
+    OP2C(sub);
+    SAVE_SWAP_CALL();
+    goto L_call;
+#define OP2C_YX(how)                                                                       \
+    do {                                                                                   \
+        Term a_ = sp[ip[2] >> 3];                                                          \
+        Sint r_;                                                                           \
+        if (!term_is_small(a_) ||                                                          \
+            __builtin_##how##_overflow((Sint)a_, (Sint)(ip[3] - TAG_IMMED1_SMALL), &r_))   \
+            goto L_op2;                                                                    \
+        x[ip[4] >> 3] = (Term)r_;                                                          \
+        ip += 5;                                                                           \
+    } while (0)
+L_op2_addc_swc_yx:
+    OP2C_YX(add);
+    SAVE_SWAP_CALL();
+    goto L_call;
+L_op2_subc_swc_yx:
+    OP2C_YX(sub);
+    SAVE_SWAP_CALL();
+    goto L_call;
 L_jump:
     ip = (const Instr *)ip[0];
     NEXTF();
@@ -983,7 +1028,7 @@ do_call_ext: {
             first_loc = e->module == atom_put("erlang", 6) ? NONVALUE : NIL;
             goto handle_error;
         }
-        x[0] = after_bif(p, leaf_live, r);
+        x[0] = after_bif(p, leaf_live, ip, r);
         if (tail) {
             h->stop += dealloc;
             ip = (const Instr *)(uintptr_t)*h->stop++;
@@ -1110,7 +1155,7 @@ do_apply: {
             first_loc = m == atom_put("erlang", 6) ? NONVALUE : NIL;
             goto handle_error;
         }
-        x[0] = after_bif(p, leaf_live, r);
+        x[0] = after_bif(p, leaf_live, ip, r);
         if (c_tail) {
             h->stop += c_dealloc;
             ip = (const Instr *)(uintptr_t)*h->stop++;
@@ -1146,7 +1191,7 @@ L_bif: {
         first_loc = NONVALUE;
         goto handle_error;
     }
-    SET(dst, after_bif(p, leaf_live, r));
+    SET(dst, after_bif(p, leaf_live, ip, r));
     NEXT();
 }
 L_op2: {
@@ -1187,7 +1232,7 @@ L_op2: {
         first_loc = NONVALUE;
         goto handle_error;
     }
-    SET(dst, after_bif(p, leaf_live, r));
+    SET(dst, after_bif(p, leaf_live, ip, r));
     NEXT();
 }
 L_op1: {
@@ -1210,7 +1255,7 @@ L_op1: {
         first_loc = NONVALUE;
         goto handle_error;
     }
-    SET(dst, after_bif(p, leaf_live, r));
+    SET(dst, after_bif(p, leaf_live, ip, r));
     NEXT();
 }
 L_test:
@@ -1449,7 +1494,7 @@ L_set_elem: {
     hp[ip[1]] = SRC(ip[2]);
     Instr dst = ip[3];
     ip += 4;
-    SET(dst, after_bif(p, leaf_live, make_boxed(hp)));
+    SET(dst, after_bif(p, leaf_live, ip, make_boxed(hp)));
     NEXT();
 }
 L_try_:
@@ -1484,7 +1529,7 @@ L_catch_end:
             Term t2[2] = {AM(EXIT), x[2]};
             x[0] = mk_tuple(h, 2, t2);
         }
-        x[0] = after_bif(p, leaf_live, x[0]);
+        x[0] = after_bif(p, leaf_live, ip, x[0]);
     }
     NEXT();
 L_raise: {
@@ -1539,7 +1584,7 @@ L_lc_reverse: {
     Term r = vm_reverse(h, SRC(ip[0]));
     Instr dst = ip[1];
     ip += 2;
-    SET(dst, after_bif(p, leaf_live, r));
+    SET(dst, after_bif(p, leaf_live, ip, r));
     NEXT();
 }
 L_map_new: {
@@ -1552,7 +1597,7 @@ L_map_new: {
     for (Uint i = 0; i < n; i++) mp[3 + i] = SRC(ip[2 + i]);
     Instr dst = ip[2 + n];
     ip += 3 + n;
-    SET(dst, after_bif(p, leaf_live, make_boxed(mp)));
+    SET(dst, after_bif(p, leaf_live, ip, make_boxed(mp)));
     NEXT();
 }
 L_map_put: {
@@ -1578,7 +1623,7 @@ L_map_put: {
         Term t[2] = {AM(badkey), k};
         RAISE(AM(error), mk_tuple(h, 2, t));
     }
-    SET(dst, after_bif(p, leaf_live, r));
+    SET(dst, after_bif(p, leaf_live, ip, r));
     NEXT();
 }
 L_map_get: {
@@ -1616,7 +1661,7 @@ L_bs_get: {
     }
     ip += 7;
     SET(ctx + 8, make_small((Sint)off));
-    SET(dst, after_bif(p, leaf_live, r));
+    SET(dst, after_bif(p, leaf_live, ip, r));
     NEXT();
 }
 L_bs_skip:
@@ -1655,7 +1700,7 @@ L_bs_build: {
         cur_info = bs_error_info(h, ip - 1 - nw, nw, Y, x, &limit);
         RAISE(AM(error), limit ? AM(system_limit) : AM(badarg));
     }
-    SET(dst, after_bif(p, leaf_live, r));
+    SET(dst, after_bif(p, leaf_live, ip, r));
     NEXT();
 }
 L_recv_next: {
@@ -1780,7 +1825,7 @@ L_make_export_fun: {
         RAISE(AM(error), AM(badarg));
     FunEntry *fe = code_export_fun(code_export(m, f, (unsigned)small_val(a)));
     Term r = fun_at(heap_halloc(h, FUN_BASE_SIZE), fe, AM(external), 0, NULL);
-    SET(dst, after_bif(p, leaf_live, r));
+    SET(dst, after_bif(p, leaf_live, ip, r));
     NEXT();
 }
 L_normal_exit:

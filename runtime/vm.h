@@ -118,6 +118,8 @@ typedef uintptr_t Instr;
     OP(is_nonempty_list_gl, "Ls") /* is_nonempty_list; next a get_list */              \
     OP(test_heap_pl, "ii")      /* test_heap; next a put_list */                       \
     OP(move_xy_op2c, "sd")      /* move x -> y; next an op2_addc_call or op2_subc_call */ \
+    OP(op2_addc_swc, "Lissd")   /* op2_addc; next move x -> y, move x -> x, call */    \
+    OP(op2_subc_swc, "Lissd")   /* (fib's second call: its result saved after N - 2) */ \
     /* Specialised forms that only code.c's threading selects (never in a CodeBuf): */  \
     OP(move_xy, "sd")           /* move x(i) -> y(j) */                                \
     OP(move_yx, "sd")                                                                  \
@@ -143,7 +145,9 @@ typedef uintptr_t Instr;
     OP(allocate_mxy_xy, "ii")   /* allocate_mxy whose move is a move_xy */            \
     OP(op2_add_dret_yxx, "Lissd") /* op2_add_dret of y(a) + x(b) into an x register */ \
     OP(move_xx_call, "sd")      /* move_xx; next a call */                             \
-    OP(move_xx_call_only, "sd") /* move_xx; next a call_only */
+    OP(move_xx_call_only, "sd") /* move_xx; next a call_only */                        \
+    OP(op2_addc_swc_yx, "Lissd") /* op2_addc_swc of a y register into an x register */   \
+    OP(op2_subc_swc_yx, "Lissd")
 
 typedef enum VmOpcode {
 #define VM_OP_ENUM(name, kinds) OPC_##name,

@@ -21,8 +21,9 @@ int compile_internal_errors;
 
 typedef Instr Opnd;
 
-/* ret_float: OTP's type analysis knows the function returns a float (find_float_funcs). */
-typedef struct FuncSym { const char *name; int arity; unsigned label; bool ret_float; } FuncSym;
+/* ret_float: OTP's type analysis knows the function returns a float (find_float_funcs);
+ * no_return: that it never returns (find_no_return_funcs). */
+typedef struct FuncSym { const char *name; int arity; unsigned label; bool ret_float, no_return; } FuncSym;
 typedef struct RecDef { const char *name; Ast *decl; } RecDef;
 
 typedef struct Lambda {
@@ -80,6 +81,7 @@ typedef struct Ctx {
     unsigned gfail; /* in a guard: where failures go */
     bool leaf;      /* frameless code (heads, guards, bodies without body calls): the slots
                      * are X registers; cleared by allocate when a clause body needs a frame */
+    int in_try;     /* inside a try or catch: a call keeps its frame (the handler's) */
     Process scratch;
 } Ctx;
 
@@ -742,6 +744,15 @@ static Opnd fold_pure_call(Ctx *c, Term m, Term f, const Opnd *a, int n)
     return 0;
 }
 
+/* v3_kernel's is_remote_bif: an erlang guard BIF is an instruction in a body too. */
+static bool in_place_bif(Term m, Term f, int n)
+{
+    if (m != atom_s("erlang")) return false;
+    size_t len;
+    const char *name = atom_name(f, &len);
+    return check_guard_bif(name, len, n);
+}
+
 static Opnd call_ext(Ctx *c, const Ast *at, Term m, Term f, AstList *args, bool tail)
 {
     int mark = c->cur_temp;
@@ -819,10 +830,12 @@ static Opnd call_ext(Ctx *c, const Ast *at, Term m, Term f, AstList *args, bool 
         c->cur_temp = mark;
         return ret(c, folded, tail);
     }
-    const BifDef *leaf_bif = c->leaf ? bif_lookup(m, f, (unsigned)n) : NULL;
+    const BifDef *leaf_bif = c->leaf || in_place_bif(m, f, n) ? bif_lookup(m, f, (unsigned)n) : NULL;
     if (leaf_bif) {
         /* Frameless code calls a BIF in place (a call_ext would leave the frameless
-         * function's live count behind when the BIF returns to the caller). */
+         * function's live count behind when the BIF returns to the caller); so does frame
+         * code for a guard BIF, as OTP's bif/gc_bif: no call, so values may stay in X
+         * registers across it (`X = f(..), [length(X) | X]` keeps X in x0, no slot). */
         const BifDef *b = leaf_bif;
         Opnd d = result_slot(c, tail);
         line(c, at);
@@ -900,6 +913,10 @@ static Opnd ccall(Ctx *c, Ast *e, bool tail)
             return AM(ok);
         }
         unsigned label = fs->label; /* the arguments' comprehensions add to c->funcs */
+        /* A call that never returns ends the body: a tail call, as OTP's (the frame goes;
+         * what follows it is never reached). Not inside a try or catch, whose handler
+         * needs the frame. */
+        if (fs->no_return && !tail && !c->leaf && !c->in_try) tail = true;
         Opnd *a = eval_args(c, args);
         load_args(c, a, n);
         free(a);
@@ -1618,7 +1635,7 @@ static Opnd clc_generator(Ctx *c, Ast *e, bool tail)
     const char *tname = arena_strdup(c->arena, buf);
     unsigned label = new_label(c);
     GROW(c->funcs, c->n_funcs, c->cap_funcs);
-    c->funcs[c->n_funcs++] = (FuncSym){fname, 1 + fv.n, label, false};
+    c->funcs[c->n_funcs++] = (FuncSym){fname, 1 + fv.n, label, false, false};
 
     /* Both calls are at the generator's line, as OTP's (its anno). */
     Ast *self = mk_call(c, fname, q->line, mk_var(c, tname, q->line), &fv);
@@ -2332,6 +2349,27 @@ static Opnd cop(Ctx *c, Ast *e, bool tail)
     return ret(c, d, tail);
 }
 
+/* v3_core's simple expressions: variables, constants, and lists and tuples of them. */
+static bool simple_expr(const Ast *e)
+{
+    switch (e->kind) {
+    case A_VAR: case A_INTEGER: case A_FLOAT: case A_CHAR: case A_ATOM: case A_STRING: case A_NIL:
+        return true;
+    case A_CONS: return simple_expr(e->a) && simple_expr(e->b);
+    case A_TUPLE:
+        for (int i = 0; i < e->l1.n; i++)
+            if (!simple_expr(e->l1.v[i])) return false;
+        return true;
+    default: return false;
+    }
+}
+
+/* A list or tuple of variables and constants in a constructor with calls beside it is built
+ * where it is used, after them, as OTP's compiler substitutes it there: `[{A, B} | zip(As,
+ * Bs)]` builds the tuple after the call (A and B wait in the frame; the heap's order is
+ * OTP's). Nothing it does can be seen earlier: it cannot fail and has no effect. */
+static bool deferred_ctor(const Ast *e) { return (e->kind == A_CONS || e->kind == A_TUPLE) && simple_expr(e); }
+
 static Opnd cexpr(Ctx *c, Ast *e, bool tail)
 {
     switch (e->kind) {
@@ -2358,13 +2396,25 @@ static Opnd cexpr(Ctx *c, Ast *e, bool tail)
         return ret(c, slot(c, v->slot), tail);
     }
     case A_CONS: {
-        Opnd h = cexpr(c, e->a, false), t = cexpr(c, e->b, false);
+        Opnd h, t;
+        if (deferred_ctor(e->a) && !simple_expr(e->b)) {
+            t = cexpr(c, e->b, false);
+            h = cexpr(c, e->a, false);
+        } else {
+            h = cexpr(c, e->a, false);
+            t = cexpr(c, e->b, false);
+        }
         return ret(c, build_cons_to(c, h, t, tail), tail);
     }
     case A_TUPLE: {
         Opnd *el = malloc((size_t)(e->l1.n + 1) * sizeof *el);
         if (!el) abort();
-        for (int i = 0; i < e->l1.n; i++) el[i] = cexpr(c, e->l1.v[i], false);
+        /* The elements that may do something first, in order; then the constructors of
+         * variables and constants (deferred_ctor). */
+        for (int i = 0; i < e->l1.n; i++)
+            if (!deferred_ctor(e->l1.v[i])) el[i] = cexpr(c, e->l1.v[i], false);
+        for (int i = 0; i < e->l1.n; i++)
+            if (deferred_ctor(e->l1.v[i])) el[i] = cexpr(c, e->l1.v[i], false);
         Opnd d = build_tuple_to(c, el, e->l1.n, tail);
         free(el);
         return ret(c, d, tail);
@@ -2377,15 +2427,21 @@ static Opnd cexpr(Ctx *c, Ast *e, bool tail)
             emit_move(c, v, t);
             v = t;
         }
+        /* A fresh variable (or _) always matches: no badmatch raise to jump around, whose
+         * label would stand between a call's result and its first use (peep.c rule 7). */
+        Var *pv = e->a->kind == A_VAR && !is_wild(e->a) ? var_find(c, e->a->name) : NULL;
+        bool fresh = e->a->kind == A_VAR && (is_wild(e->a) || (pv && !pv->bound));
         unsigned bad = new_label(c), ok = new_label(c);
         cmatch(c, e->a, v, bad);
-        emit_jump(c, ok);
-        bind_label(c, bad);
-        line(c, e);
-        E(c, OPC_raise_tag);
-        E(c, AM(badmatch));
-        E(c, v);
-        bind_label(c, ok);
+        if (!fresh) {
+            emit_jump(c, ok);
+            bind_label(c, bad);
+            line(c, e);
+            E(c, OPC_raise_tag);
+            E(c, AM(badmatch));
+            E(c, v);
+            bind_label(c, ok);
+        } /* else bad is never jumped to, and left unbound: a label here would stop rule 7 */
         if (e->a->kind == A_VAR && !is_wild(e->a)) {
             Var *var = var_find(c, e->a->name);
             var->is_float = float_expr(c, e->b);
@@ -2418,8 +2474,18 @@ static Opnd cexpr(Ctx *c, Ast *e, bool tail)
     case A_NAMED_FUN: return ret(c, cfun(c, e), tail);
     case A_FUN_LOCAL:
     case A_FUN_REMOTE: return ret(c, cfun_ref(c, e), tail);
-    case A_TRY: return ctry(c, e, tail);
-    case A_CATCH: return ccatch(c, e, tail);
+    case A_TRY: {
+        c->in_try++;
+        Opnd r = ctry(c, e, tail);
+        c->in_try--;
+        return r;
+    }
+    case A_CATCH: {
+        c->in_try++;
+        Opnd r = ccatch(c, e, tail);
+        c->in_try--;
+        return r;
+    }
     case A_LC:
     case A_BC: return clc(c, e, tail);
     case A_MAP: return cmap(c, e, tail);
@@ -2950,6 +3016,7 @@ static void cfunction_body(Ctx *c, AstList *clauses, int arity, const Lambda *la
     c->n_vars = 0;
     c->n_patch = 0;
     c->n_xpatch = 0;
+    c->in_try = 0;
     int nfree = lam ? lam->nfree : 0;
     int nargs = arity + nfree;
     if (nargs > 255) {
@@ -3236,6 +3303,122 @@ static void find_arg_consts(Ctx *c, AstList *forms, const Ast *f)
     for (int i = 0; i < n; i++) c->arg_consts[i] = out[i] == ARG_UNSEEN ? NONVALUE : out[i];
 }
 
+/* erlang:error/1,2, exit/1 and throw/1, called remotely or unqualified (no local function of
+ * that name shadows them: the caller checked). */
+static bool raising_bif(const char *name, int n)
+{
+    return (n == 1 && (!strcmp(name, "error") || !strcmp(name, "exit") || !strcmp(name, "throw"))) ||
+           (n == 2 && !strcmp(name, "error"));
+}
+
+/* The module's functions by name and arity, for the analysis below (func_find is a linear
+ * search: per call of every body, at every round, it cost 2% of startup). */
+typedef struct NrCtx { Ctx *c; FuncSym **tab; size_t mask; } NrCtx;
+
+static size_t nr_hash(const char *name, int arity)
+{
+    size_t h = 2166136261u ^ (size_t)arity;
+    for (const char *p = name; *p; p++) h = (h ^ (unsigned char)*p) * 16777619u;
+    return h;
+}
+
+static FuncSym *nr_find(const NrCtx *x, const char *name, int arity)
+{
+    for (size_t i = nr_hash(name, arity) & x->mask; x->tab[i]; i = (i + 1) & x->mask)
+        if (x->tab[i]->arity == arity && !strcmp(x->tab[i]->name, name)) return x->tab[i];
+    return NULL;
+}
+
+static bool never_returns(const NrCtx *x, const Ast *e);
+
+static bool body_never_returns(const NrCtx *x, const AstList *body)
+{
+    for (int i = 0; i < body->n; i++)
+        if (never_returns(x, body->v[i])) return true;
+    return false;
+}
+
+static bool clauses_never_return(const NrCtx *x, const AstList *clauses)
+{
+    for (int i = 0; i < clauses->n; i++)
+        if (!body_never_returns(x, &clauses->v[i]->l3)) return false;
+    return clauses->n > 0;
+}
+
+/* Whether evaluating e surely ends in an exception or never ends: a raising BIF, a local
+ * function find_no_return_funcs marks, a match or block of one, a case, if or receive all of
+ * whose clauses (and a receive's after body) are such. Anything else may return. */
+static bool never_returns(const NrCtx *x, const Ast *e)
+{
+    switch (e->kind) {
+    case A_CALL: {
+        const Ast *f = e->a;
+        int n = e->l1.n;
+        if (f->kind == A_ATOM) {
+            FuncSym *fs = nr_find(x, f->name, n);
+            if (fs) return fs->no_return;
+            if (!raising_bif(f->name, n)) return false;
+            for (int i = 0; i < x->c->n_imports; i++)
+                for (int k = 0; k < x->c->imports[i]->l1.n; k++) {
+                    const Ast *p = x->c->imports[i]->l1.v[k];
+                    if ((int)p->ival == n && !strcmp(p->name, f->name)) return false;
+                }
+            return true;
+        }
+        if (f->kind == A_REMOTE && f->a->kind == A_ATOM && f->b->kind == A_ATOM &&
+            !strcmp(f->a->name, "erlang"))
+            return raising_bif(f->b->name, n);
+        return false;
+    }
+    case A_MATCH: return never_returns(x, e->b);
+    case A_BLOCK: return body_never_returns(x, &e->l1);
+    case A_CASE: return never_returns(x, e->a) || clauses_never_return(x, &e->l1);
+    case A_IF: return clauses_never_return(x, &e->l1);
+    case A_RECEIVE:
+        if (e->l1.n && !clauses_never_return(x, &e->l1)) return false;
+        return !(e->flags & AF_AFTER) ? e->l1.n > 0 : body_never_returns(x, &e->l2);
+    default: return false;
+    }
+}
+
+/* The module's functions that never return, as OTP's type analysis finds them (return type
+ * none): every clause raises, loops or calls such a function. From all of them down to a
+ * fixpoint (a function that only calls itself never returns either). */
+static void find_no_return_funcs(Ctx *c, AstList *forms)
+{
+    size_t cap = 16;
+    while (cap < 2 * (size_t)c->n_funcs + 2) cap *= 2;
+    NrCtx x = {c, calloc(cap, sizeof(FuncSym *)), cap - 1};
+    FuncSym **of = calloc((size_t)forms->n + 1, sizeof(FuncSym *));
+    if (!x.tab || !of) abort();
+    for (int i = 0; i < c->n_funcs; i++) {
+        size_t h = nr_hash(c->funcs[i].name, c->funcs[i].arity) & x.mask;
+        while (x.tab[h]) h = (h + 1) & x.mask;
+        x.tab[h] = &c->funcs[i];
+    }
+    for (int i = 0; i < forms->n; i++) {
+        Ast *f = forms->v[i];
+        of[i] = f->kind == A_FUNCTION ? nr_find(&x, f->name, f->arity) : NULL;
+        if (of[i]) of[i]->no_return = f->l1.n > 0;
+    }
+    for (bool changed = true; changed;) {
+        changed = false;
+        for (int i = 0; i < forms->n; i++) {
+            if (!of[i] || !of[i]->no_return) continue;
+            const Ast *f = forms->v[i];
+            for (int k = 0; k < f->l1.n; k++) {
+                if (!body_never_returns(&x, &f->l1.v[k]->l3)) {
+                    of[i]->no_return = false;
+                    changed = true;
+                    break;
+                }
+            }
+        }
+    }
+    free(x.tab);
+    free(of);
+}
+
 /* The local functions whose every clause returns a float (or raises), to a fixpoint: OTP's
  * type analysis makes arithmetic on their results float instructions (frameless_arith). */
 static void find_float_funcs(Ctx *c, AstList *forms)
@@ -3269,7 +3452,7 @@ static void compile_forms(Ctx *c, LangModule *lm)
         Ast *f = forms->v[i];
         if (f->kind == A_FUNCTION) {
             GROW(c->funcs, c->n_funcs, c->cap_funcs);
-            c->funcs[c->n_funcs++] = (FuncSym){f->name, f->arity, new_label(c), false};
+            c->funcs[c->n_funcs++] = (FuncSym){f->name, f->arity, new_label(c), false, false};
         } else if (f->kind == A_ATTRIBUTE && f->attr == ATTR_RECORD) {
             GROW(c->recs, c->n_recs, c->cap_recs);
             c->recs[c->n_recs++] = (RecDef){f->name2, f};
@@ -3318,7 +3501,7 @@ static void compile_forms(Ctx *c, LangModule *lm)
         if (func_find(c, "module_info", a)) continue; /* check.c has refused the module */
         mi_label[a] = new_label(c);
         GROW(c->funcs, c->n_funcs, c->cap_funcs);
-        c->funcs[c->n_funcs++] = (FuncSym){"module_info", a, mi_label[a], false};
+        c->funcs[c->n_funcs++] = (FuncSym){"module_info", a, mi_label[a], false, false};
         if (!exported(cb, atom_s("module_info"), a)) {
             GROW(cb->exports, cb->n_exports, cb->cap_exports);
             cb->exports[cb->n_exports++] = (CodeExportDef){atom_s("module_info"), (unsigned)a, mi_label[a]};
@@ -3326,6 +3509,7 @@ static void compile_forms(Ctx *c, LangModule *lm)
     }
     c->n_vars = 0;
     find_float_funcs(c, forms);
+    find_no_return_funcs(c, forms);
     for (int i = 0; i < forms->n; i++) {
         Ast *f = forms->v[i];
         if (f->kind != A_FUNCTION) continue;

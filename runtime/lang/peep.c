@@ -4,6 +4,7 @@
  */
 #include "lang/peep.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,6 +17,7 @@ typedef struct Ins {
     Instr *kills;  /* Y slots set to [] just before this instruction (a receive's wait) */
     unsigned nkill;
     unsigned trim; /* frame words dropped just before this instruction (`deallocate K`) */
+    unsigned gclive; /* an op2/op1/bif a save of x0 was sunk past: x0 is a root (CodeGcLive) */
 } Ins;
 
 /* Register numbers for the bit sets (reg_bit): x(i) is i, the scratch x(VM_X_REGS - 1) is
@@ -513,6 +515,115 @@ static bool prefer_x_sources(Fn *f, Eff *e, size_t i)
     return changed;
 }
 
+
+static Word *live_at(const Fn *f, size_t i) { return f->live_in + (i - f->a) * f->words; }
+
+typedef struct Succs { const Fn *f; size_t s[16]; unsigned n; bool all; } Succs;
+static void note_succ(Instr *w, char kind, void *arg)
+{
+    Succs *s = arg;
+    if (kind != 'L' || *w == 0) return;
+    size_t j = label_ins(s->f, *w);
+    if (j == SIZE_MAX || s->n == 16) {
+        s->all = true;
+        return;
+    }
+    if (j < s->f->b) s->s[s->n++] = j;
+}
+
+/* The instructions i's labels lead to (a local call's label is the callee: not one). */
+static void label_succs(const Fn *f, size_t i, Succs *s)
+{
+    s->f = f;
+    s->n = 0;
+    s->all = false;
+    unsigned op = f->ins[i].op;
+    if (op != OPC_call && op != OPC_call_last && op != OPC_call_only)
+        each_operand((CodeBuf *)f->cb, &f->ins[i], note_succ, s);
+}
+
+/* ---- 7: a call's result saved after the next BIF ---- */
+
+/* Instructions whose only GC point is the after-BIF check, and which take OTP's gc_bif Live
+ * (code_gc_live): x0 may be live across them. */
+static bool takes_gc_live(unsigned op) { return op == OPC_op2 || op == OPC_op1 || op == OPC_bif; }
+
+static bool line_starts_at(const CodeBuf *cb, size_t off)
+{
+    size_t lo = 0, hi = cb->n_lines;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (cb->lines[mid].offset < off) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < cb->n_lines && cb->lines[lo].offset == off;
+}
+
+/* Whether Y register t, live after instruction j, lives on only in j's straight run up to
+ * its last read, with no point that may collect on the way but test_heap (which can name
+ * an X register): its value then needs no slot once it is saved after j. */
+static bool dies_in_run(Fn *f, Eff *e, Word *out, size_t j, size_t rt)
+{
+    for (size_t k = next_live(f, j + 1); k < f->b; k = next_live(f, k + 1)) {
+        const Ins *in = &f->ins[k];
+        if (in->target) return false;
+        effects(f, in, e);
+        if (e->unknown || e->kill_x || e->kill_y || has_bit(e->def, rt)) return false;
+        if (!never_collects(in->op) && in->op != OPC_test_heap) return false;
+        live_out(f, k, e, out);
+        if (!has_bit(out, rt)) return true;
+        if (!e->falls) return false;
+        Succs s;
+        label_succs(f, k, &s);
+        if (s.all) return false;
+        for (unsigned m = 0; m < s.n; m++)
+            if (has_bit(live_at(f, s.s[m]), rt)) return false;
+    }
+    return false;
+}
+
+/* OTP computes `N - 2` in fib(N - 1) + fib(N - 2) with a gc_bif whose Live says the first
+ * call's result is live in x0, and saves that result in the slot N leaves. Here the code
+ * generator saves the result first (`move x0 Y; op2 - Y0 2 T`): when the op2 (op1, bif)
+ * after the save reads neither Y nor writes x0 or Y, and Y is not read along its fail label,
+ * the save goes after it and its Live names x0 (CodeGcLive): Y's value then starts where a
+ * slot the instruction reads dies (they share one), or lives only up to a test_heap
+ * (`X = f(..), [length(X) | X]`: no slot at all). Neither instruction is a label's target;
+ * they swap places in the instruction order (their words stay: compact copies by order). */
+static bool sink_save(Fn *f, Eff *e, Word *out, size_t i)
+{
+    Ins *in = &f->ins[i];
+    CodeBuf *cb = (CodeBuf *)f->cb;
+    Instr s = opnd(cb, in, 0), t = opnd(cb, in, 1);
+    if (in->target || s != vm_x(0) || !vm_operand_is_reg(t) || !(t & 4)) return false;
+    size_t j = next_live(f, i + 1);
+    if (j >= f->b || entered_between(f, i, j)) return false;
+    Ins *nx = &f->ins[j];
+    if (!takes_gc_live(nx->op) || line_starts_at(cb, in->off)) return false;
+    size_t rt = reg_bit(f->xn, t);
+    effects(f, nx, e);
+    if (has_bit(e->use, rt) || has_bit(e->def, rt) || has_bit(e->def, 0)) return false;
+    Instr fail = opnd(cb, nx, 0);
+    if (fail) {
+        size_t l = label_ins(f, fail);
+        if (l == SIZE_MAX || (l < f->b && has_bit(live_at(f, l), rt))) return false;
+    }
+    /* Worth it: a Y slot nx reads dies there, or t's value is short-lived after nx. */
+    live_out(f, j, e, out);
+    bool frees = false;
+    for (size_t r = f->xn; r < f->nregs && !frees; r++)
+        frees = has_bit(e->use, r) && !has_bit(out, r);
+    if (!frees && !dies_in_run(f, e, out, j, rt)) return false;
+    Ins a = *in, b = *nx;
+    b.gclive = 1;
+    *in = b;
+    *nx = a;
+    size_t *at = (size_t *)f->at;
+    at[a.off] = j;
+    at[b.off] = i;
+    return true;
+}
+
 static bool rewrite_pass(Fn *f, Eff *e, Word *out)
 {
     CodeBuf *cb = (CodeBuf *)f->cb;
@@ -559,6 +670,11 @@ static bool rewrite_pass(Fn *f, Eff *e, Word *out)
         /* 3: a move to a dead register. */
         if (!has_bit(out, reg_bit(f->xn, t))) {
             in->dead = true;
+            changed = true;
+            continue;
+        }
+        /* 7: move x0 Y ; I  =>  I (Live 1) ; move x0 Y  (see sink_save) */
+        if (sink_save(f, e, out, i)) {
             changed = true;
             continue;
         }
@@ -702,7 +818,6 @@ static void fn_resize(Fn *f, Eff *e, Word **out, size_t ny)
     *out = xcalloc(f->words, sizeof(Word));
 }
 
-static Word *live_at(const Fn *f, size_t i) { return f->live_in + (i - f->a) * f->words; }
 
 static bool is_bs_op(unsigned op)
 {
@@ -734,30 +849,6 @@ static bool yalloc_ok(const Fn *f)
         }
     }
     return frame;
-}
-
-typedef struct Succs { const Fn *f; size_t s[16]; unsigned n; bool all; } Succs;
-static void note_succ(Instr *w, char kind, void *arg)
-{
-    Succs *s = arg;
-    if (kind != 'L' || *w == 0) return;
-    size_t j = label_ins(s->f, *w);
-    if (j == SIZE_MAX || s->n == 16) {
-        s->all = true;
-        return;
-    }
-    if (j < s->f->b) s->s[s->n++] = j;
-}
-
-/* The instructions i's labels lead to (a local call's label is the callee: not one). */
-static void label_succs(const Fn *f, size_t i, Succs *s)
-{
-    s->f = f;
-    s->n = 0;
-    s->all = false;
-    unsigned op = f->ins[i].op;
-    if (op != OPC_call && op != OPC_call_last && op != OPC_call_only)
-        each_operand((CodeBuf *)f->cb, &f->ins[i], note_succ, s);
 }
 
 static size_t uf_find(size_t *p, size_t x)
@@ -917,20 +1008,21 @@ static void y_to_x(Instr *w, char kind, void *arg)
 
 /* Moves web y(w) to a free X register when it lives only between points that do not collect
  * (or at a test_heap that can name it), updating the liveness in place: the web's bit becomes
- * the register's. */
-static bool web_to_x(Fn *f, Eff *e, Word *out, size_t w)
+ * the register's. 1: moved; 0: no register fits (yet: another web's move may make one fit);
+ * -1: it never can (it is live across a call or another point that may collect). */
+static int web_to_x(Fn *f, Eff *e, Word *out, size_t w)
 {
     size_t R = f->xn + w;
     Word bad;
     size_t heap_max;
     Pref p = {0, {0}};
-    if (!web_x_conflicts(f, e, out, R, &bad, &heap_max, &p)) return false;
+    if (!web_x_conflicts(f, e, out, R, &bad, &heap_max, &p)) return -1;
     size_t r = SIZE_MAX;
     for (unsigned k = 0; k < p.n && r == SIZE_MAX; k++)
         if (!((bad >> p.order[k]) & 1)) r = p.order[k];
     for (size_t k = 0; k < X_CAP && r == SIZE_MAX; k++)
         if (!((bad >> k) & 1)) r = k;
-    if (r == SIZE_MAX || r > heap_max || r + 1 >= f->xn) return false;
+    if (r == SIZE_MAX || r > heap_max || r + 1 >= f->xn) return 0;
     CodeBuf *cb = (CodeBuf *)f->cb;
     YtoX s = {vm_y((unsigned)w), vm_x((unsigned)r)};
     for (size_t i = f->a; i < f->b; i++) {
@@ -946,7 +1038,7 @@ static bool web_to_x(Fn *f, Eff *e, Word *out, size_t w)
             set_bit(lin, r);
         }
     }
-    return true;
+    return 1;
 }
 
 /* ---- colouring ---- */
@@ -1314,7 +1406,21 @@ static bool alloc_yregs(Fn *f, Eff *e, Word **out)
     liveness(f, e, *out);
     if (lower_live_counts(f, e, *out)) liveness(f, e, *out);
     bool moved = false;
-    for (size_t w = 0; w < nw; w++) moved |= web_to_x(f, e, *out, w); /* keeps the liveness */
+    /* Again over the webs left when one moved: a web that crosses a test_heap may take the
+     * register after the live ones only once those are X registers (a result sunk past a
+     * BIF: `X = f(..), [length(X) | X]`, X in x0, the length in x1). */
+    int *st = xcalloc(nw + 1, sizeof(int)); /* web_to_x's last answer */
+    for (int round = 0; round < 3; round++) {
+        bool any = false;
+        for (size_t w = 0; w < nw; w++) {
+            if (round > 0 && st[w] != 0) continue;
+            st[w] = web_to_x(f, e, *out, w); /* keeps the liveness */
+            any |= st[w] == 1;
+        }
+        moved |= any;
+        if (!any) break;
+    }
+    free(st);
     bool stale = false;
     for (int round = 0; moved && round < 8; round++) {
         liveness(f, e, *out);
@@ -1367,9 +1473,77 @@ static size_t x_bits(const Fn *f)
     return xn < VM_X_REGS ? xn : VM_X_REGS;
 }
 
+/* A sunk save's instruction (rule 7) names x0 only: after every rewrite, no other X register
+ * may be live across it (the after-BIF collection would not update it), and when x0 no longer
+ * is, its Live goes (nothing to keep). */
+static void check_gclive(Fn *f, Eff *e, Word *out)
+{
+    for (size_t i = f->a; i < f->b; i++) {
+        Ins *in = &f->ins[i];
+        if (in->dead || !in->gclive) continue;
+        effects(f, in, e);
+        live_out(f, i, e, out);
+        for (size_t r = 1; r + 1 < f->xn; r++) { /* x(VM_X_REGS - 1), the scratch, is no root */
+            if (has_bit(out, r) && !has_bit(e->def, r)) {
+                fprintf(stderr, "peep: X register %zu live across a sunk save\n", r);
+                abort();
+            }
+        }
+        if (!has_bit(out, 0) || has_bit(e->def, 0)) in->gclive = 0;
+    }
+}
+
+/* Whether control goes on to the next instruction (over-approximated: unknown ones do). */
+static bool may_fall(unsigned op)
+{
+    switch ((VmOpcode)op) {
+    case OPC_ret: case OPC_jump: case OPC_recv_skip: case OPC_call_last: case OPC_call_only:
+    case OPC_call_ext_last: case OPC_call_ext_only: case OPC_call_fun_last: case OPC_apply_last:
+    case OPC_apply_list_last: case OPC_raise: case OPC_rethrow: case OPC_raise_tag:
+    case OPC_func_clause: case OPC_normal_exit:
+        return false;
+    default: return true;
+    }
+}
+
+typedef struct Walk { Fn *f; size_t *stack; size_t n; bool *seen; } Walk;
+static void push_label(Instr *w, char kind, void *arg);
+
+/* Instructions no path from the entry reaches go: the badmatch raise a match of a fresh
+ * variable jumps around (`X = f(..)`), which would keep the save of f's result and what
+ * follows apart (rule 7 needs them adjacent). */
+static void drop_unreachable(Fn *f)
+{
+    size_t n = f->b - f->a;
+    Walk wk = {f, xcalloc(n + 1, sizeof(size_t)), 0, xcalloc(n + 1, sizeof(bool))};
+    size_t first = next_live(f, f->a);
+    if (first < f->b) {
+        wk.seen[first - f->a] = true;
+        wk.stack[wk.n++] = first;
+    }
+    while (wk.n > 0 && wk.n != SIZE_MAX) {
+        size_t i = wk.stack[--wk.n];
+        Ins *in = &f->ins[i];
+        if (in->op != OPC_call && in->op != OPC_call_last && in->op != OPC_call_only)
+            each_operand((CodeBuf *)f->cb, in, push_label, &wk); /* a call's label is the callee */
+        if (wk.n == SIZE_MAX) break;
+        size_t j = next_live(f, i + 1);
+        if (may_fall(in->op) && j < f->b && !wk.seen[j - f->a]) {
+            wk.seen[j - f->a] = true;
+            wk.stack[wk.n++] = j;
+        }
+    }
+    if (wk.n != SIZE_MAX)
+        for (size_t i = f->a; i < f->b; i++)
+            if (!wk.seen[i - f->a]) f->ins[i].dead = true;
+    free(wk.stack);
+    free(wk.seen);
+}
+
 static void optimize_fn(Fn *f)
 {
     if (f->b <= f->a || !fn_ok(f)) return;
+    drop_unreachable(f);
     f->xn = x_bits(f);
     YMax ym = {0};
     for (size_t i = f->a; i < f->b; i++) {
@@ -1396,6 +1570,7 @@ static void optimize_fn(Fn *f)
     f->coloured = alloc_yregs(f, &e, &out);
     if (!f->coloured) add_kills(f, &e, out, f->nregs - f->xn);
     if (lower_live_counts(f, &e, out)) liveness(f, &e, out);
+    check_gclive(f, &e, out);
     f->entry_defs = entry_slots_written(f);
     free(f->fsize);
     f->fsize = NULL;
@@ -1422,7 +1597,6 @@ static bool reads_live_count(unsigned op)
     }
 }
 
-typedef struct Walk { Fn *f; size_t *stack; size_t n; bool *seen; } Walk;
 static void push_label(Instr *w, char kind, void *arg)
 {
     Walk *wk = arg;
@@ -1602,6 +1776,23 @@ static unsigned special_form(const CodeBuf *cb, const Ins *in)
     }
 }
 
+/* Whether ins[j] starts `move x -> y; move x -> x; call`, straight (no label, kill or trim on
+ * the way): what an op2_addc/op2_subc with a sunk save before a call is followed by. */
+static bool saves_then_calls(const CodeBuf *cb, const Ins *ins, size_t n_ins, size_t j)
+{
+    const unsigned want[3] = {OPC_move, OPC_move, OPC_call};
+    for (unsigned k = 0; k < 3; k++, j++) {
+        for (; j < n_ins && ins[j].dead; j++)
+            if (ins[j].target) return false;
+        if (j >= n_ins || ins[j].target || ins[j].nkill || ins[j].trim || ins[j].op != want[k])
+            return false;
+        const Instr *w = cb->w + ins[j].off + 1;
+        if (k < 2 && (!vm_operand_is_reg(w[0]) || (w[0] & 4) || (k == 0) != ((w[1] & 4) != 0)))
+            return false;
+    }
+    return true;
+}
+
 /* The forms that go straight on to the handler of the instruction after them (vm.h): that
  * instruction stays, so labels to it and the generic slow paths are unaffected. */
 static void followed_by(CodeBuf *cb, Ins *ins, size_t n_ins, size_t i)
@@ -1616,6 +1807,8 @@ static void followed_by(CodeBuf *cb, Ins *ins, size_t n_ins, size_t i)
     if (op == OPC_allocate && (nx->op == OPC_move || nx->op == OPC_move_xy_op2c) &&
         vm_operand_is_reg(w[0]) && !(w[0] & 4) && (w[1] & 4))
         op = OPC_allocate_mxy;
+    else if ((op == OPC_op2_addc || op == OPC_op2_subc) && saves_then_calls(cb, ins, n_ins, j))
+        op = op == OPC_op2_addc ? OPC_op2_addc_swc : OPC_op2_subc_swc;
     else if (op == OPC_op2_addc && nx->op == OPC_call) op = OPC_op2_addc_call;
     else if (op == OPC_op2_subc && nx->op == OPC_call) op = OPC_op2_subc_call;
     else if (op == OPC_is_lt && nx->op == OPC_ret) op = OPC_is_lt_ret;
@@ -1665,6 +1858,18 @@ static int cmp_size(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+static void add_gclive(CodeBuf *cb, size_t end, unsigned live)
+{
+    if (cb->n_gclive == cb->cap_gclive) {
+        cb->cap_gclive = cb->cap_gclive ? 2 * cb->cap_gclive : 16;
+        cb->gclive = realloc(cb->gclive, cb->cap_gclive * sizeof *cb->gclive);
+        if (!cb->gclive) abort();
+    }
+    cb->gclive[cb->n_gclive++] = (CodeGcLive){(uint32_t)end, live};
+}
+
+/* Copies the live instructions in order (the kills and trims before them), relocating labels,
+ * function and line tables, and records each sunk instruction's Live at its new end. */
 static void compact(CodeBuf *cb, Ins *ins, size_t n_ins)
 {
     size_t *map = xcalloc(cb->n + 1, sizeof *map);
@@ -1687,6 +1892,7 @@ static void compact(CodeBuf *cb, Ins *ins, size_t n_ins)
             }
             memcpy(w + o, cb->w + ins[i].off, ins[i].len * sizeof *w);
             o += ins[i].len;
+            if (ins[i].gclive) add_gclive(cb, o, ins[i].gclive);
         }
         free(ins[i].kills);
     }
@@ -1715,7 +1921,7 @@ void peep_optimize(CodeBuf *cb)
             if (!ins) abort();
         }
         unsigned len = ins_len(cb, off);
-        ins[n_ins] = (Ins){off, (unsigned)cb->w[off], len, false, false, NULL, 0, 0};
+        ins[n_ins] = (Ins){off, (unsigned)cb->w[off], len, false, false, NULL, 0, 0, 0};
         at[off] = n_ins++;
         off += len;
     }

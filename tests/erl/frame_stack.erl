@@ -1,14 +1,16 @@
 -module(frame_stack).
 -export([main/0, mark/0, last/2, map/2, lc/1, lc_tuple/1, lcs/2, branches/2, flat/1, recv/1,
-         sum/1, len/1, app/2, tree/1]).
+         sum/1, len/1, app/2, tree/1, fib/1, lens/1, tr/1, part/2, zip/2]).
 %% process_info(self(), stack_size) at the bottom of deep non-tail recursions of several
 %% shapes: each level's frame (its Y slots and the return address) as OTP 25 allocates it.
 %% A value gets a slot only when it is live across a call (recv/1's N is not: 1 word a level,
 %% the return address; branches/2 keeps N only, not its atom), values whose lives do not
 %% overlap share a slot, each clause's frame has its own size, and before the recursive call
 %% the frame is trimmed to what the continuation needs (map/2 holds F and T across F(H), then
-%% only F(H): OTP's trim). Shapes still different from OTP (fib, try, ...) are listed in
-%% docs/vm.md, "Not yet".
+%% only F(H): OTP's trim). fib keeps one slot (N, then fib(N - 1)'s result, which waits in
+%% x0 while N - 2 is computed: OTP's gc_bif Live), lens none (its length/1 is an instruction,
+%% not a call), zip two (the tuple is built after the call). Shapes still different from OTP
+%% print both figures through known/3 (docs/vm.md, "Not yet").
 
 st() -> {stack_size, S} = process_info(self(), stack_size), S.
 
@@ -55,6 +57,27 @@ app([H | T], L) -> [H | app(T, L)].
 tree(0) -> mark(), leaf;
 tree(N) -> {node, tree(N - 1), N, tree(N - 1)}.
 
+fib(N) when N < 2 -> mark(), N;
+fib(N) -> fib(N - 1) + fib(N - 2).
+
+lens(0) -> mark(), [];
+lens(N) -> X = lens(N - 1), [length(X) | X].
+
+tr(0) -> mark(), [];
+tr(N) -> try [N | tr(N - 1)] catch _:_ -> err end.
+
+part(_, []) -> mark(), {[], []};
+part(P, [H | T]) ->
+    {A, B} = part(P, T),
+    case H < P of true -> {[H | A], B}; false -> {A, [H | B]} end.
+
+zip([A | As], [B | Bs]) -> [{A, B} | zip(As, Bs)];
+zip([], []) -> mark(), [].
+
+%% A shape heapscope's frames do not match yet: OTP's figure, whatever ours (one of them).
+known(Name, V, {Otp, Ours}) when V =:= Otp; V =:= Ours -> io:format("~p: ~p~n", [Name, Otp]);
+known(Name, V, _) -> io:format("~p: ~p (unexpected)~n", [Name, V]).
+
 %% The stack at depth N + 10 less the one at depth N: ten levels' frames.
 run(Name, F) ->
     io:format("~p: ~p~n", [Name, at(F, 10) - at(F, 0)]).
@@ -78,11 +101,17 @@ main() ->
     run(len, fun(K) -> len(L(K)) end),
     run(app, fun(K) -> app(L(K), [x]) end),
     run(tree, fun(K) -> tree(4 + K div 10) end),
+    run(fib, fun(K) -> fib(4 + K) end),
+    run(lens, fun(K) -> lens(40 + K) end),
+    known(tr, at(fun(K) -> tr(40 + K) end, 10) - at(fun(K) -> tr(40 + K) end, 0), {30, 90}),
+    known(part, at(fun(K) -> part(20, L(K)) end, 10) - at(fun(K) -> part(20, L(K)) end, 0), {30, 50}),
+    run(zip, fun(K) -> zip(L(K), L(K)) end),
     [heap(Name, F) || {Name, F} <- [{len, fun() -> len(lists:seq(1, 3000)) end},
                                     {map, fun() -> map(fun(X) -> X end, lists:seq(1, 3000)) end},
                                     {app, fun() -> app(lists:seq(1, 3000), [x]) end},
                                     {branches_b, fun() -> branches(b, 3000) end},
-                                    {recv, fun() -> recv(3000) end}]],
+                                    {recv, fun() -> recv(3000) end},
+                                    {lens, fun() -> lens(3000) end}]],
     ok.
 
 %% The heap at the bottom of a deep recursion: the stack shares the heap's block, so frames
