@@ -7,21 +7,13 @@
 -define(N, 1000000).
 -define(P, 2).
 
-obj(I) -> {I, {I, I * 2}}.
-
-insert_loop(_T, I, N) when I > N -> ok;
-insert_loop(T, I, N) ->
-    true = ets:insert(T, obj(I)),
-    insert_loop(T, I + 1, N).
-
 lookup_loop(_T, I, N, _S, Acc) when I > N -> Acc;
 lookup_loop(T, I, N, S, Acc) ->
     [{_, {_, V}}] = ets:lookup(T, I),
     lookup_loop(T, I + S, N, S, Acc + V).
 
 main() ->
-    T = ets:new(bench, [ordered_set, public, {read_concurrency, true}]),
-    insert_loop(T, 1, ?N),
+    T = benchlib:ets_filled([ordered_set, public, {read_concurrency, true}], ?N),
     Res = benchlib:time_setup(?REPS, fun() -> T end,
                               fun(Tab) -> benchlib:par(?P, fun(I) -> lookup_loop(Tab, I, ?N, ?P, 0) end) end),
     #{result := Sum} = Res,

@@ -10,7 +10,7 @@
 %% setup, the pause after a run and the check are outside the timing.
 -module(benchlib).
 -export([time_reps/2, time_setup/3, time_self/2, timing/2, per_sec/2, report/3, report/4,
-         par/2, wait_all/1]).
+         par/2, wait_all/1, ets_filled/2]).
 
 %% The three loops below allocate exactly what the per-program copies they replaced allocated
 %% (one cons a run, nothing else), rather than sharing one loop through a wrapper fun: a
@@ -79,3 +79,16 @@ wait_all([P | Ps] = All) ->
         {status, waiting} -> wait_all(Ps);
         _ -> receive after 1 -> wait_all(All) end
     end.
+
+%% The table the ETS lookup and select benchmarks (bench/erl/ets_*.erl) read: a new table of
+%% Opts holding objects {I, {I, 2 * I}} for I in 1..N, inserted one at a time in key order.
+%% Untimed setup only: the programs that time inserts keep their loops to themselves.
+ets_filled(Opts, N) ->
+    T = ets:new(bench, Opts),
+    ets_fill(T, 1, N),
+    T.
+
+ets_fill(_T, I, N) when I > N -> ok;
+ets_fill(T, I, N) ->
+    true = ets:insert(T, {I, {I, I * 2}}),
+    ets_fill(T, I + 1, N).
