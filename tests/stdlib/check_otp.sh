@@ -15,7 +15,7 @@ root=$(cd "$here/../.." && pwd)
 tmp=$(mktemp -d /tmp/hs_stdlib_chk.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 # The modules of this stdlib (others in runtime/stdlib, like ets, are tested elsewhere).
-mods="lists maps proplists string orddict ordsets sets queue gen_server timer rand"
+mods="lists maps proplists string orddict ordsets sets queue gen_server timer rand random"
 alt=$(echo $mods | sed 's/ /\\|/g')
 rename() {
     sed -e "s/^-module(\($alt\))\./-module(hs_\1)./" \
