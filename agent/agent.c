@@ -21,7 +21,12 @@
 #include "series.h"
 #include "unwind.h"
 
-#define DRAIN_CHUNK 4096u   /* events taken from one ring per pass (bounds the batch buffers) */
+/* Events taken from one ring per pass (bounds the batch buffers: nrings * 2 * DRAIN_CHUNK
+ * events, touched whenever a burst fills them); a drain makes up to DRAIN_PASSES passes, 32768
+ * events a ring a step as before, when a chunk of 4096 made 7.4 MB of buffers that a burst of
+ * spawns (100k idle processes) touched. */
+#define DRAIN_CHUNK 1024u
+#define DRAIN_PASSES 32
 #define MAX_SAMPLED_PROCS (1u << 20)
 #define CACHE_FLUSH_MS 20u  /* the scheduler threads' caches are emptied this often */
 
@@ -137,18 +142,11 @@ typedef struct Agent {
     HostEts *ets_buf; size_t ets_cap;
 } Agent;
 
-/* The agent's own cost is measured finer than the event clock's tick (probe.h). */
-static uint64_t precise_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-/* The calling thread's CPU time. A round of host samples is spaced by what it cost in CPU, not
- * in wall time: the wall time also counts waiting for a process lock held through a slice
- * (pthread mutex: asleep) and the time the collector sat preempted on a loaded box, and ten
- * times that (step) stretched the interval to seconds: a 2 s story got two samples. */
+/* The calling thread's CPU time, finer than the event clock's tick (probe.h). A round of host
+ * samples is spaced by what it cost in CPU, not in wall time: the wall time also counts waiting
+ * for a process lock held through a slice (pthread mutex: asleep) and the time the collector
+ * sat preempted on a loaded box, and ten times that (step) stretched the interval to seconds: a
+ * 2 s story got two samples. The collector's busy time is CPU time for the same reason. */
 static uint64_t thread_cpu_ns(void)
 {
     struct timespec ts;
@@ -713,11 +711,13 @@ static void flush_send_caches(Agent *a)
  * caches, the scheduler threads' caches. */
 static void drain(Agent *a, bool caches)
 {
-    for (int pass = 0; pass < 8; pass++) {
+    for (int pass = 0; pass < DRAIN_PASSES; pass++) {
         size_t total = 0;
+        bool full = false;   /* a ring gave a whole chunk: it may hold more */
         for (unsigned i = 0; i < a->nrings; i++) {
             a->counts[i] = ag_ring_pop(a->rings[i], a->batches[i], DRAIN_CHUNK);
             total += a->counts[i];
+            full |= a->counts[i] == DRAIN_CHUNK;
         }
         if (!total) break;
         size_t n = ag_ring_merge(a->batches, a->counts, a->nrings, a->merged);
@@ -729,7 +729,7 @@ static void drain(Agent *a, bool caches)
             recent_push(a, ev);
         }
         a->cost.drains++;
-        if (total < DRAIN_CHUNK) break;
+        if (!full) break;
     }
     if (caches) flush_send_caches(a);
 }
@@ -796,7 +796,9 @@ static void sample_host(Agent *a, uint64_t now)
  * scheduler is left to run them). */
 static void step(Agent *a, bool force_ok, bool sample_now)
 {
-    uint64_t t0 = probe_now_ns(), busy0 = precise_ns();
+    /* busy: CPU time, which preemption on a loaded box does not inflate (report's
+     * collector_busy_ms: what the collector took from the schedulers) */
+    uint64_t t0 = probe_now_ns(), busy0 = thread_cpu_ns();
     uint64_t iv = (uint64_t)a->cfg.sample_interval_ms * 1000000u;
     const AgentHost *h = a->host;
     bool ready = !h->ready || h->ready(h->ctx);
@@ -820,7 +822,7 @@ static void step(Agent *a, bool force_ok, bool sample_now)
         a->cost.forced_gcs += ag_leak_scan(&a->st, a->host, &a->leak, t0);
         drain(a, true);   /* the forced GCs' own events */
     }
-    a->cost.collector_busy_ns += precise_ns() - busy0;
+    a->cost.collector_busy_ns += thread_cpu_ns() - busy0;
 }
 
 static void *collector_main(void *arg)

@@ -155,6 +155,9 @@ struct AgStore {
     uint64_t alloc_failures;       /* things dropped because malloc failed */
     uint64_t start_ns, last_event_ns, last_sample_ns;
     AgMap procs;                   /* pid -> AgProc */
+    struct AgProcSlab *proc_slabs; /* where AgProcs live (series.c "slabs") */
+    AgProc *proc_free;             /* forgotten ones, for reuse */
+    size_t proc_slab_used;         /* records handed out of the newest slab */
     uint64_t *dead_fifo; size_t dead_cap, dead_head, dead_n; /* exited pids, oldest first */
     AgMap tables;                  /* id -> AgTable */
     uint64_t *dead_tables; size_t dtab_cap, dtab_head, dtab_n;

@@ -46,25 +46,14 @@ for src in bench/erl/*.erl; do
     run_one erl_ours "$(basename "$src" .erl)" "$BUILD/bin/heapscope" run --no-agent -pa bench/erl/lib "$src"
 done
 
-# Agent overhead (docs/agent.md): each tests/agent/overhead/*.erl BENCH_AGENT_REPS times (default
-# 9) with --no-agent and with the agent at its defaults, alternating; min wall times, the median
-# of the per-pair ratios (each agent run over the run just before it: robust to load that
-# comes and goes), and the agent's events and drops per second from its report.
-mkdir -p "$tmp/overhead"
-for src in tests/agent/overhead/*.erl; do
-    [ -f "$src" ] && [ -x "$BUILD/bin/heapscope" ] || continue
-    name=$(basename "$src" .erl)
-    echo "bench: agent overhead $name" >&2
-    for rep in $(seq "${BENCH_AGENT_REPS:-9}"); do
-        for side in off on; do
-            args=(--no-agent); [ $side = on ] && args=(--report "$tmp/overhead/$name.$rep.report")
-            s=$(date +%s.%N)
-            timeout "$TIMEOUT" "$BUILD/bin/heapscope" run "${args[@]}" "$src" >/dev/null 2>>"$tmp/overhead/$name.stderr" \
-                || echo "exit status $? ($side)" >>"$tmp/err/overhead-$name"
-            echo "$side $(date +%s.%N) $s" >>"$tmp/overhead/$name.times"
-        done
-    done
-done
+# Agent overhead (docs/agent.md): scripts/agent_overhead.py runs each tests/agent/overhead/*.erl
+# BENCH_AGENT_REPS times (default 9) with --no-agent and with the agent at its defaults,
+# interleaved, the sides' order alternating: min wall and CPU times, the medians of the per-pair
+# ratios, the agent's events and drops per second. Alone: scripts/agent_overhead.py BIN.
+if [ -x "$BUILD/bin/heapscope" ] && command -v python3 >/dev/null 2>&1; then
+    BENCH_TIMEOUT=$TIMEOUT scripts/agent_overhead.py "$BUILD/bin/heapscope" >"$tmp/overhead.json" \
+        || echo "exit status $?" >"$tmp/err/overhead-agent_overhead.py"
+fi
 
 otp_release=
 if [ -z "${BENCH_NO_OTP:-}" ] && command -v erl >/dev/null 2>&1 && command -v erlc >/dev/null 2>&1; then
@@ -205,37 +194,12 @@ for n in list(erl_ours) + [n for n in erl_otp if n not in erl_ours]:
     benchmarks.append({"name": n, "heapscope": a, "otp": b, "ratio": ratio})
 
 overhead = []
-d = os.path.join(tmp, "overhead")
-for f in sorted(os.listdir(d)):
-    if not f.endswith(".times"):
-        continue
-    name = f[:-6]
-    t = {"off": [], "on": []}
-    for line in open(os.path.join(d, f)):
-        side, end, start = line.split()
-        t[side].append(float(end) - float(start))
-    reports = []
-    for g in sorted(os.listdir(d)):
-        if g.startswith(name + ".") and g.endswith(".report"):
-            try:
-                reports.append(json.load(open(os.path.join(d, g)))["agent"])
-            except (ValueError, KeyError):
-                pass
-    off, on = min(t["off"] or [0]), min(t["on"] or [0])
-    pairs = sorted(b / a for a, b in zip(t["off"], t["on"]) if a > 0)
-    pair = (pairs[len(pairs) // 2] if len(pairs) % 2 else
-            (pairs[len(pairs) // 2 - 1] + pairs[len(pairs) // 2]) / 2) if pairs else None
-    ev = sorted(r.get("events_per_s", 0) for r in reports)
-    dr = sorted(r.get("drops_per_s", 0) for r in reports)
-    overhead.append({"name": "agent_overhead_" + name, "source": "tests/agent/overhead/%s.erl" % name,
-                     "no_agent_seconds": round(off, 4), "agent_seconds": round(on, 4),
-                     "ratio": round(on / off, 4) if off > 0 else None,
-                     "overhead_percent": round(100 * (on / off - 1), 1) if off > 0 else None,
-                     "pair_median_ratio": round(pair, 4) if pair else None,
-                     "pair_median_overhead_percent": round(100 * (pair - 1), 1) if pair else None,
-                     "events_per_s": round(ev[len(ev) // 2]) if ev else None,
-                     "drops_per_s": round(dr[len(dr) // 2]) if dr else None,
-                     "reps": len(t["on"]), "goal_percent": 5})
+try:
+    o = json.load(open(os.path.join(tmp, "overhead.json")))
+    overhead = o["agent_overhead"]
+    errors.extend(o["errors"])
+except (OSError, ValueError, KeyError):
+    pass
 
 rss = []
 d = os.path.join(tmp, "rss")

@@ -494,7 +494,8 @@ TEST(a_slow_sample_round_does_not_stretch_the_interval)
     usleep(1300 * 1000);
     cJSON *r = agent_report_cjson(NULL, NULL);
     CHECK(r != NULL);
-    double samples = r ? cJSON_GetObjectItem(cJSON_GetObjectItem(r, "agent"), "samples")->valuedouble : 0;
+    cJSON *ag = r ? cJSON_GetObjectItem(r, "agent") : NULL;
+    double samples = ag ? cJSON_GetObjectItem(ag, "samples")->valuedouble : 0;
     cJSON_Delete(r);
     agent_detach();
     /* 100 ms apart after the slow one: about 11 with the report's own; at most 2 when stretched */
