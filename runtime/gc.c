@@ -445,9 +445,87 @@ static Uint next_size(const Heap *h, Uint size, unsigned offset)
     return s < h->min_heap_size ? h->min_heap_size : s;
 }
 
+/*
+ * GC stress (heap.h HeapStress) is there to catch a raw term held across a reservation without
+ * being a root. Such a term still points into the from-space, so the from-space must not look
+ * like a heap afterwards: under stress every area a collection or a move leaves is filled with
+ * GC_STRESS_POISON (a boxed pointer to an address nothing maps: dereferencing it faults, and
+ * gc_verify rejects it as soon as it is stored in a heap) and kept out of the allocator for the
+ * next STRESS_QUARANTINE retirements, since the allocator would otherwise hand the same block
+ * to the next collection and the dangling term would read live data again at the same offset.
+ * Under AddressSanitizer the block is freed at once: ASan's own quarantine reports the read.
+ * So is a block over STRESS_QUARANTINE_MAX_BYTES, which the allocator maps and unmaps by
+ * itself (a read then faults), so that the quarantine never holds more than a few of them.
+ * [any thread: lock quarantine_lock]
+ */
+#define STRESS_QUARANTINE 8
+#define STRESS_QUARANTINE_MAX_BYTES ((size_t)8 << 20)
+
+#if defined(__SANITIZE_ADDRESS__)
+#define HS_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define HS_ASAN 1
+#endif
+#endif
+
+static void poison(Term *lo, const Term *hi)
+{
+    for (Term *p = lo; p < hi; p++) *p = GC_STRESS_POISON;
+}
+
+#ifndef HS_ASAN
+static pthread_mutex_t quarantine_lock = PTHREAD_MUTEX_INITIALIZER;
+static void *quarantine[STRESS_QUARANTINE];
+static unsigned quarantine_next;
+#endif
+
+/* Frees a poisoned allocation of `bytes` once STRESS_QUARANTINE later ones have been retired. */
+static void stress_retire(void *mem, size_t bytes)
+{
+#ifndef HS_ASAN
+    if (bytes > STRESS_QUARANTINE_MAX_BYTES) {
+        free(mem);
+        return;
+    }
+    pthread_mutex_lock(&quarantine_lock);
+    void *evicted = quarantine[quarantine_next];
+    quarantine[quarantine_next] = mem;
+    quarantine_next = (quarantine_next + 1) % STRESS_QUARANTINE;
+    pthread_mutex_unlock(&quarantine_lock);
+    mem = evicted;
+#endif
+    free(mem);
+}
+
+/* A block's used words and stack poisoned and retired (only they can be pointed at). */
+static void stress_retire_block(Term *block, const Term *top, Term *stack, const Term *end)
+{
+    poison(block, top);
+    poison(stack, end);
+    stress_retire(block, (size_t)(end - block) * sizeof(Term));
+}
+
+/* The stress flavour of free_young. */
+static void stress_free_young(Heap *h)
+{
+    for (HeapFrag *f = h->mbuf, *next; f; f = next) {
+        next = f->next;
+        poison(f->mem, f->mem + f->used_size);
+        stress_retire(f, sizeof *f + f->alloc_size * sizeof(Term));
+    }
+    h->mbuf = NULL;
+    h->mbuf_sz = 0;
+    stress_retire_block(h->heap, h->htop, h->stop, h->hend);
+}
+
 /* Frees the young generation's from-space: the block and every fragment. */
 static void free_young(Heap *h)
 {
+    if (__builtin_expect(heap_gc_stress, 0)) {
+        stress_free_young(h);
+        return;
+    }
     for (HeapFrag *f = h->mbuf, *next; f; f = next) {
         next = f->next;
         free(f);
@@ -455,6 +533,16 @@ static void free_young(Heap *h)
     h->mbuf = NULL;
     h->mbuf_sz = 0;
     free_words(h->heap, h->heap_sz);
+}
+
+/* The old heap a major leaves; what the verifier remembered of it goes with it. */
+static void free_old(Heap *h)
+{
+    gc_verify_memo_free(h);
+    if (__builtin_expect(heap_gc_stress, 0))
+        stress_retire_block(h->old_heap, h->old_htop, h->old_hend, h->old_hend);
+    else
+        free_words(h->old_heap, heap_old_block_words(h));
 }
 
 /* Installs the new block whose data ends at htop; the stack moves to its end unchanged. */
@@ -470,7 +558,7 @@ static void install_block(Heap *h, Term *block, Uint sz, Term *htop)
     h->heap_sz = sz;
 }
 
-/* Relocation of pointers into a block that realloc moved. */
+/* Relocation of pointers into a block that moved (realloc, or a stress move). */
 typedef struct Offset {
     uintptr_t lo, hi; /* the data part of the block before it moved */
     Term delta;       /* bytes to add, modulo 2^64 */
@@ -485,8 +573,34 @@ static inline void offset_slot(Term *slot, const Offset *o)
 
 static void visit_offset(Term *slot, void *arg) { offset_slot(slot, arg); }
 
+static void offset_area(Term *lo, const Term *hi, const Offset *o)
+{
+    for (Term *p = lo; p < hi;) {
+        Term w = *p;
+        if (term_is_header(w)) p += 1 + hdr_raw_words(w);
+        else offset_slot(p++, o);
+    }
+}
+
+/* Every pointer into the block's old data part, after the data and the stack were copied to
+ * h's (new) block: the block's own data, the fragments (young data that may point into the
+ * block), the stack, the roots, the off-heap links. Old data never points into the block. */
+static void relocate_block(Heap *h, const Offset *o, GcRoots *roots)
+{
+    offset_area(h->heap, h->htop, o);
+    for (HeapFrag *f = h->mbuf; f; f = f->next) offset_area(f->mem, f->mem + f->used_size, o);
+    for (Term *s = h->stop; s < h->hend; s++) offset_slot(s, o);
+    if (roots) {
+        for (unsigned i = 0; i < roots->live; i++) offset_slot(&roots->xregs[i], o);
+        if (roots->each_extra) roots->each_extra(roots->ctx, visit_offset, (void *)o);
+    }
+    for (OffHeapHeader **pp = &h->off_heap.first; *pp; pp = &(*pp)->next)
+        if ((uintptr_t)*pp >= o->lo && (uintptr_t)*pp < o->hi)
+            *pp = (OffHeapHeader *)((uintptr_t)*pp + (uintptr_t)o->delta);
+}
+
 /* Grows or shrinks the block in place when the allocator allows, else moves it and relocates
- * every pointer into it: the block's own data, the stack, the roots, the off-heap links. */
+ * every pointer into it. */
 static void resize_block(Heap *h, Uint new_sz, GcRoots *roots)
 {
     Uint used = heap_used_words(h), stack = heap_stack_words(h), old_sz = h->heap_sz;
@@ -509,19 +623,30 @@ static void resize_block(Heap *h, Uint new_sz, GcRoots *roots)
     h->high_water = nb + hw;
     if ((uintptr_t)nb == o.lo) return;
     o.delta = (Term)((uintptr_t)nb - o.lo);
-    for (Term *p = nb; p < h->htop;) {
-        Term w = *p;
-        if (term_is_header(w)) p += 1 + hdr_raw_words(w);
-        else offset_slot(p++, &o);
-    }
-    for (Term *s = h->stop; s < h->hend; s++) offset_slot(s, &o);
-    if (roots) {
-        for (unsigned i = 0; i < roots->live; i++) offset_slot(&roots->xregs[i], &o);
-        if (roots->each_extra) roots->each_extra(roots->ctx, visit_offset, &o);
-    }
-    for (OffHeapHeader **pp = &h->off_heap.first; *pp; pp = &(*pp)->next)
-        if ((uintptr_t)*pp >= o.lo && (uintptr_t)*pp < o.hi)
-            *pp = (OffHeapHeader *)((uintptr_t)*pp + (uintptr_t)o.delta);
+    relocate_block(h, &o, roots);
+}
+
+/*
+ * HEAPSCOPE_GC_STRESS=move (heap.h): the young block moves to a fresh block of the same size,
+ * every pointer into it relocated by the GC's own root enumeration, the old one poisoned and
+ * retired. Nothing a figure is made of changes (sizes, high-water mark, GC counts, events), but
+ * a raw term held across the reservation is left pointing into the retired block.
+ */
+static void stress_move(Heap *h, GcRoots *roots)
+{
+    Uint used = heap_used_words(h), stack = heap_stack_words(h), sz = h->heap_sz;
+    Term *old = h->heap, *old_top = h->htop, *old_stop = h->stop;
+    Term *nb = alloc_words(sz);
+    memcpy(nb, old, used * sizeof(Term));
+    memcpy(nb + sz - stack, old_stop, stack * sizeof(Term));
+    Offset o = {(uintptr_t)old, (uintptr_t)old_top, (Term)((uintptr_t)nb - (uintptr_t)old)};
+    h->heap = nb;
+    h->htop = nb + used;
+    h->hend = nb + sz;
+    h->stop = h->hend - stack;
+    h->high_water = nb + (h->high_water - old);
+    relocate_block(h, &o, roots);
+    stress_retire_block(old, old_top, old_stop, old + sz);
 }
 
 /* ---- minor and major ------------------------------------------------------------------- */
@@ -654,7 +779,7 @@ static void collect_major(Heap *h, Uint need, GcRoots *roots, Uint *reclaimed)
     free(gc.frags);
     scan_major(&gc, block);
     sweep_offheap(h, true, NULL, NULL);
-    if (h->old_heap) free_words(h->old_heap, heap_old_block_words(h));
+    if (h->old_heap) free_old(h);
     h->old_heap = h->old_htop = h->old_hend = NULL;
     install_block(h, block, new_sz, gc.ytop);
     h->gen_gcs = 0;
@@ -706,10 +831,10 @@ static uint64_t now_ns(void)
 }
 
 #ifdef HS_TEST_HOOKS
-static void verify_or_abort(const Heap *h, const GcRoots *roots, const GcEvent *ev)
+static void verify_or_abort(Heap *h, const GcRoots *roots, const GcEvent *ev)
 {
     if (!gc_verify_after_gc) return;
-    const char *err = gc_verify(h, roots);
+    const char *err = gc_verify_memo(h, roots);
     if (!err) return;
     fprintf(stderr, "heapscope: heap unsound after %s GC: %s\n",
             ev->type == GC_MAJOR ? "major" : "minor", err);
@@ -778,7 +903,11 @@ void heap_reserve_maybe_gc(Heap *h, Uint need, GcRoots *roots)
      * allocation check would cost O(fragments) per check. */
     else if (h->off_heap.overhead > h->bin_vheap_sz) reason = GC_REASON_BIN_VHEAP;
     else if (h->mbuf_sz > free_words) reason = GC_REASON_FRAGMENTS;
-    else if (heap_gc_stress) reason = GC_REASON_STRESS;
-    else return;
+    else if (!heap_gc_stress) return;
+    else if (heap_stress_mode != HEAP_STRESS_MOVE) reason = GC_REASON_STRESS;
+    else {
+        stress_move(h, roots);
+        return;
+    }
     gc_collect(h, need, roots, false, reason, NULL);
 }

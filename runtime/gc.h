@@ -155,6 +155,14 @@ void gc_collect(Heap *h, Uint need, GcRoots *roots, bool major, GcReason reason,
  * thread-local buffer, valid until the next call). roots may be NULL. */
 const char *gc_verify(const Heap *h, const GcRoots *roots);
 
+/* gc_verify for the collector's own calls: the old heap's words an earlier call on h checked
+ * are not walked again (they cannot change: a minor only appends to the old heap), which keeps
+ * a check after every collection affordable under GC stress. The memo lives in h->verify_memo;
+ * gc_verify_memo_free drops it, as it must be whenever the old heap is freed. */
+typedef struct GcVerifyMemo GcVerifyMemo;
+const char *gc_verify_memo(Heap *h, const GcRoots *roots);
+void gc_verify_memo_free(Heap *h);
+
 /* In HS_TEST_HOOKS builds gc_collect calls gc_verify after each collection and aborts with its
  * message when it fails, while this is true (the default). Benchmarks may turn it off. */
 extern bool gc_verify_after_gc;
@@ -162,6 +170,11 @@ extern bool gc_verify_after_gc;
 /* OTP's do_next_vheap_size: the binary vheap limit after a GC that left `vheap` words of live
  * binaries under the limit `vheap_sz` (before the min_bin_vheap_size floor). */
 Uint gc_next_vheap_size(Uint vheap, Uint vheap_sz);
+
+/* What GC stress (heap.h HeapStress) fills the areas it leaves with: a boxed pointer to an
+ * address nothing maps, so a dangling term faults when dereferenced and fails gc_verify when
+ * stored. Those areas stay allocated for a while (gc.c), so a test may read them. */
+#define GC_STRESS_POISON ((Term)0xdeadbee0u | TAG_PRIMARY_BOXED)
 
 /* statistics(garbage_collection): collections and words reclaimed, every heap together. */
 extern _Atomic Uint gc_total_count, gc_total_reclaimed;

@@ -6,6 +6,13 @@
  * words follow; anything else starts a 2-word cons cell) and records where objects start. The
  * second checks every term word against those maps, then the roots, the stack and the
  * off-heap lists. Slow and thorough by design: it allocates two bitmaps per area.
+ *
+ * gc_verify_memo is the same check for the collector's own calls, minus one repetition: the
+ * old heap only ever grows by promotion at its top (terms are immutable, a minor appends and a
+ * major frees it), so the words a previous call on this heap already checked are not walked
+ * again; their object starts and their count of off-heap things are kept in h->verify_memo.
+ * Without it a collection at every reservation (GC stress) re-walked the whole old heap each
+ * time and spent 70 % of its run here.
  */
 #include "gc.h"
 
@@ -24,7 +31,17 @@ typedef struct Area {
     const HeapFrag *frag;  /* AREA_FRAG: which one */
     unsigned char *starts; /* bit per word: an object starts here */
     unsigned char *listed; /* bit per word: an off-heap list entry starts here */
+    const Term *fresh;     /* words below it were checked by an earlier call (the memo) */
+    bool memo_starts;      /* starts belongs to the memo, not to this call */
 } Area;
+
+/* What earlier calls checked of one old heap (the header comment). [owner only] */
+struct GcVerifyMemo {
+    const Term *old_lo, *old_hend; /* the old heap it describes */
+    Uint words;                    /* [old_lo, old_lo + words) was checked */
+    Uint offheap_things;           /* ProcBins and magic refs among those words */
+    unsigned char *starts;         /* bit per word of the whole block */
+};
 
 typedef struct Verifier {
     const Heap *h;
@@ -32,6 +49,7 @@ typedef struct Verifier {
     size_t n;
     const char *err;
     const GcRoots *roots;
+    GcVerifyMemo *memo; /* NULL: check everything */
 } Verifier;
 
 static _Thread_local char verify_msg[512];
@@ -71,7 +89,7 @@ static bool is_offheap_thing(Term hdr)
  * (a moved cons cell's NONVALUE CAR) at an object start. */
 static void mark_objects(Verifier *v, Area *a)
 {
-    const Term *p = a->lo;
+    const Term *p = a->fresh;
     while (p < a->hi && !v->err) {
         Term w = *p;
         bit_set(a->starts, (size_t)(p - a->lo));
@@ -153,7 +171,7 @@ static void check_area(Verifier *v, Area *a)
 {
     const char *where = a->kind == AREA_YOUNG ? "young word" : a->kind == AREA_OLD ? "old word"
                                                                                     : "fragment word";
-    const Term *p = a->lo;
+    const Term *p = a->fresh;
     while (p < a->hi && !v->err) {
         Term w = *p;
         if (term_is_header(w)) {
@@ -275,11 +293,70 @@ static bool add_area(Verifier *v, const Term *lo, const Term *hi, enum AreaKind 
     size_t bytes = (size_t)(hi - lo) / 8 + 1;
     a->lo = lo;
     a->hi = hi;
+    a->fresh = lo;
     a->kind = kind;
     a->frag = f;
     a->starts = calloc(bytes, 1);
     a->listed = calloc(bytes, 1);
     return a->starts && a->listed;
+}
+
+/* The old heap's area, its starts bitmap the memo's: words the memo covers are neither marked
+ * nor checked again. A memo of another block (a major freed the one it described) or of more
+ * words than the heap holds now starts over. */
+static bool add_old_area(Verifier *v, GcVerifyMemo *m)
+{
+    const Heap *h = v->h;
+    if (m->old_lo != h->old_heap || m->old_hend != h->old_hend || m->words > heap_old_used_words(h)) {
+        free(m->starts);
+        m->starts = calloc(heap_old_block_words(h) / 8 + 1, 1);
+        m->old_lo = h->old_heap;
+        m->old_hend = h->old_hend;
+        m->words = m->offheap_things = 0;
+        if (!m->starts) {
+            m->old_lo = NULL;
+            return false;
+        }
+    }
+    Area *a = &v->areas[v->n++];
+    a->lo = h->old_heap;
+    a->hi = h->old_htop;
+    a->fresh = h->old_heap + m->words;
+    a->kind = AREA_OLD;
+    a->frag = NULL;
+    a->starts = m->starts;
+    a->memo_starts = true;
+    a->listed = calloc(heap_old_used_words(h) / 8 + 1, 1);
+    return a->listed != NULL;
+}
+
+/* Off-heap things in the words of a not yet checked by an earlier call. */
+static Uint count_fresh_offheap(const Area *a)
+{
+    Uint n = 0;
+    for (const Term *p = a->fresh; p < a->hi;) {
+        Term w = *p;
+        if (term_is_header(w)) {
+            n += is_offheap_thing(w);
+            p += hdr_size(w);
+        } else {
+            p += 2;
+        }
+    }
+    return n;
+}
+
+/* Every off-heap thing in the words the memo covers is on h's list: check_area looked at each
+ * once, and an earlier call counted them; the list walk (check_offheap_list) proved each entry
+ * it found there distinct and an off-heap thing. Equal counts leave none unlisted. */
+static void check_memo_listed(Verifier *v, const Area *old)
+{
+    Uint listed = 0;
+    for (const OffHeapHeader *e = v->h->off_heap.first; e; e = e->next)
+        if ((const Term *)e >= old->lo && (const Term *)e < old->fresh) listed++;
+    if (listed != v->memo->offheap_things)
+        fail(v, "%llu of the old heap's %llu checked ProcBins and magic refs are on the off-heap list",
+             (unsigned long long)listed, (unsigned long long)v->memo->offheap_things);
 }
 
 static void check_offheap(Verifier *v)
@@ -301,9 +378,9 @@ static void check_offheap(Verifier *v)
     }
 }
 
-const char *gc_verify(const Heap *h, const GcRoots *roots)
+static const char *verify(const Heap *h, const GcRoots *roots, GcVerifyMemo *memo)
 {
-    Verifier v = {h, NULL, 0, NULL, NULL};
+    Verifier v = {h, NULL, 0, NULL, NULL, memo};
     v.roots = roots;
     check_layout(&v);
     if (v.err) return v.err;
@@ -313,20 +390,47 @@ const char *gc_verify(const Heap *h, const GcRoots *roots)
     v.areas = calloc(nfrags + 2, sizeof(Area));
     bool ok = v.areas != NULL;
     if (ok) ok = add_area(&v, h->heap, h->htop, AREA_YOUNG, NULL);
-    if (ok && h->old_heap) ok = add_area(&v, h->old_heap, h->old_htop, AREA_OLD, NULL);
+    Area *old = ok && h->old_heap ? &v.areas[v.n] : NULL;
+    if (old) ok = memo ? add_old_area(&v, memo) : add_area(&v, h->old_heap, h->old_htop, AREA_OLD, NULL);
     for (const HeapFrag *f = h->mbuf; ok && f; f = f->next)
         ok = add_area(&v, f->mem, f->mem + f->used_size, AREA_FRAG, f);
     if (!ok) fail(&v, "out of memory while verifying");
 
     for (size_t i = 0; i < v.n && !v.err; i++) mark_objects(&v, &v.areas[i]);
     if (!v.err) check_offheap(&v); /* marks `listed`, which check_area reads */
+    if (!v.err && old && memo) check_memo_listed(&v, old);
     for (size_t i = 0; i < v.n && !v.err; i++) check_area(&v, &v.areas[i]);
     if (!v.err) check_roots(&v, roots);
+    if (!v.err && old && memo) {
+        memo->offheap_things += count_fresh_offheap(old);
+        memo->words = (Uint)(old->hi - old->lo);
+    } else if (v.err && memo) {
+        memo->old_lo = NULL; /* the next call checks everything again */
+    }
 
     for (size_t i = 0; i < v.n; i++) {
-        free(v.areas[i].starts);
+        if (!v.areas[i].memo_starts) free(v.areas[i].starts);
         free(v.areas[i].listed);
     }
     free(v.areas);
     return v.err;
+}
+
+const char *gc_verify(const Heap *h, const GcRoots *roots) { return verify(h, roots, NULL); }
+
+const char *gc_verify_memo(Heap *h, const GcRoots *roots)
+{
+    if (!h->verify_memo) {
+        h->verify_memo = calloc(1, sizeof *h->verify_memo);
+        if (!h->verify_memo) return gc_verify(h, roots);
+    }
+    return verify(h, roots, h->verify_memo);
+}
+
+void gc_verify_memo_free(Heap *h)
+{
+    if (!h->verify_memo) return;
+    free(h->verify_memo->starts);
+    free(h->verify_memo);
+    h->verify_memo = NULL;
 }

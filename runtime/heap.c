@@ -13,8 +13,10 @@
 #include <stdlib.h>
 
 #include "bin.h"
+#include "gc.h"
 
 bool heap_gc_stress;
+HeapStress heap_stress_mode;
 
 /* OTP's array has 154 slots on 64-bit; the computed table stops well before that. */
 #define HEAP_SIZES_MAX 154
@@ -150,6 +152,7 @@ void heap_destroy(Heap *h)
     }
     free(h->heap);
     free(h->old_heap);
+    gc_verify_memo_free(h);
     memset(h, 0, sizeof *h);
 }
 

@@ -89,6 +89,8 @@ typedef struct Heap {
     Uint num_minor, num_major, words_reclaimed;
     Uint max_heap_size;    /* words, 0 when off (max_heap_size's size) */
     Uint max_heap_seen;    /* the total a tripped check computed (the report's Total Heap Size) */
+    /* What gc_verify_memo already checked of the old heap (gc.h); NULL until it runs. */
+    struct GcVerifyMemo *verify_memo;
 } Heap;
 
 /* Where the GC finds roots besides the block's own stack. */
@@ -143,7 +145,8 @@ static inline Uint heap_old_block_words(const Heap *h) { return (Uint)(h->old_he
 /*
  * Makes sure `need` words are free between htop and stop; collects (with these roots) when
  * fewer than need + S_REDZONE are, when a GC is forced, when the binary vheap is over its
- * limit, when the fragments outgrow the free space, or in GC stress mode.
+ * limit, when the fragments outgrow the free space, or in GC stress mode (which may move the
+ * block instead: HEAP_STRESS_MOVE).
  * Every raw term the caller holds that is not in `roots` is invalid afterwards. [may GC]
  */
 void heap_reserve_maybe_gc(Heap *h, Uint need, GcRoots *roots);
@@ -192,7 +195,21 @@ static inline bool heap_in_old(const Heap *h, const Term *p)
 /* Puts a ProcBin (or magic ref) that was just built on this heap on the off-heap list. */
 void heap_link_offheap(Heap *h, OffHeapHeader *oh, Uint vheap_words);
 
-/* GC stress: collect at every safe point. Set from HEAPSCOPE_GC_STRESS=1 by hs_init. */
+/*
+ * GC stress: something happens at every heap_reserve_maybe_gc that finds a raw term held
+ * across it without being a root (hs_init sets the mode from HEAPSCOPE_GC_STRESS):
+ *   HEAP_STRESS_COLLECT ("1", any value but "0" and "move"): a collection (a minor unless
+ *     OTP's rules make it a major) at every reservation that had no other reason to collect.
+ *     Every live young object moves, so missing roots are found; heap sizes, GC counts and
+ *     the figures made of them differ from a run without stress.
+ *   HEAP_STRESS_MOVE ("move"): no collection; the young block moves to a fresh block of the
+ *     same size, every pointer into it relocated through the GC's roots (stack, X registers,
+ *     each_extra, fragments, off-heap links). Every figure stays exactly as without stress.
+ * Both poison (gc.c STRESS_POISON) and hold back what they leave, so a dangling term reads
+ * poison. heap_gc_stress is true in either mode: it sends every reservation to the slow path.
+ */
+typedef enum { HEAP_STRESS_OFF, HEAP_STRESS_COLLECT, HEAP_STRESS_MOVE } HeapStress;
 extern bool heap_gc_stress;
+extern HeapStress heap_stress_mode;
 
 #endif

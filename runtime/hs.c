@@ -16,7 +16,9 @@ void hs_init(void)
     if (done) return;
     done = 1;
     const char *stress = getenv("HEAPSCOPE_GC_STRESS");
-    heap_gc_stress = stress && strcmp(stress, "0") != 0 && *stress;
+    if (stress && *stress && strcmp(stress, "0") != 0)
+        heap_stress_mode = strcmp(stress, "move") == 0 ? HEAP_STRESS_MOVE : HEAP_STRESS_COLLECT;
+    heap_gc_stress = heap_stress_mode != HEAP_STRESS_OFF;
     atom_init();
     literal_init();
     bif_init();

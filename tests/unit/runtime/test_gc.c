@@ -102,12 +102,19 @@ static void trace_pattern(char *out, size_t cap, unsigned max_tokens)
 }
 
 static bool saved_stress;
+static HeapStress saved_mode;
 static void no_stress(void)
 {
     saved_stress = heap_gc_stress;
+    saved_mode = heap_stress_mode;
     heap_gc_stress = false; /* these tests count collections */
+    heap_stress_mode = HEAP_STRESS_OFF;
 }
-static void restore_stress(void) { heap_gc_stress = saved_stress; }
+static void restore_stress(void)
+{
+    heap_gc_stress = saved_stress;
+    heap_stress_mode = saved_mode;
+}
 
 /* ---- §4.2, §4.4: minor vs major and promotion ------------------------------------------- */
 
@@ -778,11 +785,13 @@ TEST(event_fields_and_counters)
     CHECK_EQ(events[0].reason, GC_REASON_EXPLICIT);
     CHECK(!(heap.flags & HEAP_FORCE_GC));
     heap_gc_stress = true;
+    heap_stress_mode = HEAP_STRESS_COLLECT;
     record_start();
     heap_reserve_maybe_gc(&heap, 1, &roots);
     heap_reserve_maybe_gc(&heap, 1, &roots);
     record_stop();
     heap_gc_stress = false;
+    heap_stress_mode = HEAP_STRESS_OFF;
     CHECK_EQ(n_events, 2);
     CHECK_EQ(events[0].reason, GC_REASON_STRESS);
     /* Nothing asks for a GC: no collection. */

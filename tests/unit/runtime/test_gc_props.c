@@ -566,13 +566,34 @@ TEST(random_graphs)
 TEST(random_graphs_under_stress)
 {
     bool stress = heap_gc_stress;
+    HeapStress mode = heap_stress_mode;
     heap_gc_stress = true; /* every reserve collects, and the build verifies each one */
+    heap_stress_mode = HEAP_STRESS_COLLECT;
     rng_state = th_seed() * 2654435761u + 0x51;
     Stats st = {0};
     run_program(800, 233, 65535, &st);
     run_program(800, 233, 2, &st);
     CHECK_EQ(st.checks_failed, 0);
     heap_gc_stress = stress;
+    heap_stress_mode = mode;
+}
+
+/* HEAPSCOPE_GC_STRESS=move: every reserve that does not collect moves the block instead; the
+ * graphs must come through every relocation intact. */
+TEST(random_graphs_under_move_stress)
+{
+    bool stress = heap_gc_stress;
+    HeapStress mode = heap_stress_mode;
+    heap_gc_stress = true;
+    heap_stress_mode = HEAP_STRESS_MOVE;
+    rng_state = th_seed() * 2654435761u + 0x3d;
+    Stats st = {0};
+    run_program(800, 233, 65535, &st);
+    run_program(800, 1000, 2, &st);
+    CHECK_EQ(st.checks_failed, 0);
+    CHECK(st.minors + st.majors > 0);
+    heap_gc_stress = stress;
+    heap_stress_mode = mode;
 }
 
 int main(void)
@@ -584,5 +605,6 @@ int main(void)
     printf("HEAPSCOPE_SEED=%llu\n", (unsigned long long)th_seed());
     TH_RUN(random_graphs);
     TH_RUN(random_graphs_under_stress);
+    TH_RUN(random_graphs_under_move_stress);
     return th_done();
 }
