@@ -2,7 +2,8 @@
 #
 #   make            bin/heapscope and the libraries (release mode: -O2 -g)
 #   make test       installs missing packages, builds, runs every test; ends "N passed, N failed"
-#   make check      the suite under ASan+UBSan, then the runtime tests again under GC stress
+#   make check      the suite under ASan+UBSan, then the runtime tests again under both GC
+#                   stress modes, and every tests/erl program under both (docs/gc.md)
 #   make bench      benchmarks as JSON (ratios against OTP when erl is installed)
 #   make demo       installs, builds, runs the main demo
 #   make clean
@@ -120,6 +121,9 @@ check: deps
 	@$(MAKE) --no-print-directory MODE=asan all tests
 	@MODE=asan scripts/run-tests.sh
 	@MODE=asan HEAPSCOPE_GC_STRESS=1 scripts/run-tests.sh --runtime-only
+	@MODE=asan HEAPSCOPE_GC_STRESS=move scripts/run-tests.sh --runtime-only
+	@$(MAKE) --no-print-directory MODE=release all
+	@MODE=release GCSTRESS_FULL=1 tests/gcstress/run.sh
 	@$(MAKE) --no-print-directory MODE=tsan all
 	@MODE=tsan tests/tsan/run.sh
 
