@@ -462,7 +462,7 @@ static Module *load_locked(Term name, const char *file, CodeBuf *cb)
     memcpy(m->lines, cb->lines, m->n_lines * sizeof *m->lines);
     m->n_gclive = cb->n_gclive;
     m->gclive = xrealloc(NULL, (m->n_gclive + 1) * sizeof *m->gclive);
-    memcpy(m->gclive, cb->gclive, m->n_gclive * sizeof *m->gclive);
+    if (m->n_gclive) memcpy(m->gclive, cb->gclive, m->n_gclive * sizeof *m->gclive);
     for (size_t k = 0; k < cb->n_exports; k++) {
         Export *e = code_export(name, cb->exports[k].name, cb->exports[k].arity);
         /* A BIF wins over the module's Erlang definition (maps:get/2 is C even though
