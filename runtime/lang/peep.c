@@ -18,6 +18,8 @@ typedef struct Ins {
     unsigned nkill;
     unsigned trim; /* frame words dropped just before this instruction (`deallocate K`) */
     unsigned gclive; /* an op2/op1/bif a save of x0 was sunk past: x0 is a root (CodeGcLive) */
+    Instr handler;   /* in a try or catch: the label of the innermost handler (0: none), a
+                      * successor of every instruction there (mark_handlers) */
 } Ins;
 
 /* Register numbers for the bit sets (reg_bit): x(i) is i, the scratch x(VM_X_REGS - 1) is
@@ -206,6 +208,29 @@ static void effects(Fn *f, const Ins *in, Eff *e)
         each_operand(cb, in, note_operand, e);
         e->kill_x = true;
         return;
+    case OPC_try_:
+    case OPC_catch_:
+        /* The tag: written here, read where the try ends on either path (below). */
+        set_bit(e->def, reg_bit(f->xn, a0));
+        return;
+    case OPC_try_end:
+        set_bit(e->use, reg_bit(f->xn, a0));
+        set_bit(e->def, reg_bit(f->xn, a0));
+        return;
+    case OPC_try_case:
+        /* The VM's class, reason and stacktrace come in x1..x3 from the raise (no
+         * instruction writes them: they are no uses here, or they would be live across the
+         * whole try) and go to x0..x2. */
+        set_bit(e->use, reg_bit(f->xn, a0));
+        set_bit(e->def, reg_bit(f->xn, a0));
+        set_range(e->def, 0, 3);
+        return;
+    case OPC_catch_end:
+        set_bit(e->use, reg_bit(f->xn, a0));
+        set_bit(e->def, reg_bit(f->xn, a0));
+        set_bit(e->use, 0);
+        set_bit(e->def, 0);
+        return;
     case OPC_move: case OPC_bif: case OPC_op2: case OPC_op1: case OPC_test: case OPC_cmp:
     case OPC_is_tuple_arity: case OPC_is_nonempty_list: case OPC_is_nil: case OPC_is_record:
     case OPC_is_fun_arity: case OPC_get_list: case OPC_get_elem: case OPC_put_list:
@@ -263,6 +288,24 @@ static void add_label_succ(Instr *w, char kind, void *arg)
     for (size_t k = 0; k < s->f->words; k++) s->out[k] |= in[k];
 }
 
+/* Along an exception edge only Y slots flow: the VM sets x0..x3 when it jumps to the
+ * handler, so no X register is live from the raise to it. */
+static void or_handler(const Fn *f, size_t h, Word *out)
+{
+    if (h == SIZE_MAX || h >= f->b) {
+        memset(out, 0xff, f->words * sizeof(Word));
+        return;
+    }
+    const Word *in = f->live_in + (h - f->a) * f->words;
+    for (size_t k = 0; k < f->words; k++) {
+        Word m = ~(Word)0;
+        size_t lo = k * 64;
+        if (lo + 64 <= f->xn) m = 0;
+        else if (lo < f->xn) m = ~(Word)0 << (f->xn - lo);
+        out[k] |= in[k] & m;
+    }
+}
+
 static void live_out(Fn *f, size_t i, const Eff *e, Word *out)
 {
     memset(out, 0, f->words * sizeof(Word));
@@ -279,6 +322,7 @@ static void live_out(Fn *f, size_t i, const Eff *e, Word *out)
      * arguments only (the call's uses), and a call that returns falls through. */
     if (op != OPC_call && op != OPC_call_last && op != OPC_call_only)
         each_operand((CodeBuf *)f->cb, &f->ins[i], add_label_succ, &s);
+    if (f->ins[i].handler) or_handler(f, label_ins(f, f->ins[i].handler), out);
     if (s.all || e->unknown) memset(out, 0xff, f->words * sizeof(Word));
 }
 
@@ -292,6 +336,7 @@ typedef struct Flow {
     unsigned nlab;
     bool all;        /* an unknown successor (or an unknown instruction): everything is live */
     bool kill_x, kill_y;
+    size_t hnd;      /* the exception handler (its Y slots only: or_handler), or SIZE_MAX */
 } Flow;
 typedef struct FlowCtx { const Fn *f; Flow *fl; } FlowCtx;
 static void note_flow_label(Instr *w, char kind, void *arg)
@@ -333,6 +378,7 @@ static void liveness(Fn *f, Eff *e, Word *out)
         /* A local call's label is a function entry, not a successor (as live_out). */
         if (op != OPC_call && op != OPC_call_last && op != OPC_call_only)
             each_operand((CodeBuf *)f->cb, &f->ins[i], note_flow_label, &c);
+        x->hnd = f->ins[i].handler ? label_ins(f, f->ins[i].handler) : SIZE_MAX;
     }
     Word *lab = xcalloc(W, sizeof(Word));
     bool changed = true;
@@ -351,6 +397,10 @@ static void liveness(Fn *f, Eff *e, Word *out)
                 for (unsigned k = 0; k < x->nlab; k++) or_live(f, x->lab[k], lab);
                 memcpy(out, lab, W * sizeof(Word));
                 if (x->fall < f->b) or_live(f, x->fall, out);
+                if (x->hnd != SIZE_MAX) {
+                    or_handler(f, x->hnd, out);
+                    or_handler(f, x->hnd, lab); /* a raise writes no destination */
+                }
             }
             const Word *u = use + (i - f->a) * W, *d = def + (i - f->a) * W;
             Word *in = f->live_in + (i - f->a) * W;
@@ -425,7 +475,7 @@ static bool never_collects(unsigned op)
     case OPC_move: case OPC_get_list: case OPC_get_elem: case OPC_put_list: case OPC_put_tuple:
     case OPC_make_fun: case OPC_test: case OPC_cmp: case OPC_is_tuple_arity:
     case OPC_is_nonempty_list: case OPC_is_nil: case OPC_is_record: case OPC_is_fun_arity:
-    case OPC_map_get:
+    case OPC_map_get: case OPC_try_: case OPC_catch_: case OPC_try_end: case OPC_jump:
         return true;
     default: return false;
     }
@@ -531,7 +581,8 @@ static void note_succ(Instr *w, char kind, void *arg)
     if (j < s->f->b) s->s[s->n++] = j;
 }
 
-/* The instructions i's labels lead to (a local call's label is the callee: not one). */
+/* The instructions i's labels lead to (a local call's label is the callee: not one), and
+ * its exception handler's. */
 static void label_succs(const Fn *f, size_t i, Succs *s)
 {
     s->f = f;
@@ -540,6 +591,10 @@ static void label_succs(const Fn *f, size_t i, Succs *s)
     unsigned op = f->ins[i].op;
     if (op != OPC_call && op != OPC_call_last && op != OPC_call_only)
         each_operand((CodeBuf *)f->cb, &f->ins[i], note_succ, s);
+    if (f->ins[i].handler) {
+        Instr h = f->ins[i].handler;
+        note_succ(&h, 'L', s);
+    }
 }
 
 /* ---- 7: a call's result saved after the next BIF ---- */
@@ -604,8 +659,10 @@ static bool sink_save(Fn *f, Eff *e, Word *out, size_t i)
     effects(f, nx, e);
     if (has_bit(e->use, rt) || has_bit(e->def, rt) || has_bit(e->def, 0)) return false;
     Instr fail = opnd(cb, nx, 0);
-    if (fail) {
-        size_t l = label_ins(f, fail);
+    for (int k = 0; k < 2; k++) { /* its fail label and its exception handler */
+        Instr lab = k == 0 ? fail : nx->handler;
+        if (!lab) continue;
+        size_t l = label_ins(f, lab);
         if (l == SIZE_MAX || (l < f->b && has_bit(live_at(f, l), rt))) return false;
     }
     /* Worth it: a Y slot nx reads dies there, or t's value is short-lived after nx. */
@@ -695,16 +752,71 @@ static bool rewrite_pass(Fn *f, Eff *e, Word *out)
     return changed;
 }
 
-/* Functions with exception handlers (their edges are not modeled) are left alone. */
-static bool fn_ok(const Fn *f)
+static bool may_fall(unsigned op);
+
+/* try_ and catch_: their 'c' label is the handler (the tag's slot is operand 0). */
+static bool is_try_start(unsigned op) { return op == OPC_try_ || op == OPC_catch_; }
+static bool ends_try(unsigned op)
 {
-    for (size_t i = f->a; i < f->b; i++) {
-        switch ((VmOpcode)f->ins[i].op) {
-        case OPC_try_: case OPC_try_end: case OPC_try_case: case OPC_catch_: case OPC_catch_end:
-            return false;
-        default: break;
-        }
+    return op == OPC_try_end || op == OPC_try_case || op == OPC_catch_end;
+}
+
+typedef struct Region { Fn *f; size_t *stack; size_t n; bool *seen; bool lost; } Region;
+static void region_push(Region *r, size_t j)
+{
+    if (j == SIZE_MAX) {
+        r->lost = true;
+        return;
     }
+    if (j < r->f->b && !r->seen[j - r->f->a]) {
+        r->seen[j - r->f->a] = true;
+        r->stack[r->n++] = j;
+    }
+}
+static void region_label(Instr *w, char kind, void *arg)
+{
+    Region *r = arg;
+    if ((kind == 'L' || kind == 'c') && *w) region_push(r, label_ins(r->f, *w));
+}
+
+/* Exception edges: every instruction a try's or catch's protected code runs (from the
+ * try_/catch_ to the try_end, try_case or catch_end of its tag, nested handlers included)
+ * gets the handler as a successor, the innermost one (an inner handler's code is in the
+ * outer region, so the outer handler's needs reach the inner region through it). False when
+ * a region cannot be followed: the function is then left alone. */
+static bool mark_handlers(Fn *f)
+{
+    size_t n = f->b - f->a;
+    Region r = {f, xcalloc(n + 1, sizeof(size_t)), 0, xcalloc(n + 1, sizeof(bool)), false};
+    bool ok = true;
+    for (size_t t = f->a; t < f->b && ok; t++) {
+        Ins *in = &f->ins[t];
+        if (in->dead || !is_try_start(in->op)) continue;
+        Instr tag = opnd(f->cb, in, 0), h = opnd(f->cb, in, 1);
+        memset(r.seen, 0, n * sizeof(bool));
+        r.n = 0;
+        region_push(&r, next_live(f, t + 1));
+        while (r.n > 0) {
+            size_t i = r.stack[--r.n];
+            Ins *x = &f->ins[i];
+            if (ends_try(x->op) && opnd(f->cb, x, 0) == tag) continue;
+            x->handler = h;
+            if (x->op != OPC_call && x->op != OPC_call_last && x->op != OPC_call_only)
+                each_operand((CodeBuf *)f->cb, x, region_label, &r);
+            if (may_fall(x->op)) region_push(&r, next_live(f, i + 1));
+        }
+        ok = !r.lost;
+    }
+    free(r.stack);
+    free(r.seen);
+    return ok;
+}
+
+/* Functions whose exception regions cannot be followed are left alone. */
+static bool fn_ok(Fn *f)
+{
+    for (size_t i = f->a; i < f->b; i++)
+        if (!f->ins[i].dead && is_try_start(f->ins[i].op)) return mark_handlers(f);
     return true;
 }
 
@@ -898,6 +1010,12 @@ static bool web_edges(Webs *w, Eff *e, Word *out, size_t i)
             if (has_bit(out, f->xn + y)) return false; /* read before written */
     }
     size_t j = e->falls ? next_live(f, i + 1) : f->b;
+    if (ends_try(f->ins[i].op)) {
+        /* The tag's last read and the [] written over it: one web, one slot. */
+        Instr t = opnd(f->cb, &f->ins[i], 0);
+        size_t y = (size_t)(t >> 3);
+        if ((t & 4) && y < w->ny) uf_union(w->parent, web_node(w, i, y, 0), web_node(w, i, y, 1));
+    }
     for (size_t y = 0; y < w->ny; y++) {
         size_t r = f->xn + y;
         int d = has_bit(e->def, r);
@@ -979,6 +1097,8 @@ static bool web_x_conflicts(Fn *f, Eff *e, Word *out, size_t R, Word *bad, size_
         bool def = has_bit(e->def, R);
         if (!inl && !def) continue;
         if (e->kill_x || e->unknown || e->kill_y) return false;
+        /* Live into a handler: it crosses an exception edge, where the VM sets x0..x3. */
+        if (inl && (in->op == OPC_try_case || in->op == OPC_catch_end)) return false;
         live_out(f, i, e, out);
         bool outl = has_bit(out, R);
         if (inl) *bad |= live_at(f, i)[0];
@@ -1105,6 +1225,14 @@ static size_t colour_webs(Fn *f, Eff *e, Word *out, size_t ny)
     for (size_t w = 0; w < ny; w++) c.col[w] = SIZE_MAX;
     interference(f, e, out, &c);
     ColourDefs cd = {&c};
+    /* Catch tags first, in order: the tags live at any point are nested, so each takes the
+     * lowest slot none of its enclosing ones has: above them, as the unwinder needs (the
+     * innermost tag is the highest slot of its frame: docs/vm.md, Exceptions). */
+    for (size_t i = f->a; i < f->b; i++)
+        if (!f->ins[i].dead && is_try_start(f->ins[i].op)) {
+            Instr t = opnd(cb, &f->ins[i], 0);
+            if ((t & 4) && (size_t)(t >> 3) < ny) colour_web(&c, (size_t)(t >> 3));
+        }
     for (size_t i = f->a; i < f->b; i++)
         if (!f->ins[i].dead) each_operand(cb, &f->ins[i], colour_def, &cd);
     for (size_t w = 0; w < ny; w++) colour_web(&c, w);
@@ -1600,7 +1728,7 @@ static bool reads_live_count(unsigned op)
 static void push_label(Instr *w, char kind, void *arg)
 {
     Walk *wk = arg;
-    if (kind != 'L' || *w == 0) return;
+    if ((kind != 'L' && kind != 'c') || *w == 0) return;
     size_t j = label_ins(wk->f, *w);
     if (j == SIZE_MAX) {
         wk->n = SIZE_MAX; /* unknown target: keep the entry */
@@ -1921,7 +2049,7 @@ void peep_optimize(CodeBuf *cb)
             if (!ins) abort();
         }
         unsigned len = ins_len(cb, off);
-        ins[n_ins] = (Ins){off, (unsigned)cb->w[off], len, false, false, NULL, 0, 0, 0};
+        ins[n_ins] = (Ins){off, (unsigned)cb->w[off], len, false, false, NULL, 0, 0, 0, 0};
         at[off] = n_ins++;
         off += len;
     }

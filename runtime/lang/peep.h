@@ -9,8 +9,9 @@
  *   4. a jump to the next instruction is dropped.
  * Only adjacent pairs are merged, with no label between them, so no value changes register
  * across a garbage collection point (every instruction reads its sources before it may
- * collect). Functions with try or catch are left alone: their handlers read slots along edges
- * the analysis does not model. Labels, function and line tables are relocated.
+ * collect). In a try or catch, every instruction of the protected code has the handler as a
+ * successor (only Y slots flow along that edge). Labels, function and line tables are
+ * relocated.
  *
  * Then the Y slots are allocated from liveness, as OTP's compiler does (docs/vm.md): a value
  * gets a slot only when it is live across a call or another point that may collect (else it
