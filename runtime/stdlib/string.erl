@@ -34,7 +34,9 @@
 %% Chardata helpers
 
 %% Code points of any chardata. Anything else raises function_clause, as OTP's
-%% unicode_util does.
+%% unicode_util does; a binary that is no UTF-8 raises {badarg, Rest} with the rest from the
+%% bad byte on, as OTP's functions that read the whole string do (OTP's lazy ones, slice,
+%% trim, take, lexemes, may return before they reach it).
 cps(L) when is_list(L) ->
     case is_flat(L) of
         true -> L;
@@ -46,7 +48,8 @@ cps(_) -> erlang:error(function_clause).
 to_cps(CD) ->
     try unicode:characters_to_list(CD) of
         L when is_list(L) -> L;
-        _ -> erlang:error(function_clause)
+        {_, _, [Rest]} when is_binary(Rest) -> erlang:error({badarg, Rest});
+        {_, _, Rest} -> erlang:error({badarg, Rest})
     catch
         error:_ -> erlang:error(function_clause)
     end.
@@ -339,13 +342,16 @@ pick_lexeme(L, Seps) ->
     tok_chars(lists:takewhile(fun({IsSep, _}) -> not IsSep end, Toks)).
 
 uppercase(CD) when is_list(CD) -> upper_cps(cps(CD));
-uppercase(CD) when is_binary(CD) -> unicode:characters_to_binary(upper_cps(cps(CD))).
+uppercase(CD) when is_binary(CD) -> unicode:characters_to_binary(upper_cps(cps(CD)));
+uppercase(CD) -> erlang:error({badarg, CD}).
 
 lowercase(CD) when is_list(CD) -> lower_cps(cps(CD));
-lowercase(CD) when is_binary(CD) -> unicode:characters_to_binary(lower_cps(cps(CD))).
+lowercase(CD) when is_binary(CD) -> unicode:characters_to_binary(lower_cps(cps(CD)));
+lowercase(CD) -> erlang:error({badarg, CD}).
 
 casefold(CD) when is_list(CD) -> casefold_cps(cps(CD));
-casefold(CD) when is_binary(CD) -> unicode:characters_to_binary(casefold_cps(cps(CD))).
+casefold(CD) when is_binary(CD) -> unicode:characters_to_binary(casefold_cps(cps(CD)));
+casefold(CD) -> erlang:error({badarg, CD}).
 
 titlecase(CD) when is_list(CD) ->
     case cps(CD) of

@@ -47,4 +47,17 @@ main() ->
     p({string:join(["a", "b", "c"], ", "), string:join([], ","), string:join(["x"], "-")}),
     p({string:to_upper("abc é"), string:to_lower("ABC É"), string:to_upper($a), string:to_lower($Q)}),
     p(t(fun() -> string:to_upper(<<"abc">>) end)),
+    %% Bad arguments: a binary that is no UTF-8, a term that is no chardata.
+    p([t(F) || F <- [fun() -> string:length(<<"ab", 255, "c">>) end,
+                     fun() -> string:length(["ab", <<"c", 255>>]) end,
+                     fun() -> string:length(<<"ab", 195>>) end,
+                     fun() -> string:reverse(<<255>>) end,
+                     fun() -> string:to_graphemes(<<"ab", 255>>) end,
+                     fun() -> string:pad(<<"ab", 255>>, 5) end,
+                     fun() -> string:uppercase(<<"ab", 255, "c">>) end,
+                     fun() -> string:uppercase(a) end,
+                     fun() -> string:lowercase(1) end,
+                     fun() -> string:casefold({x}) end,
+                     fun() -> string:uppercase([a]) end,
+                     fun() -> string:titlecase(a) end]]),
     ok.
