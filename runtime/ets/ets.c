@@ -175,10 +175,61 @@ static Term flat_copy(Term t, Term *buf, Uint *n, int depth)
 
 Term ets_flat_copy(Term t, Term *buf, Uint *n) { return flat_copy(t, buf, n, 0); }
 
+/*
+ * The usual object, a tuple whose elements are immediates or non-empty tuples of immediates
+ * ({K, V}, {K, {A, B}}): its words, 0 when it is not of that shape. Such an object is written
+ * straight into its node (shallow_write), without flat_copy's recursion, buffer and relocating
+ * move: the same words in the same order (the root, then each inner tuple in turn).
+ */
+static Uint shallow_words(Term obj)
+{
+    const Term *p = boxed_ptr(obj);
+    Uint a = tuple_arity(obj), n = a + 1;
+    for (Uint i = 1; i <= a; i++) {
+        Term e = p[i];
+        if (term_is_immed(e)) continue;
+        if (!term_is_tuple(e) || tuple_arity(e) == 0) return 0;
+        const Term *q = boxed_ptr(e);
+        Uint b = tuple_arity(e);
+        for (Uint j = 1; j <= b; j++)
+            if (!term_is_immed(q[j])) return 0;
+        n += b + 1;
+    }
+    return n;
+}
+
+static void shallow_write(Term obj, Term *dst)
+{
+    const Term *p = boxed_ptr(obj);
+    Uint a = tuple_arity(obj);
+    Term *o = dst + a + 1;
+    dst[0] = p[0];
+    for (Uint i = 1; i <= a; i++) {
+        Term e = p[i];
+        if (term_is_immed(e)) {
+            dst[i] = e;
+            continue;
+        }
+        Uint w = tuple_arity(e) + 1;
+        memcpy(o, boxed_ptr(e), w * sizeof(Term));
+        dst[i] = make_boxed(o);
+        o += w;
+    }
+}
+
 DbTerm *ets_dbterm_new(EtsTable *tb, Term obj, size_t head, void **block)
 {
+    Uint n = term_is_tuple(obj) ? shallow_words(obj) : 0;
+    if (n) {
+        char *blk = ets_alloc(tb, head + sizeof(DbTerm) + n * sizeof(Term));
+        DbTerm *d = (DbTerm *)(blk + head);
+        d->size = n;
+        d->first_oh = NULL;
+        shallow_write(obj, d->tpl);
+        *block = blk;
+        return d;
+    }
     Term buf[FLAT_WORDS];
-    Uint n = 0;
     if (flat_copy(obj, buf, &n, 0) != NONVALUE) {
         char *blk = ets_alloc(tb, head + sizeof(DbTerm) + n * sizeof(Term));
         DbTerm *d = (DbTerm *)(blk + head);
