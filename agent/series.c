@@ -129,23 +129,43 @@ static uint64_t map_hash(uint64_t k)
     return k ^ (k >> 33);
 }
 
+/* A map with key_of keeps no keys: a slot's key is read from its value (the process map: a
+ * record's pid), 8 bytes a slot instead of 16; a deleted slot holds TOMB_VAL. */
+static const char map_tomb_mark;
+#define TOMB_VAL ((void *)&map_tomb_mark)
+
+/* Slot j's stored key (key + 2), or MAP_EMPTY / MAP_TOMB. */
+static inline uint64_t slot_key(const AgMap *m, const uint64_t *keys, void *const *vals, size_t j)
+{
+    if (!m->key_of) return keys[j];
+    void *v = vals[j];
+    return !v ? MAP_EMPTY : v == TOMB_VAL ? MAP_TOMB : m->key_of(v) + 2;
+}
+
+static inline void slot_set(const AgMap *m, uint64_t *keys, void **vals, size_t j, uint64_t k,
+                            void *v)
+{
+    if (!m->key_of) keys[j] = k;
+    vals[j] = k == MAP_TOMB ? (m->key_of ? TOMB_VAL : NULL) : k == MAP_EMPTY ? NULL : v;
+}
+
 static bool map_grow(AgStore *st, AgMap *m)
 {
     size_t ncap = m->cap ? m->cap * 2 : 64;
     if (m->used * 2 < m->cap) ncap = m->cap;   /* only tombstones: rehash in place size */
-    uint64_t *nk = ag_store_calloc(st, ncap, sizeof *nk);
+    uint64_t *nk = m->key_of ? NULL : ag_store_calloc(st, ncap, sizeof *nk);
     void **nv = ag_store_calloc(st, ncap, sizeof *nv);
-    if (!nk || !nv) {
+    if ((!m->key_of && !nk) || !nv) {
         ag_store_release(st, nk, ncap * sizeof *nk);
         ag_store_release(st, nv, ncap * sizeof *nv);
         return false;
     }
     for (size_t i = 0; i < m->cap; i++) {
-        if (m->keys[i] <= MAP_TOMB) continue;
-        size_t j = map_hash(m->keys[i]) & (ncap - 1);
-        while (nk[j] != MAP_EMPTY) j = (j + 1) & (ncap - 1);
-        nk[j] = m->keys[i];
-        nv[j] = m->vals[i];
+        uint64_t k = slot_key(m, m->keys, m->vals, i);
+        if (k <= MAP_TOMB) continue;
+        size_t j = map_hash(k) & (ncap - 1);
+        while (slot_key(m, nk, nv, j) != MAP_EMPTY) j = (j + 1) & (ncap - 1);
+        slot_set(m, nk, nv, j, k, m->vals[i]);
     }
     ag_store_release(st, m->keys, m->cap * sizeof *m->keys);
     ag_store_release(st, m->vals, m->cap * sizeof *m->vals);
@@ -159,8 +179,9 @@ static void *map_get(const AgMap *m, uint64_t key)
     uint64_t k = key + 2;
     size_t j = map_hash(k) & (m->cap - 1);
     for (size_t probes = 0; probes < m->cap; probes++, j = (j + 1) & (m->cap - 1)) {
-        if (m->keys[j] == MAP_EMPTY) return NULL;
-        if (m->keys[j] == k) return m->vals[j];
+        uint64_t sk = slot_key(m, m->keys, m->vals, j);
+        if (sk == MAP_EMPTY) return NULL;
+        if (sk == k) return m->vals[j];
     }
     return NULL;
 }
@@ -170,11 +191,12 @@ static bool map_put(AgStore *st, AgMap *m, uint64_t key, void *val)
     if ((m->used + m->tomb + 1) * 4 >= m->cap * 3 && !map_grow(st, m)) return false;
     uint64_t k = key + 2;
     size_t j = map_hash(k) & (m->cap - 1);
-    while (m->keys[j] > MAP_TOMB && m->keys[j] != k) j = (j + 1) & (m->cap - 1);
-    if (m->keys[j] == MAP_TOMB) m->tomb--;
-    if (m->keys[j] != k) m->used++;
-    m->keys[j] = k;
-    m->vals[j] = val;
+    uint64_t sk;
+    while ((sk = slot_key(m, m->keys, m->vals, j)) > MAP_TOMB && sk != k)
+        j = (j + 1) & (m->cap - 1);
+    if (sk == MAP_TOMB) m->tomb--;
+    if (sk != k) m->used++;
+    slot_set(m, m->keys, m->vals, j, k, val);
     return true;
 }
 
@@ -184,11 +206,11 @@ static void *map_del(AgMap *m, uint64_t key)
     uint64_t k = key + 2;
     size_t j = map_hash(k) & (m->cap - 1);
     for (size_t probes = 0; probes < m->cap; probes++, j = (j + 1) & (m->cap - 1)) {
-        if (m->keys[j] == MAP_EMPTY) return NULL;
-        if (m->keys[j] == k) {
+        uint64_t sk = slot_key(m, m->keys, m->vals, j);
+        if (sk == MAP_EMPTY) return NULL;
+        if (sk == k) {
             void *v = m->vals[j];
-            m->keys[j] = MAP_TOMB;
-            m->vals[j] = NULL;
+            slot_set(m, m->keys, m->vals, j, MAP_TOMB, NULL);
             m->used--; m->tomb++;
             return v;
         }
@@ -200,7 +222,7 @@ void *ag_map_next(const AgMap *m, size_t *i)
 {
     while (*i < m->cap) {
         size_t j = (*i)++;
-        if (m->keys[j] > MAP_TOMB) return m->vals[j];
+        if (slot_key(m, m->keys, m->vals, j) > MAP_TOMB) return m->vals[j];
     }
     return NULL;
 }
@@ -208,7 +230,7 @@ void *ag_map_next(const AgMap *m, size_t *i)
 static void map_free(AgStore *st, AgMap *m, size_t val_size)
 {
     for (size_t i = 0; val_size && i < m->cap; i++)   /* 0: the values live elsewhere */
-        if (m->keys[i] > MAP_TOMB) ag_store_release(st, m->vals[i], val_size);
+        if (slot_key(m, m->keys, m->vals, i) > MAP_TOMB) ag_store_release(st, m->vals[i], val_size);
     ag_store_release(st, m->keys, m->cap * sizeof *m->keys);
     ag_store_release(st, m->vals, m->cap * sizeof *m->vals);
     memset(m, 0, sizeof *m);
@@ -216,9 +238,12 @@ static void map_free(AgStore *st, AgMap *m, size_t val_size)
 
 /* ---- store ---- */
 
+static uint64_t proc_key(const void *p) { return ((const AgProc *)p)->pid; }
+
 bool ag_store_init(AgStore *st)
 {
     memset(st, 0, sizeof *st);
+    st->procs.key_of = proc_key;
     ag_series_init(&st->memory_total);
     st->dead_cap = AG_MAX_DEAD_PROCS;
     st->dtab_cap = AG_MAX_DEAD_TABLES;

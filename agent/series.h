@@ -49,8 +49,12 @@ typedef struct AgSeries {
 void ag_series_init(AgSeries *s);
 void ag_series_add(AgSeries *s, uint64_t t_ns, uint64_t v);
 
-/* Key-to-pointer map with open addressing (keys are pid numbers, table ids, site hashes). */
-typedef struct AgMap { uint64_t *keys; void **vals; size_t cap, used, tomb; } AgMap;
+/* Key-to-pointer map with open addressing (keys are pid numbers, table ids, site hashes). With
+ * key_of (the process map) it keeps no key array: a value knows its key. */
+typedef struct AgMap {
+    uint64_t *keys; void **vals; size_t cap, used, tomb;
+    uint64_t (*key_of)(const void *val);
+} AgMap;
 
 /* A forced GC's figures (leak evidence and the gc command). */
 typedef struct AgForcedGc {

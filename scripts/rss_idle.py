@@ -5,7 +5,8 @@
 
 Runs CMD (a program such as bench/rss/proc_idle_rss.erl under `heapscope run` or `erl`), reads
 the resident set (VmRSS of the largest process in CMD's process tree: `erl` is a script that
-starts beam.smp) when CMD prints "base" and when it prints "ready N", and prints one JSON line
+starts beam.smp) when CMD prints "base" and 250 ms after it prints "ready N" (SETTLE_S), and
+prints one JSON line
 {"name": NAME, "rss_base_bytes": B, "rss_ready_bytes": R, "processes": N,
  "rss_bytes_per_process": (R - B) // N}. Exit status 1 if CMD fails or never says "ready".
 """
@@ -13,6 +14,14 @@ import json
 import os
 import subprocess
 import sys
+import time
+
+# The "ready" reading is taken this long after the line (the program waits 300 ms after it):
+# an agent builds its record of a process from the spawn event or, when the burst of spawns
+# overflowed its rings, at its next round of samples, so a reading at the line itself counted
+# however many records the collector happened to have made by then (10-25% of the agent's
+# per-process figure moved with it). The runtime alone and OTP are idle by then either way.
+SETTLE_S = 0.25
 
 
 def children(pid):
@@ -60,6 +69,7 @@ def main():
         if words[:1] == ["base"]:
             base = rss_bytes(proc.pid)
         elif words[:1] == ["ready"] and len(words) == 2:
+            time.sleep(SETTLE_S)
             ready, n = rss_bytes(proc.pid), int(words[1])
     status = proc.wait()
     if status != 0 or base is None or ready is None or n <= 0:

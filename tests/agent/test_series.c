@@ -277,6 +277,44 @@ TEST(store_memory_is_bounded)
     CHECK_EQ(st.bytes, 0);
 }
 
+/* The process map keeps no keys (a record knows its pid) and its records come from slabs: through
+ * growth, exits, evictions (tombstones) and reuse of forgotten records, every live process is
+ * found under its own pid, the forgotten are not, and iteration sees exactly procs.used. */
+TEST(process_map_and_slabs_through_churn)
+{
+    static AgStore st;
+    CHECK(ag_store_init(&st));
+    for (uint64_t pid = 1; pid <= 6000; pid++) {
+        AgEvent e = ev(AG_EV_SPAWN, pid);
+        e.u.spawn.p.pid = make_pid(pid);
+        e.u.spawn.mod = e.u.spawn.fun = NIL;
+        ag_store_apply(&st, &e);
+        if (pid % 2 == 0) {   /* every other one exits: the oldest exited are forgotten */
+            e = ev(AG_EV_EXIT, pid);
+            e.u.exit.p.pid = make_pid(pid);
+            ag_store_apply(&st, &e);
+        }
+    }
+    CHECK(st.procs.keys == NULL);
+    /* 3000 alive, the last AG_MAX_DEAD_PROCS (2048) exited kept */
+    CHECK_EQ(st.procs.used, 3000 + AG_MAX_DEAD_PROCS);
+    unsigned found = 0, forgotten = 0;
+    for (uint64_t pid = 1; pid <= 6000; pid++) {
+        AgProc *p = ag_store_proc(&st, pid);
+        if (p) { CHECK_EQ(p->pid, pid); found++; } else forgotten++;
+        if (pid % 2) CHECK(p && p->alive);
+    }
+    CHECK_EQ(found, 3000 + AG_MAX_DEAD_PROCS);
+    CHECK_EQ(forgotten, 3000 - AG_MAX_DEAD_PROCS);
+    CHECK(ag_store_proc(&st, 2) == NULL && ag_store_proc(&st, 6000) != NULL);
+    size_t it = 0, seen = 0;
+    AgProc *p;
+    while ((p = ag_map_next(&st.procs, &it))) { CHECK(p->pid >= 1 && p->pid <= 6000); seen++; }
+    CHECK_EQ(seen, st.procs.used);
+    ag_store_free(&st);
+    CHECK_EQ(st.bytes, 0);
+}
+
 /* A process whose figures never change keeps no series; when it moves, its series start with
  * the quiet run's first and last sample (series.h, AgProcSeries). */
 TEST(quiet_process_keeps_no_series_until_it_moves)
@@ -318,6 +356,7 @@ int main(void)
     TH_RUN(store_process_events);
     TH_RUN(store_samples_and_peaks);
     TH_RUN(quiet_process_keeps_no_series_until_it_moves);
+    TH_RUN(process_map_and_slabs_through_churn);
     TH_RUN(store_ets_sends_binaries_native);
     TH_RUN(store_memory_is_bounded);
     return th_done();
