@@ -1104,7 +1104,8 @@ static bool web_x_conflicts(Fn *f, Eff *e, Word *out, size_t R, Word *bad, size_
         if (inl) *bad |= live_at(f, i)[0];
         if (outl || def) *bad |= out[0] | e->def[0];
         if (inl && outl && !never_collects(in->op)) {
-            if (in->op != OPC_test_heap || def) return false;
+            /* test_heap's Live, or the Live an op2/op1/bif gets (CodeGcLive), may name it. */
+            if ((in->op != OPC_test_heap && !takes_gc_live(in->op)) || def) return false;
             /* A root only as x(k) right after the live ones (those below must hold terms). */
             size_t k = 0;
             while (k < X_CAP && has_bit(live_at(f, i), k)) k++;
@@ -1152,6 +1153,14 @@ static int web_to_x(Fn *f, Eff *e, Word *out, size_t w)
         bool inl = has_bit(lin, R);
         /* test_heap reads no Y slot: the web is live across it, a root as x(r). */
         if (inl && in->op == OPC_test_heap && cb->w[in->off + 2] < r + 1) cb->w[in->off + 2] = r + 1;
+        /* Across an op2, op1 or bif: a root of its after-BIF collection, as OTP's gc_bif Live
+         * (N - 1 waiting in x0 while A + 1 is computed for f(N - 1, A + 1)). */
+        if (inl && takes_gc_live(in->op) && in->gclive < r + 1) {
+            effects(f, in, e);
+            live_out(f, i, e, out);
+            /* (a successor done before it may already have the register's bit) */
+            if (has_bit(out, R) || has_bit(out, r)) in->gclive = (unsigned)(r + 1);
+        }
         each_operand(cb, in, y_to_x, &s);
         if (inl) {
             lin[R / 64] &= ~((Word)1 << (R % 64));
@@ -1601,9 +1610,9 @@ static size_t x_bits(const Fn *f)
     return xn < VM_X_REGS ? xn : VM_X_REGS;
 }
 
-/* A sunk save's instruction (rule 7) names x0 only: after every rewrite, no other X register
- * may be live across it (the after-BIF collection would not update it), and when x0 no longer
- * is, its Live goes (nothing to keep). */
+/* An op2, op1 or bif with a Live (rule 7's sunk save, or a web web_to_x moved to an X register
+ * across it) names x0 .. Live-1: after every rewrite, Live is what is live across it (those
+ * below held terms when it was set: web_to_x takes the register after the live ones). */
 static void check_gclive(Fn *f, Eff *e, Word *out)
 {
     for (size_t i = f->a; i < f->b; i++) {
@@ -1611,13 +1620,10 @@ static void check_gclive(Fn *f, Eff *e, Word *out)
         if (in->dead || !in->gclive) continue;
         effects(f, in, e);
         live_out(f, i, e, out);
-        for (size_t r = 1; r + 1 < f->xn; r++) { /* x(VM_X_REGS - 1), the scratch, is no root */
-            if (has_bit(out, r) && !has_bit(e->def, r)) {
-                fprintf(stderr, "peep: X register %zu live across a sunk save\n", r);
-                abort();
-            }
-        }
-        if (!has_bit(out, 0) || has_bit(e->def, 0)) in->gclive = 0;
+        unsigned hi = 0;
+        for (size_t r = 0; r + 1 < f->xn; r++) /* x(VM_X_REGS - 1), the scratch, is no root */
+            if (has_bit(out, r) && !has_bit(e->def, r)) hi = (unsigned)r + 1;
+        in->gclive = hi;
     }
 }
 
