@@ -765,6 +765,17 @@ static const char *gc_reason(GcReason r)
     return "unknown";
 }
 
+/* An ETS event's operations: the first's and the last's time (one operation: the event's),
+ * and whether they overlap another kind's of the same batch (ring.h). */
+static void ets_batch_times(B *b, cJSON *o, const AgEvent *ev, uint64_t start_ns)
+{
+    uint64_t last = ev->count ? ev->u.ets.p.time_ns : ev->time_ns;
+    uint64_t first = ev->count ? ev->ets_first_ns : last;
+    add_num(b, o, "first_t_ms", rel_ms(first, start_ns));
+    add_num(b, o, "last_t_ms", rel_ms(last, start_ns));
+    add_bool(b, o, "interleaved", ev->count && ev->ets_interleaved);
+}
+
 cJSON *ag_report_event(const AgEvent *ev, uint64_t start_ns)
 {
     B b = { false };
@@ -820,6 +831,7 @@ cJSON *ag_report_event(const AgEvent *ev, uint64_t start_ns)
         add_u64(&b, o, "memory_words", ev->u.ets.memory_words);
         add_u64(&b, o, "count", ev->count ? ev->count : 1);   /* a coalesced batch (ring.h) */
         add_u64(&b, o, "deletes", ev->ets_deletes);
+        ets_batch_times(&b, o, ev, start_ns);
         break;
     case AG_EV_BIN:
         add_str(&b, o, "bin_kind", ev->u.bin.kind == PROBE_BIN_ALLOC ? "alloc" : "free");

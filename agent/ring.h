@@ -54,11 +54,20 @@ typedef struct AgEvent {
                            u.send.shared_words is the sum of their shared sizes and
                            sampled_flat of their flat sizes. count <= 1: unused (the one send
                            is sampled when shared_words != 0) */
-    uint64_t sampled_flat;
-    /* AG_EV_ETS with count >= 1: a batch of count inserts and object deletes of one table,
-       ets_deletes of them deletes, coalesced on a scheduler thread (agent.c); u.ets holds the
-       last one's figures and peak_* the largest seen in the batch. count 0: one event. */
+    union {
+        uint64_t sampled_flat;   /* AG_EV_SEND */
+        uint64_t ets_first_ns;   /* AG_EV_ETS with count >= 1: the first operation's time */
+    };
+    /* AG_EV_ETS with count >= 1: count operations of one kind (u.ets.kind: inserts or object
+       deletes) of one table from one batch coalesced on a scheduler thread (agent.c "ETS
+       coalescing"); ets_deletes is count for object deletes, 0 for inserts. u.ets holds the
+       figures after the last of them and u.ets.p.time_ns its time (time_ns may be later: a
+       thread's ring stays in time order), ets_first_ns the first's time, peak_* the largest
+       after any of them; ets_interleaved: the batch's kinds came in more runs than kinds
+       (e.g. insert, delete, insert), so this event's operations overlap another kind's.
+       count 0: one event. */
     uint32_t ets_deletes;
+    bool ets_interleaved;
     uint64_t peak_size, peak_memory_words;
     union {
         ProbeSpawn spawn;

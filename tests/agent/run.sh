@@ -157,6 +157,8 @@ assert p.returncode == 0
 print("gc", pid, "before", proc["before"]["heap_size"], "after", proc["after"]["heap_size"], "reclaimed", proc["reclaimed"])
 PY
 run gc_usage bash -c '"$HS" gc --all "<0.80.0>" 2>/dev/null; [ $? -eq 2 ]'
+# ETS events through the control socket: each kind's count and the memory after it (OTP's)
+run ets_events python3 tests/agent/ets_events.py "$HS"
 rm -rf "$TMP"
 fi
 rm -f /tmp/hs-agent-run.$$
