@@ -1241,6 +1241,57 @@ static Opnd cfun_ref(Ctx *c, Ast *e)
 
 /* at: the case, if or try whose clauses these are; OTP reports a case_clause, if_clause or
  * try_clause at its keyword's line. */
+/* `case A < B of true -> ...; false -> ... end` (either order, no guards, any comparison):
+ * the clause indexes. OTP branches on the comparison; no boolean is made. */
+static bool bool_case(const Ast *e, int *tcl, int *fcl)
+{
+    VmCmp k;
+    bool sw;
+    const Ast *s = e->a;
+    if (s->kind != A_OP || !s->b || !cmp_of(s->name, &k, &sw) || e->l1.n != 2) return false;
+    *tcl = *fcl = -1;
+    for (int i = 0; i < 2; i++) {
+        const Ast *cl = e->l1.v[i];
+        if (cl->l1.n != 1 || cl->l2.n || cl->l1.v[0]->kind != A_ATOM) return false;
+        if (ast_name_is(cl->l1.v[0], "true")) *tcl = i;
+        else if (ast_name_is(cl->l1.v[0], "false")) *fcl = i;
+    }
+    return *tcl >= 0 && *fcl >= 0;
+}
+
+/* The two bodies after the comparison's test (it jumps to the false one), with the variables
+ * both bind exported, as ccase_clauses does. A comparison cannot raise, and it is true or
+ * false: no case_clause. */
+static Opnd cbool_case(Ctx *c, Ast *e, int tcl, int fcl, bool tail)
+{
+    unsigned f = new_label(c), end = new_label(c);
+    Opnd d = tail ? 0 : temp(c);
+    bool *before = bound_save(c);
+    int nb = c->n_vars;
+    bool *acc = calloc((size_t)nb + 1, sizeof *acc);
+    if (!acc) abort();
+    int mark = c->cur_temp;
+    ctest(c, e->a, f);
+    c->cur_temp = mark;
+    for (int k = 0; k < 2; k++) {
+        Ast *cl = e->l1.v[k == 0 ? tcl : fcl];
+        bound_restore(c, before, nb);
+        if (k == 1) bind_label(c, f);
+        Opnd r = cbody(c, &cl->l3, tail);
+        if (!tail) {
+            emit_move(c, r, d);
+            emit_jump(c, end);
+        }
+        c->cur_temp = mark;
+        bound_union(c, acc);
+    }
+    bind_label(c, end);
+    for (int i = 0; i < nb; i++) c->vars[i].bound = acc[i];
+    free(before);
+    free(acc);
+    return d;
+}
+
 static Opnd ccase_clauses(Ctx *c, Opnd v, AstList *clauses, bool tail, Term err_tag, const Ast *at)
 {
     /* A variable that matches a case's constant is that constant to OTP's types (Var.konst). */
@@ -2452,6 +2503,11 @@ static Opnd cexpr(Ctx *c, Ast *e, bool tail)
     case A_BLOCK: return cbody(c, &e->l1, tail);
     case A_CALL: return ccall(c, e, tail);
     case A_CASE: {
+        int tcl, fcl;
+        if (bool_case(e, &tcl, &fcl)) {
+            Opnd d = cbool_case(c, e, tcl, fcl, tail);
+            return tail ? AM(ok) : d;
+        }
         Opnd v = cexpr(c, e->a, false);
         Term k = NONVALUE;
         if (is_lit(v)) {
