@@ -98,9 +98,11 @@ Uint ets_words(EtsTable *tb)
     return (b + 7) / 8;
 }
 
-void ets_flat_relocate(const Term *src, Term *dst, Uint n, uintptr_t from, uintptr_t to)
+/* Moves the flat term of n words at src to dst: pointers inside it shifted by the distance,
+ * raw words (after a header) and pointers elsewhere (the empty tuple literal) kept. */
+static void flat_move(const Term *src, Term *dst, Uint n)
 {
-    uintptr_t bytes = n * sizeof(Term), delta = to - from;
+    uintptr_t lo = (uintptr_t)src, bytes = n * sizeof(Term), delta = (uintptr_t)dst - lo;
     for (Uint i = 0; i < n;) {
         Term w = src[i];
         Uint tag = w & TAG_PRIMARY_MASK;
@@ -109,16 +111,9 @@ void ets_flat_relocate(const Term *src, Term *dst, Uint n, uintptr_t from, uintp
             for (Uint end = i + hdr_raw_words(w); i < end; i++) dst[i] = src[i];
             continue;
         }
-        if (tag != TAG_PRIMARY_IMMED1 && (w - tag) - from < bytes) w += delta; /* points inside */
+        if (tag != TAG_PRIMARY_IMMED1 && (w - tag) - lo < bytes) w += delta; /* points inside */
         dst[i++] = w;
     }
-}
-
-/* Moves the flat term of n words at src to dst: pointers inside it shifted by the distance,
- * raw words (after a header) and pointers elsewhere (the empty tuple literal) kept. */
-static void flat_move(const Term *src, Term *dst, Uint n)
-{
-    ets_flat_relocate(src, dst, n, (uintptr_t)src, (uintptr_t)dst);
 }
 
 /*
@@ -128,7 +123,7 @@ static void flat_move(const Term *src, Term *dst, Uint n)
  * its measuring pass and work stack (some 430 instructions for a {K, {A, B}}). NONVALUE when
  * the object holds anything else, nests deeper than FLAT_DEPTH or exceeds FLAT_WORDS.
  */
-enum { FLAT_WORDS = ETS_FLAT_WORDS, FLAT_DEPTH = 16 };
+enum { FLAT_WORDS = 128, FLAT_DEPTH = 16 };
 
 static Term flat_copy(Term t, Term *buf, Uint *n, int depth)
 {
@@ -172,8 +167,6 @@ static Term flat_copy(Term t, Term *buf, Uint *n, int depth)
     memcpy(o, p, sz * sizeof(Term));
     return make_boxed(o);
 }
-
-Term ets_flat_copy(Term t, Term *buf, Uint *n) { return flat_copy(t, buf, n, 0); }
 
 /*
  * The usual object, a tuple whose elements are immediates or non-empty tuples of immediates

@@ -130,17 +130,6 @@ void ets_charge(EtsTable *tb, Sint bytes);
 
 /* A flat copy of obj in a block of `head` bytes + DbTerm (the node header in front). */
 DbTerm *ets_dbterm_new(EtsTable *tb, Term obj, size_t head, void **block);
-/* The flat copy of small term t (tuples, lists, immediates, floats, bignums, heap binaries,
- * ordinary refs; at most ETS_FLAT_WORDS words in all, nested at most 16 deep) into buf from
- * *n on, *n advanced: its root, or NONVALUE when t is anything else (copy_struct it). The same
- * words and sizes as copy_struct's (the empty tuple stays its literal). */
-enum { ETS_FLAT_WORDS = 128 };
-Term ets_flat_copy(Term t, Term *buf, Uint *n);
-/* Copies the n words of flat terms at src to dst, the pointers into [from, from + n words)
- * shifted by to - from: src is read as if it lay at address `from`, and written to lie at
- * `to` (both may be other than src and dst: flat terms kept in a buffer that moves). Raw words
- * after a header and pointers elsewhere (the empty tuple literal) are kept. */
-void ets_flat_relocate(const Term *src, Term *dst, Uint n, uintptr_t from, uintptr_t to);
 /* Drops the object's off-heap references (not the block). */
 void ets_dbterm_release(DbTerm *d);
 /* The words of a DbTerm node: head + DbTerm + size words. */

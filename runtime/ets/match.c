@@ -942,79 +942,30 @@ void ets_ms_free(EtsMatchSpec *s)
     free(s);
 }
 
-/*
- * Results are copied as they are found, while their node is in the cache: a small one (the
- * usual case: a key, a tuple of immediates) flat (ets_flat_copy) into `flat`, a buffer that
- * moves as it grows, so its pointers are kept as if it lay at FLAT_BASE (an address no real
- * pointer has); results_lists moves the whole buffer into the caller's heap in one relocating
- * pass. Others (off-heap parts, large) are measured and copied with copy_struct at the end.
- * Either way the words and sizes are copy_struct's.
- */
-#define FLAT_BASE ((uintptr_t)1 << 62)
-#define NOT_FLAT ((Uint)-1)
-
 typedef struct SelCtx {
     MatchCtx m;
     Term ms;
     FastSpec fast;
     EtsSelKind kind;
-    Term *res;   /* results in traversal order (flat ones: their root, as at FLAT_BASE) */
+    Term *res;   /* results in traversal order */
     Uint *bk;    /* hash tables: the bucket (a sequence number) each result came from */
     DbTerm **objs; /* select_replace: the object each result replaces */
-    Uint *sz;    /* NOT_FLAT: res is in the table or scratch, to copy_struct (its size in xsz) */
-    Uint *xsz;   /* size_object of a NOT_FLAT result */
-    Term *flat;  /* the flat copies, back to back */
-    Uint flat_n, flat_cap;
+    Uint *sz;    /* words of each result's copy (measured once) */
     Uint n, cap, words, count, bucket_no;
 } SelCtx;
 
-/* Room in s->flat for n more words. */
-static void flat_reserve(SelCtx *s, Uint n)
+/* The words of r when it is a non-empty tuple of immediates (the usual result: a key and a
+ * value), else 0: such a result is measured and copied word for word, without size_object's
+ * and copy_struct's walks (the same words: a tuple of immediates shares nothing). */
+static Uint imm_tuple_words(Term r)
 {
-    if (s->flat_n + n <= s->flat_cap) return;
-    s->flat_cap = s->flat_cap ? 2 * s->flat_cap : 1024;
-    if (s->flat_cap < s->flat_n + n) s->flat_cap = s->flat_n + n;
-    s->flat = realloc(s->flat, s->flat_cap * sizeof(Term));
-    if (!s->flat) abort();
-}
-
-/* r's copy for the result list: flat into s->flat when it can be, else NOT_FLAT in *where. */
-static Term keep_result(SelCtx *s, Term r, Uint *where, Uint *xsz)
-{
-    *xsz = 0;
-    *where = 0;
-    if (term_is_immed(r)) return r;
-    uintptr_t at = FLAT_BASE + s->flat_n * sizeof(Term);
-    if (term_is_tuple(r) && tuple_arity(r) > 0 && tuple_arity(r) < ETS_FLAT_WORDS) {
-        /* A tuple of immediates (the usual result: a key and a value): its words as they are,
-         * no pointer to shift. */
-        Uint a = tuple_arity(r), i = 1;
-        const Term *p = boxed_ptr(r);
-        flat_reserve(s, a + 1);
-        Term *o = s->flat + s->flat_n;
-        o[0] = p[0];
-        for (; i <= a && term_is_immed(p[i]); i++) o[i] = p[i];
-        if (i > a) {
-            s->flat_n += a + 1;
-            s->words += a + 1;
-            return make_boxed((Term *)at);
-        }
-    }
-    Term tmp[ETS_FLAT_WORDS];
-    Uint n = 0;
-    Term root = ets_flat_copy(r, tmp, &n);
-    if (root == NONVALUE) {
-        *where = NOT_FLAT;
-        *xsz = size_object(r);
-        s->words += *xsz;
-        return r;
-    }
-    flat_reserve(s, n);
-    ets_flat_relocate(tmp, s->flat + s->flat_n, n, (uintptr_t)tmp, at);
-    s->flat_n += n;
-    s->words += n;
-    bool inside = !term_is_immed(root) && (root & ~(Term)TAG_PRIMARY_MASK) - (uintptr_t)tmp < n * sizeof(Term);
-    return inside ? root - (uintptr_t)tmp + at : root; /* else an immediate or the {} literal */
+    if (!term_is_tuple(r)) return 0;
+    const Term *p = boxed_ptr(r);
+    Uint a = tuple_arity(r);
+    if (a == 0) return 0;
+    for (Uint i = 1; i <= a; i++)
+        if (!term_is_immed(p[i])) return 0;
+    return a + 1;
 }
 
 static int visit_select(DbTerm *d, void *arg)
@@ -1034,19 +985,18 @@ static int visit_select(DbTerm *d, void *arg)
         s->bk = realloc(s->bk, s->cap * sizeof(Uint));
         s->objs = realloc(s->objs, s->cap * sizeof(DbTerm *));
         s->sz = realloc(s->sz, s->cap * sizeof(Uint));
-        s->xsz = realloc(s->xsz, s->cap * sizeof(Uint));
-        if (!s->res || !s->bk || !s->objs || !s->sz || !s->xsz) abort();
+        if (!s->res || !s->bk || !s->objs || !s->sz) abort();
+    }
+    Uint sz = 0;
+    if (s->kind != ETS_SEL_REPLACE && !term_is_immed(r)) { /* replace: r is no result */
+        sz = imm_tuple_words(r);
+        if (!sz) sz = size_object(r);
     }
     s->objs[s->n] = d;
     s->bk[s->n] = s->bucket_no;
-    if (s->kind == ETS_SEL_REPLACE) { /* the result is the new object, not returned */
-        s->sz[s->n] = 0;
-        s->res[s->n++] = r;
-        return ETS_V_NEXT;
-    }
-    s->res[s->n] = keep_result(s, r, &s->sz[s->n], &s->xsz[s->n]);
-    s->n++;
-    s->words += 2;
+    s->sz[s->n] = sz;
+    s->res[s->n++] = r;
+    s->words += sz + 2;
     return ETS_V_NEXT;
 }
 
@@ -1060,16 +1010,20 @@ static Term results_lists(Process *p, SelCtx *s, const Uint *order, const Uint *
     Term *hp = heap_halloc(&p->heap, s->words + (lens ? 2 * nchunks : 0));
     Term *cells = hp;
     hp += 2 * s->n;
-    Term *flat = hp;
-    ets_flat_relocate(s->flat, flat, s->flat_n, FLAT_BASE, (uintptr_t)flat);
-    hp += s->flat_n;
-    uintptr_t fbytes = s->flat_n * sizeof(Term), shift = (uintptr_t)flat - FLAT_BASE;
     OffHeap oh = {NULL, 0};
+    enum { AHEAD = 8 }; /* the results point into table nodes met in bucket order: scattered */
     for (Uint i = 0; i < s->n; i++) {
-        Uint o = order[i];
+        if (i + AHEAD < s->n && term_is_boxed(s->res[order[i + AHEAD]]))
+            __builtin_prefetch(boxed_ptr(s->res[order[i + AHEAD]]));
+        Uint o = order[i], sz = s->sz[o];
         Term r = s->res[o];
-        if (s->sz[o] == NOT_FLAT) r = copy_struct(r, s->xsz[o], &hp, &oh);
-        else if (!term_is_immed(r) && (r & ~(Term)TAG_PRIMARY_MASK) - FLAT_BASE < fbytes) r += shift;
+        if (sz && sz == imm_tuple_words(r)) {
+            memcpy(hp, boxed_ptr(r), sz * sizeof(Term));
+            r = make_boxed(hp);
+            hp += sz;
+        } else if (sz) {
+            r = copy_struct(r, sz, &hp, &oh);
+        }
         cells[2 * i] = r;
         cells[2 * i + 1] = i + 1 < s->n ? make_list(cells + 2 * i + 2) : NIL;
     }
@@ -1338,8 +1292,6 @@ static Term do_select(Process *p, Term tab, Term ms, EtsSelKind kind, bool rever
     free(s->res);
     free(s->bk);
     free(s->sz);
-    free(s->xsz);
-    free(s->flat);
     free(s->objs);
     free(s->fast.cl);
     free(s);
