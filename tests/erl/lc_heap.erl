@@ -2,10 +2,9 @@
 -export([main/0]).
 %% Heap figures after list comprehensions as OTP 25 compiles them: body-recursive generator
 %% functions (one cons per element, no reverse), and an unused comprehension that builds no
-%% list (its generator function calls itself last). Sizes where the recursion's stack frames
-%% decide the heap's growth are left out: {deep, 100} builds each {X} before the recursive
-%% call here and after it in OTP (v3_core builds a constructor where it is used), so the
-%% heap at the collection differs (docs/vm.md, "Not yet").
+%% list (its generator function calls itself last). {deep, N} for larger N shows the
+%% generator's stack frames deciding the heap's growth: each {X} is built after the recursive
+%% call, as v3_core builds a constructor where it is used (docs/vm.md).
 
 measure(Name, F) ->
     Self = self(),
@@ -26,7 +25,7 @@ used(N) -> L = lists:seq(1, N), R = [X + 1 || X <- L], length(R).
 strs(N) -> [integer_to_list(X) || X <- lists:seq(1, N)].
 
 main() ->
-    [measure({deep, N}, fun() -> deep(N) end) || N <- [0, 1, 10]],
+    [measure({deep, N}, fun() -> deep(N) end) || N <- [0, 1, 10, 100, 1000, 5000]],
     [measure({sq, N}, fun() -> sq(lists:seq(1, N)) end) || N <- [10]],
     [measure({pairs, N}, fun() -> pairs(N) end) || N <- [3]],
     [measure({unused, N}, fun() -> unused(N) end) || N <- [10, 1000, 20000]],
