@@ -22,8 +22,15 @@ int compile_internal_errors;
 typedef Instr Opnd;
 
 /* ret_float: OTP's type analysis knows the function returns a float (find_float_funcs);
- * no_return: that it never returns (find_no_return_funcs). */
-typedef struct FuncSym { const char *name; int arity; unsigned label; bool ret_float, no_return; } FuncSym;
+ * no_return: that it never returns (find_no_return_funcs); arg_off: where its call sites'
+ * argument constants start in Ctx.arg_tab (find_arg_consts). */
+typedef struct FuncSym {
+    const char *name;
+    int arity;
+    unsigned label;
+    bool ret_float, no_return;
+    unsigned arg_off;
+} FuncSym;
 typedef struct RecDef { const char *name; Ast *decl; } RecDef;
 
 typedef struct Lambda {
@@ -69,6 +76,7 @@ typedef struct Ctx {
     const Ast *bc_template; /* the template of the binary comprehension being compiled */
     Term case_konst;        /* the constant a case about to be compiled is on, or NONVALUE */
     Term arg_consts[256]; /* of the function being compiled (not its funs) */
+    Term *arg_tab;        /* every module function's, FuncSym.arg_off (find_arg_consts) */
     int n_stubs, cap_stubs;
     Var *vars;
     int n_vars, cap_vars;
@@ -1686,7 +1694,7 @@ static Opnd clc_generator(Ctx *c, Ast *e, bool tail)
     const char *tname = arena_strdup(c->arena, buf);
     unsigned label = new_label(c);
     GROW(c->funcs, c->n_funcs, c->cap_funcs);
-    c->funcs[c->n_funcs++] = (FuncSym){fname, 1 + fv.n, label, false, false};
+    c->funcs[c->n_funcs++] = (FuncSym){fname, 1 + fv.n, label, false, false, 0};
 
     /* Both calls are at the generator's line, as OTP's (its anno). */
     Ast *self = mk_call(c, fname, q->line, mk_var(c, tname, q->line), &fv);
@@ -3322,43 +3330,6 @@ static Term arg_const(const Ast *a)
     }
 }
 
-#define ARG_UNSEEN ((Term)0)
-
-/* Merges the call sites of fname/farity below n into out (ARG_UNSEEN, a constant or
- * NONVALUE per argument); a fun fname/farity makes every argument unknown. */
-static void scan_calls(const Ast *n, const char *fname, int farity, Term *out)
-{
-    if (!n) return;
-    if (n->kind == A_FUN_LOCAL && n->ival == farity && !strcmp(n->name, fname))
-        for (int i = 0; i < farity; i++) out[i] = NONVALUE;
-    if (n->kind == A_CALL && n->a->kind == A_ATOM && n->l1.n == farity && !strcmp(n->a->name, fname))
-        for (int i = 0; i < farity; i++) {
-            Term v = arg_const(n->l1.v[i]);
-            out[i] = out[i] == ARG_UNSEEN || out[i] == v ? v : NONVALUE;
-        }
-    scan_calls(n->a, fname, farity, out);
-    scan_calls(n->b, fname, farity, out);
-    scan_calls(n->c, fname, farity, out);
-    const AstList *ls[4] = {&n->l1, &n->l2, &n->l3, &n->l4};
-    for (int k = 0; k < 4; k++)
-        for (int i = 0; i < ls[k]->n; i++) scan_calls(ls[k]->v[i], fname, farity, out);
-}
-
-/* OTP's type analysis replaces a parameter of a local (unexported) function by a constant
- * when every call passes that same atom, small integer or []: arithmetic on it is then on two
- * constants and shows erlang:Op/N's frame when it fails (frameless_arith). */
-static void find_arg_consts(Ctx *c, AstList *forms, const Ast *f)
-{
-    int n = f->arity;
-    for (int i = 0; i < n; i++) c->arg_consts[i] = NONVALUE;
-    if (n > 255 || exported(c->cb, atom_put(f->name, f->name_len), n)) return;
-    Term out[256];
-    for (int i = 0; i < n; i++) out[i] = ARG_UNSEEN;
-    for (int k = 0; k < forms->n; k++)
-        if (forms->v[k]->kind == A_FUNCTION) scan_calls(forms->v[k], f->name, n, out);
-    for (int i = 0; i < n; i++) c->arg_consts[i] = out[i] == ARG_UNSEEN ? NONVALUE : out[i];
-}
-
 /* erlang:error/1,2, exit/1 and throw/1, called remotely or unqualified (no local function of
  * that name shadows them: the caller checked). */
 static bool raising_bif(const char *name, int n)
@@ -3383,6 +3354,21 @@ static FuncSym *nr_find(const NrCtx *x, const char *name, int arity)
     for (size_t i = nr_hash(name, arity) & x->mask; x->tab[i]; i = (i + 1) & x->mask)
         if (x->tab[i]->arity == arity && !strcmp(x->tab[i]->name, name)) return x->tab[i];
     return NULL;
+}
+
+/* The table of the module's functions (c->funcs must not grow while it is used). */
+static NrCtx nr_table(Ctx *c)
+{
+    size_t cap = 16;
+    while (cap < 2 * (size_t)c->n_funcs + 2) cap *= 2;
+    NrCtx x = {c, calloc(cap, sizeof(FuncSym *)), cap - 1};
+    if (!x.tab) abort();
+    for (int i = 0; i < c->n_funcs; i++) {
+        size_t h = nr_hash(c->funcs[i].name, c->funcs[i].arity) & x.mask;
+        while (x.tab[h]) h = (h + 1) & x.mask;
+        x.tab[h] = &c->funcs[i];
+    }
+    return x;
 }
 
 static bool never_returns(const NrCtx *x, const Ast *e);
@@ -3442,16 +3428,9 @@ static bool never_returns(const NrCtx *x, const Ast *e)
  * fixpoint (a function that only calls itself never returns either). */
 static void find_no_return_funcs(Ctx *c, AstList *forms)
 {
-    size_t cap = 16;
-    while (cap < 2 * (size_t)c->n_funcs + 2) cap *= 2;
-    NrCtx x = {c, calloc(cap, sizeof(FuncSym *)), cap - 1};
+    NrCtx x = nr_table(c);
     FuncSym **of = calloc((size_t)forms->n + 1, sizeof(FuncSym *));
-    if (!x.tab || !of) abort();
-    for (int i = 0; i < c->n_funcs; i++) {
-        size_t h = nr_hash(c->funcs[i].name, c->funcs[i].arity) & x.mask;
-        while (x.tab[h]) h = (h + 1) & x.mask;
-        x.tab[h] = &c->funcs[i];
-    }
+    if (!of) abort();
     for (int i = 0; i < forms->n; i++) {
         Ast *f = forms->v[i];
         of[i] = f->kind == A_FUNCTION ? nr_find(&x, f->name, f->arity) : NULL;
@@ -3473,6 +3452,64 @@ static void find_no_return_funcs(Ctx *c, AstList *forms)
     }
     free(x.tab);
     free(of);
+}
+
+#define ARG_UNSEEN ((Term)0)
+
+/* Merges the call sites below n into their callees' entries of arg_tab (ARG_UNSEEN, a
+ * constant or NONVALUE per argument); a fun F/A makes every argument of F/A unknown. */
+static void scan_calls(const NrCtx *x, const Ast *n, Term *tab)
+{
+    if (!n) return;
+    if (n->kind == A_FUN_LOCAL) {
+        const FuncSym *fs = nr_find(x, n->name, (int)n->ival);
+        if (fs)
+            for (int i = 0; i < fs->arity; i++) tab[fs->arg_off + i] = NONVALUE;
+    }
+    if (n->kind == A_CALL && n->a->kind == A_ATOM) {
+        const FuncSym *fs = nr_find(x, n->a->name, n->l1.n);
+        for (int i = 0; fs && i < fs->arity; i++) {
+            Term v = arg_const(n->l1.v[i]), *out = &tab[fs->arg_off + i];
+            *out = *out == ARG_UNSEEN || *out == v ? v : NONVALUE;
+        }
+    }
+    scan_calls(x, n->a, tab);
+    scan_calls(x, n->b, tab);
+    scan_calls(x, n->c, tab);
+    const AstList *ls[4] = {&n->l1, &n->l2, &n->l3, &n->l4};
+    for (int k = 0; k < 4; k++)
+        for (int i = 0; i < ls[k]->n; i++) scan_calls(x, ls[k]->v[i], tab);
+}
+
+/* OTP's type analysis replaces a parameter of a local (unexported) function by a constant
+ * when every call passes that same atom, small integer or []: arithmetic on it is then on two
+ * constants and shows erlang:Op/N's frame when it fails (frameless_arith). The call sites of
+ * every function are merged in one walk of the module (a walk per function made compiling
+ * a large module quadratic: lists.erl 16 -> 38 ms with the merges). */
+static void find_arg_consts(Ctx *c, AstList *forms)
+{
+    unsigned total = 0;
+    for (int i = 0; i < c->n_funcs; i++) {
+        c->funcs[i].arg_off = total;
+        total += (unsigned)c->funcs[i].arity;
+    }
+    c->arg_tab = calloc(total + 1, sizeof(Term)); /* ARG_UNSEEN is 0 */
+    if (!c->arg_tab) abort();
+    NrCtx x = nr_table(c);
+    for (int k = 0; k < forms->n; k++)
+        if (forms->v[k]->kind == A_FUNCTION) scan_calls(&x, forms->v[k], c->arg_tab);
+    free(x.tab);
+}
+
+/* The constants of fs's parameters into arg_consts: NONVALUE for an exported function. */
+static void set_arg_consts(Ctx *c, const FuncSym *fs)
+{
+    int n = fs->arity;
+    bool local = n <= 255 && !exported(c->cb, atom_put(fs->name, strlen(fs->name)), n);
+    for (int i = 0; i < n && i < 256; i++) {
+        Term v = local ? c->arg_tab[fs->arg_off + i] : NONVALUE;
+        c->arg_consts[i] = v == ARG_UNSEEN ? NONVALUE : v;
+    }
 }
 
 /* The local functions whose every clause returns a float (or raises), to a fixpoint: OTP's
@@ -3508,7 +3545,7 @@ static void compile_forms(Ctx *c, LangModule *lm)
         Ast *f = forms->v[i];
         if (f->kind == A_FUNCTION) {
             GROW(c->funcs, c->n_funcs, c->cap_funcs);
-            c->funcs[c->n_funcs++] = (FuncSym){f->name, f->arity, new_label(c), false, false};
+            c->funcs[c->n_funcs++] = (FuncSym){f->name, f->arity, new_label(c), false, false, 0};
         } else if (f->kind == A_ATTRIBUTE && f->attr == ATTR_RECORD) {
             GROW(c->recs, c->n_recs, c->cap_recs);
             c->recs[c->n_recs++] = (RecDef){f->name2, f};
@@ -3557,7 +3594,7 @@ static void compile_forms(Ctx *c, LangModule *lm)
         if (func_find(c, "module_info", a)) continue; /* check.c has refused the module */
         mi_label[a] = new_label(c);
         GROW(c->funcs, c->n_funcs, c->cap_funcs);
-        c->funcs[c->n_funcs++] = (FuncSym){"module_info", a, mi_label[a], false, false};
+        c->funcs[c->n_funcs++] = (FuncSym){"module_info", a, mi_label[a], false, false, 0};
         if (!exported(cb, atom_s("module_info"), a)) {
             GROW(cb->exports, cb->n_exports, cb->cap_exports);
             cb->exports[cb->n_exports++] = (CodeExportDef){atom_s("module_info"), (unsigned)a, mi_label[a]};
@@ -3566,6 +3603,7 @@ static void compile_forms(Ctx *c, LangModule *lm)
     c->n_vars = 0;
     find_float_funcs(c, forms);
     find_no_return_funcs(c, forms);
+    find_arg_consts(c, forms);
     for (int i = 0; i < forms->n; i++) {
         Ast *f = forms->v[i];
         if (f->kind != A_FUNCTION) continue;
@@ -3577,7 +3615,7 @@ static void compile_forms(Ctx *c, LangModule *lm)
         for (int k = 0; k < f->l1.n; k++) number_funs(f->l1.v[k], &c->fun_counter);
         int letrecs = 0;
         for (int k = 0; k < f->l1.n; k++) number_letrecs(c, f->l1.v[k], &letrecs);
-        find_arg_consts(c, forms, f);
+        set_arg_consts(c, fs);
         cfunction_body(c, &f->l1, f->arity, NULL, atom_s(f->name), f->line);
         /* Funs created in this function, and in those funs, in order. */
         for (int k = 0; k < c->n_lambdas; k++) {
@@ -3646,6 +3684,7 @@ static Module *compile_module(const char *path, const char *source, size_t len, 
     if (out && !c.failed) *out = cb;
     else codebuf_free(&cb);
     free(c.funcs);
+    free(c.arg_tab);
     free(c.recs);
     free(c.imports);
     free(c.lambdas);
