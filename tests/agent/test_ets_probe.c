@@ -275,10 +275,11 @@ TEST(interleaved_batch_last_kind_last)
     static const Op ops[] = {{'I', 1002, 1, 500}, {'D', 1002, 0, 420}, {'I', 1002, 1, 510},
                              {'I', 1002, 2, 530}, {'T', 1002, 2, 530}};
     run_on_scheduler(ops, 5);
+    /* The collector's own step may drain the ring before the flush: the events are those of
+     * both reads. */
     size_t n = ets_events(&since, 1002, v, 8);
-    CHECK_EQ(n, 0);                            /* in the ring: the collector is asleep */
     agent_flush();
-    n = ets_events(&since, 1002, v, 8);
+    n += ets_events(&since, 1002, v + n, 8 - n);
     CHECK_EQ(n, 3);
     if (n == 3) {
         CHECK(ev_is(&v[0], "delete_object", 1, 0, 420, true));
