@@ -8,6 +8,12 @@ walk(T) -> walk(T, ets:first(T), []).
 walk(_, '$end_of_table', A) -> lists:reverse(A);
 walk(T, K, A) -> walk(T, ets:next(T, K), [K | A]).
 
+%% {I} for I in From..To, one insert each: a loop in constant stack, so that the program stays
+%% linear under GC stress (a comprehension over half a million elements recursed that deep, and
+%% every stressed collection walked the whole stack).
+fill(_, I, To) when I > To -> ok;
+fill(T, I, To) -> ets:insert(T, {I}), fill(T, I + 1, To).
+
 show(What, L) ->
     io:format("~s ~p ~p ~w~n", [What, length(L), erlang:phash2(L), lists:sublist(L, 10)]).
 
@@ -49,12 +55,12 @@ main() ->
     %% the segment table's growth: 255 extension segments fill the first one
     T = ets:new(t, [set]),
     N = 256 + 255 * 2048,
-    ets:insert(T, [{I} || I <- lists:seq(1, N)]),
+    fill(T, 1, N),
     A0 = ets:info(T, memory),
     ets:insert(T, {N + 1}),
     io:format("~p~n", [[A0, ets:info(T, memory) - A0]]),
     N2 = 256 + 383 * 2048,
-    ets:insert(T, [{I} || I <- lists:seq(N + 2, N2)]),
+    fill(T, N + 2, N2),
     A2 = ets:info(T, memory),
     ets:insert(T, {N2 + 1}),
     io:format("~p~n", [[A2, ets:info(T, memory) - A2]]),
