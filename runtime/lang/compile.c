@@ -564,6 +564,39 @@ static bool ast_is_literal(const Ast *n)
     }
 }
 
+/* A bitstring written out of integer segments (of a literal size) and string segments of the
+ * default type: it cannot fail. */
+static bool ast_is_plain_bin(const Ast *n)
+{
+    if (n->kind != A_BIN) return false;
+    for (int i = 0; i < n->l1.n; i++) {
+        const Ast *s = n->l1.v[i];
+        if (s->l1.n || (s->flags & AF_HAS_TSL)) return false;
+        if (s->a->kind != A_INTEGER && s->a->kind != A_CHAR && (s->a->kind != A_STRING || s->b))
+            return false;
+        if (s->b && (s->b->kind != A_INTEGER || s->b->big)) return false;
+    }
+    return true;
+}
+
+/* The place of a constant's type in the term order (number < atom < tuple < map < nil < list
+ * < bitstring), or -1 when n is not a constant OTP folds a comparison of. */
+static int const_type_rank(const Ast *n)
+{
+    switch (n->kind) {
+    case A_INTEGER: case A_FLOAT: case A_CHAR: return 0;
+    case A_OP: return !n->b && (n->a->kind == A_INTEGER || n->a->kind == A_FLOAT) ? 0 : -1;
+    case A_ATOM: return 1;
+    case A_TUPLE: return ast_is_literal(n) ? 2 : -1;
+    case A_MAP: return ast_is_literal(n) ? 3 : -1;
+    case A_NIL: return 4;
+    case A_STRING: return n->slen ? 5 : 4;
+    case A_CONS: return ast_is_literal(n) ? 5 : -1;
+    case A_BIN: return ast_is_plain_bin(n) ? 6 : -1;
+    default: return -1;
+    }
+}
+
 static Opnd test_value(Ctx *c, Ast *e, bool tail)
 {
     /* A type test of a constant is a constant, as OTP folds it (so that, say, the constant goes
@@ -577,6 +610,15 @@ static Opnd test_value(Ctx *c, Ast *e, bool tail)
     /* So is a comparison of two constants. */
     VmCmp k;
     bool sw;
+    int ra, rb;
+    if (e->kind == A_OP && e->b && cmp_of(e->name, &k, &sw) && (ra = const_type_rank(e->a)) >= 0 &&
+        (rb = const_type_rank(e->b)) >= 0 && ra != rb) {
+        /* Of different types (a binary among them): the term order decides. */
+        int r = sw ? rb - ra : ra - rb;
+        bool v = k == VC_EQ_EXACT || k == VC_EQ ? false : k == VC_NE_EXACT || k == VC_NE ? true
+               : k == VC_LT ? r < 0 : r >= 0;
+        return ret(c, v ? AM(true) : AM(false), tail);
+    }
     if (e->kind == A_OP && e->b && cmp_of(e->name, &k, &sw) && ast_is_literal(e->a) &&
         ast_is_literal(e->b)) {
         Opnd a = cexpr(c, sw ? e->b : e->a, false), b = cexpr(c, sw ? e->a : e->b, false);
@@ -2097,7 +2139,9 @@ static Opnd crecord(Ctx *c, Ast *e, bool tail)
         E(c, (Instr)n);
         emit_jump(c, ok);
         bind_label(c, bad);
-        line(c, e);
+        /* OTP 25's erl_expand_records raises it at the line of the one field updated (its
+         * setelement/3), or else at the record expression's own (its case). */
+        line(c, e->l1.n == 1 ? e->l1.v[0] : e->a);
         E(c, OPC_raise_tag);
         E(c, atom_s("badrecord"));
         E(c, base);
@@ -2240,12 +2284,119 @@ static bool float_expr(Ctx *c, const Ast *e)
     }
 }
 
+/* A case on a constant subject whose clause is known at compile time is folded by OTP's
+ * sys_core_fold: its value is a constant to OTP when that clause's value is (a literal, or a
+ * pattern variable bound to one), so it goes second in a commutative operator's frame
+ * (`(case #{a => 1} of #{b := X} -> X; #{} -> -1 end) band V` fails with [V, -1]). The A_CASE
+ * compile works it out before its patterns bind anything (AF_CASE_KONST, the value in ival);
+ * only immediates are kept. Whatever is not sure (guards, binaries, bound variables, strings
+ * against lists) leaves the case unknown. */
+#define AF_CASE_KONST (1 << 21)
+
+typedef enum { KM_NO, KM_YES, KM_UNKNOWN } KMatch;
+typedef struct KBind { const char *name[16]; const Ast *val[16]; int n; } KBind;
+
+static bool pat_const(Ctx *c, Ast *p, Term *out);
+
+static bool katomic(Ctx *c, const Ast *n, Term *out)
+{
+    switch (n->kind) {
+    case A_INTEGER: case A_CHAR: case A_ATOM: case A_NIL: case A_FLOAT: case A_STRING:
+        return pat_const(c, (Ast *)n, out);
+    case A_OP: return !n->b && (n->a->kind == A_INTEGER || n->a->kind == A_FLOAT) && pat_const(c, (Ast *)n, out);
+    default: return false;
+    }
+}
+
+static KMatch kmatch(Ctx *c, const Ast *p, const Ast *s, KBind *b)
+{
+    Term tp, ts;
+    if (p->kind == A_VAR) {
+        if (is_wild(p)) return KM_YES;
+        Var *v = var_find(c, p->name);
+        if ((v && v->bound) || b->n == 16) return KM_UNKNOWN;
+        for (int i = 0; i < b->n; i++)
+            if (!strcmp(b->name[i], p->name)) return KM_UNKNOWN;
+        b->name[b->n] = p->name;
+        b->val[b->n++] = s;
+        return KM_YES;
+    }
+    bool pa = katomic(c, p, &tp), sa = katomic(c, s, &ts);
+    if (pa && sa) {
+        return term_compare(tp, ts, true) == 0 ? KM_YES : KM_NO;
+    }
+    int kp = pa ? 0 : p->kind == A_TUPLE ? 1 : p->kind == A_MAP && !p->a ? 2 : p->kind == A_CONS ? 3 : -1;
+    int ks = sa ? 0 : s->kind == A_TUPLE ? 1 : s->kind == A_MAP && !s->a ? 2 : s->kind == A_CONS ? 3 : -1;
+    if (kp < 0 || ks < 0) return KM_UNKNOWN;
+    if ((kp == 0 && p->kind == A_STRING) || (ks == 0 && s->kind == A_STRING)) return KM_UNKNOWN;
+    if (kp != ks) return KM_NO;
+    if (kp == 3) {
+        KMatch h = kmatch(c, p->a, s->a, b);
+        if (h != KM_YES) return h;
+        return kmatch(c, p->b, s->b, b);
+    }
+    if (kp == 1) {
+        if (p->l1.n != s->l1.n) return KM_NO;
+        KMatch r = KM_YES;
+        for (int i = 0; i < p->l1.n && r == KM_YES; i++) r = kmatch(c, p->l1.v[i], s->l1.v[i], b);
+        return r;
+    }
+    /* A map pattern: each key must be in the subject (its last occurrence wins). */
+    for (int i = 0; i < p->l1.n; i++) {
+        Term kk;
+        if (!katomic(c, p->l1.v[i]->a, &kk)) return KM_UNKNOWN;
+        const Ast *found = NULL;
+        for (int j = s->l1.n - 1; j >= 0 && !found; j--) {
+            Term sk;
+            if (!katomic(c, s->l1.v[j]->a, &sk)) return KM_UNKNOWN;
+            if (term_compare(kk, sk, true) == 0) found = s->l1.v[j]->b;
+        }
+        if (!found) return KM_NO;
+        KMatch r = kmatch(c, p->l1.v[i]->b, found, b);
+        if (r != KM_YES) return r;
+    }
+    return KM_YES;
+}
+
+/* The value of the clause body's last expression when OTP knows it, an immediate. */
+static bool kvalue(Ctx *c, const Ast *e, const KBind *b, Term *out)
+{
+    if (e->kind == A_VAR) {
+        for (int i = b->n - 1; i >= 0; i--)
+            if (!strcmp(b->name[i], e->name)) return kvalue(c, b->val[i], &(KBind){.n = 0}, out);
+        return false;
+    }
+    if (!katomic(c, e, out)) return false;
+    return term_is_small(*out) || term_is_atom(*out) || *out == NIL;
+}
+
+static void case_konst_note(Ctx *c, Ast *e)
+{
+    for (int i = 0; i < e->l1.n; i++) {
+        Ast *cl = e->l1.v[i];
+        KBind b = {.n = 0};
+        if (cl->l1.n != 1) return;
+        KMatch m = kmatch(c, cl->l1.v[0], e->a, &b);
+        if (m == KM_NO) continue;
+        if (m == KM_UNKNOWN || cl->l2.n || !cl->l3.n) return;
+        Term v;
+        if (!kvalue(c, cl->l3.v[cl->l3.n - 1], &b, &v)) return;
+        e->flags |= AF_CASE_KONST;
+        e->ival = (int64_t)v;
+        return;
+    }
+}
+
 /* Whether operand o (of expression n) is a constant to OTP: a literal, or a parameter OTP's
- * types made one (Var.konst). */
+ * types made one (Var.konst), or a case OTP folds (AF_CASE_KONST). */
 static bool const_opnd(Ctx *c, const Ast *n, Opnd o, Term *val)
 {
     if (is_lit(o)) {
         *val = (Term)o;
+        return true;
+    }
+    if (n->kind == A_CASE && (n->flags & AF_CASE_KONST)) {
+        *val = (Term)n->ival;
         return true;
     }
     if (n->kind != A_VAR) return false;
@@ -2512,6 +2663,7 @@ static Opnd cexpr(Ctx *c, Ast *e, bool tail)
     case A_CALL: return ccall(c, e, tail);
     case A_CASE: {
         int tcl, fcl;
+        case_konst_note(c, e);
         if (bool_case(e, &tcl, &fcl)) {
             Opnd d = cbool_case(c, e, tcl, fcl, tail);
             return tail ? AM(ok) : d;
