@@ -159,7 +159,10 @@ static inline Term *heap_alloc(Heap *h, Uint n)
     return p;
 }
 
-/* OTP's HAlloc: n words on the block when free, else in a heap fragment. Never collects. */
+/* OTP's HAlloc: n words on the block when free, else in a heap fragment. Never collects. The
+ * caller writes every word it takes (heap_alloc too): the young heap is walked word by word (a
+ * stress move's relocation, gc_verify), and an unwritten word reads as whatever the block held
+ * before. */
 Term *heap_halloc(Heap *h, Uint n);
 
 /* {A, B} and {A, B, C} built with heap_halloc (never collects): what BIFs return most. */

@@ -1316,18 +1316,21 @@ static Term next_chunk(Process *p, Term chunks, Term limit)
 {
     if (chunks == NIL) return am("$end_of_table");
     Term more = list_tail(chunks), cont = am("$end_of_table");
-    Term *hp = heap_halloc(&p->heap, 4 + 3);
+    /* Every word taken is written: the young heap is walked word by word (a stress move's
+     * relocation, gc_verify), so a hole left unwritten reads as whatever the block held. */
+    Term *hp = heap_halloc(&p->heap, more != NIL ? 4 + 3 : 3);
     if (more != NIL) {
         hp[0] = make_tuple_header(3);
         hp[1] = cont_tag();
         hp[2] = more;
         hp[3] = limit;
         cont = make_boxed(hp);
+        hp += 4;
     }
-    hp[4] = make_tuple_header(2);
-    hp[5] = list_head(chunks);
-    hp[6] = cont;
-    return make_boxed(hp + 4);
+    hp[0] = make_tuple_header(2);
+    hp[1] = list_head(chunks);
+    hp[2] = cont;
+    return make_boxed(hp);
 }
 
 static Term limited(Process *p, Term tab, Term ms, Term limit, bool reverse)
