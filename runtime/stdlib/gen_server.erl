@@ -354,33 +354,33 @@ wait_response(ReqIds, Timeout, Delete) when map_size(ReqIds) =:= 0, is_boolean(D
     _ = timeout_value(Timeout),
     no_request;
 wait_response(ReqIds, Timeout, Delete) when is_map(ReqIds), is_boolean(Delete) ->
-    T = timeout_value(Timeout),
-    receive
-        {ReqId, _} = Msg when is_map_key(ReqId, ReqIds) ->
-            collection_result(Msg, ReqIds, Delete);
-        {'DOWN', ReqId, _, _, _} = Msg when is_map_key(ReqId, ReqIds) ->
-            collection_result(Msg, ReqIds, Delete)
-    after T -> timeout
-    end.
+    receive_collection(ReqIds, timeout_value(Timeout), Delete).
 
 receive_response(ReqIds, Timeout, Delete) when map_size(ReqIds) =:= 0, is_boolean(Delete) ->
     _ = timeout_value(Timeout),
     no_request;
 receive_response(ReqIds, Timeout, Delete) when is_map(ReqIds), is_boolean(Delete) ->
-    T = timeout_value(Timeout),
-    receive
-        {ReqId, _} = Msg when is_map_key(ReqId, ReqIds) ->
-            collection_result(Msg, ReqIds, Delete);
-        {'DOWN', ReqId, _, _, _} = Msg when is_map_key(ReqId, ReqIds) ->
-            collection_result(Msg, ReqIds, Delete)
-    after T ->
+    case receive_collection(ReqIds, timeout_value(Timeout), Delete) of
+        timeout ->
             maps:foreach(fun(ReqId, _Label) when is_reference(ReqId) ->
                                  erlang:demonitor(ReqId, [flush]);
                             (_, _) ->
                                  error(badarg)
                          end, ReqIds),
             flush_responses(ReqIds),
-            timeout
+            timeout;
+        Result ->
+            Result
+    end.
+
+%% The first reply or 'DOWN' of a request in ReqIds, or timeout after T.
+receive_collection(ReqIds, T, Delete) ->
+    receive
+        {ReqId, _} = Msg when is_map_key(ReqId, ReqIds) ->
+            collection_result(Msg, ReqIds, Delete);
+        {'DOWN', ReqId, _, _, _} = Msg when is_map_key(ReqId, ReqIds) ->
+            collection_result(Msg, ReqIds, Delete)
+    after T -> timeout
     end.
 
 check_response(_Msg, ReqIds, Delete) when map_size(ReqIds) =:= 0, is_boolean(Delete) ->
