@@ -1309,6 +1309,19 @@ static bool bool_case(const Ast *e, int *tcl, int *fcl)
     return *tcl >= 0 && *fcl >= 0;
 }
 
+/* A case clause's body, its value moved to d and a jump to end unless in tail position; then
+ * the temporaries back to mark and the variables it bound added to acc. */
+static void clause_body(Ctx *c, Ast *cl, bool tail, Opnd d, unsigned end, int mark, bool *acc)
+{
+    Opnd r = cbody(c, &cl->l3, tail);
+    if (!tail) {
+        emit_move(c, r, d);
+        emit_jump(c, end);
+    }
+    c->cur_temp = mark;
+    bound_union(c, acc);
+}
+
 /* The two bodies after the comparison's test (it jumps to the false one), with the variables
  * both bind exported, as ccase_clauses does. A comparison cannot raise, and it is true or
  * false: no case_clause. */
@@ -1327,13 +1340,7 @@ static Opnd cbool_case(Ctx *c, Ast *e, int tcl, int fcl, bool tail)
         Ast *cl = e->l1.v[k == 0 ? tcl : fcl];
         bound_restore(c, before, nb);
         if (k == 1) bind_label(c, f);
-        Opnd r = cbody(c, &cl->l3, tail);
-        if (!tail) {
-            emit_move(c, r, d);
-            emit_jump(c, end);
-        }
-        c->cur_temp = mark;
-        bound_union(c, acc);
+        clause_body(c, cl, tail, d, end, mark, acc);
     }
     bind_label(c, end);
     for (int i = 0; i < nb; i++) c->vars[i].bound = acc[i];
@@ -1364,13 +1371,7 @@ static Opnd ccase_clauses(Ctx *c, Opnd v, AstList *clauses, bool tail, Term err_
         if (cl->l1.n && cl->l1.v[0]->kind == A_VAR && !is_wild(cl->l1.v[0]) && konst != NONVALUE)
             var_find(c, cl->l1.v[0]->name)->konst = konst;
         cguards(c, &cl->l2, next);
-        Opnd r = cbody(c, &cl->l3, tail);
-        if (!tail) {
-            emit_move(c, r, d);
-            emit_jump(c, end);
-        }
-        c->cur_temp = mark;
-        bound_union(c, acc);
+        clause_body(c, cl, tail, d, end, mark, acc);
         bind_label(c, next);
     }
     line(c, at);
